@@ -1,0 +1,214 @@
+// Market configuration as the engine consumes it (spec 0001-MKTF market framework, 0070-MKTD decimals).
+// Factors are exact decimals; durations are whole seconds unless named *Ns. Parsing of governance-proposal JSON
+// into this shape lives outside the core (src/proposal); validateMarketConfig checks the engine's invariants.
+import { Decimal } from '../num/decimal.ts';
+
+export interface SimpleRiskModel {
+  readonly kind: 'simple';
+  readonly factorLong: Decimal;
+  readonly factorShort: Decimal;
+  readonly maxMoveUp: Decimal;
+  readonly minMoveDown: Decimal;
+  readonly probabilityOfTrading: Decimal;
+}
+
+export interface LogNormalRiskModel {
+  readonly kind: 'logNormal';
+  readonly riskAversionParameter: number;
+  readonly tau: number;
+  readonly mu: number;
+  readonly r: number;
+  readonly sigma: number;
+  readonly riskFactorOverride?: { readonly long: Decimal; readonly short: Decimal };
+}
+
+export type RiskModelConfig = SimpleRiskModel | LogNormalRiskModel;
+
+export interface MarginScalingFactors {
+  readonly searchLevel: Decimal;
+  readonly initialMargin: Decimal;
+  readonly collateralRelease: Decimal;
+}
+
+export type LiquidityFeeMethod = 'MARGINAL_COST' | 'WEIGHTED_AVERAGE' | 'CONSTANT';
+
+export interface FeeConfig {
+  readonly makerFee: Decimal;
+  readonly infrastructureFee: Decimal;
+  /** Liquidity fee factor before any LP has nominated one. */
+  readonly liquidityFee: Decimal;
+  readonly buyBackFee: Decimal;
+  readonly treasuryFee: Decimal;
+  readonly liquidityFeeMethod: LiquidityFeeMethod;
+  readonly liquidityFeeConstant?: Decimal;
+}
+
+export interface PriceMonitoringTrigger {
+  /** seconds */
+  readonly horizon: number;
+  readonly probability: Decimal;
+  /** seconds */
+  readonly auctionExtension: number;
+}
+
+export interface SlaParams {
+  readonly priceRange: Decimal;
+  readonly commitmentMinTimeFraction: Decimal;
+  readonly performanceHysteresisEpochs: number;
+  readonly slaCompetitionFactor: Decimal;
+}
+
+export interface TargetStakeParams {
+  /** seconds */
+  readonly timeWindow: number;
+  readonly scalingFactor: Decimal;
+}
+
+export interface LiquidationStrategy {
+  /** seconds between network disposal attempts */
+  readonly disposalTimeStep: number;
+  readonly disposalFraction: Decimal;
+  readonly fullDisposalSize: bigint;
+  readonly maxFractionConsumed: Decimal;
+  readonly disposalSlippageRange: Decimal;
+}
+
+export type CompositePriceType = 'LAST_TRADE' | 'WEIGHTED' | 'MEDIAN';
+
+export interface OracleSource {
+  /** signer public keys accepted */
+  readonly signers: readonly string[];
+  /** property name carrying the value */
+  readonly property: string;
+  /** decimals of the oracle's value */
+  readonly decimals: number;
+}
+
+export interface MarkPriceConfig {
+  readonly type: CompositePriceType;
+  readonly decayWeight: Decimal;
+  readonly decayPower: number;
+  /** asset units */
+  readonly cashAmount: bigint;
+  /** [trades, book, oracles..., median] */
+  readonly sourceWeights: readonly Decimal[];
+  /** nanoseconds, same order as the weights */
+  readonly sourceStalenessToleranceNs: readonly bigint[];
+  readonly oracles: readonly OracleSource[];
+}
+
+export interface FutureProduct {
+  readonly kind: 'future';
+  readonly settlementData: OracleSource;
+  readonly tradingTermination: { readonly signers: readonly string[]; readonly property: string };
+}
+
+export interface PerpetualProduct {
+  readonly kind: 'perpetual';
+  readonly settlementData: OracleSource;
+  readonly settlementSchedule: { readonly signers: readonly string[]; readonly property: string };
+  readonly marginFundingFactor: Decimal;
+  readonly interestRate: Decimal;
+  readonly clampLowerBound: Decimal;
+  readonly clampUpperBound: Decimal;
+  readonly fundingRateScalingFactor?: Decimal;
+  readonly fundingRateLowerBound?: Decimal;
+  readonly fundingRateUpperBound?: Decimal;
+  readonly internalCompositePrice?: MarkPriceConfig;
+}
+
+export type ProductConfig = FutureProduct | PerpetualProduct;
+
+export interface MarketConfig {
+  readonly id: string;
+  readonly name?: string;
+  readonly settlementAsset: string;
+  readonly quoteName: string;
+  /** market decimal places (mdp) */
+  readonly decimalPlaces: number;
+  /** position decimal places (PDP), -6..6 */
+  readonly positionDecimalPlaces: number;
+  /** tick size in market precision */
+  readonly tickSize: bigint;
+  readonly linearSlippageFactor: Decimal;
+  readonly quadraticSlippageFactor: Decimal;
+  readonly riskModel: RiskModelConfig;
+  readonly marginScalingFactors: MarginScalingFactors;
+  readonly fees: FeeConfig;
+  readonly priceMonitoringTriggers: readonly PriceMonitoringTrigger[];
+  readonly targetStake: TargetStakeParams;
+  readonly sla: SlaParams;
+  readonly liquidationStrategy: LiquidationStrategy;
+  readonly markPrice: MarkPriceConfig;
+  readonly product: ProductConfig;
+  /** seconds; 0 or less means no opening auction */
+  readonly openingAuctionDuration: number;
+  /** asset decimals of the settlement asset are taken from the asset registry */
+}
+
+export const DEFAULT_MARK_PRICE: MarkPriceConfig = {
+  type: 'LAST_TRADE',
+  decayWeight: Decimal.ZERO,
+  decayPower: 0,
+  cashAmount: 0n,
+  sourceWeights: [Decimal.ZERO, Decimal.ZERO, Decimal.ZERO, Decimal.ZERO],
+  sourceStalenessToleranceNs: [1000n, 1000n, 1000n, 1000n],
+  oracles: [],
+};
+
+/** The legacy strategy: dispose of the whole network position at once (the harness's default). */
+export const LEGACY_LIQUIDATION_STRATEGY: LiquidationStrategy = {
+  disposalTimeStep: 0,
+  disposalFraction: Decimal.ONE,
+  fullDisposalSize: 18446744073709551615n,
+  maxFractionConsumed: Decimal.ONE,
+  disposalSlippageRange: Decimal.parse('10'),
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** Checks the invariants the engine relies on; throws ConfigError naming the field. */
+export function validateMarketConfig(c: MarketConfig, assetDecimals: number): void {
+  const need = (ok: boolean, field: string, reason: string) => {
+    if (!ok) throw new ConfigError(field, reason);
+  };
+  need(c.id.length > 0, 'id', 'must not be empty');
+  need(Number.isInteger(c.decimalPlaces) && c.decimalPlaces >= 0 && c.decimalPlaces < 150, 'decimalPlaces', 'must be an integer in [0, 150)');
+  need(
+    Number.isInteger(c.positionDecimalPlaces) && c.positionDecimalPlaces > -7 && c.positionDecimalPlaces < 7,
+    'positionDecimalPlaces',
+    'must be an integer in [-6, 6]',
+  );
+  need(c.decimalPlaces <= assetDecimals, 'decimalPlaces', `must not exceed the asset's ${assetDecimals} decimals`);
+  need(c.positionDecimalPlaces <= assetDecimals, 'positionDecimalPlaces', `must not exceed the asset's ${assetDecimals} decimals`);
+  need(c.tickSize > 0n, 'tickSize', 'must be positive');
+  need(!c.linearSlippageFactor.isNegative() && c.linearSlippageFactor.lte(Decimal.fromInt(1_000_000)), 'linearSlippageFactor', 'must be in [0, 1000000]');
+  need(!c.quadraticSlippageFactor.isNegative(), 'quadraticSlippageFactor', 'must not be negative');
+  const sf = c.marginScalingFactors;
+  need(sf.searchLevel.gte(Decimal.ONE), 'marginScalingFactors.searchLevel', 'must be >= 1');
+  need(sf.searchLevel.lt(sf.initialMargin), 'marginScalingFactors', 'searchLevel must be < initialMargin');
+  need(sf.initialMargin.lte(sf.collateralRelease), 'marginScalingFactors', 'initialMargin must be <= collateralRelease');
+  for (const [k, v] of Object.entries({ makerFee: c.fees.makerFee, infrastructureFee: c.fees.infrastructureFee, liquidityFee: c.fees.liquidityFee })) {
+    need(!v.isNegative(), `fees.${k}`, 'must not be negative');
+  }
+  c.priceMonitoringTriggers.forEach((t, i) => {
+    need(Number.isInteger(t.horizon) && t.horizon > 0, `priceMonitoringTriggers[${i}].horizon`, 'must be a positive integer (seconds)');
+    need(t.probability.gt(Decimal.ZERO) && t.probability.lt(Decimal.ONE), `priceMonitoringTriggers[${i}].probability`, 'must be in (0, 1)');
+    need(Number.isInteger(t.auctionExtension) && t.auctionExtension > 0, `priceMonitoringTriggers[${i}].auctionExtension`, 'must be a positive integer (seconds)');
+  });
+  const rm = c.riskModel;
+  if (rm.kind === 'logNormal') {
+    need(rm.tau > 0 && rm.tau <= 1, 'riskModel.tau', 'must be in (0, 1]');
+    need(rm.riskAversionParameter > 0 && rm.riskAversionParameter < 1, 'riskModel.riskAversionParameter', 'must be in (0, 1)');
+    need(rm.sigma > 0, 'riskModel.sigma', 'must be positive');
+  } else {
+    need(!rm.factorLong.isNegative() && !rm.factorShort.isNegative(), 'riskModel.factors', 'must not be negative');
+  }
+}
