@@ -8,7 +8,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Registry } from './registry.ts';
 import { StepError, Table } from './table.ts';
-import { World, type Defaults } from './world.ts';
+import { World } from './world.ts';
+import type { Defaults } from './defaults.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'undefined' | 'skipped';
 

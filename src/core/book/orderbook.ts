@@ -180,6 +180,22 @@ export interface MatchResult<O extends BookOrder> {
   selfTrade: boolean;
 }
 
+export interface Indicative {
+  /** volume that would trade */
+  readonly volume: number;
+  /** lowest and highest volume-maximising price levels (market precision) */
+  readonly lo: number;
+  readonly hi: number;
+  /** side whose orders are taken as the incoming ones */
+  readonly side: Side;
+}
+
+export interface UncrossMatch<O extends BookOrder> {
+  readonly aggressor: O;
+  readonly passive: O;
+  readonly size: number;
+}
+
 /** An aggressive buy limit that accepts any ask (market orders). */
 export const NO_LIMIT_BUY = Number.MAX_SAFE_INTEGER;
 /** An aggressive sell limit that accepts any bid (market orders). */
@@ -234,9 +250,10 @@ export class OrderBook<O extends BookOrder> {
 
   /**
    * The fills an aggressive order would get against the opposite side, without changing the book.
-   * Stops at the aggressor's own order (self-trade prevention). `size` is the quantity to match.
+   * Stops at the aggressor's own order (self-trade prevention) unless `party` is undefined (auction uncrossing).
+   * `size` is the quantity to match.
    */
-  simulate(party: string, side: Side, limit: number, size: number): MatchResult<O> {
+  simulate(party: string | undefined, side: Side, limit: number, size: number): MatchResult<O> {
     const opp = side === 'buy' ? this.asks : this.bids;
     const fills: Fill<O>[] = [];
     let left = size;
@@ -354,6 +371,89 @@ export class OrderBook<O extends BookOrder> {
       v += l.volume;
     }
     return v;
+  }
+
+  /**
+   * Indicative uncrossing of a crossed book (vega-formulas.md 8.1): among the price levels of both sides inside
+   * [best ask, best bid], the volume-maximising ones; the price is the midpoint of the lowest and highest of them
+   * (the caller converts to asset precision and floors). The uncross side is the buy side if whole bid levels, best
+   * first, add up exactly to the volume, otherwise the sell side.
+   */
+  indicative(): Indicative | undefined {
+    const bb = this.bestBid();
+    const ba = this.bestAsk();
+    if (bb === undefined || ba === undefined || bb < ba) return undefined;
+    const prices = new Set<number>();
+    for (const l of this.bids.levels) if (l.price >= ba) prices.add(l.price);
+    for (const l of this.asks.levels) if (l.price <= bb) prices.add(l.price);
+    const sorted = [...prices].sort((a, b) => a - b);
+    // cumulative ask volume at or below p (asks are stored descending: walk from the end)
+    const askLevels = this.asks.levels;
+    const bidLevels = this.bids.levels;
+    let maxVol = 0;
+    let lo = 0;
+    let hi = 0;
+    let ai = askLevels.length - 1;
+    let cumAsk = 0;
+    // cumulative bid volume at or above p: start with everything >= smallest candidate, remove as p grows
+    let cumBid = 0;
+    let bi = 0;
+    for (const l of bidLevels) if (l.price >= sorted[0]!) cumBid += l.volume;
+    while (bi < bidLevels.length && bidLevels[bi]!.price < sorted[0]!) bi++;
+    for (const p of sorted) {
+      while (ai >= 0 && askLevels[ai]!.price <= p) cumAsk += askLevels[ai--]!.volume;
+      while (bi < bidLevels.length && bidLevels[bi]!.price < p) cumBid -= bidLevels[bi++]!.volume;
+      const v = Math.min(cumAsk, cumBid);
+      if (v > maxVol) {
+        maxVol = v;
+        lo = p;
+        hi = p;
+      } else if (v === maxVol && v > 0) {
+        hi = p;
+      }
+    }
+    if (maxVol === 0) return undefined;
+    let left = maxVol;
+    let side: Side = 'sell';
+    for (let i = bidLevels.length - 1; i >= 0; i--) {
+      left -= bidLevels[i]!.volume;
+      if (left === 0) {
+        side = 'buy';
+        break;
+      }
+      if (left < 0) break;
+    }
+    return { volume: maxVol, lo, hi, side };
+  }
+
+  /**
+   * Uncrosses `ind.volume`: orders of the uncross side, best price first and in time priority, are matched as if
+   * incoming against the other side (self-trades allowed). Returns the matches; the book is updated.
+   */
+  uncross(ind: Indicative): UncrossMatch<O>[] {
+    const own = this.side(ind.side);
+    const matches: UncrossMatch<O>[] = [];
+    let left = ind.volume;
+    while (left > 0) {
+      const level = own.best();
+      if (!level) break;
+      const o = level.first();
+      if (!o) break;
+      const take = o.remaining < left ? o.remaining : left;
+      const limit = o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL;
+      const r = this.simulate(undefined, o.side, limit, take);
+      if (r.filled === 0) break;
+      this.apply(r.fills);
+      for (const f of r.fills) matches.push({ aggressor: o, passive: f.passive, size: f.size });
+      left -= r.filled;
+      const rest = o.remaining - r.filled;
+      this.setRemaining(o, rest);
+      if (rest === 0) this.remove(o);
+      else if (o.peakSize > 0 && o.displayed < o.minPeakSize) this.pendingRefresh.push(o);
+      if (r.filled < take) break;
+    }
+    this.refreshIcebergs();
+    return matches;
   }
 
   /** All live orders, bids then asks, best level first, in time priority. */

@@ -87,7 +87,7 @@ export interface OracleSource {
 export interface MarkPriceConfig {
   readonly type: CompositePriceType;
   readonly decayWeight: Decimal;
-  readonly decayPower: number;
+  readonly decayPower: Decimal;
   /** asset units */
   readonly cashAmount: bigint;
   /** [trades, book, oracles..., median] */
@@ -149,7 +149,7 @@ export interface MarketConfig {
 export const DEFAULT_MARK_PRICE: MarkPriceConfig = {
   type: 'LAST_TRADE',
   decayWeight: Decimal.ZERO,
-  decayPower: 0,
+  decayPower: Decimal.ZERO,
   cashAmount: 0n,
   sourceWeights: [Decimal.ZERO, Decimal.ZERO, Decimal.ZERO, Decimal.ZERO],
   sourceStalenessToleranceNs: [1000n, 1000n, 1000n, 1000n],

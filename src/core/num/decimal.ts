@@ -189,6 +189,17 @@ export class Decimal {
     return this.coef > 0n && this.coef % p !== 0n ? q + 1n : q;
   }
 
+  /** Nearest integer, halves rounded away from zero (shopspring Round(0)). */
+  round(): bigint {
+    if (this.scale === 0) return this.coef;
+    const p = pow10(this.scale);
+    const neg = this.coef < 0n;
+    const a = neg ? -this.coef : this.coef;
+    let q = a / p;
+    if ((a % p) * 2n >= p) q += 1n;
+    return neg ? -q : q;
+  }
+
   /** Rounds to `places` fractional digits toward zero (shopspring Truncate). */
   truncateTo(places: number): Decimal {
     if (this.scale <= places) return this;

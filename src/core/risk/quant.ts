@@ -6,14 +6,16 @@
 // vega core/risk/models/{lognormal,simple}.go, core/monitor/price/{statevar,pricemonitoring}.go. Own code from the
 // published formulas; no Go source is copied.
 //
-// Floating-point fidelity: every expression below keeps Go's evaluation order (left to right, no fused multiply-add),
-// so results agree with Vega to the last bit whenever Math.exp/Math.log agree with Go's math.Exp/math.Log. V8 uses
-// fdlibm for both; Go on amd64 uses its own assembly exp (1 ulp accurate, and CPU dependent: it has an FMA path), so
-// a rare 1-ulp difference in a factor is possible. Vega itself only agrees floats between validators to 1e-6.
+// Floating-point fidelity: every expression keeps Go's evaluation order (left to right, no fused multiply-add) and
+// logarithms use `ln`, which performs the same operations as Go's math.Log, so results match Vega bit for bit whenever
+// Math.exp agrees with Go's math.Exp. V8's Math.exp is fdlibm's; Go's is platform-specific (amd64 assembly with a
+// CPU-dependent FMA path, arm64 assembly, pure Go elsewhere), so a last-ulp difference in a factor is possible and
+// cannot be removed for every platform at once. Vega validators only agree these floats to 1e-6.
 import { Decimal } from '../num/decimal.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// erf / erfc: the fdlibm (Sun Microsystems, 1993) rational approximations. Coefficients are fdlibm's s_erf.c:
+// erf / erfc: the fdlibm (Sun Microsystems, 1993) rational approximations. Coefficients are fdlibm's s_erf.c (written
+// here as the shortest decimal of the same double, which keeps the linter's no-loss-of-precision rule quiet):
 // "Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved. Developed at SunPro, a Sun Microsystems, Inc.
 // business. Permission to use, copy, modify, and distribute this software is freely granted, provided that this
 // notice is preserved."
@@ -24,7 +26,7 @@ import { Decimal } from '../num/decimal.ts';
 const ERX = 8.45062911510467529297e-1;
 // erf(x) = x + x·P(x²)/Q(x²) on [0, 0.84375)
 const EFX = 1.28379167095512586316e-1;
-const EFX8 = 1.02703333676410069053e0;
+const EFX8 = 1.02703333676410069053;
 const PP0 = 1.28379167095512558561e-1;
 const PP1 = -3.2504210724700149937e-1;
 const PP2 = -2.84817495755985104766e-2;
@@ -57,14 +59,14 @@ const RA3 = -6.23753324503260060396e1;
 const RA4 = -1.62396669462573470355e2;
 const RA5 = -1.84605092906711035994e2;
 const RA6 = -8.12874355063065934246e1;
-const RA7 = -9.81432934416914548592e0;
+const RA7 = -9.81432934416914548592;
 const SA1 = 1.96512716674392571292e1;
 const SA2 = 1.376577541435190426e2;
 const SA3 = 4.34565877475229228821e2;
 const SA4 = 6.45387271733267880336e2;
 const SA5 = 4.29008140027567833386e2;
 const SA6 = 1.08635005541779435134e2;
-const SA7 = 6.57024977031928170135e0;
+const SA7 = 6.57024977031928170135;
 const SA8 = -6.04244152148580987438e-2;
 // erfc(x) = exp(−x² − 0.5625 + R2/S2)/x on [1/0.35, 28)
 const RB0 = -9.86494292470009928597e-3;
@@ -126,7 +128,52 @@ function tailTimesX(ax: number): number {
   return Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + rr / ss);
 }
 
-/** The error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt (fdlibm algorithm, bit-compatible with Go's math.Erf). */
+// Natural logarithm with fdlibm's e_log.c method (same Sun notice as above), in the reduced form Go's math.Log uses
+// on every platform Vega runs (pure Go and the amd64 assembly perform the same operations): x = 2^k·(1+f) with
+// √2/2 <= 1+f < √2, s = f/(2+f), log(1+f) = f − (hfsq − s·(hfsq + R(s))), R an even degree-14 polynomial.
+const LN2_HI = 6.9314718036912381649e-1; // 0x3fe62e42fee00000
+const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef35793c76
+const LG1 = 6.66666666666673513e-1;
+const LG2 = 3.999999999940941908e-1;
+const LG3 = 2.857142874366239149e-1;
+const LG4 = 2.222219843214978396e-1;
+const LG5 = 1.818357216161805012e-1;
+const LG6 = 1.531383769920937332e-1;
+const LG7 = 1.479819860511658591e-1;
+
+/** Natural logarithm, bit-identical to Go's math.Log for positive normal x (fdlibm reduction); V8's Math.log can differ by 1 ulp. */
+export function ln(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x < 0) return NaN;
+  if (x === 0) return -Infinity;
+  // frexp: x = f1·2^k with f1 in [0.5, 1)
+  let k = 0;
+  let y = x;
+  if (y < 2 ** -1022) {
+    y *= 2 ** 54;
+    k = -54;
+  }
+  bitsView.setFloat64(0, y);
+  const hi = bitsView.getUint32(0);
+  k += ((hi >>> 20) & 0x7ff) - 1022;
+  bitsView.setUint32(0, (hi & 0x800fffff) | (1022 << 20));
+  let f1 = bitsView.getFloat64(0);
+  if (f1 < Math.SQRT2 / 2) {
+    f1 *= 2;
+    k--;
+  }
+  const f = f1 - 1;
+  const s = f / (2 + f);
+  const s2 = s * s;
+  const s4 = s2 * s2;
+  const t1 = s2 * (LG1 + s4 * (LG3 + s4 * (LG5 + s4 * LG7)));
+  const t2 = s4 * (LG2 + s4 * (LG4 + s4 * LG6));
+  const rr = t1 + t2;
+  const hfsq = 0.5 * f * f;
+  return k * LN2_HI - (hfsq - (s * (hfsq + rr) + k * LN2_LO) - f);
+}
+
+/** The error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt (fdlibm algorithm, in the same operations as Go's math.Erf). */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity) return 1;
@@ -148,7 +195,7 @@ export function erf(x: number): number {
   return neg ? r / ax - 1 : 1 - r / ax;
 }
 
-/** The complementary error function erfc(x) = 1 − erf(x), accurate in the right tail (bit-compatible with Go's math.Erfc). */
+/** The complementary error function erfc(x) = 1 − erf(x), accurate in the right tail (same operations as Go's math.Erfc). */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity) return 0;
@@ -192,30 +239,30 @@ function horner(c: readonly number[], z: number): number {
 }
 
 // Wichura (1988), Algorithm AS 241 "The percentage points of the normal distribution" (PPND16), Applied Statistics
-// 37(3), 477-484. Coefficients from the paper, highest degree first.
+// 37(3), 477-484. Coefficients from the paper (as the shortest decimals of their doubles), highest degree first.
 const AS241_A = [
-  2509.0809287301226727, 33430.575583588128105, 67265.770927008700853, 45921.953931549871457, 13731.693765509461125,
-  1971.5909503065514427, 133.14166789178437745, 3.387132872796366608,
+  2509.0809287301227, 33430.57558358813, 67265.7709270087, 45921.95393154987, 13731.69376550946, 1971.5909503065513,
+  133.14166789178438, 3.3871328727963665,
 ];
 const AS241_B = [
-  5226.495278852854561, 28729.085735721942674, 39307.89580009271061, 21213.794301586595867, 5394.1960214247511077,
-  687.1870074920579083, 42.313330701600911252, 1.0,
+  5226.495278852854, 28729.085735721943, 39307.89580009271, 21213.794301586597, 5394.196021424751, 687.1870074920579,
+  42.31333070160091, 1.0,
 ];
 const AS241_C = [
-  7.7454501427834140764e-4, 0.0227238449892691845833, 0.24178072517745061177, 1.27045825245236838258,
-  3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734,
+  0.0007745450142783414, 0.022723844989269184, 0.2417807251774506, 1.2704582524523684, 3.6478483247632045,
+  5.769497221460691, 4.630337846156546, 1.4234371107496835,
 ];
 const AS241_D = [
-  1.05075007164441684324e-9, 5.475938084995344946e-4, 0.0151986665636164571966, 0.14810397642748007459,
-  0.68976733498510000455, 1.6763848301838038494, 2.05319162663775882187, 1.0,
+  1.0507500716444169e-9, 0.0005475938084995345, 0.015198666563616457, 0.14810397642748008, 0.6897673349851,
+  1.6763848301838038, 2.053191626637759, 1.0,
 ];
 const AS241_E = [
-  2.01033439929228813265e-7, 2.71155556874348757815e-5, 0.0012426609473880784386, 0.026532189526576123093,
-  0.29656057182850489123, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772,
+  2.0103343992922881e-7, 0.000027115555687434876, 0.0012426609473880784, 0.026532189526576124, 0.29656057182850487,
+  1.7848265399172913, 5.463784911164114, 6.657904643501103,
 ];
 const AS241_F = [
-  2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5, 7.868691311456132591e-4,
-  0.0148753612908506148525, 0.13692988092273580531, 0.59983220655588793769, 1.0,
+  2.0442631033899397e-15, 1.421511758316446e-7, 0.000018463183175100548, 0.0007868691311456133, 0.014875361290850615,
+  0.1369298809227358, 0.599832206555888, 1.0,
 ];
 
 /** Standard normal quantile Φ⁻¹(p) by Wichura's AS241 (as gonum mathext.NormalQuantile); ±Infinity at 0/1, throws outside [0, 1]. */
@@ -229,7 +276,7 @@ export function normQuantile(p: number): number {
     const r = 0.180625 - q * q;
     return (q * horner(AS241_A, r)) / horner(AS241_B, r);
   }
-  const r = Math.sqrt(-Math.log(p < 0.5 ? p : 1 - p));
+  const r = Math.sqrt(-ln(p < 0.5 ? p : 1 - p));
   let x: number;
   if (r <= 5) {
     const z = r - 1.6;
@@ -306,7 +353,7 @@ export function logNormalDistribution(
   params: LogNormalParams,
 ): { m: number; s: number } {
   return {
-    m: Math.log(price) + (params.mu - 0.5 * params.sigma * params.sigma) * yearFraction,
+    m: ln(price) + (params.mu - 0.5 * params.sigma * params.sigma) * yearFraction,
     s: params.sigma * Math.sqrt(yearFraction),
   };
 }
@@ -318,7 +365,7 @@ export function logNormalQuantile(m: number, s: number, p: number): number {
 
 /** CDF of LogNormal(m, s) at x: 0.5·erfc(−(ln x − m)/(√2·s)) (gonum distuv.LogNormal.CDF); 0 for x = 0. */
 export function logNormalCdf(m: number, s: number, x: number): number {
-  return 0.5 * erfc(-(Math.log(x) - m) / (Math.SQRT2 * s));
+  return 0.5 * erfc(-(ln(x) - m) / (Math.SQRT2 * s));
 }
 
 /** Float price range [Q((1−α)/2), Q(α + (1−α)/2)] of the price after `yearFraction` (quant PriceRange on the model's distribution). */
@@ -381,6 +428,7 @@ export function probabilityOfTrading(input: ProbabilityOfTradingInput, params: L
     hi = logNormalCdf(m, s, maxPrice);
     z = hi - lo;
   }
+  // like quant, no guard for F(max) = F(min): the division then yields NaN or ±Infinity
   return input.isBid ? (logNormalCdf(m, s, price) - lo) / z : (hi - logNormalCdf(m, s, price)) / z;
 }
 

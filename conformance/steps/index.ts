@@ -1,0 +1,15 @@
+// All step definitions, registered in the order Vega's harness registers them where regexes overlap.
+import { Registry } from '../registry.ts';
+import { registerSetupSteps } from './setup.ts';
+import { registerOrderSteps } from './orders.ts';
+import { registerCheckSteps } from './checks.ts';
+import { registerMiscSteps } from './misc.ts';
+
+export function buildRegistry(): Registry {
+  const r = new Registry();
+  registerSetupSteps(r);
+  registerMiscSteps(r);
+  registerOrderSteps(r);
+  registerCheckSteps(r);
+  return r;
+}

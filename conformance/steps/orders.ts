@@ -1,0 +1,207 @@
+// Order steps: place (plain, with ticks, N blocks apart), pegged, iceberg and pegged iceberg orders; amend; cancel.
+import type { Registry } from '../registry.ts';
+import { StepError, type Row, type Table } from '../table.ts';
+import type { World } from '../world.ts';
+import type { OrderSubmission } from '../../src/core/market.ts';
+import { NS } from '../../src/core/types.ts';
+import { checkError, orderType, peggedReference, side, tif, timestamp } from './parse.ts';
+
+const need = (t: Table | undefined): Table => {
+  if (!t) throw new StepError('this step needs a table');
+  return t;
+};
+
+const STOP_COLUMNS = [
+  'fb price trigger',
+  'fb trailing',
+  'fb expires in',
+  'fb expiry strategy',
+  'fb size override setting',
+  'fb size override percentage',
+  'ra price trigger',
+  'ra trailing',
+  'ra expires in',
+  'ra expiry strategy',
+  'ra size override setting',
+  'ra size override percentage',
+];
+
+const ORDER_OPTIONAL = ['reference', 'error', 'resulting trades', 'expires in', 'only', 'pegged reference', 'pegged offset', ...STOP_COLUMNS];
+
+type After = { kind: 'none' } | { kind: 'ticks' } | { kind: 'blocks'; n: number };
+
+function only(row: Row): { postOnly?: boolean; reduceOnly?: boolean } {
+  const v = row.opt('only');
+  if (v === undefined) return {};
+  if (v === 'post') return { postOnly: true };
+  if (v === 'reduce') return { reduceOnly: true };
+  throw new StepError(`only: "${v}" must be post or reduce`);
+}
+
+function expiry(row: Row, t: string, start: bigint, isMarket: boolean): bigint | undefined {
+  const e = row.opt('expires in');
+  if (t !== 'GTT' || isMarket) return undefined;
+  if (e === undefined) throw new StepError('a GTT order needs "expires in"');
+  return start + BigInt(Number(e)) * NS;
+}
+
+/** Submits one row and checks error and resulting trades; returns true when the row counts for ticks/blocks. */
+function submitRow(w: World, row: Row, sub: OrderSubmission): boolean {
+  const res = w.ex.submitOrder(sub);
+  const expected = row.opt('error');
+  checkError(expected, res.error, `order ${sub.reference || `row ${row.index + 1}`}`);
+  const rt = row.optNum('resulting trades');
+  if (rt !== undefined && res.error === undefined && res.trades.length !== rt) {
+    throw new StepError(`row ${row.index + 1}: ${res.trades.length} trades, expected ${rt}`);
+  }
+  return rt !== undefined && res.error === undefined;
+}
+
+function after(w: World, how: After): void {
+  if (how.kind === 'ticks') {
+    w.ex.endBlock();
+    w.ex.advanceTo(w.ex.now());
+  } else if (how.kind === 'blocks') {
+    for (let i = 0; i < how.n; i++) w.nextBlock();
+  }
+}
+
+function placeOrders(w: World, t: Table, how: After): void {
+  const start = w.ex.now();
+  for (const row of t.expect(['party', 'market id', 'side', 'volume', 'price', 'type', 'tif'], ORDER_OPTIONAL).rows) {
+    for (const c of STOP_COLUMNS) if (row.opt(c) !== undefined) throw new StepError(`stop orders ("${c}") are not supported by perpsim yet`);
+    const type = orderType(row.str('type'));
+    const tf = tif(row.str('tif'));
+    const pegRef = row.opt('pegged reference');
+    const pegOffset = row.optNum('pegged offset');
+    const exp = expiry(row, tf, start, type === 'MARKET');
+    const sub: OrderSubmission = {
+      marketId: row.str('market id'),
+      party: row.str('party'),
+      side: side(row.str('side')),
+      size: row.num('volume'),
+      price: row.num('price'),
+      type,
+      tif: tf,
+      reference: row.opt('reference') ?? '',
+      ...only(row),
+      ...(exp !== undefined ? { expiresAt: exp } : {}),
+      ...(pegRef !== undefined ? { peg: { reference: peggedReference(pegRef), offset: pegOffset ?? 0 } } : {}),
+    };
+    if (submitRow(w, row, sub)) after(w, how);
+  }
+}
+
+export function registerOrderSteps(r: Registry): void {
+  r.define(/^the parties place the following orders:$/, (w, _a, t) => placeOrders(w, need(t), { kind: 'none' }));
+  r.define(/^the parties place the following orders with ticks:$/, (w, _a, t) => placeOrders(w, need(t), { kind: 'ticks' }));
+  r.define(/^the parties place the following orders "([^"]+)" blocks apart:$/, (w, [n], t) => placeOrders(w, need(t), { kind: 'blocks', n: Number(n) }));
+
+  r.define(/^the parties place the following pegged orders:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'market id', 'side', 'volume', 'pegged reference', 'offset'], ['error', 'reference']).rows) {
+      submitRow(w, row, {
+        marketId: row.str('market id'),
+        party: row.str('party'),
+        side: side(row.str('side')),
+        size: row.num('volume'),
+        type: 'LIMIT',
+        tif: 'GTC',
+        reference: row.opt('reference') ?? '',
+        peg: { reference: peggedReference(row.str('pegged reference')), offset: row.num('offset') },
+      });
+    }
+  });
+
+  r.define(/^the parties place the following iceberg orders:$/, (w, _a, t) => {
+    const start = w.ex.now();
+    const cols = ['party', 'market id', 'side', 'volume', 'price', 'type', 'tif', 'peak size', 'minimum visible size'];
+    for (const row of need(t).expect(cols, ['reference', 'error', 'resulting trades', 'expires in', 'only']).rows) {
+      const type = orderType(row.str('type'));
+      const tf = tif(row.str('tif'));
+      const exp = expiry(row, tf, start, type === 'MARKET');
+      submitRow(w, row, {
+        marketId: row.str('market id'),
+        party: row.str('party'),
+        side: side(row.str('side')),
+        size: row.num('volume'),
+        price: row.num('price'),
+        type,
+        tif: tf,
+        reference: row.opt('reference') ?? '',
+        ...only(row),
+        ...(exp !== undefined ? { expiresAt: exp } : {}),
+        iceberg: { peakSize: row.num('peak size'), minimumVisibleSize: row.num('minimum visible size') },
+      });
+    }
+  });
+
+  r.define(/^the parties place the following pegged iceberg orders:$/, (w, _a, t) => {
+    const start = w.ex.now();
+    const cols = ['party', 'market id', 'side', 'volume', 'peak size', 'minimum visible size', 'pegged reference', 'offset'];
+    for (const row of need(t).expect(cols, ['type', 'tif', 'reference', 'error', 'resulting trades', 'expires in', 'only']).rows) {
+      const type = orderType(row.opt('type') ?? 'TYPE_LIMIT');
+      const tf = tif(row.opt('tif') ?? 'TIF_GTC');
+      const exp = expiry(row, tf, start, false);
+      submitRow(w, row, {
+        marketId: row.str('market id'),
+        party: row.str('party'),
+        side: side(row.str('side')),
+        size: row.num('volume'),
+        type,
+        tif: tf,
+        reference: row.opt('reference') ?? '',
+        ...only(row),
+        ...(exp !== undefined ? { expiresAt: exp } : {}),
+        peg: { reference: peggedReference(row.str('pegged reference')), offset: row.num('offset') },
+        iceberg: { peakSize: row.num('peak size'), minimumVisibleSize: row.num('minimum visible size') },
+      });
+    }
+  });
+
+  r.define(/^the parties amend the following orders:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'reference', 'tif'], ['price', 'size delta', 'size', 'error', 'expiration date', 'pegged offset']).rows) {
+      const party = row.str('party');
+      const o = w.orderByReference(party, row.str('reference'));
+      const price = row.optNum('price');
+      const delta = row.optNum('size delta');
+      const size = row.optNum('size');
+      const exp = row.opt('expiration date');
+      const off = row.optNum('pegged offset');
+      const res = w.ex.amendOrder({
+        orderId: o.id,
+        marketId: o.marketId,
+        party,
+        tif: tif(row.str('tif')),
+        ...(price !== undefined && price !== 0 ? { price } : {}),
+        ...(delta !== undefined && delta !== 0 ? { sizeDelta: delta } : {}),
+        ...(size !== undefined ? { size } : {}),
+        ...(exp !== undefined ? { expiresAt: timestamp(exp) } : {}),
+        ...(off !== undefined && off !== 0 ? { peggedOffset: off } : {}),
+      });
+      checkError(row.opt('error'), res.error, `amend ${row.str('reference')}`);
+    }
+  });
+
+  r.define(/^the parties cancel the following orders:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'reference'], ['error']).rows) {
+      const party = row.str('party');
+      const o = w.orderByReference(party, row.str('reference'));
+      const res = w.ex.cancelOrder(party, o.marketId, o.id);
+      checkError(row.opt('error'), res.error, `cancel ${row.str('reference')}`);
+    }
+  });
+
+  r.define(/^the parties cancel all their orders for the markets:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'market id']).rows) {
+      const party = row.str('party');
+      const market = row.str('market id');
+      // as Vega's step: one cancel per distinct reference among the party's order events in that market
+      const byRef = new Map<string, string>();
+      for (const o of w.orderEvents) if (o.party === party && o.marketId === market) byRef.set(o.reference, o.id);
+      for (const id of byRef.values()) {
+        const res = w.ex.cancelOrder(party, market, id);
+        if (res.error) throw new StepError(`cancel ${id}: ${res.error}`);
+      }
+    }
+  });
+}

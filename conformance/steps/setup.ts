@@ -1,0 +1,326 @@
+// Setup steps: named configurations, assets, network parameters, markets, block duration, insurance pools.
+import type { Registry } from '../registry.ts';
+import { StepError, type Row, type Table } from '../table.ts';
+import type { World } from '../world.ts';
+import { Decimal } from '../../src/core/num/decimal.ts';
+import { NS } from '../../src/core/types.ts';
+import {
+  DEFAULT_MARK_PRICE,
+  LEGACY_LIQUIDATION_STRATEGY,
+  type CompositePriceType,
+  type LiquidityFeeMethod,
+  type MarketConfig,
+  type MarkPriceConfig,
+  type ProductConfig,
+} from '../../src/core/config/market.ts';
+import { duration, seconds } from './parse.ts';
+
+const need = (t: Table | undefined): Table => {
+  if (!t) throw new StepError('this step needs a table');
+  return t;
+};
+
+/** A float in a feature, read as Go reads it (float64) and turned into the decimal Vega derives from it. */
+const float = (v: string, what: string): Decimal => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || v.trim() === '') throw new StepError(`${what}: "${v}" is not a number`);
+  return Decimal.fromFloat(n);
+};
+
+const decimal = (v: string, what: string): Decimal => {
+  try {
+    return Decimal.parse(v, what);
+  } catch (e) {
+    throw new StepError((e as Error).message);
+  }
+};
+
+const integer = (v: string, what: string): number => {
+  if (!/^-?\d+$/.test(v.trim())) throw new StepError(`${what}: "${v}" is not an integer`);
+  return Number(v);
+};
+
+function lookup<T>(map: Map<string, T>, name: string, what: string): T {
+  const v = map.get(name);
+  if (v === undefined) throw new StepError(`no ${what} "${name}" registered`);
+  return v;
+}
+
+export function registerSetupSteps(r: Registry): void {
+  r.define(/the simple risk model named "([^"]*)":$/, (w, [name], t) => {
+    const row = need(t).expect(['long', 'short', 'max move up', 'min move down', 'probability of trading']).rows[0];
+    if (!row) throw new StepError('empty table');
+    w.riskModels.set(name!, {
+      kind: 'simple',
+      factorLong: float(row.str('long'), 'long'),
+      factorShort: float(row.str('short'), 'short'),
+      maxMoveUp: float(row.str('max move up'), 'max move up'),
+      minMoveDown: float(row.str('min move down'), 'min move down'),
+      probabilityOfTrading: float(row.str('probability of trading'), 'probability of trading'),
+    });
+  });
+
+  r.define(/the log normal risk model named "([^"]*)":$/, (w, [name], t) => {
+    const row = need(t).expect(['risk aversion', 'tau', 'mu', 'r', 'sigma']).rows[0];
+    if (!row) throw new StepError('empty table');
+    const f = (c: string) => {
+      const n = Number(row.str(c));
+      if (!Number.isFinite(n)) throw new StepError(`${c}: not a number`);
+      return n;
+    };
+    w.riskModels.set(name!, { kind: 'logNormal', riskAversionParameter: f('risk aversion'), tau: f('tau'), mu: f('mu'), r: f('r'), sigma: f('sigma') });
+  });
+
+  r.define(/the fees configuration named "([^"]*)":$/, (w, [name], t) => {
+    const row = need(t).expect(['maker fee', 'infrastructure fee'], ['liquidity fee method', 'liquidity fee constant', 'buy back fee', 'treasury fee']).rows[0];
+    if (!row) throw new StepError('empty table');
+    const method = (row.opt('liquidity fee method') ?? 'METHOD_MARGINAL_COST').replace(/^METHOD_/, '');
+    if (!['MARGINAL_COST', 'WEIGHTED_AVERAGE', 'CONSTANT'].includes(method)) throw new StepError(`liquidity fee method: "${method}" unknown`);
+    const constant = row.opt('liquidity fee constant');
+    w.fees.set(name!, {
+      makerFee: decimal(row.str('maker fee'), 'maker fee'),
+      infrastructureFee: decimal(row.str('infrastructure fee'), 'infrastructure fee'),
+      liquidityFee: Decimal.ZERO,
+      buyBackFee: decimal(row.opt('buy back fee') ?? '0', 'buy back fee'),
+      treasuryFee: decimal(row.opt('treasury fee') ?? '0', 'treasury fee'),
+      liquidityFeeMethod: method as LiquidityFeeMethod,
+      ...(constant !== undefined ? { liquidityFeeConstant: decimal(constant, 'liquidity fee constant') } : {}),
+    });
+  });
+
+  r.define(/the price monitoring named "([^"]*)":$/, (w, [name], t) => {
+    const rows = need(t).expect(['horizon', 'probability', 'auction extension']).rows;
+    w.priceMonitoring.set(
+      name!,
+      rows.map((row) => ({
+        horizon: integer(row.str('horizon'), 'horizon'),
+        probability: decimal(row.str('probability'), 'probability'),
+        auctionExtension: integer(row.str('auction extension'), 'auction extension'),
+      })),
+    );
+  });
+
+  r.define(/the margin calculator named "([^"]*)":$/, (w, [name], t) => {
+    const row = need(t).expect(['search factor', 'initial factor', 'release factor']).rows[0];
+    if (!row) throw new StepError('empty table');
+    w.marginCalculators.set(name!, {
+      searchLevel: float(row.str('search factor'), 'search factor'),
+      initialMargin: float(row.str('initial factor'), 'initial factor'),
+      collateralRelease: float(row.str('release factor'), 'release factor'),
+    });
+  });
+
+  r.define(/the liquidity monitoring parameters:$/, (w, _args, t) => {
+    for (const row of need(t).expect(['name', 'triggering ratio', 'time window', 'scaling factor'], ['auction extension']).rows) {
+      // liquidity auctions no longer exist in Vega: the triggering ratio and extension only have to be well formed
+      decimal(row.str('triggering ratio'), 'triggering ratio');
+      const ext = row.opt('auction extension');
+      if (ext !== undefined) integer(ext, 'auction extension');
+      w.liquidityMonitoring.set(row.str('name'), {
+        timeWindow: seconds(row.str('time window')),
+        scalingFactor: float(row.str('scaling factor'), 'scaling factor'),
+      });
+    }
+  });
+
+  r.define(/the liquidity sla params named "([^"]*)":$/, (w, [name], t) => {
+    const row = need(t).expect(['price range', 'commitment min time fraction', 'performance hysteresis epochs', 'sla competition factor']).rows[0];
+    if (!row) throw new StepError('empty table');
+    w.sla.set(name!, {
+      priceRange: decimal(row.str('price range'), 'price range'),
+      commitmentMinTimeFraction: decimal(row.str('commitment min time fraction'), 'commitment min time fraction'),
+      performanceHysteresisEpochs: integer(row.str('performance hysteresis epochs'), 'performance hysteresis epochs'),
+      slaCompetitionFactor: decimal(row.str('sla competition factor'), 'sla competition factor'),
+    });
+  });
+
+  r.define(/the liquidation strategies:$/, (w, _args, t) => {
+    const cols = ['name', 'disposal step', 'disposal fraction', 'full disposal size', 'max fraction consumed', 'disposal slippage range'];
+    for (const row of need(t).expect(cols).rows) {
+      w.liquidation.set(row.str('name'), {
+        disposalTimeStep: integer(row.str('disposal step'), 'disposal step'),
+        disposalFraction: decimal(row.str('disposal fraction'), 'disposal fraction'),
+        fullDisposalSize: row.int('full disposal size'),
+        maxFractionConsumed: decimal(row.str('max fraction consumed'), 'max fraction consumed'),
+        disposalSlippageRange: decimal(row.str('disposal slippage range'), 'disposal slippage range'),
+      });
+    }
+  });
+
+  r.define(/^the following assets are registered:$/, (w, _args, t) => {
+    for (const row of need(t).expect(['id', 'decimal places'], ['quantum']).rows) {
+      const q = row.opt('quantum');
+      w.ex.registerAsset({
+        id: row.str('id'),
+        decimals: integer(row.str('decimal places'), 'decimal places'),
+        quantum: q === undefined ? Decimal.fromInt(5000) : decimal(q, 'quantum'),
+      });
+    }
+  });
+
+  r.define(/^the following network parameters are set:$/, (w, _args, t) => {
+    for (const row of need(t).expect(['name', 'value']).rows) {
+      try {
+        w.ex.setNetworkParameter(row.str('name'), row.str('value'));
+      } catch (e) {
+        throw new StepError((e as Error).message);
+      }
+    }
+  });
+
+  r.define(/^the average block duration is "([^"]+)"$/, (w, [d]) => {
+    w.blockDuration = BigInt(integer(d!, 'block duration')) * NS;
+  });
+
+  r.define(/^the markets:$/, (w, _args, t) => {
+    for (const row of need(t).expect(MARKET_REQUIRED, MARKET_OPTIONAL).rows) {
+      const cfg = marketConfig(w, row);
+      w.ensureAsset(cfg.settlementAsset);
+      try {
+        w.ex.createMarket(cfg);
+      } catch (e) {
+        throw new StepError((e as Error).message);
+      }
+      w.marketIds.push(cfg.id);
+    }
+  });
+
+  r.define(/^the initial insurance pool balance is "([^"]*)" for all the markets$/, (w, [amount]) => {
+    const a = BigInt(integer(amount!, 'amount'));
+    for (const id of w.marketIds) {
+      const res = w.ex.fundInsurancePool(id, a);
+      if (res.error) throw new StepError(res.error);
+      w.netDeposits += a;
+    }
+  });
+}
+
+const MARKET_REQUIRED = [
+  'id',
+  'quote name',
+  'asset',
+  'risk model',
+  'fees',
+  'data source config',
+  'price monitoring',
+  'margin calculator',
+  'auction duration',
+  'linear slippage factor',
+  'quadratic slippage factor',
+  'sla params',
+];
+
+const MARKET_OPTIONAL = [
+  'decimal places',
+  'position decimal places',
+  'liquidity monitoring',
+  'parent market id',
+  'insurance pool fraction',
+  'successor auction',
+  'is passed',
+  'market type',
+  'liquidation strategy',
+  'price type',
+  'decay weight',
+  'decay power',
+  'cash amount',
+  'source weights',
+  'source staleness tolerance',
+  'oracle1',
+  'oracle2',
+  'oracle3',
+  'oracle4',
+  'oracle5',
+  'tick size',
+  'max price cap',
+  'binary',
+  'fully collateralised',
+  'allowed empty amm levels',
+];
+
+function marketConfig(w: World, row: Row): MarketConfig {
+  const unsupported = (col: string, ok: (v: string) => boolean) => {
+    const v = row.opt(col);
+    if (v !== undefined && !ok(v)) throw new StepError(`column "${col}" = "${v}": not supported by perpsim yet`);
+  };
+  unsupported('parent market id', () => false);
+  unsupported('insurance pool fraction', (v) => Number(v) === 0);
+  unsupported('successor auction', () => false);
+  unsupported('is passed', (v) => v === 'true');
+  unsupported('max price cap', () => false);
+  unsupported('binary', (v) => v === 'false');
+  unsupported('fully collateralised', (v) => v === 'false');
+  unsupported('allowed empty amm levels', () => false);
+
+  const id = row.str('id');
+  const asset = row.str('asset');
+  const oracle = lookup(w.oracles, row.str('data source config'), 'oracle config');
+  const marketType = row.opt('market type') ?? 'future';
+  if (marketType !== 'future' && marketType !== 'perp') throw new StepError(`market type: "${marketType}" must be future or perp`);
+  let product: ProductConfig;
+  if (marketType === 'perp') {
+    if (oracle.kind !== 'perpetual') throw new StepError(`data source config "${row.str('data source config')}" is not a perpetual oracle config`);
+    product = {
+      kind: 'perpetual',
+      settlementData: oracle.settlementData,
+      settlementSchedule: oracle.trigger,
+      marginFundingFactor: oracle.marginFundingFactor,
+      interestRate: oracle.interestRate,
+      clampLowerBound: oracle.clampLowerBound,
+      clampUpperBound: oracle.clampUpperBound,
+      ...(oracle.fundingRateScalingFactor ? { fundingRateScalingFactor: oracle.fundingRateScalingFactor } : {}),
+      ...(oracle.fundingRateLowerBound ? { fundingRateLowerBound: oracle.fundingRateLowerBound } : {}),
+      ...(oracle.fundingRateUpperBound ? { fundingRateUpperBound: oracle.fundingRateUpperBound } : {}),
+    };
+  } else {
+    if (oracle.kind !== 'future') throw new StepError(`data source config "${row.str('data source config')}" is not a future oracle config`);
+    product = { kind: 'future', settlementData: oracle.settlementData, tradingTermination: oracle.trigger };
+  }
+  const liq = row.opt('liquidation strategy');
+  const tick = row.opt('tick size');
+  return {
+    id,
+    settlementAsset: asset,
+    quoteName: row.str('quote name'),
+    decimalPlaces: integer(row.opt('decimal places') ?? '0', 'decimal places'),
+    positionDecimalPlaces: integer(row.opt('position decimal places') ?? '0', 'position decimal places'),
+    tickSize: tick === undefined ? 1n : BigInt(integer(tick, 'tick size')),
+    linearSlippageFactor: decimal(row.str('linear slippage factor'), 'linear slippage factor'),
+    quadraticSlippageFactor: decimal(row.str('quadratic slippage factor'), 'quadratic slippage factor'),
+    riskModel: lookup(w.riskModels, row.str('risk model'), 'risk model'),
+    marginScalingFactors: lookup(w.marginCalculators, row.str('margin calculator'), 'margin calculator'),
+    fees: lookup(w.fees, row.str('fees'), 'fees configuration'),
+    priceMonitoringTriggers: lookup(w.priceMonitoring, row.str('price monitoring'), 'price monitoring'),
+    targetStake: lookup(w.liquidityMonitoring, row.opt('liquidity monitoring') ?? 'default-parameters', 'liquidity monitoring'),
+    sla: lookup(w.sla, row.str('sla params'), 'sla params'),
+    liquidationStrategy: liq === undefined ? lookup(w.liquidation, 'legacy-liquidation-strategy', 'liquidation strategy') ?? LEGACY_LIQUIDATION_STRATEGY : lookup(w.liquidation, liq, 'liquidation strategy'),
+    markPrice: markPriceConfig(row),
+    product,
+    openingAuctionDuration: integer(row.str('auction duration'), 'auction duration'),
+  };
+}
+
+function markPriceConfig(row: Row): MarkPriceConfig {
+  const type = row.opt('price type') ?? 'last trade';
+  const types: Record<string, CompositePriceType> = { 'last trade': 'LAST_TRADE', weight: 'WEIGHTED', median: 'MEDIAN' };
+  const t = types[type];
+  if (!t) throw new StepError(`price type: "${type}" must be last trade, weight or median`);
+  const weights = row.opt('source weights');
+  const staleness = row.opt('source staleness tolerance');
+  const oracles: string[] = [];
+  for (const c of ['oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5']) {
+    const v = row.opt(c);
+    if (v !== undefined) oracles.push(v);
+  }
+  if (oracles.length > 0) throw new StepError('composite price oracles are not supported by perpsim yet');
+  return {
+    type: t,
+    decayWeight: decimal(row.opt('decay weight') ?? '0', 'decay weight'),
+    decayPower: decimal(row.opt('decay power') ?? '0', 'decay power'),
+    cashAmount: BigInt(integer(row.opt('cash amount') ?? '0', 'cash amount')),
+    sourceWeights: weights === undefined ? DEFAULT_MARK_PRICE.sourceWeights : weights.split(',').map((x) => decimal(x.trim(), 'source weights')),
+    sourceStalenessToleranceNs:
+      staleness === undefined ? DEFAULT_MARK_PRICE.sourceStalenessToleranceNs : staleness.split(',').map((x) => duration(x.trim())),
+    oracles: [],
+  };
+}

@@ -1,0 +1,184 @@
+// Per-scenario state of the conformance harness: a fresh exchange at Vega's harness start time, the named
+// configurations, event buffers with the harness's clearing rules, the positions API, and the two invariants
+// (every balance change explained by transfers after each step; balances sum to net deposits at the end).
+import { Exchange } from '../src/core/exchange.ts';
+import type { EngineEvent, EventSink, OrderSnapshot, Trade } from '../src/core/events.ts';
+import type { LedgerEntry } from '../src/core/ledger/ledger.ts';
+import { PnlTracker } from '../src/core/positions/pnl.ts';
+import { Decimal } from '../src/core/num/decimal.ts';
+import { NS } from '../src/core/types.ts';
+import type { Market } from '../src/core/market.ts';
+import type { MarginLevels } from '../src/core/risk/margin.ts';
+import type {
+  FeeConfig,
+  LiquidationStrategy,
+  MarginScalingFactors,
+  PriceMonitoringTrigger,
+  RiskModelConfig,
+  SlaParams,
+  TargetStakeParams,
+} from '../src/core/config/market.ts';
+import type { Defaults, OracleConfig } from './defaults.ts';
+import { StepError } from './table.ts';
+
+/** 2019-11-30T00:00:00Z, where Vega's harness clock starts. */
+export const HARNESS_START = 1575072000n * NS;
+
+export interface MarginRecord {
+  readonly levels: MarginLevels;
+  readonly orderMargin: bigint;
+  readonly mode: 'cross' | 'isolated';
+  readonly marginFactor?: string;
+}
+
+export class World implements EventSink {
+  readonly ex: Exchange;
+  readonly pnl = new PnlTracker();
+  readonly riskModels: Map<string, RiskModelConfig>;
+  readonly fees: Map<string, FeeConfig>;
+  readonly priceMonitoring: Map<string, readonly PriceMonitoringTrigger[]>;
+  readonly marginCalculators: Map<string, MarginScalingFactors>;
+  readonly sla: Map<string, SlaParams>;
+  readonly liquidityMonitoring: Map<string, TargetStakeParams>;
+  readonly liquidation: Map<string, LiquidationStrategy>;
+  readonly oracles: Map<string, OracleConfig>;
+  readonly marketIds: string[] = [];
+  blockDuration = NS;
+  /** deposits − withdrawals + insurance injected by the harness, all assets together */
+  netDeposits = 0n;
+
+  /** every event of the scenario */
+  readonly events: EngineEvent[] = [];
+  /** trade events since the start or the last clear */
+  trades: Trade[] = [];
+  /** ledger entries since the last successful transfers step or clear */
+  transfers: LedgerEntry[] = [];
+  /** order events since the start or the last clear */
+  orderEvents: OrderSnapshot[] = [];
+  /** latest order event per order id (never cleared) */
+  readonly latestOrder = new Map<string, OrderSnapshot>();
+  readonly expiredOrderIds = new Set<string>();
+  readonly margins = new Map<string, MarginRecord>();
+  readonly lpEvents: (EngineEvent & { type: 'liquidityProvision' })[] = [];
+
+  private stepStart = new Map<string, bigint>();
+  private stepEntries: LedgerEntry[] = [];
+
+  constructor(defaults: Defaults) {
+    this.riskModels = new Map(defaults.riskModels);
+    this.fees = new Map(defaults.fees);
+    this.priceMonitoring = new Map(defaults.priceMonitoring);
+    this.marginCalculators = new Map(defaults.marginCalculators);
+    this.sla = new Map(defaults.sla);
+    this.liquidityMonitoring = new Map(defaults.liquidityMonitoring);
+    this.liquidation = new Map(defaults.liquidation);
+    this.oracles = new Map(defaults.oracles);
+    // the harness only pushes network parameters that a feature sets: otherwise the engines' internal defaults hold
+    this.ex = new Exchange({
+      now: HARNESS_START,
+      sink: this,
+      params: {
+        auctionMinimumDuration: 0n,
+        auctionMaximumDuration: 0n,
+        floatingPointUpdatesDelay: 0n,
+        epochLength: 0n,
+        providersFeeCalculationTimeStep: 5n * NS,
+      },
+    });
+  }
+
+  emit(e: EngineEvent): void {
+    this.events.push(e);
+    this.pnl.onEvent(e);
+    switch (e.type) {
+      case 'trade':
+        this.trades.push(e.trade);
+        break;
+      case 'ledger':
+        this.transfers.push(e.entry);
+        this.stepEntries.push(e.entry);
+        break;
+      case 'order':
+        this.orderEvents.push(e.order);
+        this.latestOrder.set(e.order.id, e.order);
+        break;
+      case 'expiredOrders':
+        for (const id of e.orderIds) this.expiredOrderIds.add(id);
+        break;
+      case 'marginLevels':
+        this.margins.set(`${e.party}|${e.marketId}`, {
+          levels: e.levels,
+          orderMargin: e.orderMargin,
+          mode: e.mode,
+          ...(e.marginFactor !== undefined ? { marginFactor: e.marginFactor } : {}),
+        });
+        break;
+      case 'liquidityProvision':
+        this.lpEvents.push(e);
+        break;
+      default:
+        break;
+    }
+  }
+
+  market(id: string): Market {
+    const m = this.ex.market(id);
+    if (!m) throw new StepError(`market "${id}" does not exist`);
+    return m;
+  }
+
+  /** Latest order event for (party, reference), among the clearable order events. */
+  orderByReference(party: string, reference: string): OrderSnapshot {
+    for (let i = this.orderEvents.length - 1; i >= 0; i--) {
+      const o = this.orderEvents[i]!;
+      if (o.party === party && o.reference === reference) return o;
+    }
+    throw new StepError(`no order for party "${party}" with reference "${reference}"`);
+  }
+
+  /** The asset is registered on first use with 0 decimals (the harness's permissive asset stub; quantum 5000). */
+  ensureAsset(id: string): void {
+    if (!this.ex.asset(id)) this.ex.registerAsset({ id, decimals: 0, quantum: Decimal.fromInt(5000) });
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** One block: block end, then time moves by the block duration (a tick). */
+  nextBlock(): void {
+    this.ex.endBlock();
+    this.ex.advanceTo(this.ex.now() + this.blockDuration);
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  beginStep(): void {
+    this.stepStart = new Map();
+    for (const a of this.ex.ledger.all()) if (a.type !== 'EXTERNAL') this.stepStart.set(a.id, a.balance);
+    this.stepEntries = [];
+  }
+
+  /** Every balance must equal its value before the step plus the ledger entries of the step. */
+  endStep(): void {
+    const expected = new Map(this.stepStart);
+    for (const e of this.stepEntries) {
+      if (e.from.type !== 'EXTERNAL') expected.set(e.from.id, (expected.get(e.from.id) ?? 0n) - e.amount);
+      if (e.to.type !== 'EXTERNAL') expected.set(e.to.id, (expected.get(e.to.id) ?? 0n) + e.amount);
+    }
+    for (const a of this.ex.ledger.all()) {
+      if (a.type === 'EXTERNAL') continue;
+      const want = expected.get(a.id) ?? 0n;
+      if (want !== a.balance) {
+        throw new StepError(`invariant: balance of ${a.id} is ${a.balance}, transfers of this step explain ${want}`);
+      }
+    }
+  }
+
+  /** All balances sum to net deposits (deposits − withdrawals + injected insurance). */
+  endScenario(): void {
+    let total = 0n;
+    for (const a of this.ex.ledger.all()) if (a.type !== 'EXTERNAL') total += a.balance;
+    if (total !== this.netDeposits) {
+      throw new StepError(`invariant: all balances sum to ${total}, net deposits are ${this.netDeposits}`);
+    }
+  }
+}

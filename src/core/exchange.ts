@@ -1,0 +1,285 @@
+// The engine's single entry point (DESIGN: commands in, events out): assets, collateral, markets, the clock and
+// epochs. Deterministic: no I/O, no wall clock, no randomness; time moves only through advanceTo / endBlock, and
+// the same commands in the same order give the same events and the same state hash.
+import { Ledger } from './ledger/ledger.ts';
+import { Decimal } from './num/decimal.ts';
+import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from './config/network.ts';
+import { validateMarketConfig, type MarketConfig } from './config/market.ts';
+import { Market, type OrderAmendment, type OrderResult, type OrderSubmission } from './market.ts';
+import type { EngineEvent, EventSink } from './events.ts';
+import { NULL_SINK } from './events.ts';
+import { sha256Hex } from './hash.ts';
+import { snapshot } from './book/order.ts';
+import { SYSTEM_OWNER } from './types.ts';
+
+export interface AssetConfig {
+  readonly id: string;
+  readonly decimals: number;
+  /** asset quantum (minimum LP stake unit etc.), asset units */
+  readonly quantum: Decimal;
+}
+
+export interface CommandResult {
+  readonly error?: string;
+}
+
+export interface ExchangeOptions {
+  /** start time, ns since the Unix epoch */
+  readonly now?: bigint;
+  readonly params?: Partial<NetworkParams>;
+  readonly sink?: EventSink;
+}
+
+const MAX_AMOUNT = 2n ** 256n - 1n;
+
+export class Exchange {
+  readonly ledger = new Ledger();
+  readonly params: NetworkParams;
+  readonly markets = new Map<string, Market>();
+  readonly assets = new Map<string, AssetConfig>();
+  private clock: bigint;
+  private seq = 0;
+  private sinkRef: EventSink;
+  // epochs (spec 0050-EPOC): a tick past the expiry marks the epoch ready to end, the next block end makes it
+  // ready to start, and the following tick starts the next epoch
+  epochSeq = -1;
+  private epochExpiry = 0n;
+  private epochPhase: 'running' | 'readyToEnd' | 'readyToStart' = 'running';
+
+  constructor(opts: ExchangeOptions = {}) {
+    this.clock = opts.now ?? 0n;
+    this.params = { ...defaultNetworkParams(), ...(opts.params ?? {}) };
+    this.sinkRef = opts.sink ?? NULL_SINK;
+    this.ledger.listener = {
+      onAccountCreated: (account) => this.sinkRef.emit({ type: 'accountCreated', account }),
+      onEntry: (entry) => this.sinkRef.emit({ type: 'ledger', entry }),
+    };
+  }
+
+  get sink(): EventSink {
+    return this.sinkRef;
+  }
+
+  set sink(s: EventSink) {
+    this.sinkRef = s;
+  }
+
+  now(): bigint {
+    return this.clock;
+  }
+
+  private nextId(kind: 'order' | 'trade'): string {
+    this.seq++;
+    return `${kind === 'order' ? 'O' : 'T'}${this.seq.toString().padStart(10, '0')}`;
+  }
+
+  emit(e: EngineEvent): void {
+    this.sinkRef.emit(e);
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  registerAsset(a: AssetConfig): void {
+    if (!/^[A-Za-z0-9_.:-]+$/.test(a.id)) throw new RangeError(`asset id: "${a.id}" is not a valid id`);
+    if (!Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > 80) throw new RangeError(`asset ${a.id} decimals: must be an integer in [0, 80]`);
+    if (a.quantum.isNegative()) throw new RangeError(`asset ${a.id} quantum: must not be negative`);
+    this.assets.set(a.id, a);
+    // enabling an asset creates its asset-level system accounts
+    this.ledger.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', a.id);
+    this.ledger.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', a.id);
+  }
+
+  asset(id: string): AssetConfig | undefined {
+    return this.assets.get(id);
+  }
+
+  setNetworkParameter(name: string, value: string): void {
+    setNetworkParameter(this.params, name, value);
+    if (name === 'market.auction.minimumDuration') for (const m of this.markets.values()) m.applyMinimumDuration();
+  }
+
+  createMarket(cfg: MarketConfig): Market {
+    if (this.markets.has(cfg.id)) throw new RangeError(`market ${cfg.id}: already exists`);
+    const asset = this.assets.get(cfg.settlementAsset);
+    if (!asset) throw new RangeError(`market ${cfg.id} settlementAsset: asset "${cfg.settlementAsset}" is not registered`);
+    validateMarketConfig(cfg, asset.decimals);
+    const m = new Market(cfg, asset.decimals, {
+      ledger: this.ledger,
+      params: this.params,
+      sink: { emit: (e) => this.sinkRef.emit(e) },
+      now: () => this.clock,
+      nextId: (k) => this.nextId(k),
+      assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
+    });
+    this.markets.set(cfg.id, m);
+    return m;
+  }
+
+  market(id: string): Market | undefined {
+    return this.markets.get(id);
+  }
+
+  // ------------------------------------------------------------------ collateral
+
+  deposit(party: string, asset: string, amount: bigint): CommandResult {
+    if (!this.assets.has(asset)) return { error: `asset "${asset}" is not registered` };
+    if (!validParty(party)) return { error: `party: "${party}" is not a valid party id` };
+    if (amount <= 0n || amount > MAX_AMOUNT) return { error: 'amount: must be a positive integer below 2^256' };
+    const general = this.ledger.getOrCreate(party, 'GENERAL', asset);
+    this.ledger.transfer(this.ledger.external(asset), general, amount, 'DEPOSIT');
+    return {};
+  }
+
+  /** Puts money into a market's insurance pool from outside (a treasury or governance transfer). */
+  fundInsurancePool(marketId: string, amount: bigint): CommandResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { error: `market "${marketId}" does not exist` };
+    if (amount <= 0n || amount > MAX_AMOUNT) return { error: 'amount: must be a positive integer below 2^256' };
+    this.ledger.transfer(this.ledger.external(m.asset), m.insurance, amount, 'DEPOSIT');
+    return {};
+  }
+
+  withdraw(party: string, asset: string, amount: bigint): CommandResult {
+    const general = this.ledger.get(party, 'GENERAL', asset);
+    if (!general) return { error: 'party has insufficient balance in asset' };
+    if (amount <= 0n) return { error: 'amount: must be a positive integer' };
+    if (general.balance < amount) return { error: 'invalid withdrawal, not enough funds in general account' };
+    this.ledger.transfer(general, this.ledger.external(asset), amount, 'WITHDRAW');
+    return {};
+  }
+
+  // ------------------------------------------------------------------ trading commands
+
+  submitOrder(sub: OrderSubmission): OrderResult {
+    const m = this.markets.get(sub.marketId);
+    if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
+    const bad = checkSubmission(sub);
+    if (bad) return { trades: [], error: bad };
+    if (sub.peg && this.livePeggedOrders() >= this.params.maxPeggedOrders) return { trades: [], error: 'OrderError: too many pegged orders' };
+    return m.submitOrder(sub);
+  }
+
+  amendOrder(a: OrderAmendment): OrderResult {
+    const m = this.markets.get(a.marketId);
+    if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
+    for (const [k, v] of Object.entries({ price: a.price, sizeDelta: a.sizeDelta, size: a.size, peggedOffset: a.peggedOffset })) {
+      if (v !== undefined && !Number.isSafeInteger(v)) return { trades: [], error: `${k}: must be an integer` };
+    }
+    if ((a.price !== undefined && a.price < 0) || (a.size !== undefined && a.size < 0)) return { trades: [], error: 'price and size must not be negative' };
+    return m.amendOrder(a);
+  }
+
+  cancelOrder(party: string, marketId: string, orderId: string): OrderResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
+    return m.cancelOrder(party, orderId);
+  }
+
+  cancelAllOrders(party: string, marketId?: string): OrderResult {
+    if (marketId !== undefined) {
+      const m = this.markets.get(marketId);
+      if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
+      return m.cancelAllOrders(party);
+    }
+    for (const m of this.markets.values()) m.cancelAllOrders(party);
+    return { trades: [] };
+  }
+
+  submitLiquidityProvision(id: string, party: string, marketId: string, commitment: bigint, fee: Decimal): CommandResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { error: 'OrderError: Invalid Market ID' };
+    const error = m.submitLiquidityProvision(id, party, commitment, fee);
+    m.flushMargins();
+    return error ? { error } : {};
+  }
+
+  private livePeggedOrders(): number {
+    let n = 0;
+    for (const m of this.markets.values()) for (const o of m.orders.values()) if (o.peg && o.status === 'ACTIVE') n++;
+    return n;
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Moves the clock to `t` (never backwards) and runs every time-driven mechanism (Vega's OnTick). */
+  advanceTo(t: bigint): void {
+    if (t < this.clock) throw new RangeError(`time cannot go backwards (${t} < ${this.clock})`);
+    this.clock = t;
+    this.epochTick(t);
+    for (const m of this.markets.values()) m.onTick(t);
+  }
+
+  /** End of block: mark prices, mark-to-market, margins and close-outs for every market (Vega's BlockEnd). */
+  endBlock(): void {
+    if (this.epochPhase === 'readyToEnd') this.epochPhase = 'readyToStart';
+    for (const m of this.markets.values()) m.onBlockEnd();
+  }
+
+  /** Ends the block and advances time by `duration` ns, as one block of a chain. */
+  nextBlock(duration: bigint): void {
+    this.endBlock();
+    this.advanceTo(this.clock + duration);
+  }
+
+  private epochTick(t: bigint): void {
+    if (this.epochSeq < 0) {
+      this.startEpoch(t);
+      return;
+    }
+    if (this.epochPhase === 'readyToStart') {
+      this.startEpoch(t);
+      return;
+    }
+    if (this.epochPhase === 'running' && t > this.epochExpiry) this.epochPhase = 'readyToEnd';
+  }
+
+  private startEpoch(t: bigint): void {
+    this.epochSeq++;
+    this.epochExpiry = t + this.params.epochLength;
+    this.epochPhase = 'running';
+    for (const m of this.markets.values()) m.onEpochStart();
+  }
+
+  // ------------------------------------------------------------------ state
+
+  /** Hash of the full engine state (balances, markets, orders, positions, clock). */
+  stateHash(): string {
+    const parts: string[] = [`t=${this.clock}`, `seq=${this.seq}`, `epoch=${this.epochSeq}`];
+    const accounts = [...this.ledger.all()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const a of accounts) parts.push(`${a.id}=${a.balance}`);
+    for (const m of this.markets.values()) {
+      parts.push(`market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} auction=${m.auction ? `${m.auction.start}-${m.auction.end}` : '-'}`);
+      const orders = [...m.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      for (const o of orders) {
+        const s = snapshot(o);
+        parts.push(`o ${s.id} ${s.party} ${s.side} ${s.status} ${s.price} ${s.size} ${o.remaining} ${s.remaining} ${s.tif} ${s.expiresAt}`);
+      }
+      for (const side of [m.book.bids, m.book.asks]) {
+        for (const l of side.levels) parts.push(`l ${side.side} ${l.price} ${l.volume} ${[...l.orders()].map((o) => o.id).join(',')}`);
+      }
+      for (const p of m.positions.all()) parts.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
+    }
+    return sha256Hex(parts.join('\n'));
+  }
+}
+
+function validParty(p: string): boolean {
+  return p.length > 0 && p.length <= 256 && !/[\s|]/.test(p);
+}
+
+/** Stateless checks of an order submission at the boundary: malformed numbers and missing fields. */
+function checkSubmission(s: OrderSubmission): string | undefined {
+  if (!validParty(s.party)) return `party: "${s.party}" is not a valid party id`;
+  if (s.side !== 'buy' && s.side !== 'sell') return `side: "${String(s.side)}" must be buy or sell`;
+  if (!Number.isSafeInteger(s.size) || s.size <= 0) return 'OrderError: Invalid Size';
+  if (s.price !== undefined && (!Number.isSafeInteger(s.price) || s.price < 0)) return 'invalid order price';
+  if (s.type === 'LIMIT' && !s.peg && (s.price === undefined || s.price <= 0)) return 'invalid order price';
+  if (s.peg && (!Number.isSafeInteger(s.peg.offset))) return 'OrderError: offset must be >= 0';
+  if (s.iceberg) {
+    const { peakSize, minimumVisibleSize } = s.iceberg;
+    if (!Number.isSafeInteger(peakSize) || !Number.isSafeInteger(minimumVisibleSize) || minimumVisibleSize <= 0 || peakSize < minimumVisibleSize) {
+      return 'iceberg: minimum visible size must be > 0 and <= peak size';
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,1748 @@
+// One market: composes the order book, positions, margins, mark-to-market settlement, close-outs, price monitoring,
+// auctions, fees and liquidity commitments (spec 0001-MKTF market framework, 0008-TRAD trading workflow).
+// Transactions (submit, amend, cancel, liquidity provision) change positions but never settle: the mark price,
+// mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
+import type { MarketConfig, FeeConfig } from './config/market.ts';
+import type { NetworkParams } from './config/network.ts';
+import type { EngineEvent, EventSink, FeeBreakdown, OrderSnapshot, SettleTrade, Trade, TradeType } from './events.ts';
+import { NO_FEES } from './events.ts';
+import type { Account, Ledger } from './ledger/ledger.ts';
+import { Decimal } from './num/decimal.ts';
+import { pow10, minBig, maxBig } from './num/bigint.ts';
+import { OrderBook, NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type Indicative, type MatchResult } from './book/orderbook.ts';
+import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
+import { Positions, type Position } from './positions/positions.ts';
+import { SettlementEngine } from './settlement/settlement.ts';
+import { crossMarginLevels, ZERO_MARGIN, type MarginLevels, type RiskFactors } from './risk/margin.ts';
+import { boundFactors, riskFactors } from './risk/models.ts';
+import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
+import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
+import type { AuctionTrigger, MarketState, OrderType, PeggedReference, Side, TimeInForce, TradingMode, TransferType } from './types.ts';
+import { NETWORK_PARTY, NS, SYSTEM_OWNER, otherSide } from './types.ts';
+
+export interface MarketContext {
+  readonly ledger: Ledger;
+  readonly params: NetworkParams;
+  readonly sink: EventSink;
+  now(): bigint;
+  nextId(kind: 'order' | 'trade'): string;
+  assetQuantum(asset: string): Decimal;
+}
+
+export interface OrderSubmission {
+  readonly marketId: string;
+  readonly party: string;
+  readonly side: Side;
+  /** position units, > 0 */
+  readonly size: number;
+  /** market precision; required for limit orders that are not pegged */
+  readonly price?: number;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  /** ns since epoch, GTT only */
+  readonly expiresAt?: bigint;
+  readonly reference?: string;
+  readonly postOnly?: boolean;
+  readonly reduceOnly?: boolean;
+  readonly peg?: Peg;
+  readonly iceberg?: { readonly peakSize: number; readonly minimumVisibleSize: number };
+}
+
+export interface OrderAmendment {
+  readonly orderId: string;
+  readonly marketId: string;
+  readonly party: string;
+  /** new price in market precision (undefined: unchanged) */
+  readonly price?: number;
+  readonly sizeDelta?: number;
+  /** new absolute size */
+  readonly size?: number;
+  readonly tif?: TimeInForce;
+  /** new expiry (ns); undefined: unchanged */
+  readonly expiresAt?: bigint;
+  readonly peggedOffset?: number;
+  readonly peggedReference?: PeggedReference;
+}
+
+export interface OrderResult {
+  readonly order?: OrderSnapshot;
+  readonly trades: readonly Trade[];
+  readonly error?: string;
+}
+
+export interface AuctionState {
+  readonly opening: boolean;
+  readonly trigger: AuctionTrigger;
+  extensionTrigger: AuctionTrigger;
+  readonly start: bigint;
+  end: bigint;
+}
+
+export interface LiquidityProvision {
+  readonly id: string;
+  readonly party: string;
+  commitment: bigint;
+  fee: Decimal;
+  status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
+  /** a change waiting for the next epoch (amendments of active provisions) */
+  pending?: { commitment: bigint; fee: Decimal };
+}
+
+export interface MarketData {
+  readonly marketId: string;
+  readonly markPrice: bigint;
+  readonly lastTradedPrice: bigint;
+  readonly bestBidPrice: bigint;
+  readonly bestBidVolume: number;
+  readonly bestOfferPrice: bigint;
+  readonly bestOfferVolume: number;
+  readonly bestStaticBidPrice: bigint;
+  readonly bestStaticBidVolume: number;
+  readonly bestStaticOfferPrice: bigint;
+  readonly bestStaticOfferVolume: number;
+  readonly midPrice: bigint;
+  readonly staticMidPrice: bigint;
+  readonly openInterest: number;
+  readonly indicativePrice: bigint;
+  readonly indicativeVolume: number;
+  readonly auctionStart: bigint;
+  readonly auctionEnd: bigint;
+  readonly tradingMode: TradingMode;
+  readonly state: MarketState;
+  readonly trigger: AuctionTrigger;
+  readonly extensionTrigger: AuctionTrigger;
+  readonly targetStake: bigint;
+  readonly suppliedStake: bigint;
+  readonly priceMonitoringBounds: readonly { horizon: number; minValidPrice: bigint; maxValidPrice: bigint; referencePrice: Decimal }[];
+  readonly timestamp: bigint;
+}
+
+interface Aggression {
+  readonly sim: MatchResult<Order>;
+  readonly fees: { readonly perTrade: FeeBreakdown[]; readonly total: bigint };
+  readonly breach: MonitorTrigger | undefined;
+}
+
+/** Thrown for a rejected command; carries Vega's reason string. */
+export class OrderRejection extends Error {}
+
+const FIVE_DP = pow10(5);
+
+export class Market {
+  readonly id: string;
+  readonly cfg: MarketConfig;
+  readonly asset: string;
+  readonly assetDecimals: number;
+  /** 10^(asset decimals − market decimals): market precision → asset precision */
+  readonly priceFactor: bigint;
+  /** 10^PDP as a decimal */
+  readonly positionFactor: Decimal;
+  readonly tickSize: number;
+
+  state: MarketState = 'PENDING';
+  tradingMode: TradingMode = 'OPENING_AUCTION';
+  auction: AuctionState | null = null;
+
+  readonly book = new OrderBook<Order>();
+  /** live orders: on the book or parked */
+  readonly orders = new Map<string, Order>();
+  private readonly ordersByParty = new Map<string, Set<Order>>();
+  /** pegged orders in bookkeeping order (live and parked) */
+  private pegged: Order[] = [];
+  private peggedRefs: { bid?: number; ask?: number; midBuy?: number; midSell?: number } = {};
+  readonly positions = new Positions();
+  readonly settlement: SettlementEngine;
+  readonly priceMonitor: PriceMonitor;
+  riskFactors: RiskFactors;
+
+  markPrice = 0n;
+  lastTradedPrice = 0n;
+  private nextMTM = 0n;
+  /** non-network trades since the last mark price update */
+  private tradesSinceMark: Trade[] = [];
+  /** trades of the current transaction (settlement and events) */
+  private marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
+  /** parties that have placed orders or held positions in this market (margin accounts exist) */
+  private readonly parties = new Set<string>();
+
+  readonly insurance: Account;
+  readonly settlementAccount: Account;
+  readonly liquidityFeeAccount: Account;
+  readonly makerFeeAccount: Account;
+  readonly infrastructureFeeAccount: Account;
+
+  // network position disposal
+  private networkNextStep = 0n;
+
+  // liquidity
+  readonly provisions = new Map<string, LiquidityProvision>();
+  liquidityFee: Decimal;
+  /** (time, open interest) samples for target stake */
+  private oiHistory: { time: bigint; oi: number }[] = [];
+  private openedAt = -1n;
+  private factorsDueAt = 0n;
+
+  constructor(
+    cfg: MarketConfig,
+    assetDecimals: number,
+    private readonly ctx: MarketContext,
+  ) {
+    this.id = cfg.id;
+    this.cfg = cfg;
+    this.asset = cfg.settlementAsset;
+    this.assetDecimals = assetDecimals;
+    this.priceFactor = pow10(assetDecimals - cfg.decimalPlaces);
+    this.positionFactor =
+      cfg.positionDecimalPlaces >= 0 ? Decimal.fromBigInt(pow10(cfg.positionDecimalPlaces)) : Decimal.ONE.div(Decimal.fromBigInt(pow10(-cfg.positionDecimalPlaces)));
+    if (cfg.tickSize > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('tickSize: too large');
+    this.tickSize = Number(cfg.tickSize);
+    this.settlement = new SettlementEngine(this.positionFactor);
+    this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
+    this.riskFactors = riskFactors(cfg.riskModel);
+    this.liquidityFee = cfg.fees.liquidityFee;
+    const l = ctx.ledger;
+    this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);
+    this.settlementAccount = l.getOrCreate(SYSTEM_OWNER, 'SETTLEMENT', this.asset, this.id);
+    this.liquidityFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_LIQUIDITY', this.asset, this.id);
+    this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
+    this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
+    const now = ctx.now();
+    if (cfg.openingAuctionDuration > 0) {
+      const end = now + BigInt(cfg.openingAuctionDuration) * NS;
+      this.auction = { opening: true, trigger: 'OPENING', extensionTrigger: 'UNSPECIFIED', start: now, end };
+      this.applyMinimumDuration();
+      this.state = 'PENDING';
+      this.tradingMode = 'OPENING_AUCTION';
+    } else {
+      this.state = 'ACTIVE';
+      this.tradingMode = 'CONTINUOUS';
+      this.openedAt = now;
+    }
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private emit(e: EngineEvent): void {
+    this.ctx.sink.emit(e);
+  }
+
+  private get now(): bigint {
+    return this.ctx.now();
+  }
+
+  get inAuction(): boolean {
+    return this.auction !== null;
+  }
+
+  toAsset(p: number): bigint {
+    return BigInt(p) * this.priceFactor;
+  }
+
+  toMarket(p: bigint): bigint {
+    return p / this.priceFactor;
+  }
+
+  canTrade(): boolean {
+    return this.state === 'ACTIVE' || this.state === 'PENDING' || this.state === 'SUSPENDED' || this.state === 'SUSPENDED_VIA_GOVERNANCE';
+  }
+
+  private feeFactors(): FeeFactors {
+    const f: FeeConfig = this.cfg.fees;
+    const p = this.ctx.params;
+    return {
+      makerFee: p.makerFee ?? f.makerFee,
+      infrastructureFee: p.infrastructureFee ?? f.infrastructureFee,
+      liquidityFee: this.liquidityFee,
+      buyBackFee: p.buyBackFee ?? f.buyBackFee,
+      treasuryFee: p.treasuryFee ?? f.treasuryFee,
+    };
+  }
+
+  /** Re-applies market.auction.minimumDuration to the current auction (never shortens it). */
+  applyMinimumDuration(): void {
+    if (!this.auction) return;
+    const min = this.auction.start + this.ctx.params.auctionMinimumDuration;
+    if (min > this.auction.end) this.auction.end = min;
+  }
+
+  private general(party: string): Account | undefined {
+    return this.ctx.ledger.get(party, 'GENERAL', this.asset);
+  }
+
+  private marginAccount(party: string): Account {
+    return this.ctx.ledger.getOrCreate(party, 'MARGIN', this.asset, this.id);
+  }
+
+  private bond(party: string): Account | undefined {
+    return this.ctx.ledger.get(party, 'BOND', this.asset, this.id);
+  }
+
+  private transfer(from: Account, to: Account, amount: bigint, type: TransferType): void {
+    this.ctx.ledger.transfer(from, to, amount, type);
+  }
+
+  private addPartyOrder(o: Order): void {
+    let s = this.ordersByParty.get(o.party);
+    if (!s) this.ordersByParty.set(o.party, (s = new Set()));
+    s.add(o);
+    this.orders.set(o.id, o);
+  }
+
+  private dropOrder(o: Order): void {
+    this.orders.delete(o.id);
+    this.ordersByParty.get(o.party)?.delete(o);
+    if (o.peg) this.pegged = this.pegged.filter((x) => x !== o);
+  }
+
+  partyOrders(party: string): Order[] {
+    return [...(this.ordersByParty.get(party) ?? [])];
+  }
+
+  private emitOrder(o: Order): void {
+    this.emit({ type: 'order', order: snapshot(o) });
+  }
+
+  // ------------------------------------------------------------------ margins
+
+  private observablePrice(orderPrice?: bigint): bigint {
+    if (this.auction?.opening) {
+      const ind = this.indicativePrice();
+      if (ind > 0n) return ind;
+      return orderPrice ?? this.markPrice;
+    }
+    return this.markPrice;
+  }
+
+  /** Margin levels of a party from its position and live orders. */
+  private levelsFor(pos: Position, price: bigint): MarginLevels {
+    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, price) : undefined;
+    return crossMarginLevels(
+      {
+        openVolume: pos.openVolume,
+        buyOrders: pos.buy,
+        sellOrders: pos.sell,
+        price,
+        positionFactor: this.positionFactor,
+        riskFactors: this.riskFactors,
+        linearSlippageFactor: this.cfg.linearSlippageFactor,
+        quadraticSlippageFactor: this.cfg.quadraticSlippageFactor,
+        ...(auction ? { auction } : {}),
+      },
+      this.cfg.marginScalingFactors,
+    );
+  }
+
+  private auctionOrderNotional(party: string, price: bigint) {
+    let buyNotional = 0n;
+    let sellNotional = 0n;
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE') continue;
+      const v = this.toAsset(o.price) * BigInt(o.remaining);
+      if (o.side === 'buy') buyNotional += v;
+      else sellNotional += v;
+    }
+    const ind = this.indicativePrice();
+    const auctionPrice = maxBig(this.markPrice, ind > 0n ? ind : price);
+    return { auctionPrice, buyNotional, sellNotional };
+  }
+
+  private canLeaveAuction(): boolean {
+    return false;
+  }
+
+  private bufferMargin(party: string, levels: MarginLevels): void {
+    this.marginBuffer.set(party, {
+      type: 'marginLevels',
+      marketId: this.id,
+      party,
+      asset: this.asset,
+      levels,
+      orderMargin: 0n,
+      mode: 'cross',
+      timestamp: this.now,
+    });
+  }
+
+  /** Emits the buffered margin levels sorted by party (end of every transaction). */
+  flushMargins(): void {
+    if (this.marginBuffer.size === 0) return;
+    const parties = [...this.marginBuffer.keys()].sort();
+    for (const p of parties) this.emit(this.marginBuffer.get(p)!);
+    this.marginBuffer.clear();
+  }
+
+  /**
+   * Pre-trade margin check (risk UpdateMarginOnNewOrder / UpdateMarginAuction): the position with the order must be
+   * coverable by margin + general (initial level in continuous trading, maintenance in auctions); tops up to initial.
+   */
+  private checkMarginForOrder(o: Order): boolean {
+    const pos = this.positions.getOrCreate(o.party);
+    const price = this.observablePrice(this.toAsset(o.price));
+    const levels = this.levelsFor(pos, price);
+    const margin = this.marginAccount(o.party);
+    const general = this.general(o.party);
+    const available = margin.balance + (general?.balance ?? 0n);
+    const threshold = this.auction ? levels.maintenance : levels.initial;
+    if (available < threshold) return false;
+    this.bufferMargin(o.party, levels);
+    if (margin.balance < levels.initial && general) {
+      this.ctx.ledger.transferUpTo(general, margin, levels.initial - margin.balance, 'MARGIN_LOW');
+    }
+    return true;
+  }
+
+  /** The order reduces exposure: opposite side to the position and the party's opposite orders do not flip it. */
+  private reducesExposure(o: Order, pos: Position): boolean {
+    if (pos.openVolume === 0) return false;
+    const long = pos.openVolume > 0;
+    if (long !== (o.side === 'sell')) return false;
+    const abs = Math.abs(pos.openVolume);
+    if (o.type === 'MARKET') return o.remaining <= abs;
+    return (long ? pos.sell : pos.buy) <= abs;
+  }
+
+  /** Releases the whole margin of a party with no position, no orders and no trades waiting for settlement. */
+  private releaseMarginExcess(party: string): void {
+    if (party === NETWORK_PARTY) return;
+    const pos = this.positions.get(party);
+    if (pos && !pos.isEmpty()) return;
+    if (this.settlement.hasPendingTrades(party)) return;
+    const margin = this.ctx.ledger.get(party, 'MARGIN', this.asset, this.id);
+    if (!margin) return;
+    const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
+    if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
+    this.bufferMargin(party, ZERO_MARGIN);
+  }
+
+  // ------------------------------------------------------------------ order entry
+
+  submitOrder(sub: OrderSubmission): OrderResult {
+    const now = this.now;
+    if (!this.canTrade()) return { trades: [], error: 'trading not allowed' };
+    const o: Order = {
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party: sub.party,
+      side: sub.side,
+      type: sub.type,
+      tif: sub.tif,
+      status: 'ACTIVE',
+      price: sub.peg ? 0 : (sub.price ?? 0),
+      size: sub.size,
+      remaining: sub.size,
+      displayed: sub.size,
+      peakSize: sub.iceberg?.peakSize ?? 0,
+      minPeakSize: sub.iceberg?.minimumVisibleSize ?? 0,
+      reference: sub.reference ?? '',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: sub.tif === 'GTT' ? (sub.expiresAt ?? 0n) : (sub.expiresAt ?? 0n),
+      postOnly: !!sub.postOnly,
+      reduceOnly: !!sub.reduceOnly,
+      peg: sub.peg ? { ...sub.peg } : undefined,
+      version: 1,
+      reason: undefined,
+      bookLevel: null,
+      bookPos: 0,
+    };
+    try {
+      const trades = this.submitValidated(o);
+      return { order: snapshot(o), trades };
+    } catch (e) {
+      if (e instanceof OrderRejection) return { order: snapshot(o), trades: [], error: e.message };
+      throw e;
+    } finally {
+      this.flushMargins();
+    }
+  }
+
+  private reject(o: Order, error: string, status: 'REJECTED' | 'STOPPED' = 'REJECTED'): never {
+    o.status = status;
+    o.reason = error;
+    this.emitOrder(o);
+    throw new OrderRejection(error);
+  }
+
+  private validateOrder(o: Order): void {
+    const inAuction = this.inAuction;
+    if (inAuction && o.tif === 'GFN') this.reject(o, 'gfn order received during auction trading');
+    if (inAuction && o.tif === 'IOC') this.reject(o, 'ioc order received during auction trading');
+    if (inAuction && o.tif === 'FOK') this.reject(o, 'fok order received during auction trading');
+    if (!inAuction && o.tif === 'GFA') this.reject(o, 'gfa order received during continuous trading');
+    if (o.expiresAt > 0n && o.expiresAt < o.createdAt) this.reject(o, 'invalid expiresAt time');
+    if (o.type === 'NETWORK') this.reject(o, 'invalid order type');
+    if (o.peg) {
+      if (o.type !== 'LIMIT' || !(o.tif === 'GTC' || o.tif === 'GTT' || o.tif === 'GFN')) this.reject(o, 'invalid OrderError');
+      const r = o.peg.reference;
+      if (o.side === 'buy' && r === 'BEST_ASK') this.reject(o, 'OrderError: buy cannot reference best ask price');
+      if (o.side === 'sell' && r === 'BEST_BID') this.reject(o, 'OrderError: sell cannot reference best bid price');
+      if (o.peg.offset < 0) this.reject(o, 'OrderError: offset must be >= 0');
+      if (r === 'MID' && o.peg.offset <= 0) this.reject(o, 'OrderError: offset must be greater than zero');
+      if (o.peg.offset % this.tickSize !== 0) this.reject(o, 'OrderError: price not in tick size');
+    } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
+      this.reject(o, 'OrderError: price not in tick size');
+    }
+  }
+
+  /** Matching-engine validation (core/matching validation). */
+  private validateForBook(o: Order): void {
+    if (o.remaining <= 0) this.reject(o, 'OrderError: Invalid Remaining Size');
+    if (o.tif === 'GTT' && o.expiresAt === 0n) this.reject(o, 'OrderError: Invalid Expiration Datetime');
+    if (o.size <= 0) this.reject(o, 'OrderError: Invalid Size');
+    if (o.type === 'MARKET' && (o.tif === 'GTT' || o.tif === 'GTC')) this.reject(o, 'OrderError: Invalid Persistence');
+    if (o.type === 'MARKET' && o.expiresAt > 0n) this.reject(o, 'OrderError: Invalid Expiration Datetime');
+  }
+
+  private submitValidated(o: Order): Trade[] {
+    this.validateOrder(o);
+    if (!this.general(o.party)) this.reject(o, 'party has insufficient balance in asset');
+    this.marginAccount(o.party);
+    this.parties.add(o.party);
+    if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
+
+    if (o.peg) {
+      this.pegged.push(o);
+      this.addPartyOrder(o);
+      if (this.inAuction || !this.repricePegged(o)) {
+        o.status = 'PARKED';
+        this.emitOrder(o);
+        return [];
+      }
+    }
+
+    const pos = this.positions.registerOrder(o.party, o.side, o.remaining);
+    let heldBack = 0;
+    if (o.reduceOnly) {
+      const v = pos.openVolume;
+      const reduces = v !== 0 && (v > 0 ? o.side === 'sell' : o.side === 'buy');
+      const extra = Math.max(0, o.remaining - Math.abs(v));
+      if (!reduces || (o.tif === 'FOK' && extra > 0)) {
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+        this.dropOrder(o);
+        this.reject(o, 'OrderError: reduce only order would not reduce position', 'STOPPED');
+      }
+      heldBack = extra;
+    }
+
+    if (!o.reduceOnly && !this.reducesExposure(o, pos)) {
+      if (!this.checkMarginForOrder(o)) {
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+        this.dropOrder(o);
+        this.reject(o, 'margin check failed');
+      }
+    }
+
+    try {
+      if (this.inAuction) {
+        this.unregisterIfFails(o, () => this.validateForBook(o));
+        this.rest(o);
+        return [];
+      }
+      return this.matchContinuous(o, heldBack);
+    } finally {
+      this.releaseMarginExcess(o.party);
+    }
+  }
+
+  private unregisterIfFails(o: Order, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.positions.unregisterOrder(o.party, o.side, o.remaining);
+      this.dropOrder(o);
+      throw e;
+    }
+  }
+
+  /** Puts an order on the book (ACTIVE), registering its GTT expiry. */
+  private rest(o: Order): void {
+    o.status = 'ACTIVE';
+    this.book.insert(o);
+    this.addPartyOrder(o);
+    this.emitOrder(o);
+  }
+
+  private matchContinuous(o: Order, heldBack: number): Trade[] {
+    this.unregisterIfFails(o, () => this.validateForBook(o));
+    const prep = this.prepareAggression(o, o.price, o.remaining, heldBack);
+    if ('error' in prep) this.unregisterIfFails(o, () => this.reject(o, prep.error, prep.status));
+    return this.commitAggression(o, prep as Aggression, heldBack);
+  }
+
+  /**
+   * What an aggressive order would do (checkPriceAndGetTrades): the fills, post-only, price monitoring and whether
+   * the aggressor can pay the fees. Changes nothing.
+   */
+  private prepareAggression(o: Order, price: number, remaining: number, heldBack: number): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
+    const limit = o.type === 'MARKET' ? (o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL) : price;
+    const wanted = remaining - heldBack;
+    let sim = this.book.simulate(o.party, o.side, limit, wanted);
+    if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade)) sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
+    if (o.postOnly && sim.fills.length > 0) return { error: 'OrderError: post only order would trade', status: 'STOPPED' };
+    const breach = this.priceMonitor.findBreach(
+      sim.fills.map((f) => this.toAsset(f.price)),
+      this.now,
+    );
+    if (breach) {
+      if (isNonPersistentForMonitoring(o) || !isPersistent(o)) {
+        return { error: 'OrderError: non-persistent order trades out of price bounds', status: 'STOPPED' };
+      }
+      return { sim, fees: { perTrade: [], total: 0n }, breach };
+    }
+    const fees = this.computeContinuousFees(sim.fills);
+    if (fees.total > 0n) {
+      const g = this.general(o.party)?.balance ?? 0n;
+      const m = this.ctx.ledger.get(o.party, 'MARGIN', this.asset, this.id)?.balance ?? 0n;
+      if (g + m < fees.total) return { error: 'margin check failed', status: 'REJECTED' };
+    }
+    return { sim, fees, breach: undefined };
+  }
+
+  /** Applies a prepared aggression: trades, fees, the aggressor's final status, resting, events. */
+  private commitAggression(o: Order, prep: Aggression, heldBack: number): Trade[] {
+    if (prep.breach) {
+      // a persistent order that would trade outside the bounds starts a price auction and rests in it
+      this.enterPriceAuction(prep.breach);
+      if (o.peg) {
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+        this.parkPegged(o);
+        return [];
+      }
+      this.rest(o);
+      return [];
+    }
+    const { sim, fees } = prep;
+    this.book.apply(sim.fills);
+    o.remaining -= sim.filled;
+    o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, o.remaining) : o.remaining;
+    const trades = this.makeTrades(o, sim.fills, fees.perTrade);
+    if (o.remaining === 0) o.status = 'FILLED';
+    else if (sim.selfTrade) {
+      o.status = sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+      o.reason = 'OrderError: Self trading';
+    } else if (o.tif === 'IOC' || o.tif === 'FOK' || o.type === 'MARKET') o.status = sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    else if (o.reduceOnly) o.status = 'STOPPED';
+    else o.status = 'ACTIVE';
+    if (o.status === 'ACTIVE') {
+      this.book.insert(o);
+      this.addPartyOrder(o);
+    } else {
+      // what did not trade leaves the potential position (a reduce-only order's held-back size included)
+      if (o.remaining > 0) this.positions.unregisterOrder(o.party, o.side, o.remaining);
+      this.dropOrder(o);
+    }
+    void heldBack;
+    this.payContinuousFees(o.party, fees.perTrade, trades);
+    this.emitOrder(o);
+    this.confirmTrades(trades, sim.fills);
+    if (!this.inAuction) this.checkForReferenceMoves(false);
+    return trades;
+  }
+
+  private computeContinuousFees(fills: readonly Fill<Order>[]): { perTrade: FeeBreakdown[]; total: bigint } {
+    const f = this.feeFactors();
+    let total = 0n;
+    const perTrade = fills.map((fl) => {
+      const fee = continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor);
+      total += totalFee(fee);
+      return fee;
+    });
+    return { perTrade, total };
+  }
+
+  private makeTrades(aggressor: Order, fills: readonly Fill<Order>[], fees: readonly FeeBreakdown[], type: TradeType = 'DEFAULT'): Trade[] {
+    return fills.map((f, i) => {
+      const price = this.toAsset(f.price);
+      const buy = aggressor.side === 'buy';
+      return {
+        id: this.ctx.nextId('trade'),
+        marketId: this.id,
+        price,
+        marketPrice: BigInt(f.price),
+        size: f.size,
+        buyer: buy ? aggressor.party : f.passive.party,
+        seller: buy ? f.passive.party : aggressor.party,
+        aggressor: aggressor.side,
+        buyOrder: buy ? aggressor.id : f.passive.id,
+        sellOrder: buy ? f.passive.id : aggressor.id,
+        timestamp: this.now,
+        type,
+        buyerFee: buy ? fees[i]! : NO_FEES,
+        sellerFee: buy ? NO_FEES : fees[i]!,
+      };
+    });
+  }
+
+  /** Fee transfers of continuous trading: the aggressor pays, from general then margin. */
+  private payContinuousFees(payer: string, fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
+    fees.forEach((fee, i) => {
+      const t = trades[i]!;
+      const maker = t.buyer === payer ? t.seller : t.buyer;
+      this.payFee(payer, fee, maker);
+    });
+  }
+
+  private payFee(payer: string, fee: FeeBreakdown, maker: string | undefined): void {
+    if (totalFee(fee) === 0n) return;
+    const l = this.ctx.ledger;
+    const pay = (amount: bigint, to: Account, type: TransferType) => {
+      let left = amount;
+      if (left === 0n) return;
+      if (payer === NETWORK_PARTY) {
+        left -= l.transferUpTo(this.insurance, to, left, type);
+        return;
+      }
+      const g = this.general(payer);
+      if (g) left -= l.transferUpTo(g, to, left, type);
+      if (left > 0n) left -= l.transferUpTo(this.marginAccount(payer), to, left, type);
+    };
+    pay(fee.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
+    pay(fee.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+    pay(fee.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
+    if (fee.treasuryFee > 0n) pay(fee.treasuryFee, l.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset), 'TREASURY_FEE_PAY');
+    if (fee.buyBackFee > 0n) pay(fee.buyBackFee, l.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset), 'BUY_BACK_FEE_PAY');
+    if (maker && fee.makerFee > 0n && this.makerFeeAccount.balance > 0n) {
+      const to = maker === NETWORK_PARTY ? this.insurance : l.getOrCreate(maker, 'GENERAL', this.asset);
+      l.transferUpTo(this.makerFeeAccount, to, fee.makerFee, 'MAKER_FEE_RECEIVE');
+    }
+  }
+
+  /**
+   * handleConfirmation: passive order events, last traded price, trade events, positions, open interest and the
+   * settlement queue.
+   */
+  private confirmTrades(trades: readonly Trade[], fills: readonly Fill<Order>[] | null): void {
+    if (fills) {
+      const seen = new Set<Order>();
+      for (const f of fills) {
+        const p = f.passive;
+        if (seen.has(p)) continue;
+        seen.add(p);
+        if (p.remaining === 0) {
+          p.status = 'FILLED';
+          this.dropOrder(p);
+        }
+        p.updatedAt = this.now;
+        this.emitOrder(p);
+      }
+    }
+    if (trades.length === 0) return;
+    const networkTrade = trades[0]!.type !== 'DEFAULT';
+    if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    for (const t of trades) {
+      this.emit({ type: 'trade', trade: t });
+      this.positions.applyTrade(t.buyer, t.seller, t.size, true, true);
+      this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
+      if (t.type === 'DEFAULT') this.tradesSinceMark.push(t);
+    }
+    this.recordOpenInterest();
+  }
+
+  private recordOpenInterest(): void {
+    const oi = this.positions.openInterest();
+    const now = this.now;
+    const last = this.oiHistory[this.oiHistory.length - 1];
+    if (last && last.time === now) last.oi = Math.max(last.oi, oi);
+    else this.oiHistory.push({ time: now, oi });
+  }
+
+  // ------------------------------------------------------------------ amend and cancel
+
+  amendOrder(a: OrderAmendment): OrderResult {
+    try {
+      return this.amend(a);
+    } catch (e) {
+      if (e instanceof OrderRejection) return { trades: [], error: e.message };
+      throw e;
+    } finally {
+      this.flushMargins();
+    }
+  }
+
+  private amend(a: OrderAmendment): OrderResult {
+    if (!this.canTrade()) throw new OrderRejection('trading not allowed');
+    const o = this.orders.get(a.orderId);
+    if (!o) throw new OrderRejection('OrderError: Invalid Order ID');
+    if (o.party !== a.party) throw new OrderRejection('OrderError: Invalid Party ID');
+    const now = this.now;
+    if (a.tif === 'GTT' && (a.expiresAt === undefined || a.expiresAt === 0n)) {
+      throw new OrderRejection('OrderError: Cannot amend order to GTT without an expiryAt field');
+    }
+    if (a.tif === 'GTC' && a.expiresAt !== undefined && a.expiresAt !== 0n) throw new OrderRejection('OrderError: Cannot set ExpiryAt and GTC');
+    if (a.tif === 'FOK' || a.tif === 'IOC') throw new OrderRejection('OrderError: Cannot amend TIF to FOK or IOC');
+    if (a.tif === 'GTT' && a.expiresAt !== undefined && a.expiresAt <= o.createdAt) {
+      throw new OrderRejection('OrderError: ExpiryAt field must not be before CreatedAt');
+    }
+    if (a.tif !== undefined && a.tif !== o.tif && (a.tif === 'GFA' || a.tif === 'GFN')) throw new OrderRejection('OrderError: Cannot amend TIF to GFA or GFN');
+    if (a.tif !== undefined && a.tif !== o.tif && (o.tif === 'GFA' || o.tif === 'GFN')) throw new OrderRejection('OrderError: Cannot amend TIF from GFA or GFN');
+    if ((a.peggedOffset !== undefined || a.peggedReference !== undefined) && !o.peg) {
+      throw new OrderRejection('OrderError: cannot amend pegged details on a non pegged order');
+    }
+    if (a.price !== undefined && o.peg) throw new OrderRejection('invalid OrderError');
+    if (a.price !== undefined && a.price % this.tickSize !== 0) throw new OrderRejection('OrderError: price not in tick size');
+    if (a.peggedOffset !== undefined && a.peggedOffset % this.tickSize !== 0) throw new OrderRejection('OrderError: price not in tick size');
+
+    // the amended copy
+    let newSize = o.size;
+    let newRemaining = o.remaining;
+    if (a.sizeDelta !== undefined && a.sizeDelta !== 0) {
+      newSize = o.size + a.sizeDelta;
+      newRemaining = o.remaining + a.sizeDelta;
+    }
+    if (a.size !== undefined) {
+      newRemaining = o.remaining + (a.size - o.size);
+      newSize = a.size;
+    }
+    const newPrice = a.price !== undefined ? a.price : o.price;
+    const newTif = a.tif ?? o.tif;
+    let newExpiry = a.expiresAt !== undefined && a.expiresAt !== 0n ? a.expiresAt : o.expiresAt;
+    if (newTif !== 'GTT') newExpiry = 0n;
+
+    if (newRemaining <= 0) {
+      this.cancel(o, 'CANCELLED');
+      return { order: snapshot(o), trades: [] };
+    }
+    if (newExpiry !== 0n && newExpiry < now) {
+      // expires at once, keeping the amended details
+      this.removeLive(o);
+      o.price = newPrice;
+      o.size = newSize;
+      o.remaining = newRemaining;
+      o.tif = newTif;
+      o.expiresAt = newExpiry;
+      o.status = 'EXPIRED';
+      o.updatedAt = now;
+      o.version++;
+      this.emitOrder(o);
+      this.releaseMarginExcess(o.party);
+      return { order: snapshot(o), trades: [] };
+    }
+
+    if (o.peg && (a.peggedOffset !== undefined || a.peggedReference !== undefined)) {
+      return this.amendPegged(o, a, newSize, newRemaining, newTif, newExpiry);
+    }
+
+    // margin check with the amended potential position
+    const pos = this.positions.getOrCreate(o.party);
+    const delta = newRemaining - o.remaining;
+    const live = o.status === 'ACTIVE';
+    if (live) {
+      if (o.side === 'buy') pos.buy += delta;
+      else pos.sell += delta;
+      const trial: Order = { ...o, price: newPrice, remaining: newRemaining, size: newSize };
+      if (!this.checkMarginForOrder(trial)) {
+        if (o.side === 'buy') pos.buy -= delta;
+        else pos.sell -= delta;
+        throw new OrderRejection('margin check failed');
+      }
+    }
+
+    const priceChanged = newPrice !== o.price;
+    const sizeUp = newRemaining > o.remaining && o.peakSize === 0;
+    o.tif = newTif;
+    o.expiresAt = newExpiry;
+    o.updatedAt = now;
+    o.version++;
+    if (!live || (!priceChanged && !sizeUp)) {
+      // in place: keeps time priority
+      o.size = newSize;
+      if (live) this.book.setRemaining(o, newRemaining);
+      else o.remaining = newRemaining;
+      if (o.peakSize > 0 && newRemaining > o.displayed && o.displayed === 0) o.displayed = Math.min(o.peakSize, newRemaining);
+      this.emitOrder(o);
+      return { order: snapshot(o), trades: [] };
+    }
+    // cancel-replace: loses priority, may trade. Check first so that a failure leaves the order as it was.
+    if (!this.inAuction) {
+      const prep = this.prepareAggression(o, newPrice, newRemaining, 0);
+      if ('error' in prep) {
+        if (o.side === 'buy') pos.buy -= delta;
+        else pos.sell -= delta;
+        throw new OrderRejection(prep.error === 'margin check failed' ? prep.error : "couldn't insert order in book");
+      }
+      this.book.remove(o);
+      o.price = newPrice;
+      o.size = newSize;
+      o.remaining = newRemaining;
+      this.dropOrder(o);
+      if (o.peg) this.pegged.push(o);
+      // the simulation ran against the unchanged opposite side: it still holds
+      const trades = this.commitAggression(o, prep, 0);
+      return { order: snapshot(o), trades };
+    }
+    this.book.remove(o);
+    o.price = newPrice;
+    o.size = newSize;
+    o.remaining = newRemaining;
+    o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, newRemaining) : newRemaining;
+    this.rest(o);
+    return { order: snapshot(o), trades: [] };
+  }
+
+  private amendPegged(o: Order, a: OrderAmendment, size: number, remaining: number, tif: TimeInForce, expiry: bigint): OrderResult {
+    const peg = o.peg!;
+    if (a.peggedOffset !== undefined) peg.offset = a.peggedOffset;
+    if (a.peggedReference !== undefined) peg.reference = a.peggedReference;
+    o.tif = tif;
+    o.expiresAt = expiry;
+    o.updatedAt = this.now;
+    o.version++;
+    const wasLive = o.status === 'ACTIVE';
+    if (wasLive) {
+      this.book.remove(o);
+      this.positions.unregisterOrder(o.party, o.side, o.remaining);
+    }
+    o.size = size;
+    o.remaining = remaining;
+    if (this.inAuction || !this.repricePegged(o)) {
+      o.status = 'PARKED';
+      this.emitOrder(o);
+      return { order: snapshot(o), trades: [] };
+    }
+    this.positions.registerOrder(o.party, o.side, o.remaining);
+    o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, o.remaining) : o.remaining;
+    this.rest(o);
+    return { order: snapshot(o), trades: [] };
+  }
+
+  cancelOrder(party: string, orderId: string): OrderResult {
+    try {
+      if (!this.canTrade()) throw new OrderRejection('trading not allowed');
+      const o = this.orders.get(orderId);
+      if (!o) throw new OrderRejection('unable to find the order in the market');
+      if (o.party !== party) throw new OrderRejection('OrderError: Invalid Party ID');
+      this.cancel(o, 'CANCELLED');
+      return { order: snapshot(o), trades: [] };
+    } catch (e) {
+      if (e instanceof OrderRejection) return { trades: [], error: e.message };
+      throw e;
+    } finally {
+      this.flushMargins();
+    }
+  }
+
+  /** Cancels every order of a party in this market, sorted by order id. */
+  cancelAllOrders(party: string): OrderResult {
+    try {
+      if (!this.canTrade()) throw new OrderRejection('trading not allowed');
+      const os = this.partyOrders(party).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const o of os) this.cancel(o, 'CANCELLED', false);
+      this.releaseMarginExcess(party);
+      if (!this.inAuction) this.checkForReferenceMoves(false);
+      return { trades: [] };
+    } catch (e) {
+      if (e instanceof OrderRejection) return { trades: [], error: e.message };
+      throw e;
+    } finally {
+      this.flushMargins();
+    }
+  }
+
+  /** Takes a live order off the book (or parked list) and out of the position's potential volume. */
+  private removeLive(o: Order): void {
+    if (o.status === 'ACTIVE') {
+      this.book.remove(o);
+      this.positions.unregisterOrder(o.party, o.side, o.remaining);
+    }
+    this.dropOrder(o);
+  }
+
+  private cancel(o: Order, status: 'CANCELLED' | 'STOPPED' | 'EXPIRED', after = true): void {
+    this.removeLive(o);
+    o.status = status;
+    o.updatedAt = this.now;
+    this.emitOrder(o);
+    if (after) {
+      this.releaseMarginExcess(o.party);
+      if (!this.inAuction) this.checkForReferenceMoves(false);
+    }
+  }
+
+  // ------------------------------------------------------------------ pegged orders
+
+  private staticBest(side: Side): number | undefined {
+    const s = this.book.side(side);
+    for (let i = s.levels.length - 1; i >= 0; i--) {
+      for (const o of s.levels[i]!.orders()) if (!o.peg) return s.levels[i]!.price;
+    }
+    return undefined;
+  }
+
+  /** Sets a pegged order's price from the static book; false when it cannot be priced (parked). */
+  private repricePegged(o: Order): boolean {
+    const peg = o.peg!;
+    const bid = this.staticBest('buy');
+    const ask = this.staticBest('sell');
+    const pf = this.priceFactor;
+    const tick = BigInt(this.tickSize);
+    let ref: bigint | undefined;
+    if (peg.reference === 'BEST_BID') ref = bid === undefined ? undefined : BigInt(bid);
+    else if (peg.reference === 'BEST_ASK') ref = ask === undefined ? undefined : BigInt(ask);
+    else if (bid !== undefined && ask !== undefined) {
+      // static mid in asset precision: buy floor((b + a + pf)/2), sell floor((b + a)/2); to market precision
+      const b = BigInt(bid) * pf;
+      const a = BigInt(ask) * pf;
+      const midAsset = o.side === 'buy' ? (b + a + pf) / 2n : (b + a) / 2n;
+      ref = midAsset / pf;
+    }
+    if (ref === undefined) return false;
+    const off = BigInt(peg.offset);
+    let price: bigint;
+    if (o.side === 'buy') {
+      price = ref - off;
+      // round up to a tick multiple
+      const r = ((price % tick) + tick) % tick;
+      if (r !== 0n) price += tick - r;
+      if (price <= 0n) return false;
+    } else {
+      price = ref + off;
+      price -= ((price % tick) + tick) % tick;
+    }
+    if (price > BigInt(Number.MAX_SAFE_INTEGER)) return false;
+    o.price = Number(price);
+    return true;
+  }
+
+  private parkPegged(o: Order): void {
+    if (o.status === 'ACTIVE') {
+      this.book.remove(o);
+      this.positions.unregisterOrder(o.party, o.side, o.remaining);
+    }
+    o.status = 'PARKED';
+    this.emitOrder(o);
+  }
+
+  /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
+  private checkForReferenceMoves(force: boolean): void {
+    if (this.pegged.length === 0) return;
+    for (let guard = 0; guard < 10; guard++) {
+      const bid = this.staticBest('buy');
+      const ask = this.staticBest('sell');
+      const refs = this.peggedRefs;
+      const moved = force || bid !== refs.bid || ask !== refs.ask;
+      this.peggedRefs = { bid, ask };
+      if (!moved) return;
+      force = false;
+      const live = this.pegged.filter((o) => o.status === 'ACTIVE');
+      const parked = this.pegged.filter((o) => o.status === 'PARKED');
+      let changed = false;
+      for (const o of [...live, ...parked]) {
+        const wasLive = o.status === 'ACTIVE';
+        if (wasLive) {
+          this.book.remove(o);
+          this.positions.unregisterOrder(o.party, o.side, o.remaining);
+        }
+        if (!this.repricePegged(o)) {
+          if (wasLive) {
+            o.status = 'PARKED';
+            this.emitOrder(o);
+            changed = true;
+          }
+          continue;
+        }
+        // would cross the book: park rather than trade
+        const oppBest = o.side === 'buy' ? this.book.bestAsk() : this.book.bestBid();
+        if (oppBest !== undefined && (o.side === 'buy' ? o.price >= oppBest : o.price <= oppBest)) {
+          o.status = 'PARKED';
+          this.emitOrder(o);
+          changed = changed || wasLive;
+          continue;
+        }
+        this.positions.registerOrder(o.party, o.side, o.remaining);
+        o.status = 'ACTIVE';
+        if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
+        this.book.insert(o);
+        this.emitOrder(o);
+        changed = true;
+      }
+      if (!changed) return;
+    }
+  }
+
+  // ------------------------------------------------------------------ auctions
+
+  indicative(): Indicative | undefined {
+    return this.inAuction ? this.book.indicative() : undefined;
+  }
+
+  /** Indicative uncrossing price in asset precision (0 when the book does not cross). */
+  indicativePrice(): bigint {
+    const ind = this.book.indicative();
+    if (!ind) return 0n;
+    return (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n;
+  }
+
+  private enterPriceAuction(trigger: MonitorTrigger): void {
+    trigger.active = false;
+    const now = this.now;
+    const duration = maxBig(BigInt(trigger.auctionExtension) * NS, this.ctx.params.auctionMinimumDuration);
+    this.auction = { opening: false, trigger: 'PRICE', extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
+    this.state = 'SUSPENDED';
+    this.tradingMode = 'MONITORING_AUCTION';
+    // GFN orders are cancelled, pegged orders parked
+    for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+    for (const o of [...this.pegged]) {
+      if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+      else if (o.status === 'ACTIVE') this.parkPegged(o);
+    }
+    this.emit({ type: 'auction', marketId: this.id, started: true, leave: false, trigger: 'PRICE', extensionTrigger: 'UNSPECIFIED', start: now, end: this.auction.end });
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  /** Auction checks of OnTick: leave the opening auction or a price auction when due. */
+  private checkAuction(now: bigint): void {
+    const a = this.auction;
+    if (!a) return;
+    if (a.opening) {
+      if (!this.priceMonitor.initialised) {
+        const ip = this.indicativePrice();
+        if (ip > 0n) {
+          this.priceMonitor.reset(ip, now);
+          this.recalculateFactors(now);
+        }
+      }
+      if (now <= a.end) return;
+      if (!this.book.indicative()) return;
+      this.leaveAuction(now);
+      return;
+    }
+    if (now <= a.end) return;
+    const ip = this.indicativePrice();
+    if (ip > 0n) {
+      const breach = this.priceMonitor.findBreach([ip], now);
+      if (breach) {
+        breach.active = false;
+        a.end += BigInt(breach.auctionExtension) * NS;
+        a.extensionTrigger = 'PRICE';
+        this.emit({ type: 'auction', marketId: this.id, started: false, leave: false, trigger: a.trigger, extensionTrigger: 'PRICE', start: a.start, end: a.end });
+        return;
+      }
+    }
+    this.leaveAuction(now);
+  }
+
+  private leaveAuction(now: bigint): void {
+    const a = this.auction!;
+    const ind = this.book.indicative();
+    const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
+    const trades: Trade[] = [];
+    if (ind) {
+      const matches = this.book.uncross(ind);
+      const feeF = this.feeFactors();
+      const touched: Order[] = [];
+      for (const m of matches) {
+        const buy = m.aggressor.side === 'buy';
+        const fees = a.opening ? NO_FEES : auctionFeesPerSide(feeF, uncrossPrice, m.size, this.positionFactor);
+        const t: Trade = {
+          id: this.ctx.nextId('trade'),
+          marketId: this.id,
+          price: uncrossPrice,
+          marketPrice: uncrossPrice / this.priceFactor,
+          size: m.size,
+          buyer: buy ? m.aggressor.party : m.passive.party,
+          seller: buy ? m.passive.party : m.aggressor.party,
+          aggressor: undefined,
+          buyOrder: buy ? m.aggressor.id : m.passive.id,
+          sellOrder: buy ? m.passive.id : m.aggressor.id,
+          timestamp: now,
+          type: 'DEFAULT',
+          buyerFee: fees,
+          sellerFee: fees,
+        };
+        trades.push(t);
+        if (!touched.includes(m.aggressor)) touched.push(m.aggressor);
+        if (!touched.includes(m.passive)) touched.push(m.passive);
+        if (!a.opening) {
+          this.payFee(t.buyer, fees, undefined);
+          this.payFee(t.seller, fees, undefined);
+        }
+      }
+      for (const o of touched) {
+        if (o.remaining === 0) {
+          o.status = 'FILLED';
+          this.dropOrder(o);
+        }
+        o.updatedAt = now;
+        this.emitOrder(o);
+      }
+      this.confirmTrades(trades, null);
+    }
+    // GFA orders are cancelled
+    for (const o of [...this.book.allOrders()]) if (o.tif === 'GFA') this.cancel(o, 'CANCELLED', false);
+    const wasOpening = a.opening;
+    this.auction = null;
+    this.state = 'ACTIVE';
+    this.tradingMode = 'CONTINUOUS';
+    if (wasOpening) this.openedAt = now;
+    // mark price
+    const last = this.tradesSinceMark.length ? this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price : 0n;
+    this.tradesSinceMark = [];
+    if (last > 0n) this.markPrice = last;
+    else if (wasOpening && this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+    if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
+    // price history restarts at the uncrossing price; all triggers active again
+    if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
+    else this.priceMonitor.reactivateAll();
+    this.checkForReferenceMoves(true);
+    this.emit({ type: 'auction', marketId: this.id, started: false, leave: true, trigger: a.trigger, extensionTrigger: a.extensionTrigger, start: a.start, end: now });
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    if (this.markPrice > 0n) this.confirmMTM();
+    this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
+    this.recalculateFactors(now);
+    this.checkNetwork(now);
+    // provisions made during the opening auction are already active; pending ones stay pending
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** OnTick: network disposal, GTT expiry, price monitor time, auction checks. */
+  onTick(now: bigint): void {
+    // floating-point state variables are recalculated before the market's own tick
+    if (now >= this.factorsDueAt) this.recalculateFactors(now);
+    if (this.canTrade()) {
+      this.checkNetwork(now);
+      this.removeExpiredOrders(now);
+    }
+    this.priceMonitor.roll(now);
+    if (!this.canTrade()) return;
+    if (!this.inAuction) this.topUpBonds();
+    this.checkAuction(now);
+    this.flushMargins();
+  }
+
+  /** State-variable calculation: price-monitoring bound factors from the current reference prices. */
+  private recalculateFactors(now: bigint): void {
+    this.factorsDueAt = now + this.ctx.params.floatingPointUpdatesDelay;
+    const model = this.cfg.riskModel;
+    this.priceMonitor.recalculate(now, (ref, t) => boundFactors(model, ref, t.horizon, t.probability));
+  }
+
+  private removeExpiredOrders(now: bigint): void {
+    const expired: Order[] = [];
+    for (const o of this.orders.values()) if (o.tif === 'GTT' && o.expiresAt > 0n && o.expiresAt <= now) expired.push(o);
+    if (expired.length === 0) return;
+    expired.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : 0));
+    for (const o of expired) {
+      this.removeLive(o);
+      o.status = 'EXPIRED';
+      o.updatedAt = now;
+    }
+    this.emit({ type: 'expiredOrders', marketId: this.id, orderIds: expired.map((o) => o.id) });
+    for (const o of expired) this.emitOrder(o);
+    for (const p of new Set(expired.map((o) => o.party))) this.releaseMarginExcess(p);
+    if (!this.inAuction) this.checkForReferenceMoves(false);
+  }
+
+  /** BlockEnd: mark price update, then mark-to-market and margins when due. */
+  onBlockEnd(): void {
+    const now = this.now;
+    if (!this.canTrade()) return;
+    if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
+      const prev = this.markPrice;
+      if (!this.inAuction) this.updateMarkPrice(now);
+      this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
+      if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
+        this.confirmMTM();
+        for (const p of [...this.positions.all()]) {
+          if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPendingTrades(p.party)) {
+            this.positions.remove(p.party);
+            this.releaseMarginExcess(p.party);
+          }
+        }
+      }
+    }
+    for (const p of [...this.positions.all()]) this.releaseMarginExcess(p.party);
+    this.flushMargins();
+  }
+
+  /** Last-trade mark price: the price of the last non-network trade since the previous update. */
+  private updateMarkPrice(now: bigint): void {
+    if (this.tradesSinceMark.length === 0) return;
+    const candidate = this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price;
+    this.tradesSinceMark = [];
+    const breach = this.priceMonitor.findBreach([candidate], now);
+    if (breach) {
+      this.enterPriceAuction(breach);
+      return;
+    }
+    this.markPrice = candidate;
+    this.priceMonitor.record(candidate, now);
+    this.emit({ type: 'markPrice', marketId: this.id, price: candidate, timestamp: now });
+  }
+
+  // ------------------------------------------------------------------ mark-to-market, margins, close-outs
+
+  private confirmMTM(): void {
+    const mark = this.markPrice;
+    const res = this.settlement.settleMTM(mark, this.positions.all());
+    for (const s of res.settled) {
+      this.emit({ type: 'settlePosition', marketId: this.id, party: s.party, markPrice: mark, positionFactor: this.positionFactor, trades: s.trades as SettleTrade[] });
+    }
+    const marginOrder = this.collectAndPayMTM(res.entries);
+    const closed = this.updateMarginsOnSettlement(marginOrder);
+    if (closed.length) this.resolveClosedOut(closed);
+    this.recheckMargins();
+  }
+
+  /** Moves MTM money: losses into the settlement account, then (socialised if short) wins out of it. */
+  private collectAndPayMTM(entries: { party: string; amount: bigint }[]): string[] {
+    const l = this.ctx.ledger;
+    const order: string[] = [];
+    let expected = 0n;
+    for (const e of entries) if (e.amount > 0n) expected += e.amount;
+    for (const e of entries) {
+      order.push(e.party);
+      if (e.amount >= 0n) continue;
+      let left = -e.amount;
+      if (e.party === NETWORK_PARTY) {
+        left -= l.transferUpTo(this.insurance, this.settlementAccount, left, 'MTM_LOSS');
+        continue;
+      }
+      for (const src of [this.marginAccount(e.party), this.general(e.party), this.bond(e.party), this.insurance]) {
+        if (!src || left === 0n) continue;
+        left -= l.transferUpTo(src, this.settlementAccount, left, 'MTM_LOSS');
+      }
+      if (left > 0n) this.emit({ type: 'lossSocialisation', marketId: this.id, party: e.party, amount: left, funding: false });
+    }
+    const collected = this.settlementAccount.balance;
+    const wins = entries.filter((e) => e.amount > 0n);
+    if (collected < expected && wins.length > 0) {
+      const ratio = Decimal.fromBigInt(collected).div(Decimal.fromBigInt(expected));
+      let paid = 0n;
+      const reduced = wins.map((w) => {
+        const nw = Decimal.fromBigInt(w.amount).mul(ratio).floor();
+        paid += nw;
+        return { w, original: w.amount, nw };
+      });
+      const mismatch = collected - paid;
+      const net = reduced.find((r) => r.w.party === NETWORK_PARTY);
+      if (mismatch !== 0n) {
+        if (net) net.nw += mismatch;
+        else reduced[reduced.length - 1]!.nw += mismatch;
+      }
+      for (const r of reduced) {
+        r.w.amount = r.nw;
+        if (r.w.party !== NETWORK_PARTY) {
+          this.emit({ type: 'lossSocialisation', marketId: this.id, party: r.w.party, amount: r.nw - r.original, funding: false });
+        }
+      }
+    }
+    for (const w of wins) {
+      const to = w.party === NETWORK_PARTY ? this.insurance : this.marginAccount(w.party);
+      let left = w.amount;
+      left -= l.transferUpTo(this.settlementAccount, to, left, 'MTM_WIN');
+      if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, 'MTM_WIN');
+    }
+    return order;
+  }
+
+  /**
+   * UpdateMarginsOnSettlement + MarginUpdate for the parties in MTM order: release everything for flat parties,
+   * search (top up to initial, partial allowed) below the search level, release down to initial above the release
+   * level. A party that cannot reach maintenance is returned as distressed.
+   */
+  private updateMarginsOnSettlement(parties: string[]): string[] {
+    const closed: string[] = [];
+    const l = this.ctx.ledger;
+    for (const party of parties) {
+      if (party === NETWORK_PARTY) continue;
+      const pos = this.positions.get(party);
+      if (!pos) continue;
+      const margin = this.marginAccount(party);
+      const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      if (pos.isEmpty()) {
+        if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
+        this.bufferMargin(party, ZERO_MARGIN);
+        continue;
+      }
+      const lv = this.levelsFor(pos, this.markPrice);
+      this.bufferMargin(party, lv);
+      const bal = margin.balance;
+      if (bal < lv.search) {
+        const want = lv.initial - bal;
+        const minAmount = maxBig(0n, lv.maintenance - bal);
+        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
+        const bond = this.bond(party);
+        if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+        if (moved < minAmount) closed.push(party);
+      } else if (bal >= lv.release && !this.inAuction) {
+        this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
+      }
+    }
+    return closed;
+  }
+
+  /** Margin recheck for every position after MTM: no partial moves and no close-outs. */
+  private recheckMargins(): void {
+    const l = this.ctx.ledger;
+    for (const pos of this.positions.all()) {
+      const party = pos.party;
+      if (party === NETWORK_PARTY || pos.isEmpty()) continue;
+      const margin = this.marginAccount(party);
+      const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      const lv = this.levelsFor(pos, this.markPrice);
+      this.bufferMargin(party, lv);
+      const bal = margin.balance;
+      if (bal < lv.search) {
+        const want = lv.initial - bal;
+        const minAmount = maxBig(0n, lv.maintenance - bal);
+        const bond = this.bond(party);
+        const avail = general.balance + (bond?.balance ?? 0n);
+        if (avail < minAmount) continue;
+        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
+        if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+      } else if (bal >= lv.release && !this.inAuction) {
+        this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
+      }
+    }
+  }
+
+  /** Position resolution (spec 0012-POSR): cancel orders, recheck, hand positions to the network. */
+  private resolveClosedOut(candidates: string[]): void {
+    const now = this.now;
+    let removedOrders = false;
+    for (const party of candidates) {
+      for (const o of this.partyOrders(party)) {
+        this.removeLive(o);
+        o.status = 'STOPPED';
+        o.updatedAt = now;
+        this.emitOrder(o);
+        removedOrders = true;
+      }
+    }
+    let distressed = candidates;
+    if (removedOrders) {
+      const safe: string[] = [];
+      distressed = [];
+      for (const party of candidates) {
+        const pos = this.positions.get(party)!;
+        const lv = this.levelsFor(pos, this.lastTradedPrice);
+        if (this.marginAccount(party).balance > lv.maintenance) safe.push(party);
+        else distressed.push(party);
+      }
+      if (safe.length) this.emit({ type: 'distressedOrdersClosed', marketId: this.id, parties: safe });
+    }
+    if (distressed.length === 0) return;
+    const netWasFlat = (this.positions.get(NETWORK_PARTY)?.openVolume ?? 0) === 0;
+    if (netWasFlat || this.networkNextStep === 0n) this.networkNextStep = now + BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
+    const trades: Trade[] = [];
+    for (const party of distressed) {
+      const pos = this.positions.get(party)!;
+      const size = Math.abs(pos.openVolume);
+      if (size === 0) continue;
+      const partyLong = pos.openVolume > 0;
+      const t: Trade = {
+        id: this.ctx.nextId('trade'),
+        marketId: this.id,
+        price: this.markPrice,
+        marketPrice: this.markPrice / this.priceFactor,
+        size,
+        buyer: partyLong ? NETWORK_PARTY : party,
+        seller: partyLong ? party : NETWORK_PARTY,
+        aggressor: partyLong ? 'buy' : 'sell',
+        buyOrder: '',
+        sellOrder: '',
+        timestamp: now,
+        type: 'NETWORK_CLOSE_OUT_BAD',
+        buyerFee: NO_FEES,
+        sellerFee: NO_FEES,
+      };
+      trades.push(t);
+      this.positions.applyTrade(t.buyer, t.seller, size, false, false);
+      // the network's new position is marked to market from this price at the next MTM
+      this.settlement.addCloseOut(partyLong ? size : -size, t.price, NETWORK_PARTY);
+    }
+    for (const t of trades) this.emit({ type: 'trade', trade: t });
+    this.emit({ type: 'distressedPositions', marketId: this.id, distressed: [...distressed].sort(), safe: [] });
+    const l = this.ctx.ledger;
+    for (const party of distressed) {
+      const margin = this.marginAccount(party);
+      const general = this.general(party);
+      this.emit({ type: 'settleDistressed', marketId: this.id, party, margin: margin.balance + (general?.balance ?? 0n), price: this.markPrice });
+      this.settlement.removeParty(party);
+      this.positions.remove(party);
+      const bond = this.bond(party);
+      if (bond && bond.balance > 0n) this.transfer(bond, margin, bond.balance, 'MARGIN_LOW');
+      if (general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
+      if (margin.balance > 0n) l.transfer(margin, this.insurance, margin.balance, 'MARGIN_CONFISCATED');
+      this.bufferMargin(party, ZERO_MARGIN);
+    }
+    this.checkForReferenceMoves(false);
+  }
+
+  /** Network disposal (liquidation strategy): an IOC against the book within the slippage range. */
+  private checkNetwork(now: bigint): void {
+    const net = this.positions.get(NETWORK_PARTY);
+    if (!net || net.openVolume === 0 || this.inAuction || this.networkNextStep > now) return;
+    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
+    if (bid === undefined || ask === undefined) return;
+    const s = this.cfg.liquidationStrategy;
+    const mid = Decimal.fromBigInt((this.toAsset(bid) + this.toAsset(ask)) / 2n);
+    const maxP = mid.mul(Decimal.ONE.add(s.disposalSlippageRange)).floor();
+    let minP = s.disposalSlippageRange.lt(Decimal.ONE) ? mid.mul(Decimal.ONE.sub(s.disposalSlippageRange)).floor() : 0n;
+    let maxBound = maxP;
+    for (const b of this.priceMonitor.activeBounds(now)) {
+      minP = maxBig(minP, b.min);
+      maxBound = minBig(maxBound, b.max);
+    }
+    const side: Side = net.openVolume > 0 ? 'sell' : 'buy';
+    // limits in market precision: sells accept bids >= ceil(minP), buys accept asks <= floor(maxP)
+    const limit = side === 'sell' ? Number((minP + this.priceFactor - 1n) / this.priceFactor) : Number(maxBound / this.priceFactor);
+    let size = BigInt(Math.abs(net.openVolume));
+    if (size > s.fullDisposalSize) size = Decimal.fromBigInt(size).mul(s.disposalFraction).ceil();
+    const available = this.book.availableVolume(side, limit);
+    if (available === 0) return;
+    const cap = Decimal.fromInt(available).mul(s.maxFractionConsumed).ceil();
+    size = minBig(size, cap);
+    if (size === 0n) return;
+    this.networkNextStep = now + BigInt(s.disposalTimeStep) * NS;
+    const o: Order = {
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party: NETWORK_PARTY,
+      side,
+      type: 'NETWORK',
+      tif: 'IOC',
+      status: 'ACTIVE',
+      price: limit,
+      size: Number(size),
+      remaining: Number(size),
+      displayed: Number(size),
+      peakSize: 0,
+      minPeakSize: 0,
+      reference: 'LS',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: 0n,
+      postOnly: false,
+      reduceOnly: false,
+      peg: undefined,
+      version: 1,
+      reason: undefined,
+      bookLevel: null,
+      bookPos: 0,
+    };
+    this.positions.registerOrder(NETWORK_PARTY, side, o.remaining);
+    this.emitOrder(o);
+    const sim = this.book.simulate(NETWORK_PARTY, side, limit, o.remaining);
+    this.book.apply(sim.fills);
+    o.remaining -= sim.filled;
+    o.status = o.remaining === 0 ? 'FILLED' : sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.remaining > 0) this.positions.unregisterOrder(NETWORK_PARTY, side, o.remaining);
+    const f = this.feeFactors();
+    const fees = sim.fills.map((fl) => continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor));
+    const trades = this.makeTrades(o, sim.fills, fees, 'NETWORK_CLOSE_OUT_GOOD');
+    fees.forEach((fee, i) => {
+      const t = trades[i]!;
+      this.payFee(NETWORK_PARTY, fee, t.buyer === NETWORK_PARTY ? t.seller : t.buyer);
+    });
+    this.emitOrder(o);
+    const ltp = this.lastTradedPrice;
+    this.confirmTrades(trades, sim.fills);
+    this.lastTradedPrice = ltp;
+    if (this.positions.get(NETWORK_PARTY)?.openVolume === 0) this.networkNextStep = 0n;
+    this.checkForReferenceMoves(false);
+  }
+
+  // ------------------------------------------------------------------ liquidity provisions
+
+  submitLiquidityProvision(id: string, party: string, commitment: bigint, fee: Decimal): string | undefined {
+    if (!(this.canTrade() || this.state === 'PENDING')) return 'trading not allowed';
+    if (this.provisions.has(party)) return 'liquidity provision already exists';
+    if (commitment <= 0n) return 'commitment amount is zero';
+    if (fee.isNegative() || fee.gt(this.ctx.params.maximumLiquidityFeeFactorLevel)) return 'invalid liquidity provision fee';
+    const min = this.ctx.params.minLpStakeQuantumMultiple.mul(this.ctx.assetQuantum(this.asset));
+    if (Decimal.fromBigInt(commitment).lt(min)) return 'commitment submission rejected, not enough stake';
+    const general = this.general(party);
+    if (!general || general.balance < commitment) return 'not enough collateral in general account';
+    const l = this.ctx.ledger;
+    const bond = l.getOrCreate(party, 'BOND', this.asset, this.id);
+    l.getOrCreate(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
+    this.marginAccount(party);
+    this.transfer(general, bond, commitment, 'BOND_LOW');
+    const status = this.auction?.opening ? 'ACTIVE' : 'PENDING';
+    const lp: LiquidityProvision = { id, party, commitment, fee, status };
+    this.provisions.set(party, lp);
+    this.emit({ type: 'liquidityProvision', marketId: this.id, party, id, commitment, fee: fee.toString(), status });
+    this.updateLiquidityFee();
+    return undefined;
+  }
+
+  /** Activates pending provisions (epoch start). */
+  onEpochStart(): void {
+    for (const lp of this.provisions.values()) {
+      if (lp.status === 'PENDING') {
+        lp.status = 'ACTIVE';
+        this.emit({ type: 'liquidityProvision', marketId: this.id, party: lp.party, id: lp.id, commitment: lp.commitment, fee: lp.fee.toString(), status: lp.status });
+      }
+    }
+    this.updateLiquidityFee();
+  }
+
+  private topUpBonds(): void {
+    for (const lp of this.provisions.values()) {
+      const bond = this.bond(lp.party);
+      const general = this.general(lp.party);
+      if (!bond || !general || bond.balance >= lp.commitment) continue;
+      this.ctx.ledger.transferUpTo(general, bond, lp.commitment - bond.balance, 'BOND_LOW');
+    }
+  }
+
+  suppliedStake(): bigint {
+    let s = 0n;
+    for (const lp of this.provisions.values()) if (lp.status === 'ACTIVE' || lp.status === 'PENDING') s += lp.commitment;
+    return s;
+  }
+
+  /** Target stake (spec 0041-TSTK): max open interest in the window × price × max risk factor × scaling factor. */
+  targetStake(): bigint {
+    const now = this.now;
+    let price = this.markPrice;
+    let maxOi = 0;
+    if (this.inAuction) {
+      const ip = this.indicativePrice();
+      if (ip > 0n) price = ip;
+      maxOi = this.theoreticalOpenInterest();
+    }
+    const from = maxBig(now - BigInt(this.cfg.targetStake.timeWindow) * NS, this.openedAt < 0n ? now : this.openedAt);
+    for (const s of this.oiHistory) if (s.time >= from && s.oi > maxOi) maxOi = s.oi;
+    const current = this.positions.openInterest();
+    if (current > maxOi) maxOi = current;
+    const value = Decimal.fromBigInt(price * BigInt(maxOi)).div(this.positionFactor).floor();
+    const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short);
+    const rfU = rf.mulBig(FIVE_DP).trunc();
+    const sfU = this.cfg.targetStake.scalingFactor.mulBig(FIVE_DP).trunc();
+    return (value * rfU * sfU) / (FIVE_DP * FIVE_DP);
+  }
+
+  /** Open interest after the indicative uncrossing (auctions). */
+  private theoreticalOpenInterest(): number {
+    const ind = this.book.indicative();
+    const vols = new Map<string, number>();
+    for (const p of this.positions.all()) vols.set(p.party, p.openVolume);
+    if (ind) {
+      // simulate the uncross on a copy of the volumes: the uncross side's orders in priority trade against the other side
+      const own = this.book.side(ind.side);
+      const opp = this.book.side(otherSide(ind.side));
+      const take: { party: string; size: number }[] = [];
+      let left = ind.volume;
+      for (let i = own.levels.length - 1; i >= 0 && left > 0; i--) {
+        for (const o of own.levels[i]!.orders()) {
+          if (left === 0) break;
+          const s = Math.min(o.remaining, left);
+          take.push({ party: o.party, size: s });
+          left -= s;
+        }
+      }
+      const give: { party: string; size: number }[] = [];
+      left = ind.volume;
+      for (let i = opp.levels.length - 1; i >= 0 && left > 0; i--) {
+        for (const o of opp.levels[i]!.orders()) {
+          if (left === 0) break;
+          const s = Math.min(o.remaining, left);
+          give.push({ party: o.party, size: s });
+          left -= s;
+        }
+      }
+      const sign = ind.side === 'buy' ? 1 : -1;
+      for (const t of take) vols.set(t.party, (vols.get(t.party) ?? 0) + sign * t.size);
+      for (const g of give) vols.set(g.party, (vols.get(g.party) ?? 0) - sign * g.size);
+    }
+    let oi = 0;
+    for (const v of vols.values()) if (v > 0) oi += v;
+    return oi;
+  }
+
+  /** Liquidity fee factor (marginal cost by default): the fee of the LP at which commitments reach the target stake. */
+  updateLiquidityFee(): void {
+    const lps = [...this.provisions.values()].filter((lp) => lp.status === 'ACTIVE');
+    let fee = this.liquidityFee;
+    const method = this.cfg.fees.liquidityFeeMethod;
+    if (lps.length === 0) {
+      fee = method === 'CONSTANT' && this.cfg.fees.liquidityFeeConstant ? this.cfg.fees.liquidityFee : this.cfg.fees.liquidityFee;
+    } else if (method === 'CONSTANT') {
+      fee = this.cfg.fees.liquidityFeeConstant ?? Decimal.ZERO;
+    } else if (method === 'WEIGHTED_AVERAGE') {
+      let num = Decimal.ZERO;
+      let den = 0n;
+      for (const lp of lps) {
+        num = num.add(lp.fee.mulBig(lp.commitment));
+        den += lp.commitment;
+      }
+      fee = den > 0n ? num.divBig(den) : Decimal.ZERO;
+    } else {
+      const sorted = [...lps].sort((a, b) => a.fee.cmp(b.fee));
+      const target = this.targetStake();
+      let cum = 0n;
+      fee = sorted[sorted.length - 1]!.fee;
+      for (const lp of sorted) {
+        cum += lp.commitment;
+        if (cum >= target) {
+          fee = lp.fee;
+          break;
+        }
+      }
+    }
+    if (!fee.eq(this.liquidityFee)) {
+      this.liquidityFee = fee;
+      this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: fee.toString() });
+    }
+  }
+
+  // ------------------------------------------------------------------ market data
+
+  marketData(): MarketData {
+    const now = this.now;
+    const bb = this.book.bestBid();
+    const ba = this.book.bestAsk();
+    const sbb = this.staticBest('buy');
+    const sba = this.staticBest('sell');
+    const mid = (b: number | undefined, a: number | undefined) =>
+      b === undefined || a === undefined ? 0n : (this.toAsset(b) + this.toAsset(a)) / 2n;
+    const staticVolume = (side: Side, price: number | undefined) => {
+      if (price === undefined) return 0;
+      let v = 0;
+      for (const o of this.book.side(side).level(price)?.orders() ?? []) if (!o.peg) v += o.remaining;
+      return v;
+    };
+    const ind = this.inAuction ? this.book.indicative() : undefined;
+    const bounds = this.inAuction ? [] : this.priceMonitor.activeBounds(now);
+    return {
+      marketId: this.id,
+      markPrice: this.markPrice,
+      lastTradedPrice: this.lastTradedPrice,
+      bestBidPrice: bb === undefined ? 0n : this.toAsset(bb),
+      bestBidVolume: bb === undefined ? 0 : this.book.volumeAt('buy', bb),
+      bestOfferPrice: ba === undefined ? 0n : this.toAsset(ba),
+      bestOfferVolume: ba === undefined ? 0 : this.book.volumeAt('sell', ba),
+      bestStaticBidPrice: sbb === undefined ? 0n : this.toAsset(sbb),
+      bestStaticBidVolume: staticVolume('buy', sbb),
+      bestStaticOfferPrice: sba === undefined ? 0n : this.toAsset(sba),
+      bestStaticOfferVolume: staticVolume('sell', sba),
+      midPrice: mid(bb, ba),
+      staticMidPrice: mid(sbb, sba),
+      openInterest: this.positions.openInterest(),
+      indicativePrice: ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n,
+      indicativeVolume: ind ? ind.volume : 0,
+      auctionStart: this.auction?.start ?? 0n,
+      auctionEnd: this.auction?.end ?? 0n,
+      tradingMode: this.tradingMode,
+      state: this.state,
+      trigger: this.auction?.trigger ?? 'UNSPECIFIED',
+      extensionTrigger: this.auction?.extensionTrigger ?? 'UNSPECIFIED',
+      targetStake: this.targetStake(),
+      suppliedStake: this.suppliedStake(),
+      priceMonitoringBounds: bounds.map((b) => ({ horizon: b.trigger.horizon, minValidPrice: b.min, maxValidPrice: b.max, referencePrice: b.ref })),
+      timestamp: now,
+    };
+  }
+
+  /** Margin levels a party would have now (for queries; does not change state). */
+  marginLevels(party: string): MarginLevels {
+    const pos = this.positions.get(party);
+    if (!pos) return ZERO_MARGIN;
+    return this.levelsFor(pos, this.observablePrice());
+  }
+}

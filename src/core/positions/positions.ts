@@ -1,0 +1,75 @@
+// Positions engine (spec 0006-POSI positions core): per party the signed open volume and the total remaining
+// size of its live buy and sell orders (the "potential" position that margins are computed on).
+// Map insertion order is the order in which parties first registered an order or took a position; Vega processes
+// mark-to-market and margin in exactly that order.
+import type { Side } from '../types.ts';
+
+export class Position {
+  openVolume = 0;
+  buy = 0;
+  sell = 0;
+  constructor(readonly party: string) {}
+
+  isEmpty(): boolean {
+    return this.openVolume === 0 && this.buy === 0 && this.sell === 0;
+  }
+}
+
+export class Positions {
+  private readonly map = new Map<string, Position>();
+
+  get(party: string): Position | undefined {
+    return this.map.get(party);
+  }
+
+  getOrCreate(party: string): Position {
+    let p = this.map.get(party);
+    if (!p) this.map.set(party, (p = new Position(party)));
+    return p;
+  }
+
+  /** Adds an order's remaining size to the party's potential volume. */
+  registerOrder(party: string, side: Side, size: number): Position {
+    const p = this.getOrCreate(party);
+    if (side === 'buy') p.buy += size;
+    else p.sell += size;
+    return p;
+  }
+
+  unregisterOrder(party: string, side: Side, size: number): void {
+    const p = this.map.get(party);
+    if (!p) return;
+    if (side === 'buy') p.buy -= size;
+    else p.sell -= size;
+    if (p.buy < 0 || p.sell < 0) throw new Error(`potential volume of ${party} went negative`);
+  }
+
+  /** A trade: the buyer's volume grows, the seller's shrinks; matched order volume leaves the potentials. */
+  applyTrade(buyer: string, seller: string, size: number, buyerFromOrder: boolean, sellerFromOrder: boolean): void {
+    const b = this.getOrCreate(buyer);
+    const s = this.getOrCreate(seller);
+    b.openVolume += size;
+    s.openVolume -= size;
+    if (buyerFromOrder) b.buy -= size;
+    if (sellerFromOrder) s.sell -= size;
+  }
+
+  remove(party: string): void {
+    this.map.delete(party);
+  }
+
+  all(): IterableIterator<Position> {
+    return this.map.values();
+  }
+
+  /** Sum of long positions (open interest), position units. */
+  openInterest(): number {
+    let oi = 0;
+    for (const p of this.map.values()) if (p.openVolume > 0) oi += p.openVolume;
+    return oi;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

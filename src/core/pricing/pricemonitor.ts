@@ -1,0 +1,137 @@
+// Price monitoring (spec 0032-PRIM; vega-formulas.md section 3). Triggers sorted by horizon, then probability
+// descending; bounds = [ceil(ref × down), floor(ref × up)] in asset precision from per-trigger factors that the risk
+// model derives; reference price = the last past average at or before now − horizon (else the earliest, else the
+// first price of the current instant). Only mark prices are recorded; prices of one instant are averaged. A breach
+// consumes one trigger at a time (the first active violated one in sort order).
+import { Decimal } from '../num/decimal.ts';
+import type { PriceMonitoringTrigger } from '../config/market.ts';
+import { DEFAULT_BOUND_FACTORS, type BoundFactors } from '../risk/quant.ts';
+import { NS } from '../types.ts';
+
+export interface MonitorTrigger {
+  readonly horizon: number;
+  readonly horizonNs: bigint;
+  readonly probability: Decimal;
+  readonly auctionExtension: number;
+  active: boolean;
+  factors: BoundFactors;
+}
+
+export interface PriceBounds {
+  readonly trigger: MonitorTrigger;
+  readonly ref: Decimal;
+  readonly min: bigint;
+  readonly max: bigint;
+}
+
+export class PriceMonitor {
+  readonly triggers: MonitorTrigger[];
+  private past: { time: bigint; price: Decimal }[] = [];
+  private nowTime = -1n;
+  private nowPrices: bigint[] = [];
+  /** true once a price has been seen (opening-auction first indicative price or later) */
+  initialised = false;
+  private readonly maxHorizonNs: bigint;
+
+  constructor(triggers: readonly PriceMonitoringTrigger[]) {
+    this.triggers = triggers
+      .map((t) => ({
+        horizon: t.horizon,
+        horizonNs: BigInt(t.horizon) * NS,
+        probability: t.probability,
+        auctionExtension: t.auctionExtension,
+        active: true,
+        factors: { ...DEFAULT_BOUND_FACTORS },
+      }))
+      .sort((a, b) => a.horizon - b.horizon || b.probability.cmp(a.probability));
+    this.maxHorizonNs = this.triggers.reduce((m, t) => (t.horizonNs > m ? t.horizonNs : m), 0n);
+  }
+
+  get enabled(): boolean {
+    return this.triggers.length > 0;
+  }
+
+  /** Records a mark price at `now` (prices of one instant are averaged). */
+  record(price: bigint, now: bigint): void {
+    this.roll(now);
+    this.nowTime = now;
+    this.nowPrices.push(price);
+    this.initialised = true;
+  }
+
+  /** Moves the prices of a past instant into the history and prunes what no horizon can reach. */
+  roll(now: bigint): void {
+    if (this.nowPrices.length > 0 && this.nowTime < now) {
+      let sum = 0n;
+      for (const p of this.nowPrices) sum += p;
+      this.past.push({ time: this.nowTime, price: Decimal.fromBigInt(sum).div(Decimal.fromInt(this.nowPrices.length)) });
+      this.nowPrices = [];
+    }
+    const cutoff = now - this.maxHorizonNs;
+    let drop = 0;
+    while (drop < this.past.length - 1 && this.past[drop + 1]!.time <= cutoff) drop++;
+    if (drop > 0) this.past.splice(0, drop);
+  }
+
+  /** Forgets the history and starts again from `price` (leaving an auction; opening-auction indicative price). */
+  reset(price: bigint, now: bigint): void {
+    this.past = [];
+    this.nowPrices = [price];
+    this.nowTime = now;
+    this.initialised = true;
+    for (const t of this.triggers) t.active = true;
+  }
+
+  reactivateAll(): void {
+    for (const t of this.triggers) t.active = true;
+  }
+
+  /** Reference price for a horizon, undefined when nothing was ever recorded. */
+  refPrice(horizonNs: bigint, now: bigint): Decimal | undefined {
+    const target = now - horizonNs;
+    let ref: Decimal | undefined;
+    for (const p of this.past) {
+      if (p.time <= target) ref = p.price;
+      else break;
+    }
+    if (ref) return ref;
+    if (this.past.length > 0) return this.past[0]!.price;
+    if (this.nowPrices.length > 0) return Decimal.fromBigInt(this.nowPrices[0]!);
+    return undefined;
+  }
+
+  bounds(t: MonitorTrigger, now: bigint): PriceBounds | undefined {
+    const ref = this.refPrice(t.horizonNs, now);
+    if (!ref) return undefined;
+    return { trigger: t, ref, min: ref.mul(t.factors.down).ceil(), max: ref.mul(t.factors.up).floor() };
+  }
+
+  /** Bounds of the active triggers, in sort order. */
+  activeBounds(now: bigint): PriceBounds[] {
+    const out: PriceBounds[] = [];
+    for (const t of this.triggers) {
+      if (!t.active) continue;
+      const b = this.bounds(t, now);
+      if (b) out.push(b);
+    }
+    return out;
+  }
+
+  /** The first active trigger (in sort order) that one of the prices breaches, without consuming it. */
+  findBreach(prices: readonly bigint[], now: bigint): MonitorTrigger | undefined {
+    if (!this.initialised || prices.length === 0) return undefined;
+    for (const b of this.activeBounds(now)) {
+      for (const p of prices) if (p < b.min || p > b.max) return b.trigger;
+    }
+    return undefined;
+  }
+
+  /** Recomputes every trigger's factors from its current reference price (the state-variable calculation). */
+  recalculate(now: bigint, factorsFor: (ref: Decimal, t: MonitorTrigger) => BoundFactors): void {
+    for (const t of this.triggers) {
+      const ref = this.refPrice(t.horizonNs, now);
+      if (!ref || ref.isZero()) continue;
+      t.factors = factorsFor(ref, t);
+    }
+  }
+}
