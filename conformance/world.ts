@@ -65,14 +65,16 @@ export class World implements EventSink {
   private stepEntries: LedgerEntry[] = [];
 
   constructor(defaults: Defaults) {
-    this.riskModels = new Map(defaults.riskModels);
-    this.fees = new Map(defaults.fees);
-    this.priceMonitoring = new Map(defaults.priceMonitoring);
-    this.marginCalculators = new Map(defaults.marginCalculators);
-    this.sla = new Map(defaults.sla);
-    this.liquidityMonitoring = new Map(defaults.liquidityMonitoring);
-    this.liquidation = new Map(defaults.liquidation);
-    this.oracles = new Map(defaults.oracles);
+    // named configurations live for the whole run, as in Vega's harness (a process-wide registry): a scenario
+    // may use a name an earlier scenario defined
+    this.riskModels = defaults.riskModels;
+    this.fees = defaults.fees;
+    this.priceMonitoring = defaults.priceMonitoring;
+    this.marginCalculators = defaults.marginCalculators;
+    this.sla = defaults.sla;
+    this.liquidityMonitoring = defaults.liquidityMonitoring;
+    this.liquidation = defaults.liquidation;
+    this.oracles = defaults.oracles;
     // the harness only pushes network parameters that a feature sets: otherwise the engines' internal defaults hold
     this.ex = new Exchange({
       now: HARNESS_START,
@@ -83,6 +85,7 @@ export class World implements EventSink {
         floatingPointUpdatesDelay: 0n,
         epochLength: 0n,
         providersFeeCalculationTimeStep: 5n * NS,
+        minLpStakeQuantumMultiple: Decimal.ZERO,
       },
     });
   }

@@ -263,7 +263,7 @@ function marketConfig(w: World, row: Row): MarketConfig {
     product = {
       kind: 'perpetual',
       settlementData: oracle.settlementData,
-      settlementSchedule: oracle.trigger,
+      settlementSchedule: { kind: 'oracle', ...oracle.trigger },
       marginFundingFactor: oracle.marginFundingFactor,
       interestRate: oracle.interestRate,
       clampLowerBound: oracle.clampLowerBound,

@@ -187,6 +187,8 @@ export class Market {
     assetDecimals: number,
     private readonly ctx: MarketContext,
   ) {
+    if (cfg.product.kind === 'perpetual') throw new RangeError(`market ${cfg.id}: perpetual products are not supported yet`);
+    if (cfg.markPrice.type !== 'LAST_TRADE') throw new RangeError(`market ${cfg.id}: composite mark prices are not supported yet`);
     this.id = cfg.id;
     this.cfg = cfg;
     this.asset = cfg.settlementAsset;
@@ -1708,7 +1710,7 @@ export class Market {
       return v;
     };
     const ind = this.inAuction ? this.book.indicative() : undefined;
-    const bounds = this.inAuction ? [] : this.priceMonitor.activeBounds(now);
+    const bounds = this.priceMonitor.activeBounds(now);
     return {
       marketId: this.id,
       markPrice: this.markPrice,

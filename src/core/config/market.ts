@@ -97,6 +97,11 @@ export interface MarkPriceConfig {
   readonly oracles: readonly OracleSource[];
 }
 
+/** When funding periods end: oracle data carrying a timestamp, or the protocol's built-in time trigger. */
+export type FundingSchedule =
+  | { readonly kind: 'oracle'; readonly signers: readonly string[]; readonly property: string }
+  | { readonly kind: 'timeTrigger'; /** seconds between cues */ readonly every: number; /** unix seconds of the first cue */ readonly initial?: number };
+
 export interface FutureProduct {
   readonly kind: 'future';
   readonly settlementData: OracleSource;
@@ -106,7 +111,7 @@ export interface FutureProduct {
 export interface PerpetualProduct {
   readonly kind: 'perpetual';
   readonly settlementData: OracleSource;
-  readonly settlementSchedule: { readonly signers: readonly string[]; readonly property: string };
+  readonly settlementSchedule: FundingSchedule;
   readonly marginFundingFactor: Decimal;
   readonly interestRate: Decimal;
   readonly clampLowerBound: Decimal;
@@ -186,14 +191,15 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     'positionDecimalPlaces',
     'must be an integer in [-6, 6]',
   );
-  need(c.decimalPlaces <= assetDecimals, 'decimalPlaces', `must not exceed the asset's ${assetDecimals} decimals`);
-  need(c.positionDecimalPlaces <= assetDecimals, 'positionDecimalPlaces', `must not exceed the asset's ${assetDecimals} decimals`);
+  // the protocol also requires decimalPlaces + positionDecimalPlaces <= asset decimals for new markets; that is
+  // proposal validation (src/proposal). The engine itself only needs a whole price factor.
+  need(c.decimalPlaces <= assetDecimals, 'decimalPlaces', `above the asset's ${assetDecimals} decimals is not supported`);
   need(c.tickSize > 0n, 'tickSize', 'must be positive');
   need(!c.linearSlippageFactor.isNegative() && c.linearSlippageFactor.lte(Decimal.fromInt(1_000_000)), 'linearSlippageFactor', 'must be in [0, 1000000]');
   need(!c.quadraticSlippageFactor.isNegative(), 'quadraticSlippageFactor', 'must not be negative');
   const sf = c.marginScalingFactors;
   need(sf.searchLevel.gte(Decimal.ONE), 'marginScalingFactors.searchLevel', 'must be >= 1');
-  need(sf.searchLevel.lt(sf.initialMargin), 'marginScalingFactors', 'searchLevel must be < initialMargin');
+  need(sf.searchLevel.lte(sf.initialMargin), 'marginScalingFactors', 'searchLevel must be <= initialMargin');
   need(sf.initialMargin.lte(sf.collateralRelease), 'marginScalingFactors', 'initialMargin must be <= collateralRelease');
   for (const [k, v] of Object.entries({ makerFee: c.fees.makerFee, infrastructureFee: c.fees.infrastructureFee, liquidityFee: c.fees.liquidityFee })) {
     need(!v.isNegative(), `fees.${k}`, 'must not be negative');
