@@ -272,6 +272,56 @@ export function registerCheckSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the iceberg orders should have the following states:$/, (w, _a, t) => {
+    const cols = ['party', 'market id', 'side', 'visible volume', 'price', 'status', 'reserved volume'];
+    for (const row of need(t).expect(cols, ['reference']).rows) {
+      const party = row.str('party');
+      const market = row.str('market id');
+      const s = side(row.str('side'));
+      const status = row.str('status');
+      const visible = row.num('visible volume');
+      const reserved = row.num('reserved volume');
+      const price = row.num('price');
+      const ref = row.opt('reference');
+      let ok = false;
+      for (let i = w.orderEvents.length - 1; i >= 0 && !ok; i--) {
+        const o = w.orderEvents[i]!;
+        if (ref !== undefined && o.reference !== ref) continue;
+        if (o.party !== party || o.marketId !== market || o.side !== s || `STATUS_${o.status}` !== status) continue;
+        ok = o.remaining === visible && o.reservedRemaining === reserved && o.price === price;
+      }
+      if (!ok) throw new StepError(`no iceberg order event for ${party} ${s} @${price} visible ${visible} reserved ${reserved} ${status}`);
+    }
+  });
+
+  r.define(/^the pegged orders should have the following states:$/, (w, _a, t) => {
+    const cols = ['party', 'market id', 'side', 'volume', 'reference', 'offset', 'price', 'status'];
+    const refs: Record<string, string> = { BID: 'BEST_BID', ASK: 'BEST_ASK', MID: 'MID' };
+    for (const row of need(t).expect(cols).rows) {
+      const party = row.str('party');
+      const market = row.str('market id');
+      const s = side(row.str('side'));
+      const ref = refs[row.str('reference')];
+      if (!ref) throw new StepError(`reference: "${row.str('reference')}" must be BID, ASK or MID`);
+      const volume = row.num('volume');
+      const offset = row.num('offset');
+      const price = row.num('price');
+      const status = row.str('status');
+      const found = w.orderEvents.some(
+        (o) =>
+          o.party === party &&
+          o.marketId === market &&
+          o.side === s &&
+          o.peg?.reference === ref &&
+          o.peg.offset === offset &&
+          o.size === volume &&
+          o.price === price &&
+          `STATUS_${o.status}` === status,
+      );
+      if (!found) throw new StepError(`no pegged order event for ${party} ${s} ${volume} ${ref}+${offset} @${price} ${status}`);
+    }
+  });
+
   r.define(/^the parties should have the following profit and loss:$/, (w, _a, t) => {
     const opt = ['status', 'market id', 'is amm', 'taker fees', 'taker fees since', 'maker fees', 'maker fees since', 'other fees', 'other fees since', 'funding payments', 'funding payments since'];
     for (const row of need(t).expect(['party', 'volume', 'unrealised pnl', 'realised pnl'], opt).rows) {

@@ -182,6 +182,23 @@ export function registerOrderSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the parties amend the following pegged iceberg orders:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'reference'], ['size delta', 'offset', 'error']).rows) {
+      const party = row.str('party');
+      const o = w.orderByReference(party, row.str('reference'));
+      const delta = row.optNum('size delta');
+      const off = row.optNum('offset');
+      const res = w.ex.amendOrder({
+        orderId: o.id,
+        marketId: o.marketId,
+        party,
+        ...(delta !== undefined && delta !== 0 ? { sizeDelta: delta } : {}),
+        ...(off !== undefined ? { peggedOffset: off } : {}),
+      });
+      checkError(row.opt('error'), res.error, `amend ${row.str('reference')}`);
+    }
+  });
+
   r.define(/^the parties cancel the following orders:$/, (w, _a, t) => {
     for (const row of need(t).expect(['party', 'reference'], ['error']).rows) {
       const party = row.str('party');

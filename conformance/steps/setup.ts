@@ -1,5 +1,6 @@
 // Setup steps: named configurations, assets, network parameters, markets, block duration, insurance pools.
 import type { Registry } from '../registry.ts';
+import type { MarketChanges } from '../../src/core/market.ts';
 import { StepError, type Row, type Table } from '../table.ts';
 import type { World } from '../world.ts';
 import { Decimal } from '../../src/core/num/decimal.ts';
@@ -182,6 +183,63 @@ export function registerSetupSteps(r: Registry): void {
         throw new StepError((e as Error).message);
       }
       w.marketIds.push(cfg.id);
+    }
+  });
+
+  r.define(/^the markets are updated:$/, (w, _args, t) => {
+    const opt = [
+      'linear slippage factor',
+      'quadratic slippage factor',
+      'data source config',
+      'price monitoring',
+      'risk model',
+      'liquidity monitoring',
+      'sla params',
+      'liquidity fee settings',
+      'liquidation strategy',
+      'price type',
+      'decay weight',
+      'decay power',
+      'cash amount',
+      'source weights',
+      'source staleness tolerance',
+      'oracle1',
+      'oracle2',
+      'oracle3',
+      'oracle4',
+      'oracle5',
+      'tick size',
+    ];
+    for (const row of need(t).expect(['id'], opt).rows) {
+      const id = row.str('id');
+      const m = w.market(id);
+      const changes: MarketChanges = {};
+      const v = (c: string) => row.opt(c);
+      if (v('linear slippage factor') !== undefined) changes.linearSlippageFactor = decimal(v('linear slippage factor')!, 'linear slippage factor');
+      if (v('quadratic slippage factor') !== undefined) changes.quadraticSlippageFactor = decimal(v('quadratic slippage factor')!, 'quadratic slippage factor');
+      if (v('price monitoring') !== undefined) changes.priceMonitoringTriggers = lookup(w.priceMonitoring, v('price monitoring')!, 'price monitoring');
+      if (v('risk model') !== undefined) changes.riskModel = lookup(w.riskModels, v('risk model')!, 'risk model');
+      if (v('liquidity monitoring') !== undefined) changes.targetStake = lookup(w.liquidityMonitoring, v('liquidity monitoring')!, 'liquidity monitoring');
+      if (v('sla params') !== undefined) changes.sla = lookup(w.sla, v('sla params')!, 'sla params');
+      if (v('liquidation strategy') !== undefined) changes.liquidationStrategy = lookup(w.liquidation, v('liquidation strategy')!, 'liquidation strategy');
+      if (v('tick size') !== undefined) changes.tickSize = BigInt(integer(v('tick size')!, 'tick size'));
+      if (v('liquidity fee settings') !== undefined) {
+        const f = lookup(w.fees, v('liquidity fee settings')!, 'fees configuration');
+        changes.fees = {
+          ...m.cfg.fees,
+          liquidityFeeMethod: f.liquidityFeeMethod,
+          ...(f.liquidityFeeConstant !== undefined ? { liquidityFeeConstant: f.liquidityFeeConstant } : {}),
+        };
+      }
+      if (v('data source config') !== undefined) {
+        const oracle = lookup(w.oracles, v('data source config')!, 'oracle config');
+        if (oracle.kind !== 'future' || m.cfg.product.kind !== 'future') throw new StepError('data source config update: only futures oracle configs are supported');
+        changes.product = { kind: 'future', settlementData: oracle.settlementData, tradingTermination: oracle.trigger };
+      }
+      const mpCols = ['price type', 'decay weight', 'decay power', 'cash amount', 'source weights', 'source staleness tolerance', 'oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5'];
+      if (mpCols.some((c) => v(c) !== undefined)) changes.markPrice = markPriceConfig(row);
+      const res = w.ex.updateMarket(id, changes);
+      if (res.error) throw new StepError(res.error);
     }
   });
 

@@ -5,7 +5,7 @@ import { Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from './config/network.ts';
 import { validateMarketConfig, type MarketConfig } from './config/market.ts';
-import { Market, type OrderAmendment, type OrderResult, type OrderSubmission } from './market.ts';
+import { Market, type MarketChanges, type OrderAmendment, type OrderResult, type OrderSubmission } from './market.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { NULL_SINK } from './events.ts';
 import { sha256Hex } from './hash.ts';
@@ -113,6 +113,20 @@ export class Exchange {
     });
     this.markets.set(cfg.id, m);
     return m;
+  }
+
+  /** Applies a market update proposal's changes (see Market.update). */
+  updateMarket(id: string, changes: MarketChanges): CommandResult {
+    const m = this.markets.get(id);
+    if (!m) return { error: `market "${id}" does not exist` };
+    try {
+      const asset = this.assets.get(m.asset)!;
+      validateMarketConfig({ ...m.cfg, ...changes }, asset.decimals);
+      m.update(changes);
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+    return {};
   }
 
   market(id: string): Market | undefined {

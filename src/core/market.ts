@@ -70,6 +70,9 @@ export interface OrderResult {
   readonly error?: string;
 }
 
+/** The parts of a market's configuration a market update can change. */
+export type MarketChanges = { -readonly [K in Exclude<keyof MarketConfig, 'id' | 'settlementAsset' | 'decimalPlaces' | 'positionDecimalPlaces'>]?: MarketConfig[K] };
+
 export interface AuctionState {
   readonly opening: boolean;
   readonly trigger: AuctionTrigger;
@@ -130,14 +133,14 @@ const FIVE_DP = pow10(5);
 
 export class Market {
   readonly id: string;
-  readonly cfg: MarketConfig;
+  cfg: MarketConfig;
   readonly asset: string;
   readonly assetDecimals: number;
   /** 10^(asset decimals − market decimals): market precision → asset precision */
   readonly priceFactor: bigint;
   /** 10^PDP as a decimal */
   readonly positionFactor: Decimal;
-  readonly tickSize: number;
+  tickSize: number;
 
   state: MarketState = 'PENDING';
   tradingMode: TradingMode = 'OPENING_AUCTION';
@@ -1691,6 +1694,28 @@ export class Market {
       this.liquidityFee = fee;
       this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: fee.toString() });
     }
+  }
+
+  // ------------------------------------------------------------------ governance
+
+  /**
+   * Market update (spec 0028-GOVE update market): slippage factors, risk model, price monitoring, target stake,
+   * SLA, liquidity fee method, liquidation strategy, tick size. A new risk model gives new risk factors at once;
+   * new price-monitoring triggers start from the default factors until the next calculation.
+   */
+  update(changes: MarketChanges): void {
+    if (changes.product && changes.product.kind !== this.cfg.product.kind) throw new RangeError('product: cannot change a market\'s product kind');
+    if (changes.markPrice && changes.markPrice.type !== 'LAST_TRADE') throw new RangeError(`market ${this.id}: composite mark prices are not supported yet`);
+    const next: MarketConfig = { ...this.cfg, ...changes };
+    this.cfg = next;
+    if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
+    if (changes.priceMonitoringTriggers || changes.riskModel) this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
+    if (changes.tickSize !== undefined) {
+      if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n) throw new RangeError('tickSize: must be a positive safe integer');
+      this.tickSize = Number(changes.tickSize);
+    }
+    this.updateLiquidityFee();
+    this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
   }
 
   // ------------------------------------------------------------------ market data

@@ -25,16 +25,21 @@ export interface PriceBounds {
 }
 
 export class PriceMonitor {
-  readonly triggers: MonitorTrigger[];
+  triggers: MonitorTrigger[];
   private past: { time: bigint; price: Decimal }[] = [];
   private nowTime = -1n;
   private nowPrices: bigint[] = [];
   /** true once a price has been seen (opening-auction first indicative price or later) */
   initialised = false;
-  private readonly maxHorizonNs: bigint;
+  private maxHorizonNs: bigint;
 
   constructor(triggers: readonly PriceMonitoringTrigger[]) {
-    this.triggers = triggers
+    this.triggers = PriceMonitor.makeTriggers(triggers);
+    this.maxHorizonNs = this.triggers.reduce((m, t) => (t.horizonNs > m ? t.horizonNs : m), 0n);
+  }
+
+  private static makeTriggers(triggers: readonly PriceMonitoringTrigger[]): MonitorTrigger[] {
+    return triggers
       .map((t) => ({
         horizon: t.horizon,
         horizonNs: BigInt(t.horizon) * NS,
@@ -44,6 +49,11 @@ export class PriceMonitor {
         factors: { ...DEFAULT_BOUND_FACTORS },
       }))
       .sort((a, b) => a.horizon - b.horizon || b.probability.cmp(a.probability));
+  }
+
+  /** New triggers (market update): default factors until the next calculation; the price history is kept. */
+  updateTriggers(triggers: readonly PriceMonitoringTrigger[]): void {
+    this.triggers = PriceMonitor.makeTriggers(triggers);
     this.maxHorizonNs = this.triggers.reduce((m, t) => (t.horizonNs > m ? t.horizonNs : m), 0n);
   }
 
