@@ -320,8 +320,8 @@ export class Market {
   }
 
   /** Margin levels of a party from its position and live orders. */
-  private levelsFor(pos: Position, price: bigint): MarginLevels {
-    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, price) : undefined;
+  private levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, price, extra) : undefined;
     return crossMarginLevels(
       {
         openVolume: pos.openVolume,
@@ -338,15 +338,20 @@ export class Market {
     );
   }
 
-  private auctionOrderNotional(party: string, price: bigint) {
+  /** Σ price × size of the party's live orders per side (plus `extra`, an order being checked or amended). */
+  private auctionOrderNotional(party: string, price: bigint, extra?: Order) {
     let buyNotional = 0n;
     let sellNotional = 0n;
-    for (const o of this.ordersByParty.get(party) ?? []) {
-      if (o.status !== 'ACTIVE') continue;
+    const add = (o: Order) => {
       const v = this.toAsset(o.price) * BigInt(o.remaining);
       if (o.side === 'buy') buyNotional += v;
       else sellNotional += v;
+    };
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || (extra && o.id === extra.id)) continue;
+      add(o);
     }
+    if (extra) add(extra);
     const ind = this.indicativePrice();
     const auctionPrice = maxBig(this.markPrice, ind > 0n ? ind : price);
     return { auctionPrice, buyNotional, sellNotional };
@@ -384,7 +389,7 @@ export class Market {
   private checkMarginForOrder(o: Order): boolean {
     const pos = this.positions.getOrCreate(o.party);
     const price = this.observablePrice(this.toAsset(o.price));
-    const levels = this.levelsFor(pos, price);
+    const levels = this.levelsFor(pos, price, o);
     const margin = this.marginAccount(o.party);
     const general = this.general(o.party);
     const available = margin.balance + (general?.balance ?? 0n);
@@ -412,7 +417,7 @@ export class Market {
     if (party === NETWORK_PARTY) return;
     const pos = this.positions.get(party);
     if (pos && !pos.isEmpty()) return;
-    if (this.settlement.hasPendingTrades(party)) return;
+    if (this.settlement.hasPosition(party)) return;
     const margin = this.ctx.ledger.get(party, 'MARGIN', this.asset, this.id);
     if (!margin) return;
     const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
@@ -1250,7 +1255,7 @@ export class Market {
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
-          if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPendingTrades(p.party)) {
+          if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
             this.positions.remove(p.party);
             this.releaseMarginExcess(p.party);
           }

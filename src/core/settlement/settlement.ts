@@ -58,9 +58,9 @@ export class SettlementEngine {
     return this.trades.size > 0;
   }
 
-  /** True when the party has a settled position and trades not yet marked to market. */
-  hasPendingTrades(party: string): boolean {
-    return this.trades.has(party);
+  /** True when the party has a settled position and trades not yet marked to market (Vega's HasPosition). */
+  hasPosition(party: string): boolean {
+    return this.settled.has(party) && this.trades.has(party);
   }
 
   /** Forgets a closed-out party (its position moved to the network). */
@@ -88,14 +88,14 @@ export class SettlementEngine {
       const prevSize = this.settled.get(pos.party) ?? 0;
       const known = this.settled.has(pos.party);
       if (trades.length === 0 && (mark === prevMark || (!known && pos.isEmpty()))) {
-        this.settled.set(pos.party, pos.openVolume);
+        this.record(pos);
         continue;
       }
       let total = BigInt(prevSize) * (mark - prevMark);
       for (const t of trades) total += BigInt(t.size) * (mark - t.price);
       const exact = Decimal.fromBigInt(total).div(this.positionFactor);
       const amount = exact.trunc();
-      this.settled.set(pos.party, pos.openVolume);
+      this.record(pos);
       const e: MtmEntry = { party: pos.party, amount, exact, hadTrades: trades.length > 0, size: pos.openVolume };
       if (amount < 0n) losses.push(e);
       else wins.push(e);
@@ -104,6 +104,12 @@ export class SettlementEngine {
     this.lastMarkPrice = mark;
     this.distributeRemainder(losses, wins);
     return { settled, entries: [...losses, ...wins] };
+  }
+
+  /** Records the settled size; a party with no position and no orders leaves the settlement engine. */
+  private record(pos: Position): void {
+    if (pos.isEmpty()) this.settled.delete(pos.party);
+    else this.settled.set(pos.party, pos.openVolume);
   }
 
   private distributeRemainder(losses: MtmEntry[], wins: MtmEntry[]): void {
