@@ -131,6 +131,21 @@ export class OrderRejection extends Error {}
 
 const FIVE_DP = pow10(5);
 
+/** One fill per passive order: the hidden part of an iceberg trades in the same trade as its visible part. */
+function mergeFills<O extends Order>(fills: readonly Fill<O>[]): Fill<O>[] {
+  if (fills.length < 2) return fills as Fill<O>[];
+  const out: Fill<O>[] = [];
+  const at = new Map<O, number>();
+  for (const f of fills) {
+    const i = at.get(f.passive);
+    if (i === undefined) {
+      at.set(f.passive, out.length);
+      out.push(f);
+    } else out[i] = { ...out[i]!, size: out[i]!.size + f.size };
+  }
+  return out;
+}
+
 export class Market {
   readonly id: string;
   cfg: MarketConfig;
@@ -321,7 +336,7 @@ export class Market {
 
   /** Margin levels of a party from its position and live orders. */
   private levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
-    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, price, extra) : undefined;
+    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, extra) : undefined;
     return crossMarginLevels(
       {
         openVolume: pos.openVolume,
@@ -338,10 +353,14 @@ export class Market {
     );
   }
 
-  /** Σ price × size of the party's live orders per side (plus `extra`, an order being checked or amended). */
-  private auctionOrderNotional(party: string, price: bigint, extra?: Order) {
+  /**
+   * Σ size × price of the party's live orders per side (plus `extra`, an order being checked or amended), and the
+   * auction price max(mark price, indicative uncrossing price) the margin calculator values the volume at.
+   */
+  private auctionOrderNotional(party: string, extra?: Order) {
     let buyNotional = 0n;
     let sellNotional = 0n;
+    const auctionPrice = maxBig(this.markPrice, this.indicativePrice());
     const add = (o: Order) => {
       const v = this.toAsset(o.price) * BigInt(o.remaining);
       if (o.side === 'buy') buyNotional += v;
@@ -352,8 +371,6 @@ export class Market {
       add(o);
     }
     if (extra) add(extra);
-    const ind = this.indicativePrice();
-    const auctionPrice = maxBig(this.markPrice, ind > 0n ? ind : price);
     return { auctionPrice, buyNotional, sellNotional };
   }
 
@@ -589,6 +606,7 @@ export class Market {
     const wanted = remaining - heldBack;
     let sim = this.book.simulate(o.party, o.side, limit, wanted);
     if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade)) sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
+    sim = { ...sim, fills: mergeFills(sim.fills) };
     if (o.postOnly && sim.fills.length > 0) return { error: 'OrderError: post only order would trade', status: 'STOPPED' };
     const breach = this.priceMonitor.findBreach(
       sim.fills.map((f) => this.toAsset(f.price)),
@@ -861,6 +879,8 @@ export class Market {
       else o.remaining = newRemaining;
       if (o.peakSize > 0 && newRemaining > o.displayed && o.displayed === 0) o.displayed = Math.min(o.peakSize, newRemaining);
       this.emitOrder(o);
+      // a size decrease re-evaluates margins at once, which can release collateral
+      if (live && delta < 0) this.recheckMargin(pos);
       return { order: snapshot(o), trades: [] };
     }
     // cancel-replace: loses priority, may trade. Check first so that a failure leaves the order as it was.
@@ -1385,26 +1405,32 @@ export class Market {
 
   /** Margin recheck for every position after MTM: no partial moves and no close-outs. */
   private recheckMargins(): void {
+    for (const pos of this.positions.all()) this.recheckMargin(pos);
+  }
+
+  /**
+   * Search and release for one party without partial moves (MarginUpdateOnOrder): a party that cannot reach the
+   * minimum gets no transfer at all and is not closed out.
+   */
+  private recheckMargin(pos: Position): void {
+    const party = pos.party;
+    if (party === NETWORK_PARTY || pos.isEmpty()) return;
     const l = this.ctx.ledger;
-    for (const pos of this.positions.all()) {
-      const party = pos.party;
-      if (party === NETWORK_PARTY || pos.isEmpty()) continue;
-      const margin = this.marginAccount(party);
-      const general = l.getOrCreate(party, 'GENERAL', this.asset);
-      const lv = this.levelsFor(pos, this.markPrice);
-      this.bufferMargin(party, lv);
-      const bal = margin.balance;
-      if (bal < lv.search) {
-        const want = lv.initial - bal;
-        const minAmount = maxBig(0n, lv.maintenance - bal);
-        const bond = this.bond(party);
-        const avail = general.balance + (bond?.balance ?? 0n);
-        if (avail < minAmount) continue;
-        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
-        if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
-      } else if (bal >= lv.release && !this.inAuction) {
-        this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
-      }
+    const margin = this.marginAccount(party);
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const lv = this.levelsFor(pos, this.markPrice);
+    this.bufferMargin(party, lv);
+    const bal = margin.balance;
+    if (bal < lv.search) {
+      const want = lv.initial - bal;
+      const minAmount = maxBig(0n, lv.maintenance - bal);
+      const bond = this.bond(party);
+      const avail = general.balance + (bond?.balance ?? 0n);
+      if (avail < minAmount) return;
+      const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
+      if (moved < want && bond) l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+    } else if (bal >= lv.release && !this.inAuction) {
+      this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
     }
   }
 
