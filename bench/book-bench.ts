@@ -33,7 +33,8 @@ export function replayPerpsim(w: Workload): ReplayResult {
     const idx = order[i]!;
     if (kind[i] === OP_CANCEL) {
       const o = resting[idx];
-      if (o === undefined || o.bookLevel === null) throw new Error(`perpsim: cancel of order ${ids[idx]}, which is not live (op ${i})`);
+      if (o === undefined || o.bookLevel === null)
+        throw new Error(`perpsim: cancel of order ${ids[idx]}, which is not live (op ${i})`);
       book.remove(o);
       resting[idx] = undefined;
       continue;
@@ -42,11 +43,23 @@ export function replayPerpsim(w: Workload): ReplayResult {
     const s: Side = side[i] === BUY ? 'buy' : 'sell';
     const p = price[i]!;
     const q = size[i]!;
+    // the order object is made for every order, as the market does before matching (not only for the ones that rest)
+    const o: BookOrder = {
+      id,
+      party: id,
+      side: s,
+      price: p,
+      remaining: q,
+      displayed: q,
+      peakSize: 0,
+      minPeakSize: 0,
+      bookLevel: null,
+      bookPos: 0,
+    };
     const filled = book.match(id, s, p, q).filled;
     traded += filled;
-    const left = q - filled;
-    if (left > 0) {
-      const o: BookOrder = { id, party: id, side: s, price: p, remaining: left, displayed: left, peakSize: 0, minPeakSize: 0, bookLevel: null, bookPos: 0 };
+    if (filled < q) {
+      o.remaining = o.displayed = q - filled;
       book.insert(o);
       resting[idx] = o;
     }
@@ -91,11 +104,17 @@ export function replayBaseline(w: Workload): ReplayResult {
   for (let i = 0; i < n; i++) {
     const idx = order[i]!;
     if (kind[i] === OP_CANCEL) {
-      if (book.cancel(ids[idx]!) === undefined) throw new Error(`nodejs-order-book: cancel of order ${ids[idx]}, which is not live (op ${i})`);
+      if (book.cancel(ids[idx]!) === undefined)
+        throw new Error(`nodejs-order-book: cancel of order ${ids[idx]}, which is not live (op ${i})`);
       continue;
     }
     const q = size[i]!;
-    const r = book.limit({ id: ids[idx]!, side: side[i] === BUY ? BaselineSide.BUY : BaselineSide.SELL, size: q, price: price[i]! });
+    const r = book.limit({
+      id: ids[idx]!,
+      side: side[i] === BUY ? BaselineSide.BUY : BaselineSide.SELL,
+      size: q,
+      price: price[i]!,
+    });
     if (r.err !== null) throw new Error(`nodejs-order-book: order ${ids[idx]} rejected: ${r.err.message} (op ${i})`);
     traded += q - r.quantityLeft;
   }
@@ -136,8 +155,18 @@ function summariseBaseline(book: BaselineBook, traded: number): BookSummary {
 
 /** Throws unless a replay ended in the expected state. */
 export function checkSummary(name: string, got: BookSummary, want: BookSummary): void {
-  const keys = ['traded', 'liveOrders', 'bidVolume', 'askVolume', 'bidLevels', 'askLevels', 'bestBid', 'bestAsk'] as const;
+  const keys = [
+    'traded',
+    'liveOrders',
+    'bidVolume',
+    'askVolume',
+    'bidLevels',
+    'askLevels',
+    'bestBid',
+    'bestAsk',
+  ] as const;
   const diffs = keys.filter((k) => got[k] !== want[k]).map((k) => `${k}: got ${got[k]}, expected ${want[k]}`);
-  if (diffs.length === 0 && got.fingerprint !== want.fingerprint) diffs.push('resting orders differ (same totals, different orders or priority)');
+  if (diffs.length === 0 && got.fingerprint !== want.fingerprint)
+    diffs.push('resting orders differ (same totals, different orders or priority)');
   if (diffs.length > 0) throw new Error(`${name} did not reproduce the reference book:\n  ${diffs.join('\n  ')}`);
 }

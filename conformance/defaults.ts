@@ -4,6 +4,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Decimal } from '../src/core/num/decimal.ts';
 import type {
+  MarkPriceConfig,
+  OracleFilter,
+  OracleValueType,
   FeeConfig,
   LiquidationStrategy,
   LiquidityFeeMethod,
@@ -21,7 +24,9 @@ export interface OracleConfig {
   readonly quoteName: string;
   readonly settlementData: OracleSource;
   /** trading termination (future) or settlement schedule (perpetual) */
-  readonly trigger: { readonly signers: readonly string[]; readonly property: string };
+  readonly trigger: { readonly signers: readonly string[]; readonly property: string; readonly filters?: readonly OracleFilter[] };
+  /** perpetuals: the internal composite price configuration */
+  readonly internalCompositePrice?: MarkPriceConfig;
   readonly marginFundingFactor: Decimal;
   readonly interestRate: Decimal;
   readonly clampLowerBound: Decimal;
@@ -82,9 +87,21 @@ export function parseFeeConfig(j: J): FeeConfig {
 function parseOracleSource(spec: J, decimalsOverride?: number): OracleSource {
   const oracle = obj(obj(obj(obj(spec.data).external).oracle));
   const signers = ((oracle.signers as J[] | undefined) ?? []).map((s) => String(obj(obj(s).pubKey).key));
-  const filter = obj(((oracle.filters as J[] | undefined) ?? [])[0]);
-  const key = obj(filter.key);
-  return { signers, property: String(key.name ?? ''), decimals: decimalsOverride ?? num(key.numberDecimalPlaces) };
+  const filters: OracleFilter[] = ((oracle.filters as J[] | undefined) ?? []).map((f) => {
+    const key = obj(obj(f).key);
+    const conditions = ((obj(f).conditions as J[] | undefined) ?? []).map((c) => ({
+      operator: String(c.operator).replace(/^OPERATOR_/, '') as 'EQUALS',
+      value: String(c.value),
+    }));
+    return {
+      property: String(key.name ?? ''),
+      type: String(key.type ?? 'TYPE_INTEGER').replace(/^TYPE_/, '') as OracleValueType,
+      ...(key.numberDecimalPlaces !== undefined ? { decimals: num(key.numberDecimalPlaces) } : {}),
+      ...(conditions.length ? { conditions } : {}),
+    };
+  });
+  const first = filters[0];
+  return { signers, property: first?.property ?? '', decimals: decimalsOverride ?? first?.decimals ?? 0, filters };
 }
 
 export function parseOracleConfig(j: J): OracleConfig {
@@ -95,7 +112,7 @@ export function parseOracleConfig(j: J): OracleConfig {
     settlementAsset: String(j.settlementAsset ?? ''),
     quoteName: String(j.quoteName ?? ''),
     settlementData: parseOracleSource(obj(j.dataSourceSpecForSettlementData)),
-    trigger: { signers: trig.signers, property: trig.property },
+    trigger: { signers: trig.signers, property: trig.property, ...(trig.filters ? { filters: trig.filters } : {}) },
     marginFundingFactor: d(j.marginFundingFactor),
     interestRate: d(j.interestRate),
     clampLowerBound: d(j.clampLowerBound),

@@ -10,6 +10,7 @@ import { NS } from '../src/core/types.ts';
 import type { Market } from '../src/core/market.ts';
 import type { MarginLevels } from '../src/core/risk/margin.ts';
 import type {
+  OracleFilter,
   FeeConfig,
   LiquidationStrategy,
   MarginScalingFactors,
@@ -43,6 +44,10 @@ export class World implements EventSink {
   readonly liquidation: Map<string, LiquidationStrategy>;
   readonly oracles: Map<string, OracleConfig>;
   readonly marketIds: string[] = [];
+  /** settlement-data decimals recorded per oracle config name (the decimals step or a decimals cell) */
+  readonly settlementDecimals = new Map<string, number>();
+  /** the harness dispatches its successor-window parameter (1h) with the first network-parameter step */
+  successorWindowDispatched = false;
   blockDuration = NS;
   /** deposits − withdrawals + insurance injected by the harness, all assets together */
   netDeposits = 0n;
@@ -86,6 +91,7 @@ export class World implements EventSink {
         epochLength: 0n,
         providersFeeCalculationTimeStep: 5n * NS,
         minLpStakeQuantumMultiple: Decimal.ZERO,
+        successorLaunchWindow: 0n,
       },
     });
   }
@@ -122,6 +128,26 @@ export class World implements EventSink {
       default:
         break;
     }
+  }
+
+  /** Stores one slot of a futures oracle config (settlement data or trading termination) under a name. */
+  setFutureOracleSlot(name: string, slot: 'settlement' | 'termination', spec: { signers: string[]; property: string; filters: OracleFilter[] }, decimals?: number): void {
+    const prev = this.oracles.get(name);
+    const never = { signers: [] as string[], property: '', decimals: 0, filters: [{ property: '\u0000unset', type: 'STRING' as const }] };
+    const settlement = slot === 'settlement' ? { ...spec, decimals: decimals ?? 0 } : prev?.kind === 'future' ? prev.settlementData : never;
+    const trigger = slot === 'termination' ? spec : prev?.kind === 'future' ? prev.trigger : never;
+    if (decimals !== undefined) this.settlementDecimals.set(name, decimals);
+    this.oracles.set(name, {
+      kind: 'future',
+      settlementAsset: '',
+      quoteName: '',
+      settlementData: settlement,
+      trigger,
+      marginFundingFactor: Decimal.ZERO,
+      interestRate: Decimal.ZERO,
+      clampLowerBound: Decimal.ZERO,
+      clampUpperBound: Decimal.ZERO,
+    });
   }
 
   market(id: string): Market {

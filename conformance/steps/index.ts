@@ -4,6 +4,7 @@ import { registerSetupSteps } from './setup.ts';
 import { registerOrderSteps } from './orders.ts';
 import { registerCheckSteps } from './checks.ts';
 import { registerMiscSteps } from './misc.ts';
+import { registerOracleSteps } from './oracles.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -11,5 +12,6 @@ export function buildRegistry(): Registry {
   registerMiscSteps(r);
   registerOrderSteps(r);
   registerCheckSteps(r);
+  registerOracleSteps(r);
   return r;
 }

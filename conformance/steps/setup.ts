@@ -160,6 +160,11 @@ export function registerSetupSteps(r: Registry): void {
   });
 
   r.define(/^the following network parameters are set:$/, (w, _args, t) => {
+    if (!w.successorWindowDispatched) {
+      // Vega's harness sets the successor window to 1h before every step; it reaches the engine here
+      w.ex.setNetworkParameter('market.liquidity.successorLaunchWindowLength', '1h');
+      w.successorWindowDispatched = true;
+    }
     for (const row of need(t).expect(['name', 'value']).rows) {
       try {
         w.ex.setNetworkParameter(row.str('name'), row.str('value'));
@@ -329,10 +334,19 @@ function marketConfig(w: World, row: Row): MarketConfig {
       ...(oracle.fundingRateScalingFactor ? { fundingRateScalingFactor: oracle.fundingRateScalingFactor } : {}),
       ...(oracle.fundingRateLowerBound ? { fundingRateLowerBound: oracle.fundingRateLowerBound } : {}),
       ...(oracle.fundingRateUpperBound ? { fundingRateUpperBound: oracle.fundingRateUpperBound } : {}),
+      ...(oracle.internalCompositePrice ? { internalCompositePrice: oracle.internalCompositePrice } : {}),
     };
   } else {
     if (oracle.kind !== 'future') throw new StepError(`data source config "${row.str('data source config')}" is not a future oracle config`);
-    product = { kind: 'future', settlementData: oracle.settlementData, tradingTermination: oracle.trigger };
+    // as the harness does: every settlement filter takes the decimals recorded for this oracle name (0 if none)
+    const name = row.str('data source config');
+    const dec = w.settlementDecimals.get(name) ?? oracle.settlementData.decimals;
+    const settlementData = {
+      ...oracle.settlementData,
+      decimals: dec,
+      ...(oracle.settlementData.filters ? { filters: oracle.settlementData.filters.map((f) => ({ ...f, decimals: dec })) } : {}),
+    };
+    product = { kind: 'future', settlementData, tradingTermination: oracle.trigger };
   }
   const liq = row.opt('liquidation strategy');
   const tick = row.opt('tick size');
@@ -358,7 +372,7 @@ function marketConfig(w: World, row: Row): MarketConfig {
   };
 }
 
-function markPriceConfig(row: Row): MarkPriceConfig {
+export function markPriceConfig(row: Row): MarkPriceConfig {
   const type = row.opt('price type') ?? 'last trade';
   const types: Record<string, CompositePriceType> = { 'last trade': 'LAST_TRADE', weight: 'WEIGHTED', median: 'MEDIAN' };
   const t = types[type];

@@ -117,8 +117,20 @@ export type EngineEvent =
   | { readonly type: 'settleDistressed'; readonly marketId: string; readonly party: string; readonly margin: bigint; readonly price: bigint }
   | { readonly type: 'distressedOrdersClosed'; readonly marketId: string; readonly parties: readonly string[] }
   | { readonly type: 'distressedPositions'; readonly marketId: string; readonly distressed: readonly string[]; readonly safe: readonly string[] }
-  | { readonly type: 'settleMarket'; readonly marketId: string; readonly price: bigint }
-  | { readonly type: 'fundingPayments'; readonly marketId: string; readonly payments: readonly { party: string; amount: bigint }[] }
+  | { readonly type: 'settleMarket'; readonly marketId: string; readonly price: bigint; readonly positionFactor: Decimal }
+  | { readonly type: 'fundingPayments'; readonly marketId: string; readonly seq: number; readonly payments: readonly { party: string; amount: bigint }[] }
+  | {
+      /** a perpetual's funding period started or ended (spec 0053-PERP) */
+      readonly type: 'fundingPeriod';
+      readonly marketId: string;
+      readonly seq: number;
+      readonly start: bigint;
+      readonly end?: bigint;
+      readonly fundingPayment?: bigint;
+      readonly fundingRate?: string;
+      readonly internalTwap?: bigint;
+      readonly externalTwap?: bigint;
+    }
   | { readonly type: 'markPrice'; readonly marketId: string; readonly price: bigint; readonly timestamp: bigint }
   | {
       readonly type: 'auction';

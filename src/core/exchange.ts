@@ -11,6 +11,7 @@ import { NULL_SINK } from './events.ts';
 import { sha256Hex } from './hash.ts';
 import { snapshot } from './book/order.ts';
 import { SYSTEM_OWNER } from './types.ts';
+import { OracleError, type OracleData } from './products/oracle.ts';
 
 export interface AssetConfig {
   readonly id: string;
@@ -207,6 +208,25 @@ export class Exchange {
     return error ? { error } : {};
   }
 
+  /** Oracle data (a signed message or the protocol's own): every market's products consume what matches. */
+  submitOracleData(data: OracleData): CommandResult {
+    try {
+      for (const m of this.markets.values()) m.onOracleData(data);
+    } catch (e) {
+      if (e instanceof OracleError) return { error: e.message };
+      throw e;
+    }
+    return {};
+  }
+
+  /** Governance market state update: TERMINATE (with a settlement price in market precision), SUSPEND, RESUME. */
+  updateMarketState(marketId: string, kind: 'TERMINATE' | 'SUSPEND' | 'RESUME', settlementPrice?: bigint): CommandResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { error: 'OrderError: Invalid Market ID' };
+    const error = m.updateState(kind, settlementPrice);
+    return error ? { error } : {};
+  }
+
   private livePeggedOrders(): number {
     let n = 0;
     for (const m of this.markets.values()) for (const o of m.orders.values()) if (o.peg && o.status === 'ACTIVE') n++;
@@ -220,8 +240,28 @@ export class Exchange {
     if (t < this.clock) throw new RangeError(`time cannot go backwards (${t} < ${this.clock})`);
     this.clock = t;
     this.epochTick(t);
-    for (const m of this.markets.values()) m.onTick(t);
+    // the built-in time source ticks before the markets
+    for (const m of this.markets.values()) if (!m.closed) m.onTime(t);
+    for (const m of [...this.markets.values()]) {
+      if (m.closed) {
+        // a settled, closed or cancelled market is removed; its insurance pool goes to the global pool once the
+        // successor window has passed
+        this.markets.delete(m.id);
+        this.retired.push({ market: m, until: t + this.params.successorLaunchWindow });
+        continue;
+      }
+      m.onTick(t);
+    }
+    for (const r of [...this.retired]) {
+      if (r.until < t) {
+        r.market.clearInsurancePool();
+        this.retired.splice(this.retired.indexOf(r), 1);
+      }
+    }
   }
+
+  /** Markets removed after settlement, until their insurance pool moves to the global pool. */
+  private readonly retired: { market: Market; until: bigint }[] = [];
 
   /** End of block: mark prices, mark-to-market, margins and close-outs for every market (Vega's BlockEnd). */
   endBlock(): void {

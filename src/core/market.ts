@@ -17,6 +17,8 @@ import { crossMarginLevels, ZERO_MARGIN, type MarginLevels, type RiskFactors } f
 import { boundFactors, riskFactors } from './risk/models.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
+import { PerpetualState, type FundingData, type FundingPeriodEvent } from './products/perpetual.ts';
+import { scaleToAsset, specMatches, type OracleData } from './products/oracle.ts';
 import type { AuctionTrigger, MarketState, OrderType, PeggedReference, Side, TimeInForce, TradingMode, TransferType } from './types.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER, otherSide } from './types.ts';
 
@@ -192,6 +194,20 @@ export class Market {
   // network position disposal
   private networkNextStep = 0n;
 
+  // products
+  /** perpetual funding state (perpetual markets) */
+  readonly perp: PerpetualState | undefined;
+  /** internal composite price (perpetuals: last trade), its pending candidate and next calculation time */
+  private internalPrice = 0n;
+  private internalCandidate: bigint | undefined;
+  private nextInternalCalc = 0n;
+  /** futures: the settlement price received (asset precision), used when trading terminates */
+  private settlementPrice: bigint | undefined;
+  /** built-in time trigger of a perpetual's funding schedule: next cue (ns) */
+  private nextScheduledCue: bigint | undefined;
+  /** settled, closed or cancelled: the exchange removes the market at its next tick */
+  closed = false;
+
   // liquidity
   readonly provisions = new Map<string, LiquidityProvision>();
   liquidityFee: Decimal;
@@ -205,8 +221,10 @@ export class Market {
     assetDecimals: number,
     private readonly ctx: MarketContext,
   ) {
-    if (cfg.product.kind === 'perpetual') throw new RangeError(`market ${cfg.id}: perpetual products are not supported yet`);
     if (cfg.markPrice.type !== 'LAST_TRADE') throw new RangeError(`market ${cfg.id}: composite mark prices are not supported yet`);
+    if (cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice && cfg.product.internalCompositePrice.type !== 'LAST_TRADE') {
+      throw new RangeError(`market ${cfg.id}: composite internal prices are not supported yet`);
+    }
     this.id = cfg.id;
     this.cfg = cfg;
     this.asset = cfg.settlementAsset;
@@ -220,6 +238,7 @@ export class Market {
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
+    this.perp = cfg.product.kind === 'perpetual' ? new PerpetualState(cfg.product) : undefined;
     const l = ctx.ledger;
     this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);
     this.settlementAccount = l.getOrCreate(SYSTEM_OWNER, 'SETTLEMENT', this.asset, this.id);
@@ -348,9 +367,19 @@ export class Market {
         linearSlippageFactor: this.cfg.linearSlippageFactor,
         quadraticSlippageFactor: this.cfg.quadraticSlippageFactor,
         ...(auction ? { auction } : {}),
+        ...(this.fundingIncrease ? { fundingIncreasePerUnit: this.fundingIncrease } : {}),
       },
       this.cfg.marginScalingFactors,
     );
+  }
+
+  private get hasInternalComposite(): boolean {
+    return this.cfg.product.kind === 'perpetual' && this.cfg.product.internalCompositePrice !== undefined;
+  }
+
+  /** Perpetuals: the margin add-on per unit, funding as if the period ended now × margin funding factor. */
+  private get fundingIncrease(): Decimal | undefined {
+    return this.perp?.marginIncrease(this.now);
   }
 
   /**
@@ -762,7 +791,10 @@ export class Market {
       this.emit({ type: 'trade', trade: t });
       this.positions.applyTrade(t.buyer, t.seller, t.size, true, true);
       this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
-      if (t.type === 'DEFAULT') this.tradesSinceMark.push(t);
+      if (t.type === 'DEFAULT') {
+        this.tradesSinceMark.push(t);
+        this.internalCandidate = t.price;
+      }
     }
     this.recordOpenInterest();
   }
@@ -1108,6 +1140,7 @@ export class Market {
     const now = this.now;
     const duration = maxBig(BigInt(trigger.auctionExtension) * NS, this.ctx.params.auctionMinimumDuration);
     this.auction = { opening: false, trigger: 'PRICE', extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
+    this.perp?.auctionStarted(now);
     this.state = 'SUSPENDED';
     this.tradingMode = 'MONITORING_AUCTION';
     // GFN orders are cancelled, pegged orders parked
@@ -1211,6 +1244,13 @@ export class Market {
     if (last > 0n) this.markPrice = last;
     else if (wasOpening && this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
     if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
+    if (this.perp) {
+      // the internal composite price at the auction end is an internal funding data point
+      if (this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
+      if (this.internalPrice === 0n) this.internalPrice = this.lastTradedPrice;
+      this.internalCandidate = undefined;
+      if (this.internalPrice > 0n) this.perp.addInternal(now, this.internalPrice);
+    }
     // price history restarts at the uncrossing price; all triggers active again
     if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
     else this.priceMonitor.reactivateAll();
@@ -1219,6 +1259,12 @@ export class Market {
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     if (this.markPrice > 0n) this.confirmMTM();
     this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
+    if (this.perp) {
+      if (wasOpening) {
+        const ev = this.perp.start(now);
+        if (ev) this.emitFundingPeriod(ev);
+      } else this.perp.auctionEnded(now);
+    }
     this.recalculateFactors(now);
     this.checkNetwork(now);
     // provisions made during the opening auction are already active; pending ones stay pending
@@ -1268,11 +1314,21 @@ export class Market {
   onBlockEnd(): void {
     const now = this.now;
     if (!this.canTrade()) return;
+    if (this.perp && this.hasInternalComposite && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
+      // perpetuals: the internal composite price (last trade), on its own schedule, is an internal data point
+      const prev = this.internalPrice;
+      if (!this.inAuction && this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
+      this.internalCandidate = undefined;
+      this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
+      if ((this.internalPrice !== prev || this.settlement.hasTraded()) && this.internalPrice !== 0n) this.perp.addInternal(now, this.internalPrice);
+    }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
       if (!this.inAuction) this.updateMarkPrice(now);
       this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
+        // perpetuals without an internal composite price use the mark price as the internal series
+        if (this.perp && !this.hasInternalComposite) this.perp.addInternal(now, this.markPrice);
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
@@ -1303,7 +1359,7 @@ export class Market {
 
   // ------------------------------------------------------------------ mark-to-market, margins, close-outs
 
-  private confirmMTM(): void {
+  private confirmMTM(skipRecheck = false): void {
     const mark = this.markPrice;
     const res = this.settlement.settleMTM(mark, this.positions.all());
     for (const s of res.settled) {
@@ -1312,11 +1368,22 @@ export class Market {
     const marginOrder = this.collectAndPayMTM(res.entries);
     const closed = this.updateMarginsOnSettlement(marginOrder);
     if (closed.length) this.resolveClosedOut(closed);
-    this.recheckMargins();
+    if (!skipRecheck) this.recheckMargins();
   }
 
   /** Moves MTM money: losses into the settlement account, then (socialised if short) wins out of it. */
   private collectAndPayMTM(entries: { party: string; amount: bigint }[]): string[] {
+    return this.settleCashFlows(entries, { loss: 'MTM_LOSS', win: 'MTM_WIN', funding: false });
+  }
+
+  /**
+   * Mark-to-market-like cash flows (MTM, funding, final settlement; collateral mtmOrFundingSettlement): losses, in
+   * order, from margin → general → bond → market insurance pool (the network: the pool only) into the settlement
+   * account; if less was collected than the wins expect, each win is floored pro rata (the remainder to the network's
+   * win, else the last win) and loss-socialisation events are emitted; wins go to margin accounts (the network's to
+   * the pool). Returns the parties in the order processed.
+   */
+  private settleCashFlows(entries: { party: string; amount: bigint }[], kind: { loss: TransferType; win: TransferType; funding: boolean }): string[] {
     const l = this.ctx.ledger;
     const order: string[] = [];
     let expected = 0n;
@@ -1326,14 +1393,14 @@ export class Market {
       if (e.amount >= 0n) continue;
       let left = -e.amount;
       if (e.party === NETWORK_PARTY) {
-        left -= l.transferUpTo(this.insurance, this.settlementAccount, left, 'MTM_LOSS');
+        left -= l.transferUpTo(this.insurance, this.settlementAccount, left, kind.loss);
         continue;
       }
       for (const src of [this.marginAccount(e.party), this.general(e.party), this.bond(e.party), this.insurance]) {
         if (!src || left === 0n) continue;
-        left -= l.transferUpTo(src, this.settlementAccount, left, 'MTM_LOSS');
+        left -= l.transferUpTo(src, this.settlementAccount, left, kind.loss);
       }
-      if (left > 0n) this.emit({ type: 'lossSocialisation', marketId: this.id, party: e.party, amount: left, funding: false });
+      if (left > 0n) this.emit({ type: 'lossSocialisation', marketId: this.id, party: e.party, amount: left, funding: kind.funding });
     }
     const collected = this.settlementAccount.balance;
     const wins = entries.filter((e) => e.amount > 0n);
@@ -1354,15 +1421,15 @@ export class Market {
       for (const r of reduced) {
         r.w.amount = r.nw;
         if (r.w.party !== NETWORK_PARTY) {
-          this.emit({ type: 'lossSocialisation', marketId: this.id, party: r.w.party, amount: r.nw - r.original, funding: false });
+          this.emit({ type: 'lossSocialisation', marketId: this.id, party: r.w.party, amount: r.nw - r.original, funding: kind.funding });
         }
       }
     }
     for (const w of wins) {
       const to = w.party === NETWORK_PARTY ? this.insurance : this.marginAccount(w.party);
       let left = w.amount;
-      left -= l.transferUpTo(this.settlementAccount, to, left, 'MTM_WIN');
-      if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, 'MTM_WIN');
+      left -= l.transferUpTo(this.settlementAccount, to, left, kind.win);
+      if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, kind.win);
     }
     return order;
   }
@@ -1725,6 +1792,320 @@ export class Market {
       this.liquidityFee = fee;
       this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: fee.toString() });
     }
+  }
+
+  // ------------------------------------------------------------------ products: oracles, funding, settlement
+
+  private emitFundingPeriod(ev: FundingPeriodEvent): void {
+    this.emit({
+      type: 'fundingPeriod',
+      marketId: this.id,
+      seq: ev.seq,
+      start: ev.start,
+      ...(ev.end !== undefined ? { end: ev.end } : {}),
+      ...(ev.payment !== undefined ? { fundingPayment: ev.payment } : {}),
+      ...(ev.rate !== undefined ? { fundingRate: ev.rate } : {}),
+      ...(ev.internalTwap !== undefined ? { internalTwap: ev.internalTwap } : {}),
+      ...(ev.externalTwap !== undefined ? { externalTwap: ev.externalTwap } : {}),
+    });
+  }
+
+  /**
+   * Oracle data: the settlement-data spec is served first, then the termination (futures) or schedule
+   * (perpetuals) spec, as Vega subscribes them. Throws OracleError when a condition's value cannot be parsed.
+   */
+  onOracleData(data: OracleData): void {
+    if (this.closed) return;
+    const p = this.cfg.product;
+    if (specMatches(p.settlementData, data)) {
+      const type = p.settlementData.filters?.find((f) => f.property === p.settlementData.property)?.type ?? 'INTEGER';
+      const value = scaleToAsset(data.properties[p.settlementData.property]!, type === 'DECIMAL' ? 'DECIMAL' : 'INTEGER', p.settlementData.decimals, this.assetDecimals);
+      if (value !== undefined) {
+        if (p.kind === 'future') {
+          this.settlementPrice = value;
+          if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
+        } else if (this.perp && value > 0n) this.perp.addExternal(data.timestamp, value);
+      }
+    }
+    if (p.kind === 'future') {
+      if (this.state !== 'TRADING_TERMINATED' && specMatches(p.tradingTermination, data)) this.terminate();
+    } else if (p.settlementSchedule.kind === 'oracle' && specMatches(p.settlementSchedule, data)) {
+      const v = data.properties[p.settlementSchedule.property]!;
+      if (/^\d+$/.test(v)) this.fundingCue(BigInt(v) * NS);
+    }
+    this.flushMargins();
+  }
+
+  /** The protocol's built-in time source (spec 0048-DSRI), delivered before the market's tick. */
+  onTime(now: bigint): void {
+    const p = this.cfg.product;
+    const seconds = (now / NS).toString();
+    const data: OracleData = { signers: [], properties: { 'vegaprotocol.builtin.timestamp': seconds, 'vegaprotocol.builtin.timetrigger': seconds }, timestamp: now };
+    if (p.kind === 'future') {
+      if (this.state !== 'TRADING_TERMINATED' && !this.closed && p.tradingTermination.property.startsWith('vegaprotocol.builtin') && specMatches(p.tradingTermination, data)) {
+        this.terminate();
+      }
+      return;
+    }
+    const sched = p.settlementSchedule;
+    if (sched.kind !== 'timeTrigger' || !this.perp?.started) return;
+    if (this.nextScheduledCue === undefined) {
+      this.nextScheduledCue = sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
+    }
+    if (now >= this.nextScheduledCue) {
+      this.fundingCue(now);
+      while (this.nextScheduledCue <= now) this.nextScheduledCue += BigInt(sched.every) * NS;
+    }
+  }
+
+  /** End of a funding period at time t: exchange funding, then start the next period. */
+  private fundingCue(t: bigint): void {
+    const perp = this.perp;
+    if (!perp?.started || perp.terminated) return;
+    const r = perp.cue(t);
+    if (!r) return;
+    if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, perp.seq);
+    this.emitFundingPeriod(r.end);
+    const next = perp.startNext(t);
+    if (next) this.emitFundingPeriod(next);
+  }
+
+  /**
+   * Funding exchange (settlementDataPerp): each position pays −size × payment / positionFactor (truncated), losses
+   * then wins in positions order; collected like mark-to-market; the rounding residue goes to the insurance pool;
+   * then margins are searched/released and distressed parties closed out.
+   */
+  private exchangeFunding(f: FundingData, seq: number): void {
+    const losses: { party: string; amount: bigint }[] = [];
+    const wins: { party: string; amount: bigint }[] = [];
+    const zeros: { party: string; amount: bigint }[] = [];
+    const payment = Decimal.fromBigInt(f.payment);
+    let fracWins = Decimal.ZERO;
+    let fracLosses = Decimal.ZERO;
+    for (const pos of this.positions.all()) {
+      const exact = Decimal.fromInt(-pos.openVolume).mul(payment).div(this.positionFactor);
+      const amount = exact.trunc();
+      const frac = exact.sub(Decimal.fromBigInt(amount)).abs();
+      if (amount < 0n) {
+        losses.push({ party: pos.party, amount });
+        fracLosses = fracLosses.add(frac);
+      } else if (amount > 0n) {
+        wins.push({ party: pos.party, amount });
+        fracWins = fracWins.add(frac);
+      } else zeros.push({ party: pos.party, amount: 0n });
+    }
+    const entries = [...losses, ...(wins.length ? wins : zeros)];
+    this.emit({ type: 'fundingPayments', marketId: this.id, seq, payments: entries.map((e) => ({ party: e.party, amount: e.amount })) });
+    const parties = this.settleCashFlows(entries, { loss: 'PERPETUALS_FUNDING_LOSS', win: 'PERPETUALS_FUNDING_WIN', funding: true });
+    // truncation residue stays in the settlement account: swept to the insurance pool
+    if (this.settlementAccount.balance > 0n) this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
+    void fracWins;
+    void fracLosses;
+    const closed = this.updateMarginsOnSettlement(parties);
+    if (closed.length) this.resolveClosedOut(closed);
+    this.checkForReferenceMoves(false);
+  }
+
+  /** Trading terminates (futures oracle or governance): a final MTM if trades are pending, then no more trading. */
+  terminate(settlementPrice?: bigint): void {
+    if (this.closed || this.state === 'TRADING_TERMINATED') return;
+    if (this.state === 'PENDING') {
+      this.cancelMarket();
+      return;
+    }
+    const now = this.now;
+    if (this.settlement.hasTraded() && !this.inAuction) {
+      this.updateMarkPrice(now);
+      if (this.markPrice > 0n) this.confirmMTM(true);
+    }
+    this.state = 'TRADING_TERMINATED';
+    this.tradingMode = 'NO_TRADING';
+    if (this.perp) {
+      // a final funding cue at termination; no new period starts
+      this.fundingCue(now);
+      this.perp.terminated = true;
+    }
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
+    const price = settlementPrice ?? this.settlementPrice;
+    if (price !== undefined) this.closeMarket(settlementPrice !== undefined ? 'CLOSED' : 'SETTLED', price);
+    this.flushMargins();
+  }
+
+  /**
+   * Final settlement at price S (spec 0002-STTL): every position settled at the last mark-to-market pays
+   * (S − last mark price) × size / positionFactor, truncated, in party-id order; then margins and bonds are
+   * returned, remaining orders stopped and the market closed.
+   */
+  private closeMarket(finalState: 'SETTLED' | 'CLOSED', price: bigint): void {
+    const l = this.ctx.ledger;
+    const mark = this.settlement.lastMarkPrice;
+    const sized = this.settlement.settledSizes().filter(([, size]) => size !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const losses: { party: string; amount: bigint }[] = [];
+    const wins: { party: string; amount: bigint }[] = [];
+    let fractions = Decimal.ZERO;
+    for (const [party, size] of sized) {
+      const exact = Decimal.fromBigInt((price - mark) * BigInt(size)).div(this.positionFactor);
+      const amount = exact.trunc();
+      const frac = exact.sub(Decimal.fromBigInt(amount));
+      if (amount < 0n) {
+        losses.push({ party, amount });
+        fractions = fractions.sub(frac.abs());
+      } else {
+        wins.push({ party, amount });
+        fractions = fractions.add(frac.abs());
+      }
+    }
+    this.settleCashFlows([...losses, ...wins], { loss: 'LOSS', win: 'WIN', funding: false });
+    if (this.settlementAccount.balance > 0n) {
+      const global = l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset);
+      this.transfer(this.settlementAccount, global, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
+    }
+    this.clearMarketAccounts();
+    this.stopEverything();
+    this.state = finalState;
+    this.tradingMode = 'NO_TRADING';
+    this.closed = true;
+    this.markPrice = price;
+    this.lastTradedPrice = price;
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    this.emit({ type: 'settleMarket', marketId: this.id, price, positionFactor: this.positionFactor });
+  }
+
+  /** Margin, order margin and bond accounts back to general (party-id order); market fee accounts to the insurance pool. */
+  private clearMarketAccounts(): void {
+    const l = this.ctx.ledger;
+    const parties = new Set<string>([...this.parties, ...this.provisions.keys()]);
+    for (const party of [...parties].sort()) {
+      if (party === NETWORK_PARTY) continue;
+      const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      for (const type of ['MARGIN', 'ORDER_MARGIN', 'BOND'] as const) {
+        const a = l.get(party, type, this.asset, this.id);
+        if (a && a.balance > 0n) this.transfer(a, general, a.balance, 'CLEAR_ACCOUNT');
+      }
+      const lpFees = l.get(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
+      if (lpFees && lpFees.balance > 0n) this.transfer(lpFees, this.insurance, lpFees.balance, 'CLEAR_ACCOUNT');
+    }
+    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
+      if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
+    }
+  }
+
+  /** All remaining orders stopped, liquidity provisions stopped. */
+  private stopEverything(): void {
+    const now = this.now;
+    for (const o of [...this.orders.values()]) {
+      this.removeLive(o);
+      o.status = 'STOPPED';
+      o.updatedAt = now;
+      this.emitOrder(o);
+    }
+    for (const lp of this.provisions.values()) {
+      if (lp.status === 'ACTIVE' || lp.status === 'PENDING') {
+        lp.status = 'STOPPED';
+        this.emit({ type: 'liquidityProvision', marketId: this.id, party: lp.party, id: lp.id, commitment: lp.commitment, fee: lp.fee.toString(), status: lp.status });
+      }
+    }
+  }
+
+  /** Termination during the opening auction cancels the market: orders cancelled, money returned, pool to global. */
+  private cancelMarket(): void {
+    const now = this.now;
+    for (const party of [...this.ordersByParty.keys()].sort()) {
+      for (const o of this.partyOrders(party)) {
+        this.removeLive(o);
+        o.status = 'CANCELLED';
+        o.updatedAt = now;
+        this.emitOrder(o);
+      }
+    }
+    this.clearMarketAccounts();
+    this.clearInsurancePool();
+    this.stopEverything();
+    this.auction = null;
+    this.state = 'CANCELLED';
+    this.tradingMode = 'NO_TRADING';
+    this.closed = true;
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  /** The market insurance pool goes to the asset's global insurance pool. */
+  clearInsurancePool(): void {
+    const l = this.ctx.ledger;
+    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
+      if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
+    }
+    if (this.insurance.balance > 0n) this.transfer(this.insurance, l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset), this.insurance.balance, 'CLEAR_ACCOUNT');
+  }
+
+  /**
+   * Governance market state update (spec 0043-MKTL): TERMINATE settles at the given price (market precision),
+   * SUSPEND starts a governance auction, RESUME ends it.
+   */
+  updateState(kind: 'TERMINATE' | 'SUSPEND' | 'RESUME', settlementPrice?: bigint): string | undefined {
+    const now = this.now;
+    if (kind === 'TERMINATE') {
+      if (this.closed) return 'market is closed';
+      if (this.state !== 'PENDING' && settlementPrice === undefined) return 'settlement price required';
+      if (this.auction && !this.auction.opening) this.uncrossNow(now);
+      this.terminate(settlementPrice === undefined ? undefined : settlementPrice * this.priceFactor);
+      return undefined;
+    }
+    if (kind === 'SUSPEND') {
+      if (!this.canTrade()) return 'market cannot be suspended';
+      if (this.state === 'SUSPENDED_VIA_GOVERNANCE') return undefined;
+      this.suspendedFrom = { state: this.state, mode: this.tradingMode };
+      if (this.auction) {
+        this.auction.end += this.ctx.params.auctionMinimumDuration;
+      } else {
+        this.auction = { opening: false, trigger: 'GOVERNANCE_SUSPENSION', extensionTrigger: 'UNSPECIFIED', start: now, end: now };
+        this.perp?.auctionStarted(now);
+        for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+        for (const o of [...this.pegged]) if (o.status === 'ACTIVE') this.parkPegged(o);
+      }
+      this.state = 'SUSPENDED_VIA_GOVERNANCE';
+      this.tradingMode = 'SUSPENDED_VIA_GOVERNANCE';
+      this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+      this.flushMargins();
+      return undefined;
+    }
+    if (this.state !== 'SUSPENDED_VIA_GOVERNANCE') return 'market is not suspended';
+    const from = this.suspendedFrom;
+    this.suspendedFrom = undefined;
+    if (this.auction?.trigger === 'GOVERNANCE_SUSPENSION') {
+      this.leaveAuction(now);
+    } else {
+      this.state = from?.state ?? 'ACTIVE';
+      this.tradingMode = from?.mode ?? 'CONTINUOUS';
+      this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+      this.checkAuction(now);
+    }
+    this.flushMargins();
+    return undefined;
+  }
+
+  private suspendedFrom: { state: MarketState; mode: TradingMode } | undefined;
+
+  /** Uncross a running (non-opening) auction now, before a governance termination. */
+  private uncrossNow(now: bigint): void {
+    this.leaveAuction(now);
+  }
+
+  /** Perpetual product data as of now: TWAPs, funding payment and rate (undefined before both series have data). */
+  productData(): { internalTwap: bigint; externalTwap: bigint; fundingPayment?: bigint; fundingRate?: string; internalCompositePrice: bigint } | undefined {
+    const perp = this.perp;
+    if (!perp?.started) return undefined;
+    const now = this.now;
+    const internalTwap = perp.twap('internal', (now / NS) * NS);
+    const externalTwap = perp.twap('external', (now / NS) * NS);
+    if (internalTwap === undefined || externalTwap === undefined) return undefined;
+    const f = perp.fundingAt(now);
+    return {
+      internalTwap,
+      externalTwap,
+      ...(f ? { fundingPayment: f.payment, fundingRate: f.rate.toString() } : {}),
+      internalCompositePrice: this.internalPrice,
+    };
   }
 
   // ------------------------------------------------------------------ governance

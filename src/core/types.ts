@@ -57,6 +57,8 @@ export type TransferType =
   | 'WITHDRAW'
   | 'MTM_LOSS'
   | 'MTM_WIN'
+  | 'LOSS'
+  | 'WIN'
   | 'MARGIN_LOW'
   | 'MARGIN_HIGH'
   | 'MARGIN_CONFISCATED'

@@ -30,7 +30,8 @@ const DECIMAL_SYNTAX = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function decimalString(check?: Check<Decimal>) {
   return z.unknown().transform((v, ctx): Decimal => {
     if (v === undefined) return fail(ctx, 'is required', v);
-    if (typeof v === 'number') return fail(ctx, `must be a decimal string such as "${v}" (protobuf JSON encodes this field as a string)`, v);
+    if (typeof v === 'number')
+      return fail(ctx, `must be a decimal string such as "${v}" (protobuf JSON encodes this field as a string)`, v);
     if (typeof v !== 'string') return fail(ctx, `must be a decimal string, got ${describe(v)}`, v);
     if (v.trim() !== v && DECIMAL_SYNTAX.test(v.trim())) {
       return fail(ctx, `"${v}" is not a valid number: remove the surrounding whitespace`, v);
@@ -49,7 +50,11 @@ function integer(signed: boolean, check?: Check<number>) {
     if (typeof v === 'number') {
       if (!Number.isInteger(v)) return fail(ctx, `must be an integer, got ${v}`, v);
       if (!Number.isSafeInteger(v)) {
-        return fail(ctx, 'integers beyond 2^53 must be given as a string (protobuf JSON encodes 64-bit integers as strings)', v);
+        return fail(
+          ctx,
+          'integers beyond 2^53 must be given as a string (protobuf JSON encodes 64-bit integers as strings)',
+          v,
+        );
       }
       n = v;
     } else if (typeof v === 'string') {
@@ -165,11 +170,13 @@ export function within<T extends Decimal | number>(
 ): Check<T> {
   const mn = typeof min === 'string' ? Decimal.parse(min) : min;
   const mx = typeof max === 'string' ? Decimal.parse(max) : max;
+  // bounds are shown as written (1e-8, not 0.00000001)
+  const interval = `${lo}${String(min)}, ${String(max)}${hi}`;
   return (v) => {
     const a = cmp(v, mn);
     const b = cmp(v, mx);
     const ok = (lo === '[' ? a >= 0 : a > 0) && (hi === ']' ? b <= 0 : b < 0);
-    return ok ? undefined : `must be in ${lo}${show(mn)}, ${show(mx)}${hi}, got ${show(v)}`;
+    return ok ? undefined : `must be in ${interval}, got ${show(v)}`;
   };
 }
 

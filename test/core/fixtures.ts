@@ -219,7 +219,7 @@ export const TEST_PARAMS: ExchangeOptions['params'] = {
   auctionMinimumDuration: 5n * NS,
   floatingPointUpdatesDelay: 10n * NS,
   epochLength: 60n * NS,
-  maxPeggedOrders: 60,
+  maxPeggedOrders: 20,
 };
 
 /** A fresh exchange at T0 with USD and BTC registered. */

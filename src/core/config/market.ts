@@ -75,13 +75,30 @@ export interface LiquidationStrategy {
 
 export type CompositePriceType = 'LAST_TRADE' | 'WEIGHTED' | 'MEDIAN';
 
+export type OracleValueType = 'INTEGER' | 'DECIMAL' | 'BOOLEAN' | 'TIMESTAMP' | 'STRING';
+
+export interface OracleCondition {
+  readonly operator: 'EQUALS' | 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL' | 'LESS_THAN' | 'LESS_THAN_OR_EQUAL';
+  readonly value: string;
+}
+
+export interface OracleFilter {
+  readonly property: string;
+  readonly type: OracleValueType;
+  readonly decimals?: number;
+  readonly conditions?: readonly OracleCondition[];
+}
+
+/** A data-source spec and the property bound to the product (spec 0045-DSRC, 0047-DSRF filters). */
 export interface OracleSource {
-  /** signer public keys accepted */
+  /** signer public keys accepted (ignored for the protocol's built-in time source) */
   readonly signers: readonly string[];
   /** property name carrying the value */
   readonly property: string;
   /** decimals of the oracle's value */
   readonly decimals: number;
+  /** every filter of the spec: data must carry all these properties and meet their conditions (default: the property) */
+  readonly filters?: readonly OracleFilter[];
 }
 
 export interface MarkPriceConfig {
@@ -99,13 +116,13 @@ export interface MarkPriceConfig {
 
 /** When funding periods end: oracle data carrying a timestamp, or the protocol's built-in time trigger. */
 export type FundingSchedule =
-  | { readonly kind: 'oracle'; readonly signers: readonly string[]; readonly property: string }
+  | { readonly kind: 'oracle'; readonly signers: readonly string[]; readonly property: string; readonly filters?: readonly OracleFilter[] }
   | { readonly kind: 'timeTrigger'; /** seconds between cues */ readonly every: number; /** unix seconds of the first cue */ readonly initial?: number };
 
 export interface FutureProduct {
   readonly kind: 'future';
   readonly settlementData: OracleSource;
-  readonly tradingTermination: { readonly signers: readonly string[]; readonly property: string };
+  readonly tradingTermination: { readonly signers: readonly string[]; readonly property: string; readonly filters?: readonly OracleFilter[] };
 }
 
 export interface PerpetualProduct {

@@ -36,6 +36,8 @@ export interface NetworkParams {
   marketValueWindowLength: bigint;
   /** validators.epoch.length, ns */
   epochLength: bigint;
+  /** market.liquidity.successorLaunchWindowLength, ns: how long a settled market's insurance pool waits for a successor */
+  successorLaunchWindow: bigint;
   /** spam.protection.max.stopOrdersPerMarket */
   maxStopOrdersPerMarket: number;
 }
@@ -65,6 +67,7 @@ export function defaultNetworkParams(): NetworkParams {
     marketValueWindowLength: 7n * 24n * 3600n * NS,
     epochLength: 24n * 3600n * NS,
     maxStopOrdersPerMarket: 4,
+    successorLaunchWindow: 168n * 3600n * NS,
   };
 }
 
@@ -120,11 +123,11 @@ const SETTERS: Record<string, Setter> = {
   'market.value.windowLength': (p, v, n) => (p.marketValueWindowLength = parseDuration(v, n)),
   'validators.epoch.length': (p, v, n) => (p.epochLength = parseDuration(v, n)),
   'spam.protection.max.stopOrdersPerMarket': (p, v, n) => (p.maxStopOrdersPerMarket = int(v, n)),
+  'market.liquidity.successorLaunchWindowLength': (p, v, n) => (p.successorLaunchWindow = parseDuration(v, n)),
 };
 
 /** Parameters that exist in Vega but that this engine does not model; accepted and ignored. */
 const IGNORED = new Set([
-  'market.liquidity.successorLaunchWindowLength',
   'market.liquidity.targetstake.triggering.ratio',
   'market.stake.target.timeWindow',
   'market.stake.target.scalingFactor',

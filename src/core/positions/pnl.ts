@@ -176,12 +176,15 @@ export class PnlTracker {
         }
         return;
       case 'settleMarket': {
+        this.closeOutFactor.set(e.marketId, e.positionFactor);
         const m = this.markets.get(e.marketId);
         if (!m) return;
         for (const p of m.values()) {
           if (p.openVolume !== 0) {
-            // the settle-market event carries the factor of the market; PnL at the settlement price
-            p.realised = p.realised.add(Decimal.fromBigInt(Decimal.fromInt(p.openVolume).mul(Decimal.fromBigInt(e.price).sub(p.aepFP)).round()));
+            // PnL at the settlement price (the volume itself stays, as in Vega's positions plugin)
+            p.realised = p.realised.add(
+              Decimal.fromBigInt(Decimal.fromInt(p.openVolume).mul(Decimal.fromBigInt(e.price).sub(p.aepFP)).div(e.positionFactor).round()),
+            );
           }
           p.unrealised = Decimal.ZERO;
         }

@@ -63,6 +63,11 @@ export class SettlementEngine {
     return this.settled.has(party) && this.trades.has(party);
   }
 
+  /** Sizes at the last mark-to-market. */
+  settledSizes(): [string, number][] {
+    return [...this.settled.entries()];
+  }
+
   /** Forgets a closed-out party (its position moved to the network). */
   removeParty(party: string): void {
     this.settled.delete(party);

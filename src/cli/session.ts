@@ -1,0 +1,726 @@
+// `perpsim session`: a short scripted, deterministic market session on a governance proposal (default: the embedded
+// LINK/USD perpetual proposal) run through the engine. It registers the settlement asset, creates the market in its
+// opening auction, funds named parties (two market makers, two takers and one under-collateralised trader),
+// uncrosses the auction, then runs blocks along a seeded price path (a dip and a recovery) in which takers trade
+// against the makers' quotes: the mark price moves, margins are searched and released, and the leveraged trader is
+// closed out. Everything it reports is collected from the engine's events (trades, mark prices, margin levels,
+// ledger transfers, close-outs), so the same options always print the same session.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+import { Exchange } from '../core/exchange.ts';
+import type { EngineEvent, EventSink, Trade } from '../core/events.ts';
+import type { MarginLevels } from '../core/risk/margin.ts';
+import { riskFactors } from '../core/risk/models.ts';
+import { Decimal } from '../core/num/decimal.ts';
+import type { Side, TradingMode } from '../core/types.ts';
+import { NETWORK_PARTY, NS } from '../core/types.ts';
+import { loadProposalFile, parseAssetSpec, type AssetRegistry, type ParsedProposal } from '../proposal/index.ts';
+import { clock, formatScaled, formatTime, isoTime, table } from './format.ts';
+
+/** The proposal the session runs when none is given: the last JSON of the VMP-14 forum thread. */
+export const DEFAULT_PROPOSAL = fileURLToPath(new URL('../../scenarios/link-usd-perp.proposal.json', import.meta.url));
+
+export interface SessionOptions {
+  /** proposal file (default DEFAULT_PROPOSAL) */
+  readonly proposal?: string;
+  /** trading blocks after the opening auction */
+  readonly steps?: number;
+  /** seed of the price path noise and the takers' choices */
+  readonly seed?: string;
+  /** seconds between blocks */
+  readonly blockSeconds?: number;
+  /** opening price in quote units, e.g. "15.00" */
+  readonly price?: string;
+  /** extra assets for proposals settled in an asset the default registry lacks */
+  readonly assets?: AssetRegistry;
+}
+
+export const SESSION_DEFAULTS = { steps: 12, seed: '1', blockSeconds: 5, price: '15' } as const;
+
+/** When the session starts if the proposal has no closing timestamp: 2024-01-01T00:00:00Z. */
+const DEFAULT_START_SECONDS = 1_704_067_200n;
+/** Depth of the scripted dip of the price path, as a fraction of the opening price. */
+const DIP = 0.03;
+/** Noise on the path, ± this fraction. */
+const NOISE = 0.0015;
+/** Half the makers' quoted spread, as a fraction of the price (at least one tick). */
+const HALF_SPREAD = 0.001;
+
+interface PartyPlan {
+  readonly name: string;
+  readonly role: string;
+  /** quote units (USDT) */
+  readonly deposit: number | 'computed';
+}
+
+const PARTIES: readonly PartyPlan[] = [
+  { name: 'mm-alice', role: 'market maker', deposit: 200_000 },
+  { name: 'mm-bob', role: 'market maker', deposit: 200_000 },
+  { name: 'taker-carol', role: 'taker', deposit: 30_000 },
+  { name: 'taker-dave', role: 'taker', deposit: 30_000 },
+  { name: 'trader-erin', role: 'leveraged trader', deposit: 'computed' },
+];
+const MAKERS = ['mm-alice', 'mm-bob'];
+const TAKERS = ['taker-carol', 'taker-dave'];
+const TRADER = 'trader-erin';
+/** notional (quote units) of the trader's position: opened in the opening auction, deposit just above initial margin */
+const TRADER_NOTIONAL = 7_500;
+
+// ------------------------------------------------------------------ report
+
+export interface TradeRow {
+  readonly block: number;
+  readonly time: string;
+  readonly buyer: string;
+  readonly seller: string;
+  readonly price: string;
+  readonly size: string;
+  /** buy / sell (the aggressor's side), auction, or the network trade type */
+  readonly kind: string;
+}
+
+export interface BlockRow {
+  readonly block: number;
+  readonly time: string;
+  readonly targetPrice: string | null;
+  readonly markPrice: string;
+  readonly tradingMode: TradingMode;
+  readonly trades: number;
+  readonly volume: string;
+  /** parties whose margin was topped up from general (margin search) at the block's mark-to-market */
+  readonly marginSearched: readonly string[];
+  /** parties whose excess margin went back to general (release) at the block's mark-to-market */
+  readonly marginReleased: readonly string[];
+  readonly closedOut: readonly string[];
+}
+
+export interface PartyRow {
+  readonly party: string;
+  readonly role: string;
+  readonly deposit: string;
+  readonly position: string;
+  readonly maintenance: string;
+  readonly search: string;
+  readonly initial: string;
+  readonly release: string;
+  readonly general: string;
+  readonly margin: string;
+}
+
+export interface CloseOutRow {
+  readonly block: number;
+  readonly time: string;
+  readonly party: string;
+  readonly size: string;
+  readonly price: string;
+}
+
+export interface SessionReport {
+  readonly proposal: { readonly file: string; readonly title: string | null; readonly warnings: readonly string[] };
+  readonly market: {
+    readonly id: string;
+    readonly name: string;
+    readonly product: 'future' | 'perpetual';
+    readonly asset: { readonly id: string; readonly symbol: string; readonly decimals: number };
+    readonly decimalPlaces: number;
+    readonly positionDecimalPlaces: number;
+    readonly tickSize: string;
+    readonly riskFactors: { readonly long: string; readonly short: string };
+    readonly marginScalingFactors: { readonly search: string; readonly initial: string; readonly release: string };
+    readonly openingAuction: { readonly start: string; readonly end: string };
+  };
+  readonly options: {
+    readonly steps: number;
+    readonly seed: string;
+    readonly blockSeconds: number;
+    readonly price: string;
+  };
+  readonly blocks: readonly BlockRow[];
+  readonly trades: readonly TradeRow[];
+  readonly parties: readonly PartyRow[];
+  readonly closeOuts: readonly CloseOutRow[];
+  readonly rejectedOrders: readonly { readonly block: number; readonly party: string; readonly error: string }[];
+  readonly summary: {
+    readonly trades: number;
+    readonly networkTrades: number;
+    readonly closeOuts: number;
+    readonly totalVolume: string;
+    readonly totalNotional: string;
+    readonly feesPaid: { readonly maker: string; readonly infrastructure: string; readonly liquidity: string };
+    readonly insurancePool: string;
+    readonly finalMarkPrice: string;
+    /** the sum of all accounts equals net deposits (from the ledger events) */
+    readonly moneyConserved: boolean;
+    readonly stateHash: string;
+  };
+}
+
+/** Raised for a session that cannot run (bad options, a proposal the engine cannot simulate). */
+export class SessionError extends Error {}
+
+// ------------------------------------------------------------------ events
+
+type Phase = 'tx' | 'tick' | 'end';
+
+interface AccountState {
+  readonly owner: string;
+  readonly type: string;
+  readonly market: string;
+  readonly asset: string;
+  balance: bigint;
+}
+
+/** Collects what the session reports from the engine's event stream. */
+class SessionEvents implements EventSink {
+  block = 0;
+  phase: Phase = 'tx';
+  tradingMode: TradingMode = 'OPENING_AUCTION';
+  readonly trades: { block: number; trade: Trade }[] = [];
+  markPrice = 0n;
+  readonly margins = new Map<string, MarginLevels>();
+  readonly accounts = new Map<string, AccountState>();
+  readonly searched = new Map<number, Set<string>>();
+  readonly released = new Map<number, Set<string>>();
+  readonly distressed: { block: number; parties: readonly string[] }[] = [];
+
+  constructor(private readonly marketId: string) {}
+
+  emit(e: EngineEvent): void {
+    switch (e.type) {
+      case 'accountCreated': {
+        const a = e.account;
+        this.accounts.set(a.id, { owner: a.owner, type: a.type, market: a.market, asset: a.asset, balance: 0n });
+        break;
+      }
+      case 'ledger': {
+        const { from, to, fromBalance, toBalance, type } = e.entry;
+        const f = this.accounts.get(from.id);
+        const t = this.accounts.get(to.id);
+        if (f) f.balance = fromBalance;
+        if (t) t.balance = toBalance;
+        if (this.phase === 'end') {
+          if (type === 'MARGIN_LOW' && to.type === 'MARGIN' && to.market === this.marketId)
+            this.mark(this.searched, to.owner);
+          if (type === 'MARGIN_HIGH' && from.type === 'MARGIN' && from.market === this.marketId)
+            this.mark(this.released, from.owner);
+        }
+        break;
+      }
+      case 'trade':
+        if (e.trade.marketId === this.marketId) this.trades.push({ block: this.block, trade: e.trade });
+        break;
+      case 'markPrice':
+        if (e.marketId === this.marketId) this.markPrice = e.price;
+        break;
+      case 'marginLevels':
+        if (e.marketId === this.marketId) this.margins.set(e.party, e.levels);
+        break;
+      case 'distressedPositions':
+        if (e.marketId === this.marketId && e.distressed.length)
+          this.distressed.push({ block: this.block, parties: e.distressed });
+        break;
+      case 'marketState':
+        if (e.marketId === this.marketId) this.tradingMode = e.tradingMode;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private mark(m: Map<number, Set<string>>, party: string): void {
+    let s = m.get(this.block);
+    if (!s) m.set(this.block, (s = new Set()));
+    s.add(party);
+  }
+
+  balance(owner: string, type: string, market = ''): bigint {
+    for (const a of this.accounts.values())
+      if (a.owner === owner && a.type === type && a.market === market) return a.balance;
+    return 0n;
+  }
+}
+
+// ------------------------------------------------------------------ the scripted session
+
+/** mulberry32 over an FNV-1a hash of the seed: a small deterministic generator for the script's choices. */
+function prng(seed: string): () => number {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619) >>> 0;
+  let a = h;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function runSession(opts: SessionOptions = {}): SessionReport {
+  const file = opts.proposal ?? DEFAULT_PROPOSAL;
+  const steps = opts.steps ?? SESSION_DEFAULTS.steps;
+  const seed = opts.seed ?? SESSION_DEFAULTS.seed;
+  const blockSeconds = opts.blockSeconds ?? SESSION_DEFAULTS.blockSeconds;
+  const startPrice = Decimal.parse(opts.price ?? SESSION_DEFAULTS.price, 'price');
+  if (!Number.isInteger(steps) || steps < 1 || steps > 10_000)
+    throw new SessionError(`--steps: must be an integer in [1, 10000], got ${steps}`);
+  if (!Number.isInteger(blockSeconds) || blockSeconds < 1 || blockSeconds > 86_400) {
+    throw new SessionError(`--block-seconds: must be an integer in [1, 86400], got ${blockSeconds}`);
+  }
+  if (!startPrice.isPositive()) throw new SessionError(`--price: must be positive, got ${startPrice}`);
+
+  const parsed: ParsedProposal = loadProposalFile(file, opts.assets ? { assets: opts.assets } : {});
+  const cfg = parsed.config;
+  const asset = parsed.asset;
+  const mdp = cfg.decimalPlaces;
+  const pdp = cfg.positionDecimalPlaces;
+  const adp = asset.decimals;
+  const tick = Number(cfg.tickSize);
+  const priceFactor = 10n ** BigInt(adp - mdp);
+  const rf = riskFactors(cfg.riskModel);
+  const rand = prng(seed);
+
+  // ---- helpers in market/position/asset precision
+  const unitsPerQuote = 10 ** mdp;
+  const snap = (p: number) => Math.max(tick, Math.round(p / tick) * tick);
+  const base = snap(startPrice.toNumber() * unitsPerQuote);
+  const halfSpread = snap(base * HALF_SPREAD);
+  const sizeFor = (notional: number, price: number) =>
+    Math.max(1, Math.round((notional / (price / unitsPerQuote)) * 10 ** pdp));
+  const assetUnits = (quote: number) => BigInt(Math.round(quote)) * 10n ** BigInt(adp);
+  const price = (p: bigint) => formatScaled(p, mdp);
+  const size = (s: number | bigint) => formatScaled(BigInt(s), pdp);
+  const money = (v: bigint) => formatScaled(v, adp);
+
+  const start = (parsed.closingTimestamp !== undefined ? BigInt(parsed.closingTimestamp) : DEFAULT_START_SECONDS) * NS;
+  const blockNs = BigInt(blockSeconds) * NS;
+  const ev = new SessionEvents(cfg.id);
+  const ex = new Exchange({ now: start, sink: ev });
+  ex.registerAsset({ id: asset.id, decimals: adp, quantum: asset.quantum });
+  try {
+    ex.createMarket(cfg);
+  } catch (e) {
+    const hint =
+      cfg.product.kind === 'perpetual'
+        ? '; a futures variant runs: --proposal scenarios/link-usd-future.proposal.json'
+        : '';
+    throw new SessionError(
+      `the engine cannot run market ${cfg.id} from ${displayPath(file)}: ${(e as Error).message}${hint}`,
+    );
+  }
+  const market = ex.market(cfg.id)!;
+  const opening = market.marketData();
+
+  // ---- parties: the leveraged trader gets just over the initial margin of its position
+  const traderSize = sizeFor(TRADER_NOTIONAL, base);
+  const traderNotional = (traderSize / 10 ** pdp) * (base / unitsPerQuote);
+  const maintenanceFraction = rf.long.toNumber() + cfg.linearSlippageFactor.toNumber();
+  const traderDeposit = Math.ceil(
+    traderNotional * maintenanceFraction * cfg.marginScalingFactors.initialMargin.toNumber() * 1.03,
+  );
+  const deposits = new Map<string, bigint>();
+  for (const p of PARTIES) {
+    const amount = assetUnits(p.deposit === 'computed' ? traderDeposit : p.deposit);
+    deposits.set(p.name, amount);
+    const r = ex.deposit(p.name, asset.id, amount);
+    if (r.error) throw new SessionError(`deposit for ${p.name}: ${r.error}`);
+  }
+
+  const rejected: { block: number; party: string; error: string }[] = [];
+  const order = (party: string, side: Side, sz: number, px?: number) => {
+    const r = ex.submitOrder({
+      marketId: cfg.id,
+      party,
+      side,
+      size: sz,
+      ...(px !== undefined
+        ? { price: px, type: 'LIMIT' as const, tif: 'GTC' as const }
+        : { type: 'MARKET' as const, tif: 'IOC' as const }),
+    });
+    if (r.error) rejected.push({ block: ev.block, party, error: r.error });
+  };
+  // makers withdraw all their quotes before any re-quotes, so that new quotes never trade with stale ones
+  // and take turns at the front of the queue
+  const quote = (mid: number) => {
+    for (const mm of MAKERS) ex.cancelAllOrders(mm, cfg.id);
+    const turn = ev.block % MAKERS.length;
+    for (const mm of [...MAKERS.slice(turn), ...MAKERS.slice(0, turn)]) {
+      order(mm, 'buy', sizeFor(4_500, mid), mid - halfSpread);
+      order(mm, 'buy', sizeFor(9_000, mid), Math.max(tick, mid - 3 * halfSpread));
+      order(mm, 'sell', sizeFor(4_500, mid), mid + halfSpread);
+      order(mm, 'sell', sizeFor(9_000, mid), mid + 3 * halfSpread);
+    }
+  };
+
+  // ---- opening auction: resting quotes plus orders that cross at the opening price
+  quote(base);
+  const makerOpen = sizeFor(3_000, base);
+  order('mm-alice', 'buy', makerOpen, base);
+  order('mm-bob', 'sell', makerOpen + traderSize, base);
+  order(TRADER, 'buy', traderSize, base);
+
+  const blocks: BlockRow[] = [];
+  const row = (block: number, target: number | null) => {
+    const inBlock = ev.trades.filter((t) => t.block === block);
+    blocks.push({
+      block,
+      time: isoTime(ex.now()),
+      targetPrice: target === null ? null : price(BigInt(target)),
+      markPrice: price(ev.markPrice / priceFactor),
+      tradingMode: ev.tradingMode,
+      trades: inBlock.length,
+      volume: size(inBlock.reduce((s, t) => s + BigInt(t.trade.size), 0n)),
+      marginSearched: [...(ev.searched.get(block) ?? [])].sort(),
+      marginReleased: [...(ev.released.get(block) ?? [])].sort(),
+      closedOut: ev.distressed.filter((d) => d.block === block).flatMap((d) => d.parties),
+    });
+  };
+  const endBlock = () => {
+    ev.phase = 'end';
+    ex.endBlock();
+    ev.phase = 'tx';
+  };
+  const nextBlock = () => {
+    ev.phase = 'tick';
+    ex.advanceTo(ex.now() + blockNs);
+    ev.phase = 'tx';
+  };
+
+  // blocks keep coming while the auction runs; the uncrossing happens in the first block after its end
+  endBlock();
+  const guard = Number((opening.auctionEnd - opening.auctionStart) / blockNs) + 10;
+  for (let i = 0; ev.tradingMode === 'OPENING_AUCTION'; i++) {
+    if (i > guard) throw new SessionError(`market ${cfg.id}: the opening auction did not end (no uncrossing price)`);
+    nextBlock();
+    if (ev.tradingMode !== 'OPENING_AUCTION') break;
+    endBlock();
+  }
+  endBlock();
+  row(0, base);
+
+  // ---- trading blocks along the path: a dip of DIP at mid-session, then a recovery
+  for (let k = 1; k <= steps; k++) {
+    ev.block = k;
+    nextBlock();
+    const shape = -DIP * Math.sin((Math.PI * k) / (steps + 1));
+    const target = snap(base * (1 + shape + (rand() * 2 - 1) * NOISE));
+    quote(target);
+    for (const t of TAKERS) {
+      const side: Side = rand() < 0.5 ? 'buy' : 'sell';
+      order(t, side, sizeFor(300 + Math.floor(rand() * 1200), target));
+    }
+    endBlock();
+    row(k, target);
+  }
+
+  // ---- tables from the collected events
+  const trades: TradeRow[] = ev.trades.map(({ block, trade: t }) => ({
+    block,
+    time: isoTime(t.timestamp),
+    buyer: t.buyer,
+    seller: t.seller,
+    price: price(t.marketPrice),
+    size: size(t.size),
+    kind: t.type !== 'DEFAULT' ? t.type.toLowerCase().replace(/_/g, '-') : (t.aggressor ?? 'auction'),
+  }));
+
+  const positions = new Map<string, bigint>();
+  for (const { trade: t } of ev.trades) {
+    positions.set(t.buyer, (positions.get(t.buyer) ?? 0n) + BigInt(t.size));
+    positions.set(t.seller, (positions.get(t.seller) ?? 0n) - BigInt(t.size));
+  }
+  const closeOuts: CloseOutRow[] = ev.trades
+    .filter(({ trade: t }) => t.type === 'NETWORK_CLOSE_OUT_BAD')
+    .map(({ block, trade: t }) => ({
+      block,
+      time: isoTime(t.timestamp),
+      party: t.buyer === NETWORK_PARTY ? t.seller : t.buyer,
+      size: size(t.size),
+      price: price(t.marketPrice),
+    }));
+
+  const none = { maintenance: 0n, search: 0n, initial: 0n, release: 0n };
+  const parties: PartyRow[] = [
+    ...PARTIES.map((p) => ({ name: p.name, role: p.role })),
+    { name: NETWORK_PARTY, role: 'network (close-outs)' },
+  ].map(({ name, role }) => {
+    const lv = name === NETWORK_PARTY ? none : (ev.margins.get(name) ?? none);
+    const net = name === NETWORK_PARTY;
+    return {
+      party: name,
+      role,
+      deposit: money(deposits.get(name) ?? 0n),
+      position: size(positions.get(name) ?? 0n),
+      maintenance: net ? '-' : money(lv.maintenance),
+      search: net ? '-' : money(lv.search),
+      initial: net ? '-' : money(lv.initial),
+      release: net ? '-' : money(lv.release),
+      general: net ? '-' : money(ev.balance(name, 'GENERAL')),
+      margin: net ? '-' : money(ev.balance(name, 'MARGIN', cfg.id)),
+    };
+  });
+
+  let maker = 0n;
+  let infra = 0n;
+  let liq = 0n;
+  let notional = 0n;
+  let volume = 0n;
+  for (const { trade: t } of ev.trades) {
+    for (const f of [t.buyerFee, t.sellerFee]) {
+      maker += f.makerFee;
+      infra += f.infrastructureFee;
+      liq += f.liquidityFee;
+    }
+    volume += BigInt(t.size);
+    // notional in asset units: price (asset precision) × size / 10^PDP, truncated
+    notional +=
+      pdp >= 0 ? (t.price * BigInt(t.size)) / 10n ** BigInt(pdp) : t.price * BigInt(t.size) * 10n ** BigInt(-pdp);
+  }
+  let held = 0n;
+  let external = 0n;
+  for (const a of ev.accounts.values()) {
+    if (a.asset !== asset.id) continue;
+    if (a.type === 'EXTERNAL') external += a.balance;
+    else held += a.balance;
+  }
+
+  return {
+    proposal: { file: displayPath(file), title: parsed.rationale?.title ?? null, warnings: parsed.warnings },
+    market: {
+      id: cfg.id,
+      name: cfg.name ?? cfg.id,
+      product: cfg.product.kind,
+      asset: { id: asset.id, symbol: asset.symbol, decimals: adp },
+      decimalPlaces: mdp,
+      positionDecimalPlaces: pdp,
+      tickSize: price(cfg.tickSize),
+      riskFactors: { long: rf.long.toFixed(8), short: rf.short.toFixed(8) },
+      marginScalingFactors: {
+        search: cfg.marginScalingFactors.searchLevel.toString(),
+        initial: cfg.marginScalingFactors.initialMargin.toString(),
+        release: cfg.marginScalingFactors.collateralRelease.toString(),
+      },
+      openingAuction: { start: isoTime(opening.auctionStart), end: isoTime(opening.auctionEnd) },
+    },
+    options: { steps, seed, blockSeconds, price: price(BigInt(base)) },
+    blocks,
+    trades,
+    parties,
+    closeOuts,
+    rejectedOrders: rejected,
+    summary: {
+      trades: trades.length,
+      networkTrades: ev.trades.filter((t) => t.trade.type !== 'DEFAULT').length,
+      closeOuts: closeOuts.length,
+      totalVolume: size(volume),
+      totalNotional: money(notional),
+      feesPaid: { maker: money(maker), infrastructure: money(infra), liquidity: money(liq) },
+      insurancePool: money(ev.balance('*', 'INSURANCE', cfg.id)),
+      finalMarkPrice: price(ev.markPrice / priceFactor),
+      moneyConserved: held === -external,
+      stateHash: ex.stateHash(),
+    },
+  };
+}
+
+function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel.startsWith('..') ? p : rel;
+}
+
+// ------------------------------------------------------------------ text rendering
+
+export function renderSession(r: SessionReport): string {
+  const m = r.market;
+  const sym = m.asset.symbol;
+  const out: string[] = [];
+  out.push(`perpsim session: ${m.name} (${m.product}), market ${m.id}`);
+  out.push(`  proposal        ${r.proposal.file}${r.proposal.title ? ` - "${r.proposal.title}"` : ''}`);
+  out.push(
+    `  settlement      ${sym} (${m.asset.decimals} decimals); prices ${m.decimalPlaces} dp, sizes ${m.positionDecimalPlaces} dp, tick ${m.tickSize}`,
+  );
+  out.push(
+    `  risk factors    long ${m.riskFactors.long}, short ${m.riskFactors.short}; margin scaling search ${m.marginScalingFactors.search}, initial ${m.marginScalingFactors.initial}, release ${m.marginScalingFactors.release}`,
+  );
+  out.push(
+    `  opening auction ${formatTime(BigInt(Date.parse(m.openingAuction.start)) * 1_000_000n)} to ${clock(BigInt(Date.parse(m.openingAuction.end)) * 1_000_000n)} UTC`,
+  );
+  out.push(
+    `  script          ${r.options.steps} blocks of ${r.options.blockSeconds}s from ${r.options.price}, seed ${r.options.seed}`,
+  );
+  for (const w of r.proposal.warnings) out.push(`  note: ${w}`);
+
+  const t = (iso: string) => clock(BigInt(Date.parse(iso)) * 1_000_000n);
+  const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : '-');
+  out.push('', 'Blocks (mark price after each block; margin moves at its mark-to-market)');
+  out.push(
+    table(
+      [
+        { title: 'block', align: 'right' },
+        { title: 'time' },
+        { title: 'target', align: 'right' },
+        { title: 'mark', align: 'right' },
+        { title: 'mode' },
+        { title: 'trades', align: 'right' },
+        { title: 'volume', align: 'right' },
+        { title: 'margin searched' },
+        { title: 'margin released' },
+        { title: 'closed out' },
+      ],
+      r.blocks.map((b) => [
+        b.block === 0 ? 'open' : String(b.block),
+        t(b.time),
+        b.targetPrice ?? '-',
+        b.markPrice,
+        b.tradingMode.toLowerCase(),
+        String(b.trades),
+        b.volume,
+        list(b.marginSearched),
+        list(b.marginReleased),
+        list(b.closedOut),
+      ]),
+    ),
+  );
+
+  out.push('', 'Trades');
+  out.push(
+    table(
+      [
+        { title: 'block', align: 'right' },
+        { title: 'time' },
+        { title: 'buyer' },
+        { title: 'seller' },
+        { title: 'price', align: 'right' },
+        { title: 'size', align: 'right' },
+        { title: 'aggressor / type' },
+      ],
+      r.trades.map((x) => [
+        x.block === 0 ? 'open' : String(x.block),
+        t(x.time),
+        x.buyer,
+        x.seller,
+        x.price,
+        x.size,
+        x.kind,
+      ]),
+    ),
+  );
+
+  out.push('', `Parties at the end (${sym})`);
+  out.push(
+    table(
+      [
+        { title: 'party' },
+        { title: 'role' },
+        { title: 'position', align: 'right' },
+        { title: 'maintenance', align: 'right' },
+        { title: 'search', align: 'right' },
+        { title: 'initial', align: 'right' },
+        { title: 'release', align: 'right' },
+        { title: 'general', align: 'right' },
+        { title: 'margin', align: 'right' },
+        { title: 'deposited', align: 'right' },
+      ],
+      r.parties.map((p) => [
+        p.party,
+        p.role,
+        p.position,
+        p.maintenance,
+        p.search,
+        p.initial,
+        p.release,
+        p.general,
+        p.margin,
+        p.deposit,
+      ]),
+    ),
+  );
+
+  const s = r.summary;
+  out.push('', 'Summary');
+  const closeOuts = r.closeOuts.map((c) => `${c.party} ${c.size} at ${c.price} (block ${c.block})`).join(', ');
+  out.push(`  close-outs      ${s.closeOuts}${closeOuts ? `: ${closeOuts}` : ''}`);
+  out.push(`  insurance pool  ${s.insurancePool} ${sym}`);
+  out.push(
+    `  total volume    ${s.totalVolume} (notional ${s.totalNotional} ${sym}) in ${s.trades} trades, ${s.networkTrades} with the network`,
+  );
+  out.push(
+    `  fees paid       maker ${s.feesPaid.maker}, infrastructure ${s.feesPaid.infrastructure}, liquidity ${s.feesPaid.liquidity} ${sym}`,
+  );
+  out.push(`  final mark      ${s.finalMarkPrice}`);
+  if (r.rejectedOrders.length) {
+    out.push(
+      `  rejected orders ${r.rejectedOrders.length}: ${r.rejectedOrders.map((o) => `${o.party} (block ${o.block}): ${o.error}`).join('; ')}`,
+    );
+  }
+  out.push(
+    `  money check     ${s.moneyConserved ? 'all accounts sum to net deposits' : 'MISMATCH: accounts do not sum to net deposits'}`,
+  );
+  out.push(`  state hash      ${s.stateHash}`);
+  return out.join('\n');
+}
+
+/** JSON of the report (bigints never reach it: every amount is already an exact decimal string). */
+export function sessionJson(r: SessionReport): string {
+  return JSON.stringify(r, null, 2);
+}
+
+// ------------------------------------------------------------------ the subcommand
+
+interface CommandOptions {
+  proposal?: string;
+  steps: number;
+  seed: string;
+  json?: boolean;
+  blockSeconds: number;
+  price: string;
+  asset: string[];
+}
+
+function positiveInteger(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive integer.');
+  return Number(v);
+}
+
+export function sessionCommand(setStatus: (code: number) => void): Command {
+  return new Command('session')
+    .description(
+      'run a short scripted, deterministic market session on a governance proposal and print trades, mark prices and margins',
+    )
+    .option(
+      '--proposal <file>',
+      'new-market proposal JSON (default: the embedded LINK/USD perpetual, scenarios/link-usd-perp.proposal.json)',
+    )
+    .option('--steps <n>', 'trading blocks after the opening auction', positiveInteger, SESSION_DEFAULTS.steps)
+    .option('--seed <s>', 'seed of the price path noise and the takers', SESSION_DEFAULTS.seed)
+    .option('--json', 'print the session as JSON instead of tables')
+    .option('--block-seconds <n>', 'seconds between blocks', positiveInteger, SESSION_DEFAULTS.blockSeconds)
+    .option('--price <p>', 'opening price in quote units', SESSION_DEFAULTS.price)
+    .addOption(
+      new Option(
+        '--asset <spec>',
+        'settlement asset missing from the default registry: ID=SYMBOL:DECIMALS[:QUANTUM] (repeatable)',
+      )
+        .argParser((v: string, prev: string[]) => [...prev, v])
+        .default([], 'USDT only'),
+    )
+    .action((o: CommandOptions) => {
+      try {
+        const assets = Object.fromEntries(o.asset.map(parseAssetSpec));
+        const report = runSession({
+          ...(o.proposal !== undefined ? { proposal: o.proposal } : {}),
+          steps: o.steps,
+          seed: o.seed,
+          blockSeconds: o.blockSeconds,
+          price: o.price,
+          assets,
+        });
+        console.log(o.json ? sessionJson(report) : renderSession(report));
+        setStatus(0);
+      } catch (e) {
+        console.error(`perpsim session: ${(e as Error).message}`);
+        setStatus(1);
+      }
+    });
+}
