@@ -150,6 +150,15 @@ export class World implements EventSink {
     });
   }
 
+  /** The settlement asset of a market created in this scenario (also after the market was removed). */
+  marketAsset(id: string): string {
+    const a = this.assetOfMarket.get(id);
+    if (a === undefined) throw new StepError(`market "${id}" does not exist`);
+    return a;
+  }
+
+  readonly assetOfMarket = new Map<string, string>();
+
   market(id: string): Market {
     const m = this.ex.market(id);
     if (!m) throw new StepError(`market "${id}" does not exist`);

@@ -56,8 +56,7 @@ export function registerCheckSteps(r: Registry): void {
   });
 
   r.define(/^the insurance pool balance should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
-    const m = w.market(id!);
-    expectInt(`insurance pool of ${id}`, v!, account(w, SYSTEM_OWNER, 'INSURANCE', m.asset, m.id).balance);
+    expectInt(`insurance pool of ${id}`, v!, account(w, SYSTEM_OWNER, 'INSURANCE', w.marketAsset(id!), id!).balance);
   });
 
   r.define(/^the global insurance pool balance should be "([^"]*)" for the asset "([^"]*)"$/, (w, [v, asset]) => {
@@ -65,13 +64,11 @@ export function registerCheckSteps(r: Registry): void {
   });
 
   r.define(/^the settlement account should have a balance of "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
-    const m = w.market(id!);
-    expectInt(`settlement account of ${id}`, v!, m.settlementAccount.balance);
+    expectInt(`settlement account of ${id}`, v!, account(w, SYSTEM_OWNER, 'SETTLEMENT', w.marketAsset(id!), id!).balance);
   });
 
   r.define(/^the accumulated liquidity fees should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
-    const m = w.market(id!);
-    expectInt(`liquidity fees of ${id}`, v!, m.liquidityFeeAccount.balance);
+    expectInt(`liquidity fees of ${id}`, v!, account(w, SYSTEM_OWNER, 'FEES_LIQUIDITY', w.marketAsset(id!), id!).balance);
   });
 
   r.define(/^the accumulated infrastructure fees should be "([^"]*)" for the asset "([^"]*)"$/, (w, [v, asset]) => {

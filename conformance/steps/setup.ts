@@ -188,6 +188,7 @@ export function registerSetupSteps(r: Registry): void {
         throw new StepError((e as Error).message);
       }
       w.marketIds.push(cfg.id);
+      w.assetOfMarket.set(cfg.id, cfg.settlementAsset);
     }
   });
 
@@ -238,8 +239,23 @@ export function registerSetupSteps(r: Registry): void {
       }
       if (v('data source config') !== undefined) {
         const oracle = lookup(w.oracles, v('data source config')!, 'oracle config');
-        if (oracle.kind !== 'future' || m.cfg.product.kind !== 'future') throw new StepError('data source config update: only futures oracle configs are supported');
-        changes.product = { kind: 'future', settlementData: oracle.settlementData, tradingTermination: oracle.trigger };
+        const current = m.cfg.product;
+        if (oracle.kind === 'future' && current.kind === 'future') {
+          changes.product = { kind: 'future', settlementData: oracle.settlementData, tradingTermination: oracle.trigger };
+        } else if (oracle.kind === 'perpetual' && current.kind === 'perpetual') {
+          changes.product = {
+            ...current,
+            settlementData: oracle.settlementData,
+            settlementSchedule: { kind: 'oracle', ...oracle.trigger },
+            marginFundingFactor: oracle.marginFundingFactor,
+            interestRate: oracle.interestRate,
+            clampLowerBound: oracle.clampLowerBound,
+            clampUpperBound: oracle.clampUpperBound,
+            fundingRateScalingFactor: oracle.fundingRateScalingFactor,
+            fundingRateLowerBound: oracle.fundingRateLowerBound,
+            fundingRateUpperBound: oracle.fundingRateUpperBound,
+          };
+        } else throw new StepError(`data source config "${v('data source config')}" does not fit the market's product`);
       }
       const mpCols = ['price type', 'decay weight', 'decay power', 'cash amount', 'source weights', 'source staleness tolerance', 'oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5'];
       if (mpCols.some((c) => v(c) !== undefined)) changes.markPrice = markPriceConfig(row);

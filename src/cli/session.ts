@@ -116,6 +116,21 @@ export interface CloseOutRow {
   readonly price: string;
 }
 
+export interface FundingRow {
+  readonly seq: number;
+  readonly start: string;
+  readonly end: string;
+  /** funding rate of the period */
+  readonly rate: string | null;
+  /** funding payment per unit of position, in the settlement asset (longs pay when positive) */
+  readonly paymentPerUnit: string | null;
+  /** time-weighted mark (internal) and oracle (external) prices of the period */
+  readonly internalTwap: string | null;
+  readonly externalTwap: string | null;
+  /** signed cash flows of the parties (positive: received) */
+  readonly payments: readonly { readonly party: string; readonly amount: string }[];
+}
+
 export interface SessionReport {
   readonly proposal: { readonly file: string; readonly title: string | null; readonly warnings: readonly string[] };
   readonly market: {
@@ -140,6 +155,8 @@ export interface SessionReport {
   readonly trades: readonly TradeRow[];
   readonly parties: readonly PartyRow[];
   readonly closeOuts: readonly CloseOutRow[];
+  /** perpetuals: funding periods that ended during the session */
+  readonly funding: readonly FundingRow[];
   readonly rejectedOrders: readonly { readonly block: number; readonly party: string; readonly error: string }[];
   readonly summary: {
     readonly trades: number;
@@ -183,6 +200,8 @@ class SessionEvents implements EventSink {
   readonly searched = new Map<number, Set<string>>();
   readonly released = new Map<number, Set<string>>();
   readonly distressed: { block: number; parties: readonly string[] }[] = [];
+  readonly fundingPeriods: (EngineEvent & { type: 'fundingPeriod' })[] = [];
+  readonly fundingPayments = new Map<number, readonly { party: string; amount: bigint }[]>();
 
   constructor(private readonly marketId: string) {}
 
@@ -219,6 +238,12 @@ class SessionEvents implements EventSink {
       case 'distressedPositions':
         if (e.marketId === this.marketId && e.distressed.length)
           this.distressed.push({ block: this.block, parties: e.distressed });
+        break;
+      case 'fundingPeriod':
+        if (e.marketId === this.marketId && e.end !== undefined) this.fundingPeriods.push(e);
+        break;
+      case 'fundingPayments':
+        if (e.marketId === this.marketId) this.fundingPayments.set(e.seq, e.payments);
         break;
       case 'marketState':
         if (e.marketId === this.marketId) this.tradingMode = e.tradingMode;
@@ -353,6 +378,21 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     }
   };
 
+  // perpetuals: the external (spot) price of funding comes from the settlement-data oracle; the script publishes
+  // the path's target price, in the oracle's decimals, once per block
+  const publishSpot = (target: number) => {
+    if (cfg.product.kind !== 'perpetual') return;
+    const src = cfg.product.settlementData;
+    const v = BigInt(target);
+    const value = src.decimals >= mdp ? v * 10n ** BigInt(src.decimals - mdp) : v / 10n ** BigInt(mdp - src.decimals);
+    const r = ex.submitOracleData({
+      signers: src.signers,
+      properties: { [src.property]: value.toString() },
+      timestamp: ex.now(),
+    });
+    if (r.error) rejected.push({ block: ev.block, party: 'oracle', error: r.error });
+  };
+
   // ---- opening auction: resting quotes plus orders that cross at the opening price
   quote(base);
   const makerOpen = sizeFor(3_000, base);
@@ -396,6 +436,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     if (ev.tradingMode !== 'OPENING_AUCTION') break;
     endBlock();
   }
+  publishSpot(base);
   endBlock();
   row(0, base);
 
@@ -405,6 +446,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     nextBlock();
     const shape = -DIP * Math.sin((Math.PI * k) / (steps + 1));
     const target = snap(base * (1 + shape + (rand() * 2 - 1) * NOISE));
+    publishSpot(target);
     quote(target);
     for (const t of TAKERS) {
       const side: Side = rand() < 0.5 ? 'buy' : 'sell';
@@ -439,6 +481,17 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
       size: size(t.size),
       price: price(t.marketPrice),
     }));
+
+  const funding: FundingRow[] = ev.fundingPeriods.map((f) => ({
+    seq: f.seq,
+    start: isoTime(f.start),
+    end: isoTime(f.end!),
+    rate: f.fundingRate ?? null,
+    paymentPerUnit: f.fundingPayment !== undefined ? money(f.fundingPayment) : null,
+    internalTwap: f.internalTwap !== undefined ? money(f.internalTwap) : null,
+    externalTwap: f.externalTwap !== undefined ? money(f.externalTwap) : null,
+    payments: (ev.fundingPayments.get(f.seq) ?? []).map((p) => ({ party: p.party, amount: money(p.amount) })),
+  }));
 
   const none = { maintenance: 0n, search: 0n, initial: 0n, release: 0n };
   const parties: PartyRow[] = [
@@ -508,6 +561,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     trades,
     parties,
     closeOuts,
+    funding,
     rejectedOrders: rejected,
     summary: {
       trades: trades.length,
@@ -606,6 +660,32 @@ export function renderSession(r: SessionReport): string {
       ]),
     ),
   );
+
+  if (r.funding.length) {
+    out.push('', `Funding periods (payment per unit in ${sym}; longs pay when positive)`);
+    out.push(
+      table(
+        [
+          { title: 'period', align: 'right' },
+          { title: 'end' },
+          { title: 'rate', align: 'right' },
+          { title: 'per unit', align: 'right' },
+          { title: 'mark TWAP', align: 'right' },
+          { title: 'oracle TWAP', align: 'right' },
+          { title: 'payments' },
+        ],
+        r.funding.map((f) => [
+          String(f.seq),
+          t(f.end),
+          f.rate ?? '-',
+          f.paymentPerUnit ?? 'no data',
+          f.internalTwap ?? '-',
+          f.externalTwap ?? '-',
+          f.payments.map((p) => `${p.party} ${p.amount}`).join(', ') || '-',
+        ]),
+      ),
+    );
+  }
 
   out.push('', `Parties at the end (${sym})`);
   out.push(

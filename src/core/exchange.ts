@@ -331,8 +331,8 @@ function checkSubmission(s: OrderSubmission): string | undefined {
   if (s.peg && (!Number.isSafeInteger(s.peg.offset))) return 'OrderError: offset must be >= 0';
   if (s.iceberg) {
     const { peakSize, minimumVisibleSize } = s.iceberg;
-    if (!Number.isSafeInteger(peakSize) || !Number.isSafeInteger(minimumVisibleSize) || minimumVisibleSize <= 0 || peakSize < minimumVisibleSize) {
-      return 'iceberg: minimum visible size must be > 0 and <= peak size';
+    if (!Number.isSafeInteger(peakSize) || !Number.isSafeInteger(minimumVisibleSize) || minimumVisibleSize <= 0 || peakSize <= 0) {
+      return 'iceberg: peak size and minimum visible size must be positive integers';
     }
   }
   return undefined;

@@ -2121,6 +2121,7 @@ export class Market {
     const next: MarketConfig = { ...this.cfg, ...changes };
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
+    if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
     if (changes.priceMonitoringTriggers || changes.riskModel) this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
     if (changes.tickSize !== undefined) {
       if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n) throw new RangeError('tickSize: must be a positive safe integer');

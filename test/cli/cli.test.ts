@@ -13,10 +13,10 @@ import type { SessionReport } from '../../src/cli/session.ts';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const FUTURE = 'scenarios/link-usd-future.proposal.json';
 /**
- * Flip to true once the engine runs perpetual markets: the default session (the LINK/USD perpetual proposal) is
- * then expected to run instead of failing with the engine's "not supported" error.
+ * Whether the engine runs perpetual markets. When true, the default session (the LINK/USD perpetual proposal) must
+ * run, with funding; when false, it must fail with the engine's "perpetual products are not supported yet".
  */
-const PERPS_SUPPORTED = false;
+const PERPS_SUPPORTED = true;
 
 function perpsim(args: string[], entry: string[] = ['--import', 'tsx', 'src/cli/main.ts']) {
   const r = spawnSync(process.execPath, [...entry, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
@@ -120,18 +120,26 @@ describe('perpsim session', () => {
     assert.match(r.stdout, /money check {5}all accounts sum to net deposits/);
   });
 
-  test('the default proposal is the LINK/USD perpetual', () => {
-    const r = perpsim(['session', '--json', '--steps', '4']);
-    if (PERPS_SUPPORTED) {
-      assert.equal(r.status, 0, r.stderr);
-      const report = JSON.parse(r.stdout) as SessionReport;
-      assert.equal(report.market.product, 'perpetual');
-      assert.equal(report.market.id, 'LINK/USD-PERP');
-    } else {
+  test('the default proposal is the LINK/USD perpetual; with hourly blocks a funding period ends', () => {
+    const r = perpsim(['session', '--json', '--block-seconds', '3600']);
+    if (!PERPS_SUPPORTED) {
       assert.equal(r.status, 1);
       assert.match(r.stderr, /LINK\/USD-PERP.*perpetual products are not supported yet/);
       assert.match(r.stderr, /link-usd-future\.proposal\.json/);
+      return;
     }
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as SessionReport;
+    assert.equal(report.market.product, 'perpetual');
+    assert.equal(report.market.id, 'LINK/USD-PERP');
+    assert.equal(report.proposal.file, 'scenarios/link-usd-perp.proposal.json');
+    assert.equal(report.summary.closeOuts, 1);
+    assert.equal(report.summary.moneyConserved, true);
+    assert.deepEqual(report.rejectedOrders, []);
+    assert.ok(report.funding.length >= 1, 'the 8-hour funding cue falls inside 12 hourly blocks');
+    const f = report.funding[0]!;
+    assert.match(f.paymentPerUnit ?? '', /^-?\d+\.\d{6}$/);
+    assert.ok(f.payments.length > 0);
   });
 });
 

@@ -515,7 +515,7 @@ class Generator {
           k: 'amend',
           a: {
             ...base,
-            peggedOffset: r.int(0, 8) * m.tick,
+            peggedOffset: r.int(process.env.NO_BADPEG && o.peg?.reference !== 'BEST_BID' && o.peg?.reference !== 'BEST_ASK' ? 1 : 0, 8) * m.tick,
             ...(r.chance(0.3) ? { peggedReference: process.env.NO_BADPEG ? r.pick(o.side === 'buy' ? (['BEST_BID', 'MID'] as const) : (['BEST_ASK', 'MID'] as const)) : r.pick(['BEST_BID', 'BEST_ASK', 'MID'] as const) } : {}),
           },
         };

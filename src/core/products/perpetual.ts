@@ -142,7 +142,7 @@ export class PerpetualState {
     const tt = truncSeconds(t);
     const F = this.twap('internal', tt);
     const S = this.twap('external', tt);
-    if (F === undefined || S === undefined || tt === this.startedAt) return undefined;
+    if (F === undefined || S === undefined) return undefined;
     const c = this.cfg;
     const Fd = Decimal.fromBigInt(F);
     const Sd = Decimal.fromBigInt(S);
@@ -185,7 +185,8 @@ export class PerpetualState {
   cue(t: bigint): { funding: FundingData | undefined; end: FundingPeriodEvent } | undefined {
     if (!this.started) return undefined;
     const tt = truncSeconds(t);
-    const funding = this.fundingAt(tt);
+    // a cue at the very start of the period pays nothing
+    const funding = tt === this.startedAt ? undefined : this.fundingAt(tt);
     const internalTwap = this.twap('internal', tt);
     const externalTwap = this.twap('external', tt);
     const end: FundingPeriodEvent = {
