@@ -1158,6 +1158,12 @@ export class Market {
     const a = this.auction;
     if (!a) return;
     if (a.opening) {
+      // market.auction.maximumDuration: a market that cannot leave its opening auction in time is cancelled
+      const max = this.ctx.params.auctionMaximumDuration;
+      if (max > 0n && now > a.start + max) {
+        this.cancelMarket();
+        return;
+      }
       if (!this.priceMonitor.initialised) {
         const ip = this.indicativePrice();
         if (ip > 0n) {
