@@ -105,6 +105,20 @@ export function registerMiscSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the parties submit update margin mode:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'market', 'margin_mode'], ['margin_factor', 'error']).rows) {
+      const mode = row.str('margin_mode');
+      if (mode !== 'cross margin' && mode !== 'isolated margin') throw new StepError(`margin_mode: "${mode}" must be cross margin or isolated margin`);
+      const isolated = mode === 'isolated margin';
+      const f = row.opt('margin_factor');
+      const factor = isolated && f !== undefined ? Decimal.parse(f, 'margin_factor') : Decimal.ZERO;
+      const res = w.ex.updateMarginMode(row.str('party'), row.str('market'), isolated ? 'isolated' : 'cross', factor);
+      // as Vega's step: only an expected error is checked; an unexpected one is ignored
+      const expected = row.opt('error');
+      if (expected !== undefined && res.error !== expected) throw new StepError(`expected error "${expected}", got "${res.error ?? 'none'}"`);
+    }
+  });
+
   r.define(/^clear all events$/, (w) => {
     w.trades = [];
     w.transfers = [];

@@ -3,8 +3,9 @@
 // opening auction, funds named parties (two market makers, two takers and one under-collateralised trader),
 // uncrosses the auction, then runs blocks along a seeded price path (a dip and a recovery) in which takers trade
 // against the makers' quotes: the mark price moves, margins are searched and released, and the leveraged trader is
-// closed out. Everything it reports is collected from the engine's events (trades, mark prices, margin levels,
-// ledger transfers, close-outs), so the same options always print the same session.
+// closed out. For a perpetual the path's price is also published as the settlement-data oracle, the external price
+// of funding. Everything it reports is collected from the engine's events (trades, mark prices, margin levels,
+// ledger transfers, close-outs, funding), so the same options always print the same session.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
@@ -157,7 +158,13 @@ export interface SessionReport {
   readonly closeOuts: readonly CloseOutRow[];
   /** perpetuals: funding periods that ended during the session */
   readonly funding: readonly FundingRow[];
-  readonly rejectedOrders: readonly { readonly block: number; readonly party: string; readonly error: string }[];
+  /** commands the engine refused (none in a normal run) */
+  readonly rejectedCommands: readonly {
+    readonly block: number;
+    readonly command: 'order' | 'oracle data';
+    readonly party: string;
+    readonly error: string;
+  }[];
   readonly summary: {
     readonly trades: number;
     readonly networkTrades: number;
@@ -337,7 +344,8 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
   const market = ex.market(cfg.id)!;
   const opening = market.marketData();
 
-  // ---- parties: the leveraged trader gets just over the initial margin of its position
+  // ---- parties: the leveraged trader gets just over the initial margin of its position (sized in floating point:
+  // this is the script's choice of a deposit, not a protocol computation)
   const traderSize = sizeFor(TRADER_NOTIONAL, base);
   const traderNotional = (traderSize / 10 ** pdp) * (base / unitsPerQuote);
   const maintenanceFraction = rf.long.toNumber() + cfg.linearSlippageFactor.toNumber();
@@ -352,7 +360,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     if (r.error) throw new SessionError(`deposit for ${p.name}: ${r.error}`);
   }
 
-  const rejected: { block: number; party: string; error: string }[] = [];
+  const rejected: SessionReport['rejectedCommands'][number][] = [];
   const order = (party: string, side: Side, sz: number, px?: number) => {
     const r = ex.submitOrder({
       marketId: cfg.id,
@@ -363,7 +371,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
         ? { price: px, type: 'LIMIT' as const, tif: 'GTC' as const }
         : { type: 'MARKET' as const, tif: 'IOC' as const }),
     });
-    if (r.error) rejected.push({ block: ev.block, party, error: r.error });
+    if (r.error) rejected.push({ block: ev.block, command: 'order', party, error: r.error });
   };
   // makers withdraw all their quotes before any re-quotes, so that new quotes never trade with stale ones
   // and take turns at the front of the queue
@@ -390,7 +398,8 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
       properties: { [src.property]: value.toString() },
       timestamp: ex.now(),
     });
-    if (r.error) rejected.push({ block: ev.block, party: 'oracle', error: r.error });
+    if (r.error)
+      rejected.push({ block: ev.block, command: 'oracle data', party: src.signers.join(' '), error: r.error });
   };
 
   // ---- opening auction: resting quotes plus orders that cross at the opening price
@@ -562,7 +571,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     parties,
     closeOuts,
     funding,
-    rejectedOrders: rejected,
+    rejectedCommands: rejected,
     summary: {
       trades: trades.length,
       networkTrades: ev.trades.filter((t) => t.trade.type !== 'DEFAULT').length,
@@ -729,10 +738,9 @@ export function renderSession(r: SessionReport): string {
     `  fees paid       maker ${s.feesPaid.maker}, infrastructure ${s.feesPaid.infrastructure}, liquidity ${s.feesPaid.liquidity} ${sym}`,
   );
   out.push(`  final mark      ${s.finalMarkPrice}`);
-  if (r.rejectedOrders.length) {
-    out.push(
-      `  rejected orders ${r.rejectedOrders.length}: ${r.rejectedOrders.map((o) => `${o.party} (block ${o.block}): ${o.error}`).join('; ')}`,
-    );
+  if (r.rejectedCommands.length) {
+    const list = r.rejectedCommands.map((c) => `${c.command} of ${c.party} (block ${c.block}): ${c.error}`);
+    out.push(`  rejected        ${r.rejectedCommands.length}: ${list.join('; ')}`);
   }
   out.push(
     `  money check     ${s.moneyConserved ? 'all accounts sum to net deposits' : 'MISMATCH: accounts do not sum to net deposits'}`,

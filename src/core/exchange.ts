@@ -219,6 +219,15 @@ export class Exchange {
     return {};
   }
 
+  /** Switches a party between cross and isolated margin in a market, or changes its isolated margin factor. */
+  updateMarginMode(party: string, marketId: string, mode: 'cross' | 'isolated', marginFactor: Decimal = Decimal.ZERO): CommandResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { error: 'OrderError: Invalid Market ID' };
+    const error = m.updateMarginMode(party, mode, marginFactor);
+    m.flushMargins();
+    return error ? { error } : {};
+  }
+
   /** Governance market state update: TERMINATE (with a settlement price in market precision), SUSPEND, RESUME. */
   updateMarketState(marketId: string, kind: 'TERMINATE' | 'SUSPEND' | 'RESUME', settlementPrice?: bigint): CommandResult {
     const m = this.markets.get(marketId);

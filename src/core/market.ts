@@ -13,8 +13,9 @@ import { OrderBook, NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type Indicative, typ
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
 import { Positions, type Position } from './positions/positions.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
-import { crossMarginLevels, ZERO_MARGIN, type MarginLevels, type RiskFactors } from './risk/margin.ts';
+import { crossMarginLevels, maintenanceMarginDecimal, scaleMargins, ZERO_MARGIN, type MarginLevels, type RiskFactors } from './risk/margin.ts';
 import { boundFactors, riskFactors } from './risk/models.ts';
+import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
 import { PerpetualState, type FundingData, type FundingPeriodEvent } from './products/perpetual.ts';
@@ -122,6 +123,15 @@ export interface MarketData {
   readonly timestamp: bigint;
 }
 
+/** Margin moves an isolated aggressor needs after its trades (planned before the trades are committed). */
+interface IsolatedPlan {
+  /** general → margin when positive, margin → general when negative */
+  readonly marginDelta: bigint;
+  /** the order margin to hold afterwards */
+  readonly orderMargin: bigint;
+  readonly levels: MarginLevels;
+}
+
 interface Aggression {
   readonly sim: MatchResult<Order>;
   readonly fees: { readonly perTrade: FeeBreakdown[]; readonly total: bigint };
@@ -184,6 +194,8 @@ export class Market {
   private marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
   private readonly parties = new Set<string>();
+  /** isolated-margin parties and their margin factor (a party is in isolated mode iff it has an entry) */
+  private readonly marginFactors = new Map<string, Decimal>();
 
   readonly insurance: Account;
   readonly settlementAccount: Account;
@@ -407,15 +419,17 @@ export class Market {
     return false;
   }
 
-  private bufferMargin(party: string, levels: MarginLevels): void {
+  private bufferMargin(party: string, levels: MarginLevels, orderMargin = 0n): void {
+    const factor = this.marginFactors.get(party);
     this.marginBuffer.set(party, {
       type: 'marginLevels',
       marketId: this.id,
       party,
       asset: this.asset,
       levels,
-      orderMargin: 0n,
-      mode: 'cross',
+      orderMargin,
+      mode: factor ? 'isolated' : 'cross',
+      ...(factor ? { marginFactor: factor.toString() } : {}),
       timestamp: this.now,
     });
   }
@@ -468,7 +482,251 @@ export class Market {
     if (!margin) return;
     const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
     if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
+    const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
+    if (om && om.balance > 0n) this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
     this.bufferMargin(party, ZERO_MARGIN);
+  }
+
+  // ------------------------------------------------------------------ isolated margin
+
+  isIsolated(party: string): boolean {
+    return this.marginFactors.has(party);
+  }
+
+  marginFactor(party: string): Decimal | undefined {
+    return this.marginFactors.get(party);
+  }
+
+  private orderMarginAccount(party: string): Account {
+    return this.ctx.ledger.getOrCreate(party, 'ORDER_MARGIN', this.asset, this.id);
+  }
+
+  /** Isolated levels: position-only maintenance (with the funding add-on), initial from it; no search or release. */
+  private isolatedLevels(openVolume: number, price: bigint): MarginLevels {
+    const mm = maintenanceMarginDecimal({
+      openVolume,
+      buyOrders: 0,
+      sellOrders: 0,
+      price,
+      positionFactor: this.positionFactor,
+      riskFactors: this.riskFactors,
+      linearSlippageFactor: this.cfg.linearSlippageFactor,
+      quadraticSlippageFactor: this.cfg.quadraticSlippageFactor,
+      ...(this.fundingIncrease ? { fundingIncreasePerUnit: this.fundingIncrease } : {}),
+    });
+    const lv = scaleMargins(mm.isNegative() ? 0n : mm.ceil(), this.cfg.marginScalingFactors);
+    return { maintenance: lv.maintenance, search: 0n, initial: lv.initial, release: 0n };
+  }
+
+  /** The auction price isolated order margin uses in auctions: max(mark price, indicative uncrossing price). */
+  private isolatedAuctionPrice(): bigint | undefined {
+    return this.inAuction ? maxBig(this.markPrice, this.indicativePrice()) : undefined;
+  }
+
+  /** Order margin of a party's live non-pegged orders (plus `extra`, an order about to rest) at a position. */
+  private isolatedOrderMarginOf(party: string, openVolume: number, auctionPrice?: bigint, extra?: { side: Side; price: bigint; size: number }): bigint {
+    const factor = this.marginFactors.get(party);
+    if (!factor) return 0n;
+    const orders = [];
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || o.peg) continue;
+      orders.push({ side: o.side, price: this.toAsset(o.price), size: o.remaining });
+    }
+    if (extra && extra.size > 0) orders.push(extra);
+    return isolatedOrderMargin(orders, openVolume, factor, this.positionFactor, auctionPrice);
+  }
+
+  /**
+   * UpdateIsolatedMarginOnOrder: moves the order-margin account to what the party's orders need (plus `extra`, an
+   * order being placed); false when general cannot cover an increase.
+   */
+  private updateIsolatedOrderMargin(party: string, extra?: Order): boolean {
+    const pos = this.positions.getOrCreate(party);
+    const auctionPrice = this.isolatedAuctionPrice();
+    const om = this.isolatedOrderMarginOf(
+      party,
+      pos.openVolume,
+      auctionPrice,
+      extra ? { side: extra.side, price: this.toAsset(extra.price), size: extra.remaining } : undefined,
+    );
+    const acct = this.orderMarginAccount(party);
+    const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
+    const need = om - acct.balance;
+    if (need > 0n && need > general.balance) return false;
+    this.bufferMargin(party, this.isolatedLevels(pos.openVolume, this.observablePrice()), om);
+    if (need > 0n) this.transfer(general, acct, need, 'ORDER_MARGIN_LOW');
+    else if (need < 0n) this.transfer(acct, general, -need, 'ORDER_MARGIN_HIGH');
+    return true;
+  }
+
+  /**
+   * UpdateIsolatedMarginOnAggressor, planned from the simulated fills: a growing position adds price × size × factor
+   * from general, a shrinking one releases, a flip resets the margin to the factor times the new part; then the order
+   * margin for what rests. Undefined when the party cannot afford it.
+   */
+  private planIsolatedAggressor(o: Order, agg: Aggression): IsolatedPlan | undefined {
+    const factor = this.marginFactors.get(o.party)!;
+    const pf = this.positionFactor;
+    const pos = this.positions.getOrCreate(o.party);
+    const old = pos.openVolume;
+    const filled = agg.sim.filled;
+    const newV = old + (o.side === 'buy' ? filled : -filled);
+    const marginBal = this.marginAccount(o.party).balance;
+    const generalBal = this.general(o.party)?.balance ?? 0n;
+    const omBal = this.orderMarginAccount(o.party).balance;
+    const mark = this.observablePrice();
+    const levels = this.isolatedLevels(newV, mark);
+    let delta = 0n;
+    if (filled > 0) {
+      let notional = 0n;
+      for (const f of agg.sim.fills) notional += this.toAsset(f.price) * BigInt(f.size);
+      if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
+        const add = Decimal.fromBigInt(notional).div(pf).mul(factor).floor();
+        if (add + marginBal < levels.maintenance || add > generalBal) return undefined;
+        delta = add;
+      } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
+        const release = isolatedRelease(marginBal, notional / BigInt(filled), mark, old, filled, pf);
+        delta = -minBig(release, marginBal);
+      } else {
+        let closeLeft = Math.abs(old);
+        let beyond = 0n;
+        for (const f of agg.sim.fills) {
+          const c = Math.min(f.size, closeLeft);
+          closeLeft -= c;
+          beyond += this.toAsset(f.price) * BigInt(f.size - c);
+        }
+        const add = Decimal.fromBigInt(beyond).div(pf).mul(factor).floor();
+        if (add + marginBal < levels.maintenance || add > generalBal + marginBal) return undefined;
+        delta = add - marginBal;
+      }
+    }
+    const rests = this.finalStatus(o, agg.sim) === 'ACTIVE' && !o.peg;
+    const om = this.isolatedOrderMarginOf(o.party, newV, undefined, rests ? { side: o.side, price: this.toAsset(o.price), size: o.remaining - filled } : undefined);
+    const need = om - omBal;
+    if (need > 0n && need > generalBal - delta) return undefined;
+    return { marginDelta: delta, orderMargin: om, levels };
+  }
+
+  private applyIsolatedPlan(party: string, plan: IsolatedPlan): void {
+    const l = this.ctx.ledger;
+    const margin = this.marginAccount(party);
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    if (plan.marginDelta > 0n) {
+      const moved = l.transferUpTo(general, margin, plan.marginDelta, 'MARGIN_LOW');
+      const bond = this.bond(party);
+      if (moved < plan.marginDelta && bond) l.transferUpTo(bond, margin, plan.marginDelta - moved, 'MARGIN_LOW');
+    } else if (plan.marginDelta < 0n) this.transfer(margin, general, -plan.marginDelta, 'MARGIN_HIGH');
+    const acct = this.orderMarginAccount(party);
+    const need = plan.orderMargin - acct.balance;
+    if (need > 0n) l.transferUpTo(general, acct, need, 'ORDER_MARGIN_LOW');
+    else if (need < 0n) this.transfer(acct, general, -need, 'ORDER_MARGIN_HIGH');
+    this.bufferMargin(party, plan.levels, plan.orderMargin);
+  }
+
+  /** A passive isolated party's margin after one of its orders traded (the limit price was already reserved). */
+  private isolatedPassiveTrade(party: string, old: number, signed: number, price: bigint, size: number): void {
+    const factor = this.marginFactors.get(party)!;
+    const pf = this.positionFactor;
+    const l = this.ctx.ledger;
+    const margin = this.marginAccount(party);
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const om = this.orderMarginAccount(party);
+    const newV = old + signed;
+    const omBefore = om.balance;
+    let first = 0n;
+    if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
+      first = Decimal.fromBigInt(price * BigInt(size)).div(pf).mul(factor).floor();
+      l.transferUpTo(om, margin, first, 'ISOLATED_MARGIN_LOW');
+    } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
+      first = minBig(isolatedRelease(margin.balance, price, this.observablePrice(), old, size, pf), margin.balance);
+      if (first > 0n) this.transfer(margin, general, first, 'MARGIN_HIGH');
+    } else {
+      const beyond = BigInt(size - Math.abs(old));
+      const target = Decimal.fromBigInt(price * beyond).div(pf).mul(factor).floor();
+      first = target - margin.balance;
+      if (first > 0n) l.transferUpTo(general, margin, first, 'MARGIN_LOW');
+      else if (first < 0n) this.transfer(margin, general, -first, 'MARGIN_HIGH');
+    }
+    const required = this.isolatedOrderMarginOf(party, newV);
+    if (required === 0n && omBefore > 0n && omBefore > first && om.balance > 0n) this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
+    const levels = this.isolatedLevels(newV, this.observablePrice());
+    this.bufferMargin(party, levels, required);
+    if (margin.balance < levels.maintenance) this.stopIsolatedOrders(party);
+  }
+
+  /** An isolated party's amend failed its order-margin check: its orders are stopped and the amend reports it. */
+  private failIsolatedAmend(party: string): never {
+    this.stopIsolatedOrders(party);
+    this.updateIsolatedOrderMargin(party);
+    throw new OrderRejection('margin check failed');
+  }
+
+  /** Not enough isolated margin: every order of the party is stopped and its order margin released. */
+  private stopIsolatedOrders(party: string): void {
+    const now = this.now;
+    for (const o of this.partyOrders(party)) {
+      this.removeLive(o);
+      o.status = 'STOPPED';
+      o.updatedAt = now;
+      this.emitOrder(o);
+    }
+    const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
+    if (om && om.balance > 0n) this.transfer(om, this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset), om.balance, 'ORDER_MARGIN_HIGH');
+  }
+
+  /**
+   * Switches a party between cross and isolated margin or changes its isolated margin factor (spec 0019-MCAL).
+   * Returns Vega's error string on refusal.
+   */
+  updateMarginMode(party: string, mode: 'cross' | 'isolated', factor: Decimal): string | undefined {
+    if (mode === 'isolated') {
+      const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short).add(this.cfg.linearSlippageFactor);
+      if (factor.lte(rf)) {
+        return `margin factor (${factor.toString()}) must be greater than max(riskFactorLong (${this.riskFactors.long.toString()}), riskFactorShort (${this.riskFactors.short.toString()})) + linearSlippageFactor (${this.cfg.linearSlippageFactor.toString()})`;
+      }
+    }
+    const current = this.marginFactors.get(party);
+    if ((mode === 'cross' && !current) || (mode === 'isolated' && current && current.eq(factor))) return undefined;
+    this.parties.add(party);
+    const margin = this.marginAccount(party);
+    const observable = this.observablePrice();
+    if (observable === 0n) return 'no market observable price';
+    const l = this.ctx.ledger;
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const pos = this.positions.getOrCreate(party);
+    if (mode === 'cross') {
+      const om = this.orderMarginAccount(party);
+      this.marginFactors.delete(party);
+      if (om.balance > 0n) this.transfer(om, margin, om.balance, 'ISOLATED_MARGIN_LOW');
+      this.bufferMargin(party, this.levelsFor(pos, observable));
+      this.flushMargins();
+      return undefined;
+    }
+    const levels = this.isolatedLevels(pos.openVolume, observable);
+    let notional = 0n;
+    for (const o of this.ordersByParty.get(party) ?? []) if (o.status === 'ACTIVE' && !o.peg) notional += this.toAsset(o.price) * BigInt(o.remaining);
+    const reqPos = Decimal.fromBigInt(pos.averageEntryPrice * BigInt(Math.abs(pos.openVolume))).mul(factor).div(this.positionFactor);
+    const reqOrd = Decimal.fromBigInt(notional).mul(factor).div(this.positionFactor);
+    const om = this.orderMarginAccount(party);
+    if (reqPos.add(reqOrd).sub(Decimal.fromBigInt(margin.balance + om.balance)).gt(Decimal.fromBigInt(general.balance))) {
+      return 'insufficient balance in general account to cover for required order margin';
+    }
+    if (!reqPos.isZero() && reqPos.lte(Decimal.fromBigInt(levels.initial))) return 'required position margin must be greater than initial margin';
+    const pm = reqPos.floor();
+    if (pm > margin.balance) {
+      const moved = l.transferUpTo(general, margin, pm - margin.balance, 'MARGIN_LOW');
+      const bond = this.bond(party);
+      if (bond && moved < pm - margin.balance) l.transferUpTo(bond, margin, pm - margin.balance - moved, 'MARGIN_LOW');
+    } else if (pm < margin.balance) this.transfer(margin, general, margin.balance - pm, 'MARGIN_HIGH');
+    const ordTarget = reqOrd.floor();
+    if (ordTarget > om.balance) this.transfer(general, om, ordTarget - om.balance, 'ORDER_MARGIN_LOW');
+    else if (ordTarget < om.balance) this.transfer(om, general, om.balance - ordTarget, 'ORDER_MARGIN_HIGH');
+    this.marginFactors.set(party, factor);
+    this.bufferMargin(party, levels, this.isolatedOrderMarginOf(party, pos.openVolume, this.isolatedAuctionPrice()));
+    // pegged orders are not allowed in isolated mode
+    for (const o of this.partyOrders(party)) if (o.peg) this.cancel(o, 'CANCELLED');
+    this.flushMargins();
+    return undefined;
   }
 
   // ------------------------------------------------------------------ order entry
@@ -528,6 +786,7 @@ export class Market {
     if (!inAuction && o.tif === 'GFA') this.reject(o, 'gfa order received during continuous trading');
     if (o.expiresAt > 0n && o.expiresAt < o.createdAt) this.reject(o, 'invalid expiresAt time');
     if (o.type === 'NETWORK') this.reject(o, 'invalid order type');
+    if (o.peg && this.marginFactors.has(o.party)) this.reject(o, 'OrderError: pegged orders not allowed in isolated margin mode');
     if (o.peg) {
       if (o.type !== 'LIMIT' || !(o.tif === 'GTC' || o.tif === 'GTT' || o.tif === 'GFN')) this.reject(o, 'invalid OrderError');
       const r = o.peg.reference;
@@ -581,7 +840,8 @@ export class Market {
       heldBack = extra;
     }
 
-    if (!o.reduceOnly && !this.reducesExposure(o, pos)) {
+    const isolated = this.marginFactors.has(o.party);
+    if (!isolated && !o.reduceOnly && !this.reducesExposure(o, pos)) {
       if (!this.checkMarginForOrder(o)) {
         this.positions.unregisterOrder(o.party, o.side, o.remaining);
         this.dropOrder(o);
@@ -592,6 +852,9 @@ export class Market {
     try {
       if (this.inAuction) {
         this.unregisterIfFails(o, () => this.validateForBook(o));
+        if (isolated && !this.updateIsolatedOrderMargin(o.party, o)) {
+          this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
+        }
         this.rest(o);
         return [];
       }
@@ -623,7 +886,25 @@ export class Market {
     this.unregisterIfFails(o, () => this.validateForBook(o));
     const prep = this.prepareAggression(o, o.price, o.remaining, heldBack);
     if ('error' in prep) this.unregisterIfFails(o, () => this.reject(o, prep.error, prep.status));
-    return this.commitAggression(o, prep as Aggression, heldBack);
+    const agg = prep as Aggression;
+    let plan: IsolatedPlan | undefined;
+    if (this.marginFactors.has(o.party) && !agg.breach) {
+      plan = this.planIsolatedAggressor(o, agg);
+      if (!plan) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
+    }
+    const trades = this.commitAggression(o, agg, heldBack);
+    if (plan) this.applyIsolatedPlan(o.party, plan);
+    return trades;
+  }
+
+  /** The status an aggressive order ends with after the simulated fills. */
+  private finalStatus(o: Order, sim: MatchResult<Order>): Order['status'] {
+    const remaining = o.remaining - sim.filled;
+    if (remaining === 0) return 'FILLED';
+    if (sim.selfTrade) return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.tif === 'IOC' || o.tif === 'FOK' || o.type === 'MARKET') return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.reduceOnly) return 'STOPPED';
+    return 'ACTIVE';
   }
 
   /**
@@ -674,13 +955,10 @@ export class Market {
     o.remaining -= sim.filled;
     o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, o.remaining) : o.remaining;
     const trades = this.makeTrades(o, sim.fills, fees.perTrade);
-    if (o.remaining === 0) o.status = 'FILLED';
-    else if (sim.selfTrade) {
-      o.status = sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
-      o.reason = 'OrderError: Self trading';
-    } else if (o.tif === 'IOC' || o.tif === 'FOK' || o.type === 'MARKET') o.status = sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
-    else if (o.reduceOnly) o.status = 'STOPPED';
-    else o.status = 'ACTIVE';
+    o.remaining += sim.filled;
+    o.status = this.finalStatus(o, sim);
+    o.remaining -= sim.filled;
+    if (sim.selfTrade && o.remaining > 0) o.reason = 'OrderError: Self trading';
     if (o.status === 'ACTIVE') {
       this.book.insert(o);
       this.addPartyOrder(o);
@@ -789,7 +1067,12 @@ export class Market {
     if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
     for (const t of trades) {
       this.emit({ type: 'trade', trade: t });
-      this.positions.applyTrade(t.buyer, t.seller, t.size, true, true);
+      const buyerBefore = this.positions.get(t.buyer)?.openVolume ?? 0;
+      const sellerBefore = this.positions.get(t.seller)?.openVolume ?? 0;
+      this.positions.applyTrade(t.buyer, t.seller, t.size, true, true, t.price);
+      // isolated parties whose resting orders traded (uncrossing: both sides)
+      if (t.aggressor !== 'buy' && this.marginFactors.has(t.buyer)) this.isolatedPassiveTrade(t.buyer, buyerBefore, t.size, t.price, t.size);
+      if (t.aggressor !== 'sell' && this.marginFactors.has(t.seller)) this.isolatedPassiveTrade(t.seller, sellerBefore, -t.size, t.price, t.size);
       this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
       if (t.type === 'DEFAULT') {
         this.tradesSinceMark.push(t);
@@ -887,11 +1170,12 @@ export class Market {
     const pos = this.positions.getOrCreate(o.party);
     const delta = newRemaining - o.remaining;
     const live = o.status === 'ACTIVE';
+    const isolated = this.marginFactors.has(o.party);
     if (live) {
       if (o.side === 'buy') pos.buy += delta;
       else pos.sell += delta;
       const trial: Order = { ...o, price: newPrice, remaining: newRemaining, size: newSize };
-      if (!this.checkMarginForOrder(trial)) {
+      if (!isolated && !this.checkMarginForOrder(trial)) {
         if (o.side === 'buy') pos.buy -= delta;
         else pos.sell -= delta;
         throw new OrderRejection('margin check failed');
@@ -911,8 +1195,12 @@ export class Market {
       else o.remaining = newRemaining;
       if (o.peakSize > 0 && newRemaining > o.displayed && o.displayed === 0) o.displayed = Math.min(o.peakSize, newRemaining);
       this.emitOrder(o);
-      // a size decrease re-evaluates margins at once, which can release collateral
-      if (live && delta < 0) this.recheckMargin(pos);
+      if (isolated) {
+        if (!this.updateIsolatedOrderMargin(o.party)) this.failIsolatedAmend(o.party);
+      } else if (live && delta < 0) {
+        // a size decrease re-evaluates margins at once, which can release collateral
+        this.recheckMargin(pos);
+      }
       return { order: snapshot(o), trades: [] };
     }
     // cancel-replace: loses priority, may trade. Check first so that a failure leaves the order as it was.
@@ -929,8 +1217,19 @@ export class Market {
       o.remaining = newRemaining;
       this.dropOrder(o);
       if (o.peg) this.pegged.push(o);
+      let plan: IsolatedPlan | undefined;
+      if (isolated && !prep.breach) {
+        plan = this.planIsolatedAggressor(o, prep);
+        if (!plan) {
+          this.positions.unregisterOrder(o.party, o.side, o.remaining);
+          o.status = 'STOPPED';
+          this.emitOrder(o);
+          this.failIsolatedAmend(o.party);
+        }
+      }
       // the simulation ran against the unchanged opposite side: it still holds
       const trades = this.commitAggression(o, prep, 0);
+      if (plan) this.applyIsolatedPlan(o.party, plan);
       return { order: snapshot(o), trades };
     }
     this.book.remove(o);
@@ -939,6 +1238,7 @@ export class Market {
     o.remaining = newRemaining;
     o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, newRemaining) : newRemaining;
     this.rest(o);
+    if (isolated && !this.updateIsolatedOrderMargin(o.party)) this.failIsolatedAmend(o.party);
     return { order: snapshot(o), trades: [] };
   }
 
@@ -1016,6 +1316,7 @@ export class Market {
     o.updatedAt = this.now;
     this.emitOrder(o);
     if (after) {
+      if (this.marginFactors.has(o.party)) this.updateIsolatedOrderMargin(o.party);
       this.releaseMarginExcess(o.party);
       if (!this.inAuction) this.checkForReferenceMoves(false);
     }
@@ -1402,7 +1703,8 @@ export class Market {
         left -= l.transferUpTo(this.insurance, this.settlementAccount, left, kind.loss);
         continue;
       }
-      for (const src of [this.marginAccount(e.party), this.general(e.party), this.bond(e.party), this.insurance]) {
+      const isolated = this.marginFactors.has(e.party);
+      for (const src of [this.marginAccount(e.party), isolated ? undefined : this.general(e.party), this.bond(e.party), this.insurance]) {
         if (!src || left === 0n) continue;
         left -= l.transferUpTo(src, this.settlementAccount, left, kind.loss);
       }
@@ -1454,6 +1756,13 @@ export class Market {
       if (!pos) continue;
       const margin = this.marginAccount(party);
       const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      if (this.marginFactors.has(party)) {
+        // isolated: no search or release; margin below maintenance means close-out
+        const lv = this.isolatedLevels(pos.openVolume, this.markPrice);
+        this.bufferMargin(party, lv, this.isolatedOrderMarginOf(party, pos.openVolume));
+        if (pos.openVolume !== 0 && margin.balance < lv.maintenance) closed.push(party);
+        continue;
+      }
       if (pos.isEmpty()) {
         if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
         this.bufferMargin(party, ZERO_MARGIN);
@@ -1487,7 +1796,7 @@ export class Market {
    */
   private recheckMargin(pos: Position): void {
     const party = pos.party;
-    if (party === NETWORK_PARTY || pos.isEmpty()) return;
+    if (party === NETWORK_PARTY || pos.isEmpty() || this.marginFactors.has(party)) return;
     const l = this.ctx.ledger;
     const margin = this.marginAccount(party);
     const general = l.getOrCreate(party, 'GENERAL', this.asset);
@@ -1512,6 +1821,7 @@ export class Market {
     const now = this.now;
     let removedOrders = false;
     for (const party of candidates) {
+      if (this.marginFactors.has(party)) continue;
       for (const o of this.partyOrders(party)) {
         this.removeLive(o);
         o.status = 'STOPPED';
@@ -1558,7 +1868,7 @@ export class Market {
         sellerFee: NO_FEES,
       };
       trades.push(t);
-      this.positions.applyTrade(t.buyer, t.seller, size, false, false);
+      this.positions.applyTrade(t.buyer, t.seller, size, false, false, t.price);
       // the network's new position is marked to market from this price at the next MTM
       this.settlement.addCloseOut(partyLong ? size : -size, t.price, NETWORK_PARTY);
     }
@@ -1570,12 +1880,14 @@ export class Market {
       const general = this.general(party);
       this.emit({ type: 'settleDistressed', marketId: this.id, party, margin: margin.balance + (general?.balance ?? 0n), price: this.markPrice });
       this.settlement.removeParty(party);
-      this.positions.remove(party);
+      const isolated = this.marginFactors.has(party);
+      const pos = this.positions.get(party);
+      if (!isolated || !pos || (pos.buy === 0 && pos.sell === 0)) this.positions.remove(party);
       const bond = this.bond(party);
       if (bond && bond.balance > 0n) this.transfer(bond, margin, bond.balance, 'MARGIN_LOW');
-      if (general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
+      if (!isolated && general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
       if (margin.balance > 0n) l.transfer(margin, this.insurance, margin.balance, 'MARGIN_CONFISCATED');
-      this.bufferMargin(party, ZERO_MARGIN);
+      this.bufferMargin(party, ZERO_MARGIN, isolated ? this.isolatedOrderMarginOf(party, 0) : 0n);
     }
     this.checkForReferenceMoves(false);
   }

@@ -251,7 +251,7 @@ function build(
   const prod = kind ? inst[kind]! : undefined;
   let asset: AssetInfo | undefined;
   if (prod && kind) {
-    asset = registry[prod.settlementAsset];
+    asset = Object.hasOwn(registry, prod.settlementAsset) ? registry[prod.settlementAsset] : undefined;
     if (!asset) {
       const known = Object.entries(registry)
         .map(([id, a]) => `${a.symbol} ${id}`)
@@ -804,7 +804,16 @@ function normaliseKeys(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v)) {
     if (val === null) continue;
-    out[k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase())] = normaliseKeys(val);
+    // defineProperty: a "__proto__" key stays an ordinary (unknown) field
+    const name = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(k)
+      ? k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase())
+      : k;
+    Object.defineProperty(out, name, {
+      value: normaliseKeys(val),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -83,7 +83,7 @@ describe('perpsim session', () => {
     assert.ok(Number(r.summary.insurancePool) > 0, 'the closed-out margin went to the insurance pool');
     assert.equal(r.summary.moneyConserved, true);
     assert.match(r.summary.stateHash, /^[0-9a-f]{64}$/);
-    assert.deepEqual(r.rejectedOrders, []);
+    assert.deepEqual(r.rejectedCommands, []);
   });
 
   test('each party has margin levels and balances in asset precision', () => {
@@ -135,7 +135,7 @@ describe('perpsim session', () => {
     assert.equal(report.proposal.file, 'scenarios/link-usd-perp.proposal.json');
     assert.equal(report.summary.closeOuts, 1);
     assert.equal(report.summary.moneyConserved, true);
-    assert.deepEqual(report.rejectedOrders, []);
+    assert.deepEqual(report.rejectedCommands, []);
     assert.ok(report.funding.length >= 1, 'the 8-hour funding cue falls inside 12 hourly blocks');
     const f = report.funding[0]!;
     assert.match(f.paymentPerUnit ?? '', /^-?\d+\.\d{6}$/);

@@ -8,6 +8,8 @@ export class Position {
   openVolume = 0;
   buy = 0;
   sell = 0;
+  /** average entry price of the open volume (asset precision, floored VWAP of the trades that opened it) */
+  averageEntryPrice = 0n;
   constructor(readonly party: string) {}
 
   isEmpty(): boolean {
@@ -45,9 +47,11 @@ export class Positions {
   }
 
   /** A trade: the buyer's volume grows, the seller's shrinks; matched order volume leaves the potentials. */
-  applyTrade(buyer: string, seller: string, size: number, buyerFromOrder: boolean, sellerFromOrder: boolean): void {
+  applyTrade(buyer: string, seller: string, size: number, buyerFromOrder: boolean, sellerFromOrder: boolean, price = 0n): void {
     const b = this.getOrCreate(buyer);
     const s = this.getOrCreate(seller);
+    updateEntryPrice(b, size, price);
+    updateEntryPrice(s, -size, price);
     b.openVolume += size;
     s.openVolume -= size;
     if (buyerFromOrder) b.buy -= size;
@@ -71,5 +75,19 @@ export class Positions {
 
   get size(): number {
     return this.map.size;
+  }
+}
+
+/**
+ * Average entry price after a trade of `delta` (signed) at `price`: a trade that adds to the position re-averages
+ * (floored VWAP), one that reduces it keeps the price, one that flips it starts again at the trade price.
+ */
+function updateEntryPrice(p: Position, delta: number, price: bigint): void {
+  const v = p.openVolume;
+  const next = v + delta;
+  if (next === 0) p.averageEntryPrice = 0n;
+  else if (v === 0 || Math.sign(next) !== Math.sign(v)) p.averageEntryPrice = price;
+  else if (Math.abs(next) > Math.abs(v)) {
+    p.averageEntryPrice = (p.averageEntryPrice * BigInt(Math.abs(v)) + price * BigInt(Math.abs(delta))) / BigInt(Math.abs(next));
   }
 }
