@@ -65,6 +65,8 @@ export class World implements EventSink {
   readonly expiredOrderIds = new Set<string>();
   readonly margins = new Map<string, MarginRecord>();
   readonly lpEvents: (EngineEvent & { type: 'liquidityProvision' })[] = [];
+  /** stop-order events since the start or the last clear */
+  stopEvents: (EngineEvent & { type: 'stopOrder' })[] = [];
 
   private stepStart = new Map<string, bigint>();
   private stepEntries: LedgerEntry[] = [];
@@ -124,6 +126,9 @@ export class World implements EventSink {
         break;
       case 'liquidityProvision':
         this.lpEvents.push(e);
+        break;
+      case 'stopOrder':
+        this.stopEvents.push(e);
         break;
       default:
         break;

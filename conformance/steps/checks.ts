@@ -269,6 +269,17 @@ export function registerCheckSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the stop orders should have the following states$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'market id', 'status'], ['reference']).rows) {
+      const party = row.str('party');
+      const market = row.str('market id');
+      const status = row.str('status');
+      const ref = row.opt('reference');
+      const found = w.stopEvents.some((e) => e.party === party && e.marketId === market && `STATUS_${e.status}` === status && (ref === undefined || e.reference === ref));
+      if (!found) throw new StepError(`no stop order event for ${party} in ${market} with ${status}${ref ? ` and reference ${ref}` : ''}`);
+    }
+  });
+
   r.define(/^the iceberg orders should have the following states:$/, (w, _a, t) => {
     const cols = ['party', 'market id', 'side', 'visible volume', 'price', 'status', 'reserved volume'];
     for (const row of need(t).expect(cols, ['reference']).rows) {

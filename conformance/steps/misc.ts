@@ -123,6 +123,7 @@ export function registerMiscSteps(r: Registry): void {
     w.trades = [];
     w.transfers = [];
     w.orderEvents = [];
+    w.stopEvents = [];
   });
   r.define(/^clear trade events$/, (w) => {
     w.trades = [];

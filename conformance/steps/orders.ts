@@ -2,7 +2,8 @@
 import type { Registry } from '../registry.ts';
 import { StepError, type Row, type Table } from '../table.ts';
 import type { World } from '../world.ts';
-import type { OrderSubmission } from '../../src/core/market.ts';
+import type { OrderSubmission, StopOrderSpec } from '../../src/core/market.ts';
+import { Decimal } from '../../src/core/num/decimal.ts';
 import { NS } from '../../src/core/types.ts';
 import { checkError, orderType, peggedReference, side, tif, timestamp } from './parse.ts';
 
@@ -66,10 +67,37 @@ function after(w: World, how: After): void {
   }
 }
 
+/** One stop-order leg ("fb" or "ra") of a row, undefined when the row has no trigger for it. */
+function stopLeg(row: Row, leg: 'fb' | 'ra', sub: OrderSubmission, start: bigint): StopOrderSpec | undefined {
+  const price = row.optInt(`${leg} price trigger`);
+  const trailing = row.opt(`${leg} trailing`);
+  const expires = row.opt(`${leg} expires in`);
+  const strategy = row.opt(`${leg} expiry strategy`);
+  const setting = row.opt(`${leg} size override setting`);
+  const pct = row.opt(`${leg} size override percentage`);
+  if (price === undefined && trailing === undefined) {
+    for (const [c, v] of [['expires in', expires], ['expiry strategy', strategy], ['size override setting', setting], ['size override percentage', pct]]) {
+      if (v !== undefined) throw new StepError(`"${leg} ${c}" without a ${leg} trigger`);
+    }
+    return undefined;
+  }
+  if (price !== undefined && trailing !== undefined) throw new StepError(`${leg}: a price trigger and a trailing trigger cannot both be set`);
+  const strategies: Record<string, 'CANCELS' | 'SUBMIT'> = { EXPIRY_STRATEGY_CANCELS: 'CANCELS', EXPIRY_STRATEGY_SUBMIT: 'SUBMIT' };
+  if (strategy !== undefined && !strategies[strategy]) throw new StepError(`${leg} expiry strategy: "${strategy}" unknown`);
+  const overrideOn = setting !== undefined && /POSITION$/.test(setting);
+  if (setting !== undefined && !/(POSITION|NONE)$/.test(setting)) throw new StepError(`${leg} size override setting: "${setting}" unknown`);
+  return {
+    submission: sub,
+    trigger: price !== undefined ? { kind: 'price', price } : { kind: 'trailing', offset: Decimal.parse(trailing!, `${leg} trailing`) },
+    ...(expires !== undefined ? { expiresAt: start + BigInt(Number(expires)) * NS, expiryStrategy: strategy ? strategies[strategy]! : 'CANCELS' } : {}),
+    ...(overrideOn ? { sizeOverride: pct !== undefined ? { fraction: Decimal.parse(pct, `${leg} size override percentage`) } : {} } : {}),
+  };
+}
+
 function placeOrders(w: World, t: Table, how: After): void {
   const start = w.ex.now();
   for (const row of t.expect(['party', 'market id', 'side', 'volume', 'price', 'type', 'tif'], ORDER_OPTIONAL).rows) {
-    for (const c of STOP_COLUMNS) if (row.opt(c) !== undefined) throw new StepError(`stop orders ("${c}") are not supported by perpsim yet`);
+    const isStop = ['fb price trigger', 'fb trailing', 'ra price trigger', 'ra trailing'].some((c) => row.opt(c) !== undefined);
     const type = orderType(row.str('type'));
     const tf = tif(row.str('tif'));
     const pegRef = row.opt('pegged reference');
@@ -88,6 +116,21 @@ function placeOrders(w: World, t: Table, how: After): void {
       ...(exp !== undefined ? { expiresAt: exp } : {}),
       ...(pegRef !== undefined ? { peg: { reference: peggedReference(pegRef), offset: pegOffset ?? 0 } } : {}),
     };
+    if (isStop) {
+      let fb = stopLeg(row, 'fb', sub, start);
+      let ra = stopLeg(row, 'ra', sub, start);
+      if (fb && ra) {
+        fb = { ...fb, submission: { ...sub, reference: `${sub.reference}-1` } };
+        ra = { ...ra, submission: { ...sub, reference: `${sub.reference}-2` } };
+      }
+      const res = w.ex.submitStopOrders(sub.party, sub.marketId, fb, ra);
+      checkError(row.opt('error'), res.error, `stop order ${sub.reference || `row ${row.index + 1}`}`);
+      const rt = row.optNum('resulting trades');
+      if (rt !== undefined && res.error === undefined && res.trades.length !== rt) throw new StepError(`row ${row.index + 1}: ${res.trades.length} trades, expected ${rt}`);
+      if (rt !== undefined && res.error === undefined) after(w, how);
+      continue;
+    }
+    for (const c of STOP_COLUMNS) row.opt(c);
     if (submitRow(w, row, sub)) after(w, how);
   }
 }
@@ -206,6 +249,25 @@ export function registerOrderSteps(r: Registry): void {
       const res = w.ex.cancelOrder(party, o.marketId, o.id);
       checkError(row.opt('error'), res.error, `cancel ${row.str('reference')}`);
     }
+  });
+
+  r.define(/^the parties cancel the following stop orders:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'reference'], ['error']).rows) {
+      const party = row.str('party');
+      let ev;
+      for (const e of w.stopEvents) if (e.party === party && e.reference === row.str('reference')) ev = e;
+      if (!ev) throw new StepError(`no stop order for party "${party}" with reference "${row.str('reference')}"`);
+      const res = w.ex.cancelStopOrder(party, ev.marketId, ev.id);
+      checkError(row.opt('error'), res.error, `cancel stop order ${row.str('reference')}`);
+    }
+  });
+
+  // as Vega's steps: errors of cancel-all are not checked
+  r.define(/^the party "([^"]*)" cancels all their stop orders for the market "([^"]*)"$/, (w, [party, market]) => {
+    w.ex.cancelAllStopOrders(party!, market!);
+  });
+  r.define(/^the party "([^"]*)" cancels all their stop orders/, (w, [party]) => {
+    w.ex.cancelAllStopOrders(party!);
   });
 
   r.define(/^the parties cancel all their orders for the markets:$/, (w, _a, t) => {

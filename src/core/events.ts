@@ -153,7 +153,19 @@ export type EngineEvent =
       readonly fee: string;
       readonly status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
     }
-  | { readonly type: 'txError'; readonly party: string; readonly command: string; readonly error: string };
+  | { readonly type: 'txError'; readonly party: string; readonly command: string; readonly error: string }
+  | {
+      readonly type: 'stopOrder';
+      readonly id: string;
+      readonly marketId: string;
+      readonly party: string;
+      readonly status: 'PENDING' | 'TRIGGERED' | 'EXPIRED' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
+      /** reference of the wrapped order */
+      readonly reference: string;
+      readonly ocoLink?: string;
+      readonly orderId?: string;
+      readonly rejectionReason?: string;
+    };
 
 export interface EventSink {
   emit(e: EngineEvent): void;

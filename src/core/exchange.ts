@@ -5,7 +5,7 @@ import { Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from './config/network.ts';
 import { validateMarketConfig, type MarketConfig } from './config/market.ts';
-import { Market, type MarketChanges, type OrderAmendment, type OrderResult, type OrderSubmission } from './market.ts';
+import { Market, type MarketChanges, type OrderAmendment, type OrderResult, type OrderSubmission, type StopOrderSpec } from './market.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { NULL_SINK } from './events.ts';
 import { sha256Hex } from './hash.ts';
@@ -198,6 +198,40 @@ export class Exchange {
     }
     for (const m of this.markets.values()) m.cancelAllOrders(party);
     return { trades: [] };
+  }
+
+  /** A stop order: one leg, or a one-cancels-the-other pair (falls below / rises above). */
+  submitStopOrders(party: string, marketId: string, fallsBelow?: StopOrderSpec, risesAbove?: StopOrderSpec): OrderResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
+    for (const leg of [fallsBelow, risesAbove]) {
+      if (!leg) continue;
+      const bad = checkSubmission(leg.submission);
+      if (bad) return { trades: [], error: bad };
+      if (leg.trigger.kind === 'price' && leg.trigger.price <= 0n) return { trades: [], error: 'stop order trigger price must be positive' };
+      if (leg.trigger.kind === 'trailing' && (leg.trigger.offset.lte(Decimal.ZERO) || leg.trigger.offset.gte(Decimal.ONE))) {
+        return { trades: [], error: 'stop order trailing percentage must be in (0, 1)' };
+      }
+    }
+    return m.submitStopOrders(party, fallsBelow, risesAbove);
+  }
+
+  cancelStopOrder(party: string, marketId: string, id: string): CommandResult {
+    const m = this.markets.get(marketId);
+    if (!m) return { error: 'OrderError: Invalid Market ID' };
+    const error = m.cancelStopOrder(party, id);
+    return error ? { error } : {};
+  }
+
+  cancelAllStopOrders(party: string, marketId?: string): CommandResult {
+    if (marketId !== undefined) {
+      const m = this.markets.get(marketId);
+      if (!m) return { error: 'OrderError: Invalid Market ID' };
+      const error = m.cancelAllStopOrders(party);
+      return error ? { error } : {};
+    }
+    for (const m of this.markets.values()) m.cancelAllStopOrders(party);
+    return {};
   }
 
   submitLiquidityProvision(id: string, party: string, marketId: string, commitment: bigint, fee: Decimal): CommandResult {

@@ -10,6 +10,7 @@ import type { Account, Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { pow10, minBig, maxBig } from './num/bigint.ts';
 import { OrderBook, NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type Indicative, type MatchResult } from './book/orderbook.ts';
+import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
 import { Positions, type Position } from './positions/positions.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
@@ -49,6 +50,17 @@ export interface OrderSubmission {
   readonly reduceOnly?: boolean;
   readonly peg?: Peg;
   readonly iceberg?: { readonly peakSize: number; readonly minimumVisibleSize: number };
+}
+
+/** One leg of a stop-order submission. */
+export interface StopOrderSpec {
+  readonly submission: OrderSubmission;
+  readonly trigger: { readonly kind: 'price'; readonly price: bigint } | { readonly kind: 'trailing'; readonly offset: Decimal };
+  /** ns */
+  readonly expiresAt?: bigint;
+  readonly expiryStrategy?: 'CANCELS' | 'SUBMIT';
+  /** submit a fraction of the position instead of the wrapped size (1 when undefined) */
+  readonly sizeOverride?: { readonly fraction?: Decimal };
 }
 
 export interface OrderAmendment {
@@ -194,6 +206,11 @@ export class Market {
   private marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
   private readonly parties = new Set<string>();
+  /** pending stop orders, and every stop order by id */
+  private readonly stopPool = new StopOrderPool();
+  private readonly stopOrders = new Map<string, StopOrder>();
+  /** trigger evaluation is running (orders it submits do not evaluate again) */
+  private evaluatingStops = false;
   /** isolated-margin parties and their margin factor (a party is in isolated mode iff it has an entry) */
   private readonly marginFactors = new Map<string, Decimal>();
 
@@ -767,6 +784,7 @@ export class Market {
       if (e instanceof OrderRejection) return { order: snapshot(o), trades: [], error: e.message };
       throw e;
     } finally {
+      this.triggerStopOrders();
       this.flushMargins();
     }
   }
@@ -1099,6 +1117,7 @@ export class Market {
       if (e instanceof OrderRejection) return { trades: [], error: e.message };
       throw e;
     } finally {
+      this.triggerStopOrders();
       this.flushMargins();
     }
   }
@@ -1322,6 +1341,214 @@ export class Market {
     }
   }
 
+  // ------------------------------------------------------------------ stop orders
+
+  private emitStop(st: StopOrder): void {
+    this.emit({
+      type: 'stopOrder',
+      id: st.id,
+      marketId: this.id,
+      party: st.party,
+      status: st.status,
+      reference: st.submission.reference ?? '',
+      ...(st.ocoLink ? { ocoLink: st.ocoLink } : {}),
+      ...(st.orderId ? { orderId: st.orderId } : {}),
+      ...(st.rejectionReason ? { rejectionReason: st.rejectionReason } : {}),
+    });
+  }
+
+  /** Last traded price in market precision (undefined before the first trade). */
+  private ltpMarket(): bigint | undefined {
+    return this.lastTradedPrice === 0n ? undefined : this.lastTradedPrice / this.priceFactor;
+  }
+
+  /**
+   * Stop-order submission (one leg or an OCO pair: falls-below and rises-above). Rejections mark both legs
+   * REJECTED; otherwise the legs are pooled, or one fires at once when the last traded price is already past its
+   * price trigger (outside auctions).
+   */
+  submitStopOrders(party: string, fallsBelow?: StopOrderSpec, risesAbove?: StopOrderSpec): OrderResult {
+    const now = this.now;
+    const legs: StopOrder[] = [];
+    const make = (spec: StopOrderSpec, direction: StopDirection): StopOrder => ({
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party,
+      direction,
+      submission: spec.submission,
+      ocoLink: undefined,
+      expiresAt: spec.expiresAt,
+      expiryStrategy: spec.expiryStrategy ?? 'CANCELS',
+      trigger: spec.trigger,
+      sizeOverride: spec.sizeOverride ? { fraction: spec.sizeOverride.fraction ?? Decimal.ONE } : undefined,
+      status: 'PENDING',
+      createdAt: now,
+      updatedAt: now,
+      orderId: undefined,
+      rejectionReason: undefined,
+    });
+    const fb = fallsBelow ? make(fallsBelow, 'FALLS_BELOW') : undefined;
+    const ra = risesAbove ? make(risesAbove, 'RISES_ABOVE') : undefined;
+    if (fb && ra) {
+      (fb as { ocoLink: string }).ocoLink = ra.id;
+      (ra as { ocoLink: string }).ocoLink = fb.id;
+    }
+    for (const l of [fb, ra]) if (l) legs.push(l);
+    const finish = (error?: string, result?: OrderResult): OrderResult => {
+      for (const l of legs) {
+        if (error) {
+          l.status = 'REJECTED';
+          l.rejectionReason = error;
+        } else if (l.status === 'PENDING') this.stopPool.add(l);
+        this.stopOrders.set(l.id, l);
+        this.emitStop(l);
+      }
+      this.flushMargins();
+      return error ? { trades: [], error } : (result ?? { trades: [] });
+    };
+    if (legs.length === 0) return { trades: [], error: 'stop order submission must have a trigger' };
+    if (this.auction?.opening) return finish('stop orders are not accepted during the opening auction');
+    if (!this.canTrade()) return finish('trading not allowed');
+    for (const l of legs) {
+      if (l.expiresAt !== undefined && l.expiresAt < now) return finish('stop order expiry in the past');
+      if (!l.submission.reduceOnly) return finish('stop order must be reduce only');
+    }
+    if (fb && ra && fb.expiresAt !== undefined && fb.expiresAt === ra.expiresAt) return finish('stop order OCOs must not have the same expiry time');
+    if (this.stopPool.countFor(party) + legs.length > this.ctx.params.maxStopOrdersPerMarket) return finish('max stop orders per party reached');
+    if (!this.positions.get(party)) return finish('stop order submission not allowed without existing position');
+    for (const l of legs) {
+      const f = l.sizeOverride?.fraction;
+      if (f && (f.lte(Decimal.ZERO) || f.gt(Decimal.ONE))) return finish('stop order size override percentage value is invalid');
+    }
+    const ltp = this.ltpMarket();
+    const firing = this.inAuction ? undefined : [fb, ra].find((l) => l && StopOrderPool.firesAt(l, ltp));
+    if (!firing) return finish();
+    // trigger at submission: the firing leg submits its order, the other leg is stopped
+    firing.status = 'TRIGGERED';
+    for (const l of legs) if (l !== firing) l.status = 'STOPPED';
+    const result = this.submitTriggered(firing);
+    this.triggerStopOrders();
+    return finish(undefined, result ?? { trades: [] });
+  }
+
+  /** Submits a fired (or expiring) stop order's wrapped order, applying a position size override. */
+  private submitTriggered(st: StopOrder): OrderResult | undefined {
+    let sub = st.submission;
+    if (st.sizeOverride) {
+      const pos = this.positions.get(st.party)?.openVolume ?? 0;
+      const size = Decimal.fromInt(pos).mul(st.sizeOverride.fraction).round();
+      if (size === 0n) return undefined;
+      if ((size > 0n && sub.side !== 'sell') || (size < 0n && sub.side !== 'buy')) return undefined;
+      sub = { ...sub, size: Number(size < 0n ? -size : size) };
+    }
+    const prev = this.evaluatingStops;
+    this.evaluatingStops = true;
+    try {
+      const res = this.submitOrder(sub);
+      if (res.order && !res.error) st.orderId = res.order.id;
+      return res;
+    } finally {
+      this.evaluatingStops = prev;
+    }
+  }
+
+  /**
+   * Trigger evaluation after every order submission and amend, and on auction ticks: fired orders submit their
+   * wrapped order, their OCO partners stop, position-override orders that no longer close the position are
+   * cancelled; repeats until nothing fires.
+   */
+  private triggerStopOrders(): void {
+    if (this.evaluatingStops || !this.canTrade()) return;
+    this.evaluatingStops = true;
+    try {
+      for (let guard = 0; guard < 100; guard++) {
+        const ltp = this.ltpMarket();
+        if (ltp === undefined) return;
+        const fired = this.stopPool.priceUpdated(ltp);
+        const closing: StopOrder[] = [];
+        for (const f of fired) {
+          f.status = 'TRIGGERED';
+          f.updatedAt = this.now;
+          if (f.ocoLink) {
+            const partner = this.stopPool.remove(f.ocoLink);
+            if (partner) {
+              partner.status = 'STOPPED';
+              partner.updatedAt = this.now;
+              closing.push(partner);
+            }
+          }
+        }
+        for (const st of this.stopPool.all()) {
+          if (!st.sizeOverride) continue;
+          const pos = this.positions.get(st.party)?.openVolume ?? 0;
+          if ((pos > 0 && st.submission.side === 'buy') || (pos < 0 && st.submission.side === 'sell')) {
+            this.stopPool.remove(st.id);
+            st.status = 'CANCELLED';
+            st.updatedAt = this.now;
+            closing.push(st);
+          }
+        }
+        for (const c of closing) this.emitStop(c);
+        if (fired.length === 0) return;
+        for (const f of fired) {
+          this.submitTriggered(f);
+          this.emitStop(f);
+        }
+      }
+    } finally {
+      this.evaluatingStops = false;
+    }
+  }
+
+  /** Stop orders past their expiry: submitted (strategy SUBMIT, continuous trading only) or just expired. */
+  private expireStopOrders(now: bigint): void {
+    for (const st of this.stopPool.due(now)) {
+      if (!this.stopPool.get(st.id)) continue;
+      this.stopPool.remove(st.id);
+      st.status = 'EXPIRED';
+      st.updatedAt = now;
+      if (st.ocoLink) {
+        const partner = this.stopPool.remove(st.ocoLink);
+        if (partner) {
+          partner.status = 'STOPPED';
+          partner.updatedAt = now;
+          this.emitStop(partner);
+        }
+      }
+      if (!this.inAuction && st.expiryStrategy === 'SUBMIT') this.submitTriggered(st);
+      this.emitStop(st);
+    }
+  }
+
+  /** Cancels one stop order (and its OCO partner). */
+  cancelStopOrder(party: string, id: string): string | undefined {
+    if (!this.canTrade()) return 'trading not allowed';
+    const mine = this.stopPool.all().filter((s) => s.party === party);
+    if (mine.length === 0) return undefined;
+    const st = this.stopPool.get(id);
+    if (!st || st.party !== party) return 'stop order not found';
+    for (const s of [st, st.ocoLink ? this.stopPool.get(st.ocoLink) : undefined]) {
+      if (!s) continue;
+      this.stopPool.remove(s.id);
+      s.status = 'CANCELLED';
+      s.updatedAt = this.now;
+      this.emitStop(s);
+    }
+    return undefined;
+  }
+
+  /** Cancels every pending stop order of a party (in id order). */
+  cancelAllStopOrders(party: string): string | undefined {
+    if (!this.canTrade()) return 'trading not allowed';
+    for (const s of this.stopPool.all().filter((x) => x.party === party).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      this.stopPool.remove(s.id);
+      s.status = 'CANCELLED';
+      s.updatedAt = this.now;
+      this.emitStop(s);
+    }
+    return undefined;
+  }
+
   // ------------------------------------------------------------------ pegged orders
 
   private staticBest(side: Side): number | undefined {
@@ -1456,6 +1683,16 @@ export class Market {
 
   /** Auction checks of OnTick: leave the opening auction or a price auction when due. */
   private checkAuction(now: bigint): void {
+    if (!this.auction) return;
+    try {
+      this.checkAuctionNow(now);
+    } finally {
+      // stop orders are evaluated on every tick of an auction, including the one that ends it
+      this.triggerStopOrders();
+    }
+  }
+
+  private checkAuctionNow(now: bigint): void {
     const a = this.auction;
     if (!a) return;
     if (a.opening) {
@@ -1586,6 +1823,7 @@ export class Market {
     if (this.canTrade()) {
       this.checkNetwork(now);
       this.removeExpiredOrders(now);
+      this.expireStopOrders(now);
     }
     this.priceMonitor.roll(now);
     if (!this.canTrade()) return;
@@ -1641,6 +1879,7 @@ export class Market {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
             this.positions.remove(p.party);
             this.releaseMarginExcess(p.party);
+            this.cancelAllStopOrders(p.party);
           }
         }
       }

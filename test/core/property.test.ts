@@ -638,6 +638,7 @@ class Checker implements EventSink {
         }
         break;
       case 'ledger': {
+        this.count(`transfer:${e.entry.type}`);
         if (!this.verify) break;
         const { from, to, amount, fromBalance, toBalance } = e.entry;
         if (from.asset !== to.asset) this.problem(`ledger entry across assets: ${from.id} -> ${to.id}`);
