@@ -82,7 +82,9 @@ export function runConformance(argv: string[]): number {
   const failed = results.length - passed;
   if (!opts.quiet) printTable(results);
   if (opts.failures) {
-    for (const r of results) if (r.status !== 'passed') console.log(`${r.status.padEnd(9)} ${scenarioId(r)} ${r.name}\n          ${(r.error ?? '').split('\n')[0]}`);
+    for (const r of results)
+      if (r.status !== 'passed')
+        console.log(`${r.status.padEnd(9)} ${scenarioId(r)} ${r.name}\n          ${(r.error ?? '').split('\n')[0]}`);
   }
   console.log(`conformance: ${passed} passed, ${failed} failed of ${results.length} scenarios (${elapsed}s)`);
 
@@ -103,14 +105,18 @@ export function runConformance(argv: string[]): number {
     const newlyPassing = results.filter((r) => r.status === 'passed' && !baseline.includes(scenarioId(r)));
     for (const id of regressions) {
       const r = byId.get(id);
-      console.log(`REGRESSION ${id}${r ? ` ${r.name}: ${(r.error ?? r.status).split('\n')[0]}` : ' (scenario no longer exists)'}`);
+      console.log(
+        `REGRESSION ${id}${r ? ` ${r.name}: ${(r.error ?? r.status).split('\n')[0]}` : ' (scenario no longer exists)'}`,
+      );
     }
     if (regressions.length) {
       console.log(`conformance baseline: ${regressions.length} scenario(s) of the baseline no longer pass`);
       status = 1;
     } else {
-      console.log(`conformance baseline: all ${baseline.filter(ran).length} baseline scenarios pass` +
-        (newlyPassing.length ? `; ${newlyPassing.length} more pass (raise it with --update-baseline)` : ''));
+      console.log(
+        `conformance baseline: all ${baseline.filter(ran).length} baseline scenarios pass` +
+          (newlyPassing.length ? `; ${newlyPassing.length} more pass (raise it with --update-baseline)` : ''),
+      );
     }
     if (opts.updateBaseline) {
       if (regressions.length) {
@@ -138,9 +144,13 @@ function printTable(results: ScenarioResult[]): void {
     folders.set(folder, f);
   }
   const rows = [...folders.entries()].sort(([a], [b]) => a.localeCompare(b));
-  console.log(`${'folder'.padEnd(22)}${'scenarios'.padStart(10)}${'passed'.padStart(8)}${'failed'.padStart(8)}${'undefined'.padStart(11)}`);
+  console.log(
+    `${'folder'.padEnd(22)}${'scenarios'.padStart(10)}${'passed'.padStart(8)}${'failed'.padStart(8)}${'undefined'.padStart(11)}`,
+  );
   for (const [name, f] of rows) {
-    console.log(`${name.padEnd(22)}${String(f.n).padStart(10)}${String(f.passed).padStart(8)}${String(f.failed).padStart(8)}${String(f.undef).padStart(11)}`);
+    console.log(
+      `${name.padEnd(22)}${String(f.n).padStart(10)}${String(f.passed).padStart(8)}${String(f.failed).padStart(8)}${String(f.undef).padStart(11)}`,
+    );
   }
 }
 

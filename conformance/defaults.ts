@@ -24,7 +24,11 @@ export interface OracleConfig {
   readonly quoteName: string;
   readonly settlementData: OracleSource;
   /** trading termination (future) or settlement schedule (perpetual) */
-  readonly trigger: { readonly signers: readonly string[]; readonly property: string; readonly filters?: readonly OracleFilter[] };
+  readonly trigger: {
+    readonly signers: readonly string[];
+    readonly property: string;
+    readonly filters?: readonly OracleFilter[];
+  };
   /** perpetuals: the internal composite price configuration */
   readonly internalCompositePrice?: MarkPriceConfig;
   readonly marginFundingFactor: Decimal;
@@ -106,7 +110,9 @@ function parseOracleSource(spec: J, decimalsOverride?: number): OracleSource {
 
 export function parseOracleConfig(j: J): OracleConfig {
   const perp = j.dataSourceSpecForSettlementSchedule !== undefined;
-  const trig = parseOracleSource(obj(perp ? j.dataSourceSpecForSettlementSchedule : j.dataSourceSpecForTradingTermination));
+  const trig = parseOracleSource(
+    obj(perp ? j.dataSourceSpecForSettlementSchedule : j.dataSourceSpecForTradingTermination),
+  );
   return {
     kind: perp ? 'perpetual' : 'future',
     settlementAsset: String(j.settlementAsset ?? ''),

@@ -136,10 +136,25 @@ export class World implements EventSink {
   }
 
   /** Stores one slot of a futures oracle config (settlement data or trading termination) under a name. */
-  setFutureOracleSlot(name: string, slot: 'settlement' | 'termination', spec: { signers: string[]; property: string; filters: OracleFilter[] }, decimals?: number): void {
+  setFutureOracleSlot(
+    name: string,
+    slot: 'settlement' | 'termination',
+    spec: { signers: string[]; property: string; filters: OracleFilter[] },
+    decimals?: number,
+  ): void {
     const prev = this.oracles.get(name);
-    const never = { signers: [] as string[], property: '', decimals: 0, filters: [{ property: '\u0000unset', type: 'STRING' as const }] };
-    const settlement = slot === 'settlement' ? { ...spec, decimals: decimals ?? 0 } : prev?.kind === 'future' ? prev.settlementData : never;
+    const never = {
+      signers: [] as string[],
+      property: '',
+      decimals: 0,
+      filters: [{ property: '\u0000unset', type: 'STRING' as const }],
+    };
+    const settlement =
+      slot === 'settlement'
+        ? { ...spec, decimals: decimals ?? 0 }
+        : prev?.kind === 'future'
+          ? prev.settlementData
+          : never;
     const trigger = slot === 'termination' ? spec : prev?.kind === 'future' ? prev.trigger : never;
     if (decimals !== undefined) this.settlementDecimals.set(name, decimals);
     this.oracles.set(name, {

@@ -25,7 +25,8 @@ function expectInt(what: string, expected: string, actual: bigint | number): voi
 
 function account(w: World, owner: string, type: AccountType, asset: string, market = ''): Account {
   const a = w.ex.ledger.get(owner, type, asset, market);
-  if (!a) throw new StepError(`account does not exist: ${type} of ${owner} for ${asset}${market ? ` in ${market}` : ''}`);
+  if (!a)
+    throw new StepError(`account does not exist: ${type} of ${owner} for ${asset}${market ? ` in ${market}` : ''}`);
   return a;
 }
 
@@ -64,25 +65,39 @@ export function registerCheckSteps(r: Registry): void {
   });
 
   r.define(/^the settlement account should have a balance of "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
-    expectInt(`settlement account of ${id}`, v!, account(w, SYSTEM_OWNER, 'SETTLEMENT', w.marketAsset(id!), id!).balance);
+    expectInt(
+      `settlement account of ${id}`,
+      v!,
+      account(w, SYSTEM_OWNER, 'SETTLEMENT', w.marketAsset(id!), id!).balance,
+    );
   });
 
   r.define(/^the accumulated liquidity fees should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
-    expectInt(`liquidity fees of ${id}`, v!, account(w, SYSTEM_OWNER, 'FEES_LIQUIDITY', w.marketAsset(id!), id!).balance);
+    expectInt(
+      `liquidity fees of ${id}`,
+      v!,
+      account(w, SYSTEM_OWNER, 'FEES_LIQUIDITY', w.marketAsset(id!), id!).balance,
+    );
   });
 
   r.define(/^the accumulated infrastructure fees should be "([^"]*)" for the asset "([^"]*)"$/, (w, [v, asset]) => {
     expectInt(`infrastructure fees of ${asset}`, v!, account(w, SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', asset!).balance);
   });
 
-  r.define(/^"([^"]*)" should have general account balance of "([^"]*)" for asset "([^"]*)"$/, (w, [party, v, asset]) => {
-    expectInt(`general account of ${party}`, v!, account(w, party!, 'GENERAL', asset!).balance);
-  });
+  r.define(
+    /^"([^"]*)" should have general account balance of "([^"]*)" for asset "([^"]*)"$/,
+    (w, [party, v, asset]) => {
+      expectInt(`general account of ${party}`, v!, account(w, party!, 'GENERAL', asset!).balance);
+    },
+  );
 
-  r.define(/^the party "([^"]*)" lp liquidity bond account balance should be "([^"]*)" for the market "([^"]*)"$/, (w, [party, v, id]) => {
-    const m = w.market(id!);
-    expectInt(`bond account of ${party}`, v!, account(w, party!, 'BOND', m.asset, m.id).balance);
-  });
+  r.define(
+    /^the party "([^"]*)" lp liquidity bond account balance should be "([^"]*)" for the market "([^"]*)"$/,
+    (w, [party, v, id]) => {
+      const m = w.market(id!);
+      expectInt(`bond account of ${party}`, v!, account(w, party!, 'BOND', m.asset, m.id).balance);
+    },
+  );
 
   r.define(/^the cumulated balance for all accounts should be worth "([^"]*)"$/, (w, [v]) => {
     let total = 0n;
@@ -110,8 +125,10 @@ export function registerCheckSteps(r: Registry): void {
       check('margin', 'MARGIN', true);
       check('bond', 'BOND', true);
       check('order margin', 'ORDER_MARGIN', true);
-      for (const c of ['vesting', 'vested']) if (row.opt(c) !== undefined) throw new StepError(`"${c}" accounts are not supported by perpsim yet`);
-      if (errors.length) throw new StepError(`account balances did not match for party "${party}": ${errors.join('; ')}`);
+      for (const c of ['vesting', 'vested'])
+        if (row.opt(c) !== undefined) throw new StepError(`"${c}" accounts are not supported by perpsim yet`);
+      if (errors.length)
+        throw new StepError(`account balances did not match for party "${party}": ${errors.join('; ')}`);
     }
   });
 
@@ -134,7 +151,8 @@ export function registerCheckSteps(r: Registry): void {
       o('order', rec.orderMargin);
       const mode = row.opt('margin mode');
       if (mode !== undefined) {
-        if (mode !== 'cross margin' && mode !== 'isolated margin') throw new StepError(`margin mode: "${mode}" unknown`);
+        if (mode !== 'cross margin' && mode !== 'isolated margin')
+          throw new StepError(`margin mode: "${mode}" unknown`);
         const actual = rec.mode === 'cross' ? 'cross margin' : 'isolated margin';
         if (actual !== mode) throw mismatch(`${party} margin mode`, mode, actual);
       }
@@ -147,7 +165,17 @@ export function registerCheckSteps(r: Registry): void {
   });
 
   r.define(/^the following trades should be executed:$/, (w, _a, t) => {
-    const opt = ['aggressor side', 'buyer fee', 'seller fee', 'buyer infrastructure fee', 'seller infrastructure fee', 'buyer maker fee', 'seller maker fee', 'buyer liquidity fee', 'seller liquidity fee'];
+    const opt = [
+      'aggressor side',
+      'buyer fee',
+      'seller fee',
+      'buyer infrastructure fee',
+      'seller infrastructure fee',
+      'buyer maker fee',
+      'seller maker fee',
+      'buyer liquidity fee',
+      'seller liquidity fee',
+    ];
     for (const row of need(t).expect(['buyer', 'seller', 'price', 'size'], opt).rows) {
       const buyer = row.str('buyer');
       const seller = row.str('seller');
@@ -175,7 +203,10 @@ export function registerCheckSteps(r: Registry): void {
           (aggrSide === undefined || tr.aggressor === aggrSide) &&
           wanted.every(([v, f]) => BigInt(v!) === f(tr)),
       );
-      if (!found) throw new StepError(`no trade ${buyer} <- ${seller} ${size} @ ${price}${aggr ? ` aggressor ${aggr}` : ''}${wanted.length ? ' with the given fees' : ''}`);
+      if (!found)
+        throw new StepError(
+          `no trade ${buyer} <- ${seller} ${size} @ ${price}${aggr ? ` aggressor ${aggr}` : ''}${wanted.length ? ' with the given fees' : ''}`,
+        );
     }
   });
 
@@ -184,7 +215,9 @@ export function registerCheckSteps(r: Registry): void {
       const party = row.str('party');
       const aggr = side(row.str('aggressor side'));
       const vol = row.num('volume');
-      const found = w.trades.some((tr) => (tr.buyer === party || tr.seller === party) && tr.aggressor === aggr && tr.size === vol);
+      const found = w.trades.some(
+        (tr) => (tr.buyer === party || tr.seller === party) && tr.aggressor === aggr && tr.size === vol,
+      );
       if (!found) throw new StepError(`no network trade for ${party} aggressor ${aggr} volume ${vol}`);
     }
   });
@@ -194,14 +227,18 @@ export function registerCheckSteps(r: Registry): void {
     let total = 0;
     for (const tr of w.trades) {
       if (tr.timestamp > now) continue;
-      if (tr.marketPrice !== BigInt(price!)) throw new StepError(`a trade at ${tr.marketPrice}, expected all at ${price}`);
+      if (tr.marketPrice !== BigInt(price!))
+        throw new StepError(`a trade at ${tr.marketPrice}, expected all at ${price}`);
       total += tr.size;
     }
     if (total !== Number(vol)) throw mismatch('auction traded volume', vol!, total);
   });
 
   r.define(/^the following transfers should happen:$/, (w, _a, t) => {
-    const rows = need(t).expect(['from', 'to', 'from account', 'to account', 'market id', 'amount', 'asset'], ['type', 'is amm']).rows;
+    const rows = need(t).expect(
+      ['from', 'to', 'from account', 'to account', 'market id', 'amount', 'asset'],
+      ['type', 'is amm'],
+    ).rows;
     for (const row of rows) {
       if (row.opt('is amm') === 'true') throw new StepError('AMM transfers are not supported by perpsim yet');
       const market = row.opt('market id') ?? '';
@@ -213,11 +250,16 @@ export function registerCheckSteps(r: Registry): void {
       const type = row.opt('type');
       const amount = row.int('amount');
       const candidates = w.transfers.filter(
-        (e) => ledgerAccountId(e.from) === from && ledgerAccountId(e.to) === to && (type === undefined || `TRANSFER_TYPE_${e.type}` === type),
+        (e) =>
+          ledgerAccountId(e.from) === from &&
+          ledgerAccountId(e.to) === to &&
+          (type === undefined || `TRANSFER_TYPE_${e.type}` === type),
       );
       if (!candidates.some((e) => e.amount === amount)) {
         const seen = candidates.map((e) => e.amount).join(', ');
-        throw new StepError(`no transfer ${from} -> ${to} of ${amount}${type ? ` (${type})` : ''}${seen ? `; found amounts ${seen}` : ''}`);
+        throw new StepError(
+          `no transfer ${from} -> ${to} of ${amount}${type ? ` (${type})` : ''}${seen ? `; found amounts ${seen}` : ''}`,
+        );
       }
     }
     w.transfers = [];
@@ -237,12 +279,16 @@ export function registerCheckSteps(r: Registry): void {
     for (const row of need(t).expect(['party', 'reference', 'status']).rows) {
       const o = w.orderByReference(row.str('party'), row.str('reference'));
       const status = w.expiredOrderIds.has(o.id) ? 'EXPIRED' : o.status;
-      if (`STATUS_${status}` !== row.str('status')) throw mismatch(`status of ${row.str('reference')}`, row.str('status'), `STATUS_${status}`);
+      if (`STATUS_${status}` !== row.str('status'))
+        throw mismatch(`status of ${row.str('reference')}`, row.str('status'), `STATUS_${status}`);
     }
   });
 
   r.define(/^the orders should have the following states:$/, (w, _a, t) => {
-    for (const row of need(t).expect(['party', 'market id', 'side', 'volume', 'price', 'remaining', 'status'], ['reference']).rows) {
+    for (const row of need(t).expect(
+      ['party', 'market id', 'side', 'volume', 'price', 'remaining', 'status'],
+      ['reference'],
+    ).rows) {
       const party = row.str('party');
       const market = row.str('market id');
       const s = side(row.str('side'));
@@ -258,14 +304,17 @@ export function registerCheckSteps(r: Registry): void {
         if (o.party !== party || o.marketId !== market || o.side !== s || `STATUS_${o.status}` !== status) continue;
         const match = o.size === size && o.price === price && o.remaining === remaining;
         if (ref !== undefined && !match) {
-          throw new StepError(`order ${ref}: size ${o.size} price ${o.price} remaining ${o.remaining}, expected ${size} ${price} ${remaining}`);
+          throw new StepError(
+            `order ${ref}: size ${o.size} price ${o.price} remaining ${o.remaining}, expected ${size} ${price} ${remaining}`,
+          );
         }
         if (match) {
           ok = true;
           break;
         }
       }
-      if (!ok) throw new StepError(`no order event for ${party} ${s} ${size}@${price} remaining ${remaining} ${status}`);
+      if (!ok)
+        throw new StepError(`no order event for ${party} ${s} ${size}@${price} remaining ${remaining} ${status}`);
     }
   });
 
@@ -275,8 +324,17 @@ export function registerCheckSteps(r: Registry): void {
       const market = row.str('market id');
       const status = row.str('status');
       const ref = row.opt('reference');
-      const found = w.stopEvents.some((e) => e.party === party && e.marketId === market && `STATUS_${e.status}` === status && (ref === undefined || e.reference === ref));
-      if (!found) throw new StepError(`no stop order event for ${party} in ${market} with ${status}${ref ? ` and reference ${ref}` : ''}`);
+      const found = w.stopEvents.some(
+        (e) =>
+          e.party === party &&
+          e.marketId === market &&
+          `STATUS_${e.status}` === status &&
+          (ref === undefined || e.reference === ref),
+      );
+      if (!found)
+        throw new StepError(
+          `no stop order event for ${party} in ${market} with ${status}${ref ? ` and reference ${ref}` : ''}`,
+        );
     }
   });
 
@@ -298,7 +356,10 @@ export function registerCheckSteps(r: Registry): void {
         if (o.party !== party || o.marketId !== market || o.side !== s || `STATUS_${o.status}` !== status) continue;
         ok = o.remaining === visible && o.reservedRemaining === reserved && o.price === price;
       }
-      if (!ok) throw new StepError(`no iceberg order event for ${party} ${s} @${price} visible ${visible} reserved ${reserved} ${status}`);
+      if (!ok)
+        throw new StepError(
+          `no iceberg order event for ${party} ${s} @${price} visible ${visible} reserved ${reserved} ${status}`,
+        );
     }
   });
 
@@ -326,12 +387,25 @@ export function registerCheckSteps(r: Registry): void {
           o.price === price &&
           `STATUS_${o.status}` === status,
       );
-      if (!found) throw new StepError(`no pegged order event for ${party} ${s} ${volume} ${ref}+${offset} @${price} ${status}`);
+      if (!found)
+        throw new StepError(`no pegged order event for ${party} ${s} ${volume} ${ref}+${offset} @${price} ${status}`);
     }
   });
 
   r.define(/^the parties should have the following profit and loss:$/, (w, _a, t) => {
-    const opt = ['status', 'market id', 'is amm', 'taker fees', 'taker fees since', 'maker fees', 'maker fees since', 'other fees', 'other fees since', 'funding payments', 'funding payments since'];
+    const opt = [
+      'status',
+      'market id',
+      'is amm',
+      'taker fees',
+      'taker fees since',
+      'maker fees',
+      'maker fees since',
+      'other fees',
+      'other fees since',
+      'funding payments',
+      'funding payments since',
+    ];
     for (const row of need(t).expect(['party', 'volume', 'unrealised pnl', 'realised pnl'], opt).rows) {
       if (row.opt('is amm') === 'true') throw new StepError('AMM positions are not supported by perpsim yet');
       const party = row.str('party');
@@ -350,7 +424,8 @@ export function registerCheckSteps(r: Registry): void {
       const p = positions[0]!;
       if (p.openVolume !== volume) throw mismatch(`${party} volume`, volume, p.openVolume);
       if (!p.realised.eq(realised)) throw mismatch(`${party} realised pnl`, realised.toString(), p.realised.toString());
-      if (!p.unrealised.eq(unrealised)) throw mismatch(`${party} unrealised pnl`, unrealised.toString(), p.unrealised.toString());
+      if (!p.unrealised.eq(unrealised))
+        throw mismatch(`${party} unrealised pnl`, unrealised.toString(), p.unrealised.toString());
       const counters: [string, bigint][] = [
         ['taker fees', p.takerFees],
         ['taker fees since', p.takerFeesSince],
@@ -368,12 +443,15 @@ export function registerCheckSteps(r: Registry): void {
       const status = row.opt('status');
       if (status !== undefined) {
         const statuses = new Set(w.pnl.ofParty(party).map((x) => x.status));
-        if (statuses.size !== 1 || !statuses.has(status as never)) throw mismatch(`${party} status`, status, [...statuses].join(','));
+        if (statuses.size !== 1 || !statuses.has(status as never))
+          throw mismatch(`${party} status`, status, [...statuses].join(','));
       }
     }
   });
 
-  r.define(/^the market data for the market "([^"]+)" should be:$/, (w, [id], t) => checkMarketData(w.market(id!), need(t)));
+  r.define(/^the market data for the market "([^"]+)" should be:$/, (w, [id], t) =>
+    checkMarketData(w.market(id!), need(t)),
+  );
 
   r.define(/^the target stake should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
     const actual = w.market(id!).targetStake().toString();
@@ -550,12 +628,15 @@ function checkMarketData(m: Market, t: Table): void {
       }
       const max = b.maxValidPrice / pf;
       const min = b.minValidPrice / pf + (pf !== 1n ? 1n : 0n);
-      if (BigInt(r.str('max bound')) !== max) errors.push(`max bound (horizon ${h}): expected ${r.str('max bound')}, got ${max}`);
-      if (BigInt(r.str('min bound')) !== min) errors.push(`min bound (horizon ${h}): expected ${r.str('min bound')}, got ${min}`);
+      if (BigInt(r.str('max bound')) !== max)
+        errors.push(`max bound (horizon ${h}): expected ${r.str('max bound')}, got ${max}`);
+      if (BigInt(r.str('min bound')) !== min)
+        errors.push(`min bound (horizon ${h}): expected ${r.str('min bound')}, got ${min}`);
       const ref = r.opt('ref price');
       if (ref !== undefined && ref !== '0') {
         const actual = b.referencePrice.floor() / pf;
-        if (!Decimal.parse(ref).eq(Decimal.fromBigInt(actual))) errors.push(`ref price (horizon ${h}): expected ${ref}, got ${actual}`);
+        if (!Decimal.parse(ref).eq(Decimal.fromBigInt(actual)))
+          errors.push(`ref price (horizon ${h}): expected ${ref}, got ${actual}`);
       }
     }
   } else {

@@ -75,7 +75,10 @@ export function registerMiscSteps(r: Registry): void {
   });
 
   r.define(/^the parties submit the following liquidity provision:$/, (w, _a, t) => {
-    const rows = need(t).expect(['id', 'party', 'market id', 'commitment amount', 'fee', 'lp type'], ['reference', 'error']).rows;
+    const rows = need(t).expect(
+      ['id', 'party', 'market id', 'commitment amount', 'fee', 'lp type'],
+      ['reference', 'error'],
+    ).rows;
     // as Vega's step: one row per id (the first), in id order; one error expectation for the whole table
     const byId = new Map<string, (typeof rows)[number]>();
     let errorRow = rows[0];
@@ -89,7 +92,13 @@ export function registerMiscSteps(r: Registry): void {
       const row = byId.get(id)!;
       const type = row.str('lp type');
       if (type !== 'submission') throw new StepError(`lp type "${type}" is not supported by perpsim yet`);
-      const res = w.ex.submitLiquidityProvision(id, row.str('party'), row.str('market id'), row.int('commitment amount'), Decimal.parse(row.str('fee')));
+      const res = w.ex.submitLiquidityProvision(
+        id,
+        row.str('party'),
+        row.str('market id'),
+        row.int('commitment amount'),
+        Decimal.parse(row.str('fee')),
+      );
       checkError(expected, res.error, `liquidity provision ${id}`);
     }
   });
@@ -98,24 +107,29 @@ export function registerMiscSteps(r: Registry): void {
     for (const row of need(t).expect(['id', 'party', 'market', 'commitment amount', 'status']).rows) {
       const id = row.str('id');
       let last;
-      for (const e of w.lpEvents) if (e.id === id && e.party === row.str('party') && e.marketId === row.str('market')) last = e;
+      for (const e of w.lpEvents)
+        if (e.id === id && e.party === row.str('party') && e.marketId === row.str('market')) last = e;
       if (!last) throw new StepError(`no liquidity provision ${id}`);
-      if (last.commitment !== row.int('commitment amount')) throw new StepError(`LP ${id} commitment: expected ${row.str('commitment amount')}, got ${last.commitment}`);
-      if (`STATUS_${last.status}` !== row.str('status')) throw new StepError(`LP ${id} status: expected ${row.str('status')}, got STATUS_${last.status}`);
+      if (last.commitment !== row.int('commitment amount'))
+        throw new StepError(`LP ${id} commitment: expected ${row.str('commitment amount')}, got ${last.commitment}`);
+      if (`STATUS_${last.status}` !== row.str('status'))
+        throw new StepError(`LP ${id} status: expected ${row.str('status')}, got STATUS_${last.status}`);
     }
   });
 
   r.define(/^the parties submit update margin mode:$/, (w, _a, t) => {
     for (const row of need(t).expect(['party', 'market', 'margin_mode'], ['margin_factor', 'error']).rows) {
       const mode = row.str('margin_mode');
-      if (mode !== 'cross margin' && mode !== 'isolated margin') throw new StepError(`margin_mode: "${mode}" must be cross margin or isolated margin`);
+      if (mode !== 'cross margin' && mode !== 'isolated margin')
+        throw new StepError(`margin_mode: "${mode}" must be cross margin or isolated margin`);
       const isolated = mode === 'isolated margin';
       const f = row.opt('margin_factor');
       const factor = isolated && f !== undefined ? Decimal.parse(f, 'margin_factor') : Decimal.ZERO;
       const res = w.ex.updateMarginMode(row.str('party'), row.str('market'), isolated ? 'isolated' : 'cross', factor);
       // as Vega's step: only an expected error is checked; an unexpected one is ignored
       const expected = row.opt('error');
-      if (expected !== undefined && res.error !== expected) throw new StepError(`expected error "${expected}", got "${res.error ?? 'none'}"`);
+      if (expected !== undefined && res.error !== expected)
+        throw new StepError(`expected error "${expected}", got "${res.error ?? 'none'}"`);
     }
   });
 

@@ -26,38 +26,66 @@ function condition(row: Row, type: OracleValueType): OracleCondition | undefined
   if ((c === undefined) !== (v === undefined)) throw new StepError('condition and value columns require each other');
   if (c === undefined || v === undefined) return undefined;
   const op = c.replace(/^OPERATOR_/, '');
-  if (!['EQUALS', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL'].includes(op)) throw new StepError(`condition: "${c}" unknown`);
+  if (!['EQUALS', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL'].includes(op))
+    throw new StepError(`condition: "${c}" unknown`);
   // timestamps in conditions are written as RFC 3339 and compared in unix seconds
   const value = type === 'TIMESTAMP' ? (timestamp(v) / NS).toString() : v;
   return { operator: op as OracleCondition['operator'], value };
 }
 
 export function registerOracleSteps(r: Registry): void {
-  const oracleSpec = (slot: 'settlement' | 'termination') => (w: World, [signers, name]: string[], t: Table | undefined) => {
-    const filters: OracleFilter[] = [];
-    let bound: string | undefined;
-    let decimals: number | undefined;
-    for (const row of need(t).expect(['property', 'type', 'binding'], ['decimals', 'condition', 'value', 'source chain']).rows) {
-      const type = valueType(row.str('type'));
-      const dec = row.optNum('decimals');
-      const cond = condition(row, type);
-      // the source chain only matters for Ethereum oracles, not for signed data
-      row.opt('source chain');
-      filters.push({ property: row.str('property'), type, ...(dec !== undefined ? { decimals: dec } : {}), ...(cond ? { conditions: [cond] } : {}) });
-      if (dec !== undefined && decimals === undefined) decimals = dec;
-      const binding = row.str('binding');
-      if ((slot === 'settlement' && binding === 'settlement data') || (slot === 'termination' && binding === 'trading termination')) bound = row.str('property');
-    }
-    const spec = { signers: signers!.split(',').map((s) => s.trim()), property: bound ?? filters[0]?.property ?? '', filters };
-    w.setFutureOracleSlot(name!, slot, spec, slot === 'settlement' ? decimals : undefined);
-  };
-  r.define(/^the oracle spec for settlement data filtering data from "([^"]*)" named "([^"]*)":$/, oracleSpec('settlement'));
-  r.define(/^the oracle spec for trading termination filtering data from "([^"]*)" named "([^"]*)":$/, oracleSpec('termination'));
+  const oracleSpec =
+    (slot: 'settlement' | 'termination') =>
+    (w: World, [signers, name]: string[], t: Table | undefined) => {
+      const filters: OracleFilter[] = [];
+      let bound: string | undefined;
+      let decimals: number | undefined;
+      for (const row of need(t).expect(
+        ['property', 'type', 'binding'],
+        ['decimals', 'condition', 'value', 'source chain'],
+      ).rows) {
+        const type = valueType(row.str('type'));
+        const dec = row.optNum('decimals');
+        const cond = condition(row, type);
+        // the source chain only matters for Ethereum oracles, not for signed data
+        row.opt('source chain');
+        filters.push({
+          property: row.str('property'),
+          type,
+          ...(dec !== undefined ? { decimals: dec } : {}),
+          ...(cond ? { conditions: [cond] } : {}),
+        });
+        if (dec !== undefined && decimals === undefined) decimals = dec;
+        const binding = row.str('binding');
+        if (
+          (slot === 'settlement' && binding === 'settlement data') ||
+          (slot === 'termination' && binding === 'trading termination')
+        )
+          bound = row.str('property');
+      }
+      const spec = {
+        signers: signers!.split(',').map((s) => s.trim()),
+        property: bound ?? filters[0]?.property ?? '',
+        filters,
+      };
+      w.setFutureOracleSlot(name!, slot, spec, slot === 'settlement' ? decimals : undefined);
+    };
+  r.define(
+    /^the oracle spec for settlement data filtering data from "([^"]*)" named "([^"]*)":$/,
+    oracleSpec('settlement'),
+  );
+  r.define(
+    /^the oracle spec for trading termination filtering data from "([^"]*)" named "([^"]*)":$/,
+    oracleSpec('termination'),
+  );
 
-  r.define(/^the settlement data decimals for the oracle named "([^"]*)" is given in "([^"]*)" decimal places$/, (w, [name, n]) => {
-    if (!/^\d+$/.test(n!)) throw new StepError(`decimals: "${n}" is not a number`);
-    w.settlementDecimals.set(name!, Number(n));
-  });
+  r.define(
+    /^the settlement data decimals for the oracle named "([^"]*)" is given in "([^"]*)" decimal places$/,
+    (w, [name, n]) => {
+      if (!/^\d+$/.test(n!)) throw new StepError(`decimals: "${n}" is not a number`);
+      w.settlementDecimals.set(name!, Number(n));
+    },
+  );
 
   r.define(/^the oracles broadcast data signed with "([^"]*)":$/, (w, [signers], t) => {
     const props: Record<string, string> = {};
@@ -78,7 +106,8 @@ export function registerOracleSteps(r: Registry): void {
     const now = w.ex.now();
     for (const row of need(t).expect(['name', 'value', 'time offset'], ['eth-block-time']).rows) {
       const eth = row.opt('eth-block-time');
-      const at = now + duration(row.str('time offset').replace(/^-/, '')) * (row.str('time offset').startsWith('-') ? -1n : 1n);
+      const at =
+        now + duration(row.str('time offset').replace(/^-/, '')) * (row.str('time offset').startsWith('-') ? -1n : 1n);
       const key = eth ?? at.toString();
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { props: {}, ts: eth !== undefined ? BigInt(eth) * NS : (at / NS) * NS }));
@@ -109,7 +138,10 @@ export function registerOracleSteps(r: Registry): void {
       'spec id',
     ];
     const signerList = signers!.split(',').map((s) => s.trim());
-    for (const row of need(t).expect(['name', 'asset', 'settlement property', 'settlement type', 'schedule property', 'schedule type'], opt).rows) {
+    for (const row of need(t).expect(
+      ['name', 'asset', 'settlement property', 'settlement type', 'schedule property', 'schedule type'],
+      opt,
+    ).rows) {
       const dec = row.optNum('settlement decimals') ?? 0;
       const d = (c: string) => {
         const v = row.opt(c);
@@ -130,7 +162,11 @@ export function registerOracleSteps(r: Registry): void {
           decimals: dec,
           filters: [{ property: settlementProperty, type: valueType(row.str('settlement type')), decimals: dec }],
         },
-        trigger: { signers: signerList, property: scheduleProperty, filters: [{ property: scheduleProperty, type: 'TIMESTAMP' }] },
+        trigger: {
+          signers: signerList,
+          property: scheduleProperty,
+          filters: [{ property: scheduleProperty, type: 'TIMESTAMP' }],
+        },
         marginFundingFactor: d('margin funding factor') ?? Decimal.ZERO,
         interestRate: d('interest rate') ?? Decimal.ZERO,
         clampLowerBound: d('clamp lower bound') ?? Decimal.ZERO,
@@ -147,27 +183,40 @@ export function registerOracleSteps(r: Registry): void {
   r.define(/^the product data for the market "([^"]+)" should be:$/, (w, [id], t) => {
     const m = w.market(id!);
     const d = m.productData();
-    for (const row of need(t).expect(['internal twap', 'external twap'], ['funding payment', 'funding rate', 'internal composite price', 'price type']).rows) {
+    for (const row of need(t).expect(
+      ['internal twap', 'external twap'],
+      ['funding payment', 'funding rate', 'internal composite price', 'price type'],
+    ).rows) {
       if (!d) throw new StepError(`no product data for ${id}`);
       const errors: string[] = [];
       const cmp = (c: string, actual: string | undefined) => {
         const v = row.opt(c);
         if (v !== undefined && v !== actual) errors.push(`${c}: expected ${v}, got ${actual ?? 'none'}`);
       };
-      if (row.str('internal twap') !== d.internalTwap.toString()) errors.push(`internal twap: expected ${row.str('internal twap')}, got ${d.internalTwap}`);
-      if (row.str('external twap') !== d.externalTwap.toString()) errors.push(`external twap: expected ${row.str('external twap')}, got ${d.externalTwap}`);
+      if (row.str('internal twap') !== d.internalTwap.toString())
+        errors.push(`internal twap: expected ${row.str('internal twap')}, got ${d.internalTwap}`);
+      if (row.str('external twap') !== d.externalTwap.toString())
+        errors.push(`external twap: expected ${row.str('external twap')}, got ${d.externalTwap}`);
       cmp('funding payment', d.fundingPayment?.toString());
       cmp('funding rate', d.fundingRate);
       cmp('internal composite price', (d.internalCompositePrice / m.priceFactor).toString());
       const p = m.cfg.product;
-      cmp('price type', p.kind === 'perpetual' && p.internalCompositePrice ? `COMPOSITE_PRICE_TYPE_${p.internalCompositePrice.type}` : undefined);
+      cmp(
+        'price type',
+        p.kind === 'perpetual' && p.internalCompositePrice
+          ? `COMPOSITE_PRICE_TYPE_${p.internalCompositePrice.type}`
+          : undefined,
+      );
       if (errors.length) throw new StepError(`product data of ${id}: ${errors.join('; ')}`);
     }
   });
 
   r.define(/^the following funding period events should be emitted:$/, (w, _a, t) => {
     const events = w.events.filter((e) => e.type === 'fundingPeriod');
-    for (const row of need(t).expect(['internal twap', 'external twap'], ['funding payment', 'funding rate', 'start', 'end']).rows) {
+    for (const row of need(t).expect(
+      ['internal twap', 'external twap'],
+      ['funding payment', 'funding rate', 'start', 'end'],
+    ).rows) {
       const time = (want: string | undefined, actual: bigint | undefined) =>
         want === undefined || (actual !== undefined && (BigInt(want) * NS === actual || BigInt(want) === actual));
       const found = events.some(
@@ -194,12 +243,17 @@ export function registerOracleSteps(r: Registry): void {
     for (const row of rows) {
       const party = row.str('party');
       const market = row.str('market');
-      const payments = w.events.flatMap((e) => (e.type === 'fundingPayments' && e.marketId === market ? e.payments : []));
+      const payments = w.events.flatMap((e) =>
+        e.type === 'fundingPayments' && e.marketId === market ? e.payments : [],
+      );
       if (payments.length === 0) throw new StepError(`could not find funding payment events for market ${market}`);
       const mine = payments.filter((p) => p.party === party);
-      if (mine.length === 0) throw new StepError(`could not find funding payment events for party ${party} in market ${market}`);
+      if (mine.length === 0)
+        throw new StepError(`could not find funding payment events for party ${party} in market ${market}`);
       if (!mine.some((p) => p.amount.toString() === row.str('amount'))) {
-        throw new StepError(`could not find funding payment of amount ${row.str('amount')} for party ${party} in market ${market}`);
+        throw new StepError(
+          `could not find funding payment of amount ${row.str('amount')} for party ${party} in market ${market}`,
+        );
       }
       const lt = row.opt('loss type');
       const la = row.opt('loss amount');
@@ -212,7 +266,10 @@ export function registerOracleSteps(r: Registry): void {
             (lt === undefined || lt === (e.funding ? 'TYPE_FUNDING_PAYMENT' : 'TYPE_SETTLEMENT')) &&
             (la === undefined || la === e.amount.toString()),
         );
-        if (!ok) throw new StepError(`could not find loss amount/type ${la ?? ''} ${lt ?? ''} for party ${party} in market ${market}`);
+        if (!ok)
+          throw new StepError(
+            `could not find loss amount/type ${la ?? ''} ${lt ?? ''} for party ${party} in market ${market}`,
+          );
       }
     }
   });
@@ -237,7 +294,8 @@ export function registerOracleSteps(r: Registry): void {
       const res = w.ex.updateMarketState(row.str('market id'), kind, price);
       const expected = row.opt('error');
       // as Vega's step: without an error column, a returned error is not a failure
-      if (expected !== undefined && res.error !== expected) throw new StepError(`expected error "${expected}", got "${res.error ?? 'none'}"`);
+      if (expected !== undefined && res.error !== expected)
+        throw new StepError(`expected error "${expected}", got "${res.error ?? 'none'}"`);
     }
   });
 }

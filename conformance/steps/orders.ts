@@ -27,7 +27,16 @@ const STOP_COLUMNS = [
   'ra size override percentage',
 ];
 
-const ORDER_OPTIONAL = ['reference', 'error', 'resulting trades', 'expires in', 'only', 'pegged reference', 'pegged offset', ...STOP_COLUMNS];
+const ORDER_OPTIONAL = [
+  'reference',
+  'error',
+  'resulting trades',
+  'expires in',
+  'only',
+  'pegged reference',
+  'pegged offset',
+  ...STOP_COLUMNS,
+];
 
 type After = { kind: 'none' } | { kind: 'ticks' } | { kind: 'blocks'; n: number };
 
@@ -76,28 +85,51 @@ function stopLeg(row: Row, leg: 'fb' | 'ra', sub: OrderSubmission, start: bigint
   const setting = row.opt(`${leg} size override setting`);
   const pct = row.opt(`${leg} size override percentage`);
   if (price === undefined && trailing === undefined) {
-    for (const [c, v] of [['expires in', expires], ['expiry strategy', strategy], ['size override setting', setting], ['size override percentage', pct]]) {
+    for (const [c, v] of [
+      ['expires in', expires],
+      ['expiry strategy', strategy],
+      ['size override setting', setting],
+      ['size override percentage', pct],
+    ]) {
       if (v !== undefined) throw new StepError(`"${leg} ${c}" without a ${leg} trigger`);
     }
     return undefined;
   }
-  if (price !== undefined && trailing !== undefined) throw new StepError(`${leg}: a price trigger and a trailing trigger cannot both be set`);
-  const strategies: Record<string, 'CANCELS' | 'SUBMIT'> = { EXPIRY_STRATEGY_CANCELS: 'CANCELS', EXPIRY_STRATEGY_SUBMIT: 'SUBMIT' };
-  if (strategy !== undefined && !strategies[strategy]) throw new StepError(`${leg} expiry strategy: "${strategy}" unknown`);
+  if (price !== undefined && trailing !== undefined)
+    throw new StepError(`${leg}: a price trigger and a trailing trigger cannot both be set`);
+  const strategies: Record<string, 'CANCELS' | 'SUBMIT'> = {
+    EXPIRY_STRATEGY_CANCELS: 'CANCELS',
+    EXPIRY_STRATEGY_SUBMIT: 'SUBMIT',
+  };
+  if (strategy !== undefined && !strategies[strategy])
+    throw new StepError(`${leg} expiry strategy: "${strategy}" unknown`);
   const overrideOn = setting !== undefined && /POSITION$/.test(setting);
-  if (setting !== undefined && !/(POSITION|NONE)$/.test(setting)) throw new StepError(`${leg} size override setting: "${setting}" unknown`);
+  if (setting !== undefined && !/(POSITION|NONE)$/.test(setting))
+    throw new StepError(`${leg} size override setting: "${setting}" unknown`);
   return {
     submission: sub,
-    trigger: price !== undefined ? { kind: 'price', price } : { kind: 'trailing', offset: Decimal.parse(trailing!, `${leg} trailing`) },
-    ...(expires !== undefined ? { expiresAt: start + BigInt(Number(expires)) * NS, expiryStrategy: strategy ? strategies[strategy]! : 'CANCELS' } : {}),
-    ...(overrideOn ? { sizeOverride: pct !== undefined ? { fraction: Decimal.parse(pct, `${leg} size override percentage`) } : {} } : {}),
+    trigger:
+      price !== undefined
+        ? { kind: 'price', price }
+        : { kind: 'trailing', offset: Decimal.parse(trailing!, `${leg} trailing`) },
+    ...(expires !== undefined
+      ? {
+          expiresAt: start + BigInt(Number(expires)) * NS,
+          expiryStrategy: strategy ? strategies[strategy]! : 'CANCELS',
+        }
+      : {}),
+    ...(overrideOn
+      ? { sizeOverride: pct !== undefined ? { fraction: Decimal.parse(pct, `${leg} size override percentage`) } : {} }
+      : {}),
   };
 }
 
 function placeOrders(w: World, t: Table, how: After): void {
   const start = w.ex.now();
   for (const row of t.expect(['party', 'market id', 'side', 'volume', 'price', 'type', 'tif'], ORDER_OPTIONAL).rows) {
-    const isStop = ['fb price trigger', 'fb trailing', 'ra price trigger', 'ra trailing'].some((c) => row.opt(c) !== undefined);
+    const isStop = ['fb price trigger', 'fb trailing', 'ra price trigger', 'ra trailing'].some(
+      (c) => row.opt(c) !== undefined,
+    );
     const type = orderType(row.str('type'));
     const tf = tif(row.str('tif'));
     const pegRef = row.opt('pegged reference');
@@ -126,7 +158,8 @@ function placeOrders(w: World, t: Table, how: After): void {
       const res = w.ex.submitStopOrders(sub.party, sub.marketId, fb, ra);
       checkError(row.opt('error'), res.error, `stop order ${sub.reference || `row ${row.index + 1}`}`);
       const rt = row.optNum('resulting trades');
-      if (rt !== undefined && res.error === undefined && res.trades.length !== rt) throw new StepError(`row ${row.index + 1}: ${res.trades.length} trades, expected ${rt}`);
+      if (rt !== undefined && res.error === undefined && res.trades.length !== rt)
+        throw new StepError(`row ${row.index + 1}: ${res.trades.length} trades, expected ${rt}`);
       if (rt !== undefined && res.error === undefined) after(w, how);
       continue;
     }
@@ -137,11 +170,18 @@ function placeOrders(w: World, t: Table, how: After): void {
 
 export function registerOrderSteps(r: Registry): void {
   r.define(/^the parties place the following orders:$/, (w, _a, t) => placeOrders(w, need(t), { kind: 'none' }));
-  r.define(/^the parties place the following orders with ticks:$/, (w, _a, t) => placeOrders(w, need(t), { kind: 'ticks' }));
-  r.define(/^the parties place the following orders "([^"]+)" blocks apart:$/, (w, [n], t) => placeOrders(w, need(t), { kind: 'blocks', n: Number(n) }));
+  r.define(/^the parties place the following orders with ticks:$/, (w, _a, t) =>
+    placeOrders(w, need(t), { kind: 'ticks' }),
+  );
+  r.define(/^the parties place the following orders "([^"]+)" blocks apart:$/, (w, [n], t) =>
+    placeOrders(w, need(t), { kind: 'blocks', n: Number(n) }),
+  );
 
   r.define(/^the parties place the following pegged orders:$/, (w, _a, t) => {
-    for (const row of need(t).expect(['party', 'market id', 'side', 'volume', 'pegged reference', 'offset'], ['error', 'reference']).rows) {
+    for (const row of need(t).expect(
+      ['party', 'market id', 'side', 'volume', 'pegged reference', 'offset'],
+      ['error', 'reference'],
+    ).rows) {
       submitRow(w, row, {
         marketId: row.str('market id'),
         party: row.str('party'),
@@ -180,8 +220,25 @@ export function registerOrderSteps(r: Registry): void {
 
   r.define(/^the parties place the following pegged iceberg orders:$/, (w, _a, t) => {
     const start = w.ex.now();
-    const cols = ['party', 'market id', 'side', 'volume', 'peak size', 'minimum visible size', 'pegged reference', 'offset'];
-    for (const row of need(t).expect(cols, ['type', 'tif', 'reference', 'error', 'resulting trades', 'expires in', 'only']).rows) {
+    const cols = [
+      'party',
+      'market id',
+      'side',
+      'volume',
+      'peak size',
+      'minimum visible size',
+      'pegged reference',
+      'offset',
+    ];
+    for (const row of need(t).expect(cols, [
+      'type',
+      'tif',
+      'reference',
+      'error',
+      'resulting trades',
+      'expires in',
+      'only',
+    ]).rows) {
       const type = orderType(row.opt('type') ?? 'TYPE_LIMIT');
       const tf = tif(row.opt('tif') ?? 'TIF_GTC');
       const exp = expiry(row, tf, start, false);
@@ -202,7 +259,10 @@ export function registerOrderSteps(r: Registry): void {
   });
 
   r.define(/^the parties amend the following orders:$/, (w, _a, t) => {
-    for (const row of need(t).expect(['party', 'reference', 'tif'], ['price', 'size delta', 'size', 'error', 'expiration date', 'pegged offset']).rows) {
+    for (const row of need(t).expect(
+      ['party', 'reference', 'tif'],
+      ['price', 'size delta', 'size', 'error', 'expiration date', 'pegged offset'],
+    ).rows) {
       const party = row.str('party');
       const o = w.orderByReference(party, row.str('reference'));
       const price = row.optNum('price');

@@ -51,6 +51,8 @@ export function seconds(v: string): number {
 /** Compares an error returned by the engine with the table's expectation (Vega's checkExpectedError). */
 export function checkError(expected: string | undefined, actual: string | undefined, what: string): void {
   if (expected === undefined && actual !== undefined) throw new StepError(`${what}: unexpected error "${actual}"`);
-  if (expected !== undefined && actual === undefined) throw new StepError(`${what}: expected error "${expected}" but none occurred`);
-  if (expected !== undefined && actual !== expected) throw new StepError(`${what}: expected error "${expected}", got "${actual}"`);
+  if (expected !== undefined && actual === undefined)
+    throw new StepError(`${what}: expected error "${expected}" but none occurred`);
+  if (expected !== undefined && actual !== expected)
+    throw new StepError(`${what}: expected error "${expected}", got "${actual}"`);
 }

@@ -69,14 +69,25 @@ export function registerSetupSteps(r: Registry): void {
       if (!Number.isFinite(n)) throw new StepError(`${c}: not a number`);
       return n;
     };
-    w.riskModels.set(name!, { kind: 'logNormal', riskAversionParameter: f('risk aversion'), tau: f('tau'), mu: f('mu'), r: f('r'), sigma: f('sigma') });
+    w.riskModels.set(name!, {
+      kind: 'logNormal',
+      riskAversionParameter: f('risk aversion'),
+      tau: f('tau'),
+      mu: f('mu'),
+      r: f('r'),
+      sigma: f('sigma'),
+    });
   });
 
   r.define(/the fees configuration named "([^"]*)":$/, (w, [name], t) => {
-    const row = need(t).expect(['maker fee', 'infrastructure fee'], ['liquidity fee method', 'liquidity fee constant', 'buy back fee', 'treasury fee']).rows[0];
+    const row = need(t).expect(
+      ['maker fee', 'infrastructure fee'],
+      ['liquidity fee method', 'liquidity fee constant', 'buy back fee', 'treasury fee'],
+    ).rows[0];
     if (!row) throw new StepError('empty table');
     const method = (row.opt('liquidity fee method') ?? 'METHOD_MARGINAL_COST').replace(/^METHOD_/, '');
-    if (!['MARGINAL_COST', 'WEIGHTED_AVERAGE', 'CONSTANT'].includes(method)) throw new StepError(`liquidity fee method: "${method}" unknown`);
+    if (!['MARGINAL_COST', 'WEIGHTED_AVERAGE', 'CONSTANT'].includes(method))
+      throw new StepError(`liquidity fee method: "${method}" unknown`);
     const constant = row.opt('liquidity fee constant');
     w.fees.set(name!, {
       makerFee: decimal(row.str('maker fee'), 'maker fee'),
@@ -112,7 +123,10 @@ export function registerSetupSteps(r: Registry): void {
   });
 
   r.define(/the liquidity monitoring parameters:$/, (w, _args, t) => {
-    for (const row of need(t).expect(['name', 'triggering ratio', 'time window', 'scaling factor'], ['auction extension']).rows) {
+    for (const row of need(t).expect(
+      ['name', 'triggering ratio', 'time window', 'scaling factor'],
+      ['auction extension'],
+    ).rows) {
       // liquidity auctions no longer exist in Vega: the triggering ratio and extension only have to be well formed
       decimal(row.str('triggering ratio'), 'triggering ratio');
       const ext = row.opt('auction extension');
@@ -125,7 +139,12 @@ export function registerSetupSteps(r: Registry): void {
   });
 
   r.define(/the liquidity sla params named "([^"]*)":$/, (w, [name], t) => {
-    const row = need(t).expect(['price range', 'commitment min time fraction', 'performance hysteresis epochs', 'sla competition factor']).rows[0];
+    const row = need(t).expect([
+      'price range',
+      'commitment min time fraction',
+      'performance hysteresis epochs',
+      'sla competition factor',
+    ]).rows[0];
     if (!row) throw new StepError('empty table');
     w.sla.set(name!, {
       priceRange: decimal(row.str('price range'), 'price range'),
@@ -136,7 +155,14 @@ export function registerSetupSteps(r: Registry): void {
   });
 
   r.define(/the liquidation strategies:$/, (w, _args, t) => {
-    const cols = ['name', 'disposal step', 'disposal fraction', 'full disposal size', 'max fraction consumed', 'disposal slippage range'];
+    const cols = [
+      'name',
+      'disposal step',
+      'disposal fraction',
+      'full disposal size',
+      'max fraction consumed',
+      'disposal slippage range',
+    ];
     for (const row of need(t).expect(cols).rows) {
       w.liquidation.set(row.str('name'), {
         disposalTimeStep: integer(row.str('disposal step'), 'disposal step'),
@@ -221,13 +247,18 @@ export function registerSetupSteps(r: Registry): void {
       const m = w.market(id);
       const changes: MarketChanges = {};
       const v = (c: string) => row.opt(c);
-      if (v('linear slippage factor') !== undefined) changes.linearSlippageFactor = decimal(v('linear slippage factor')!, 'linear slippage factor');
-      if (v('quadratic slippage factor') !== undefined) changes.quadraticSlippageFactor = decimal(v('quadratic slippage factor')!, 'quadratic slippage factor');
-      if (v('price monitoring') !== undefined) changes.priceMonitoringTriggers = lookup(w.priceMonitoring, v('price monitoring')!, 'price monitoring');
+      if (v('linear slippage factor') !== undefined)
+        changes.linearSlippageFactor = decimal(v('linear slippage factor')!, 'linear slippage factor');
+      if (v('quadratic slippage factor') !== undefined)
+        changes.quadraticSlippageFactor = decimal(v('quadratic slippage factor')!, 'quadratic slippage factor');
+      if (v('price monitoring') !== undefined)
+        changes.priceMonitoringTriggers = lookup(w.priceMonitoring, v('price monitoring')!, 'price monitoring');
       if (v('risk model') !== undefined) changes.riskModel = lookup(w.riskModels, v('risk model')!, 'risk model');
-      if (v('liquidity monitoring') !== undefined) changes.targetStake = lookup(w.liquidityMonitoring, v('liquidity monitoring')!, 'liquidity monitoring');
+      if (v('liquidity monitoring') !== undefined)
+        changes.targetStake = lookup(w.liquidityMonitoring, v('liquidity monitoring')!, 'liquidity monitoring');
       if (v('sla params') !== undefined) changes.sla = lookup(w.sla, v('sla params')!, 'sla params');
-      if (v('liquidation strategy') !== undefined) changes.liquidationStrategy = lookup(w.liquidation, v('liquidation strategy')!, 'liquidation strategy');
+      if (v('liquidation strategy') !== undefined)
+        changes.liquidationStrategy = lookup(w.liquidation, v('liquidation strategy')!, 'liquidation strategy');
       if (v('tick size') !== undefined) changes.tickSize = BigInt(integer(v('tick size')!, 'tick size'));
       if (v('liquidity fee settings') !== undefined) {
         const f = lookup(w.fees, v('liquidity fee settings')!, 'fees configuration');
@@ -241,7 +272,11 @@ export function registerSetupSteps(r: Registry): void {
         const oracle = lookup(w.oracles, v('data source config')!, 'oracle config');
         const current = m.cfg.product;
         if (oracle.kind === 'future' && current.kind === 'future') {
-          changes.product = { kind: 'future', settlementData: oracle.settlementData, tradingTermination: oracle.trigger };
+          changes.product = {
+            kind: 'future',
+            settlementData: oracle.settlementData,
+            tradingTermination: oracle.trigger,
+          };
         } else if (oracle.kind === 'perpetual' && current.kind === 'perpetual') {
           changes.product = {
             ...current,
@@ -257,7 +292,19 @@ export function registerSetupSteps(r: Registry): void {
           };
         } else throw new StepError(`data source config "${v('data source config')}" does not fit the market's product`);
       }
-      const mpCols = ['price type', 'decay weight', 'decay power', 'cash amount', 'source weights', 'source staleness tolerance', 'oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5'];
+      const mpCols = [
+        'price type',
+        'decay weight',
+        'decay power',
+        'cash amount',
+        'source weights',
+        'source staleness tolerance',
+        'oracle1',
+        'oracle2',
+        'oracle3',
+        'oracle4',
+        'oracle5',
+      ];
       if (mpCols.some((c) => v(c) !== undefined)) changes.markPrice = markPriceConfig(row);
       const res = w.ex.updateMarket(id, changes);
       if (res.error) throw new StepError(res.error);
@@ -335,10 +382,12 @@ function marketConfig(w: World, row: Row): MarketConfig {
   const asset = row.str('asset');
   const oracle = lookup(w.oracles, row.str('data source config'), 'oracle config');
   const marketType = row.opt('market type') ?? 'future';
-  if (marketType !== 'future' && marketType !== 'perp') throw new StepError(`market type: "${marketType}" must be future or perp`);
+  if (marketType !== 'future' && marketType !== 'perp')
+    throw new StepError(`market type: "${marketType}" must be future or perp`);
   let product: ProductConfig;
   if (marketType === 'perp') {
-    if (oracle.kind !== 'perpetual') throw new StepError(`data source config "${row.str('data source config')}" is not a perpetual oracle config`);
+    if (oracle.kind !== 'perpetual')
+      throw new StepError(`data source config "${row.str('data source config')}" is not a perpetual oracle config`);
     product = {
       kind: 'perpetual',
       settlementData: oracle.settlementData,
@@ -353,14 +402,17 @@ function marketConfig(w: World, row: Row): MarketConfig {
       ...(oracle.internalCompositePrice ? { internalCompositePrice: oracle.internalCompositePrice } : {}),
     };
   } else {
-    if (oracle.kind !== 'future') throw new StepError(`data source config "${row.str('data source config')}" is not a future oracle config`);
+    if (oracle.kind !== 'future')
+      throw new StepError(`data source config "${row.str('data source config')}" is not a future oracle config`);
     // as the harness does: every settlement filter takes the decimals recorded for this oracle name (0 if none)
     const name = row.str('data source config');
     const dec = w.settlementDecimals.get(name) ?? oracle.settlementData.decimals;
     const settlementData = {
       ...oracle.settlementData,
       decimals: dec,
-      ...(oracle.settlementData.filters ? { filters: oracle.settlementData.filters.map((f) => ({ ...f, decimals: dec })) } : {}),
+      ...(oracle.settlementData.filters
+        ? { filters: oracle.settlementData.filters.map((f) => ({ ...f, decimals: dec })) }
+        : {}),
     };
     product = { kind: 'future', settlementData, tradingTermination: oracle.trigger };
   }
@@ -379,9 +431,16 @@ function marketConfig(w: World, row: Row): MarketConfig {
     marginScalingFactors: lookup(w.marginCalculators, row.str('margin calculator'), 'margin calculator'),
     fees: lookup(w.fees, row.str('fees'), 'fees configuration'),
     priceMonitoringTriggers: lookup(w.priceMonitoring, row.str('price monitoring'), 'price monitoring'),
-    targetStake: lookup(w.liquidityMonitoring, row.opt('liquidity monitoring') ?? 'default-parameters', 'liquidity monitoring'),
+    targetStake: lookup(
+      w.liquidityMonitoring,
+      row.opt('liquidity monitoring') ?? 'default-parameters',
+      'liquidity monitoring',
+    ),
     sla: lookup(w.sla, row.str('sla params'), 'sla params'),
-    liquidationStrategy: liq === undefined ? lookup(w.liquidation, 'legacy-liquidation-strategy', 'liquidation strategy') ?? LEGACY_LIQUIDATION_STRATEGY : lookup(w.liquidation, liq, 'liquidation strategy'),
+    liquidationStrategy:
+      liq === undefined
+        ? (lookup(w.liquidation, 'legacy-liquidation-strategy', 'liquidation strategy') ?? LEGACY_LIQUIDATION_STRATEGY)
+        : lookup(w.liquidation, liq, 'liquidation strategy'),
     markPrice: markPriceConfig(row),
     product,
     openingAuctionDuration: integer(row.str('auction duration'), 'auction duration'),
@@ -390,7 +449,11 @@ function marketConfig(w: World, row: Row): MarketConfig {
 
 export function markPriceConfig(row: Row): MarkPriceConfig {
   const type = row.opt('price type') ?? 'last trade';
-  const types: Record<string, CompositePriceType> = { 'last trade': 'LAST_TRADE', weight: 'WEIGHTED', median: 'MEDIAN' };
+  const types: Record<string, CompositePriceType> = {
+    'last trade': 'LAST_TRADE',
+    weight: 'WEIGHTED',
+    median: 'MEDIAN',
+  };
   const t = types[type];
   if (!t) throw new StepError(`price type: "${type}" must be last trade, weight or median`);
   const weights = row.opt('source weights');
@@ -406,9 +469,14 @@ export function markPriceConfig(row: Row): MarkPriceConfig {
     decayWeight: decimal(row.opt('decay weight') ?? '0', 'decay weight'),
     decayPower: decimal(row.opt('decay power') ?? '0', 'decay power'),
     cashAmount: BigInt(integer(row.opt('cash amount') ?? '0', 'cash amount')),
-    sourceWeights: weights === undefined ? DEFAULT_MARK_PRICE.sourceWeights : weights.split(',').map((x) => decimal(x.trim(), 'source weights')),
+    sourceWeights:
+      weights === undefined
+        ? DEFAULT_MARK_PRICE.sourceWeights
+        : weights.split(',').map((x) => decimal(x.trim(), 'source weights')),
     sourceStalenessToleranceNs:
-      staleness === undefined ? DEFAULT_MARK_PRICE.sourceStalenessToleranceNs : staleness.split(',').map((x) => duration(x.trim())),
+      staleness === undefined
+        ? DEFAULT_MARK_PRICE.sourceStalenessToleranceNs
+        : staleness.split(',').map((x) => duration(x.trim())),
     oracles: [],
   };
 }

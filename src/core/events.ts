@@ -51,7 +51,13 @@ export interface FeeBreakdown {
   readonly treasuryFee: bigint;
 }
 
-export const NO_FEES: FeeBreakdown = { makerFee: 0n, infrastructureFee: 0n, liquidityFee: 0n, buyBackFee: 0n, treasuryFee: 0n };
+export const NO_FEES: FeeBreakdown = {
+  makerFee: 0n,
+  infrastructureFee: 0n,
+  liquidityFee: 0n,
+  buyBackFee: 0n,
+  treasuryFee: 0n,
+};
 
 export interface Trade {
   readonly id: string;
@@ -114,11 +120,32 @@ export type EngineEvent =
       readonly amount: bigint;
       readonly funding: boolean;
     }
-  | { readonly type: 'settleDistressed'; readonly marketId: string; readonly party: string; readonly margin: bigint; readonly price: bigint }
+  | {
+      readonly type: 'settleDistressed';
+      readonly marketId: string;
+      readonly party: string;
+      readonly margin: bigint;
+      readonly price: bigint;
+    }
   | { readonly type: 'distressedOrdersClosed'; readonly marketId: string; readonly parties: readonly string[] }
-  | { readonly type: 'distressedPositions'; readonly marketId: string; readonly distressed: readonly string[]; readonly safe: readonly string[] }
-  | { readonly type: 'settleMarket'; readonly marketId: string; readonly price: bigint; readonly positionFactor: Decimal }
-  | { readonly type: 'fundingPayments'; readonly marketId: string; readonly seq: number; readonly payments: readonly { party: string; amount: bigint }[] }
+  | {
+      readonly type: 'distressedPositions';
+      readonly marketId: string;
+      readonly distressed: readonly string[];
+      readonly safe: readonly string[];
+    }
+  | {
+      readonly type: 'settleMarket';
+      readonly marketId: string;
+      readonly price: bigint;
+      readonly positionFactor: Decimal;
+    }
+  | {
+      readonly type: 'fundingPayments';
+      readonly marketId: string;
+      readonly seq: number;
+      readonly payments: readonly { party: string; amount: bigint }[];
+    }
   | {
       /** a perpetual's funding period started or ended (spec 0053-PERP) */
       readonly type: 'fundingPeriod';
@@ -142,7 +169,12 @@ export type EngineEvent =
       readonly start: bigint;
       readonly end: bigint;
     }
-  | { readonly type: 'marketState'; readonly marketId: string; readonly state: MarketState; readonly tradingMode: TradingMode }
+  | {
+      readonly type: 'marketState';
+      readonly marketId: string;
+      readonly state: MarketState;
+      readonly tradingMode: TradingMode;
+    }
   | { readonly type: 'marketUpdated'; readonly marketId: string; readonly liquidityFee: string }
   | {
       readonly type: 'liquidityProvision';

@@ -5,7 +5,14 @@ import { Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from './config/network.ts';
 import { validateMarketConfig, type MarketConfig } from './config/market.ts';
-import { Market, type MarketChanges, type OrderAmendment, type OrderResult, type OrderSubmission, type StopOrderSpec } from './market.ts';
+import {
+  Market,
+  type MarketChanges,
+  type OrderAmendment,
+  type OrderResult,
+  type OrderSubmission,
+  type StopOrderSpec,
+} from './market.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { NULL_SINK } from './events.ts';
 import { sha256Hex } from './hash.ts';
@@ -82,7 +89,8 @@ export class Exchange {
 
   registerAsset(a: AssetConfig): void {
     if (!/^[A-Za-z0-9_.:-]+$/.test(a.id)) throw new RangeError(`asset id: "${a.id}" is not a valid id`);
-    if (!Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > 80) throw new RangeError(`asset ${a.id} decimals: must be an integer in [0, 80]`);
+    if (!Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > 80)
+      throw new RangeError(`asset ${a.id} decimals: must be an integer in [0, 80]`);
     if (a.quantum.isNegative()) throw new RangeError(`asset ${a.id} quantum: must not be negative`);
     this.assets.set(a.id, a);
     // enabling an asset creates its asset-level system accounts
@@ -102,7 +110,8 @@ export class Exchange {
   createMarket(cfg: MarketConfig): Market {
     if (this.markets.has(cfg.id)) throw new RangeError(`market ${cfg.id}: already exists`);
     const asset = this.assets.get(cfg.settlementAsset);
-    if (!asset) throw new RangeError(`market ${cfg.id} settlementAsset: asset "${cfg.settlementAsset}" is not registered`);
+    if (!asset)
+      throw new RangeError(`market ${cfg.id} settlementAsset: asset "${cfg.settlementAsset}" is not registered`);
     validateMarketConfig(cfg, asset.decimals);
     const m = new Market(cfg, asset.decimals, {
       ledger: this.ledger,
@@ -170,17 +179,24 @@ export class Exchange {
     if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
     const bad = checkSubmission(sub);
     if (bad) return { trades: [], error: bad };
-    if (sub.peg && this.livePeggedOrders() >= this.params.maxPeggedOrders) return { trades: [], error: 'OrderError: too many pegged orders' };
+    if (sub.peg && this.livePeggedOrders() >= this.params.maxPeggedOrders)
+      return { trades: [], error: 'OrderError: too many pegged orders' };
     return m.submitOrder(sub);
   }
 
   amendOrder(a: OrderAmendment): OrderResult {
     const m = this.markets.get(a.marketId);
     if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
-    for (const [k, v] of Object.entries({ price: a.price, sizeDelta: a.sizeDelta, size: a.size, peggedOffset: a.peggedOffset })) {
+    for (const [k, v] of Object.entries({
+      price: a.price,
+      sizeDelta: a.sizeDelta,
+      size: a.size,
+      peggedOffset: a.peggedOffset,
+    })) {
       if (v !== undefined && !Number.isSafeInteger(v)) return { trades: [], error: `${k}: must be an integer` };
     }
-    if ((a.price !== undefined && a.price < 0) || (a.size !== undefined && a.size < 0)) return { trades: [], error: 'price and size must not be negative' };
+    if ((a.price !== undefined && a.price < 0) || (a.size !== undefined && a.size < 0))
+      return { trades: [], error: 'price and size must not be negative' };
     return m.amendOrder(a);
   }
 
@@ -201,15 +217,24 @@ export class Exchange {
   }
 
   /** A stop order: one leg, or a one-cancels-the-other pair (falls below / rises above). */
-  submitStopOrders(party: string, marketId: string, fallsBelow?: StopOrderSpec, risesAbove?: StopOrderSpec): OrderResult {
+  submitStopOrders(
+    party: string,
+    marketId: string,
+    fallsBelow?: StopOrderSpec,
+    risesAbove?: StopOrderSpec,
+  ): OrderResult {
     const m = this.markets.get(marketId);
     if (!m) return { trades: [], error: 'OrderError: Invalid Market ID' };
     for (const leg of [fallsBelow, risesAbove]) {
       if (!leg) continue;
       const bad = checkSubmission(leg.submission);
       if (bad) return { trades: [], error: bad };
-      if (leg.trigger.kind === 'price' && leg.trigger.price <= 0n) return { trades: [], error: 'stop order trigger price must be positive' };
-      if (leg.trigger.kind === 'trailing' && (leg.trigger.offset.lte(Decimal.ZERO) || leg.trigger.offset.gte(Decimal.ONE))) {
+      if (leg.trigger.kind === 'price' && leg.trigger.price <= 0n)
+        return { trades: [], error: 'stop order trigger price must be positive' };
+      if (
+        leg.trigger.kind === 'trailing' &&
+        (leg.trigger.offset.lte(Decimal.ZERO) || leg.trigger.offset.gte(Decimal.ONE))
+      ) {
         return { trades: [], error: 'stop order trailing percentage must be in (0, 1)' };
       }
     }
@@ -234,7 +259,13 @@ export class Exchange {
     return {};
   }
 
-  submitLiquidityProvision(id: string, party: string, marketId: string, commitment: bigint, fee: Decimal): CommandResult {
+  submitLiquidityProvision(
+    id: string,
+    party: string,
+    marketId: string,
+    commitment: bigint,
+    fee: Decimal,
+  ): CommandResult {
     const m = this.markets.get(marketId);
     if (!m) return { error: 'OrderError: Invalid Market ID' };
     const error = m.submitLiquidityProvision(id, party, commitment, fee);
@@ -254,7 +285,12 @@ export class Exchange {
   }
 
   /** Switches a party between cross and isolated margin in a market, or changes its isolated margin factor. */
-  updateMarginMode(party: string, marketId: string, mode: 'cross' | 'isolated', marginFactor: Decimal = Decimal.ZERO): CommandResult {
+  updateMarginMode(
+    party: string,
+    marketId: string,
+    mode: 'cross' | 'isolated',
+    marginFactor: Decimal = Decimal.ZERO,
+  ): CommandResult {
     const m = this.markets.get(marketId);
     if (!m) return { error: 'OrderError: Invalid Market ID' };
     const error = m.updateMarginMode(party, mode, marginFactor);
@@ -263,7 +299,11 @@ export class Exchange {
   }
 
   /** Governance market state update: TERMINATE (with a settlement price in market precision), SUSPEND, RESUME. */
-  updateMarketState(marketId: string, kind: 'TERMINATE' | 'SUSPEND' | 'RESUME', settlementPrice?: bigint): CommandResult {
+  updateMarketState(
+    marketId: string,
+    kind: 'TERMINATE' | 'SUSPEND' | 'RESUME',
+    settlementPrice?: bigint,
+  ): CommandResult {
     const m = this.markets.get(marketId);
     if (!m) return { error: 'OrderError: Invalid Market ID' };
     const error = m.updateState(kind, settlementPrice);
@@ -345,14 +385,19 @@ export class Exchange {
     const accounts = [...this.ledger.all()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const a of accounts) parts.push(`${a.id}=${a.balance}`);
     for (const m of this.markets.values()) {
-      parts.push(`market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} auction=${m.auction ? `${m.auction.start}-${m.auction.end}` : '-'}`);
+      parts.push(
+        `market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} auction=${m.auction ? `${m.auction.start}-${m.auction.end}` : '-'}`,
+      );
       const orders = [...m.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
       for (const o of orders) {
         const s = snapshot(o);
-        parts.push(`o ${s.id} ${s.party} ${s.side} ${s.status} ${s.price} ${s.size} ${o.remaining} ${s.remaining} ${s.tif} ${s.expiresAt}`);
+        parts.push(
+          `o ${s.id} ${s.party} ${s.side} ${s.status} ${s.price} ${s.size} ${o.remaining} ${s.remaining} ${s.tif} ${s.expiresAt}`,
+        );
       }
       for (const side of [m.book.bids, m.book.asks]) {
-        for (const l of side.levels) parts.push(`l ${side.side} ${l.price} ${l.volume} ${[...l.orders()].map((o) => o.id).join(',')}`);
+        for (const l of side.levels)
+          parts.push(`l ${side.side} ${l.price} ${l.volume} ${[...l.orders()].map((o) => o.id).join(',')}`);
       }
       for (const p of m.positions.all()) parts.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
     }
@@ -371,10 +416,15 @@ function checkSubmission(s: OrderSubmission): string | undefined {
   if (!Number.isSafeInteger(s.size) || s.size <= 0) return 'OrderError: Invalid Size';
   if (s.price !== undefined && (!Number.isSafeInteger(s.price) || s.price < 0)) return 'invalid order price';
   if (s.type === 'LIMIT' && !s.peg && (s.price === undefined || s.price <= 0)) return 'invalid order price';
-  if (s.peg && (!Number.isSafeInteger(s.peg.offset))) return 'OrderError: offset must be >= 0';
+  if (s.peg && !Number.isSafeInteger(s.peg.offset)) return 'OrderError: offset must be >= 0';
   if (s.iceberg) {
     const { peakSize, minimumVisibleSize } = s.iceberg;
-    if (!Number.isSafeInteger(peakSize) || !Number.isSafeInteger(minimumVisibleSize) || minimumVisibleSize <= 0 || peakSize <= 0) {
+    if (
+      !Number.isSafeInteger(peakSize) ||
+      !Number.isSafeInteger(minimumVisibleSize) ||
+      minimumVisibleSize <= 0 ||
+      peakSize <= 0
+    ) {
       return 'iceberg: peak size and minimum visible size must be positive integers';
     }
   }

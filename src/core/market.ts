@@ -9,19 +9,42 @@ import { NO_FEES } from './events.ts';
 import type { Account, Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { pow10, minBig, maxBig } from './num/bigint.ts';
-import { OrderBook, NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type Indicative, type MatchResult } from './book/orderbook.ts';
+import {
+  OrderBook,
+  NO_LIMIT_BUY,
+  NO_LIMIT_SELL,
+  type Fill,
+  type Indicative,
+  type MatchResult,
+} from './book/orderbook.ts';
 import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
 import { Positions, type Position } from './positions/positions.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
-import { crossMarginLevels, maintenanceMarginDecimal, scaleMargins, ZERO_MARGIN, type MarginLevels, type RiskFactors } from './risk/margin.ts';
+import {
+  crossMarginLevels,
+  maintenanceMarginDecimal,
+  scaleMargins,
+  ZERO_MARGIN,
+  type MarginLevels,
+  type RiskFactors,
+} from './risk/margin.ts';
 import { boundFactors, riskFactors } from './risk/models.ts';
 import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
 import { PerpetualState, type FundingData, type FundingPeriodEvent } from './products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from './products/oracle.ts';
-import type { AuctionTrigger, MarketState, OrderType, PeggedReference, Side, TimeInForce, TradingMode, TransferType } from './types.ts';
+import type {
+  AuctionTrigger,
+  MarketState,
+  OrderType,
+  PeggedReference,
+  Side,
+  TimeInForce,
+  TradingMode,
+  TransferType,
+} from './types.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER, otherSide } from './types.ts';
 
 export interface MarketContext {
@@ -55,7 +78,8 @@ export interface OrderSubmission {
 /** One leg of a stop-order submission. */
 export interface StopOrderSpec {
   readonly submission: OrderSubmission;
-  readonly trigger: { readonly kind: 'price'; readonly price: bigint } | { readonly kind: 'trailing'; readonly offset: Decimal };
+  readonly trigger:
+    { readonly kind: 'price'; readonly price: bigint } | { readonly kind: 'trailing'; readonly offset: Decimal };
   /** ns */
   readonly expiresAt?: bigint;
   readonly expiryStrategy?: 'CANCELS' | 'SUBMIT';
@@ -86,7 +110,11 @@ export interface OrderResult {
 }
 
 /** The parts of a market's configuration a market update can change. */
-export type MarketChanges = { -readonly [K in Exclude<keyof MarketConfig, 'id' | 'settlementAsset' | 'decimalPlaces' | 'positionDecimalPlaces'>]?: MarketConfig[K] };
+export type MarketChanges = {
+  -readonly [
+    K in Exclude<keyof MarketConfig, 'id' | 'settlementAsset' | 'decimalPlaces' | 'positionDecimalPlaces'>
+  ]?: MarketConfig[K];
+};
 
 export interface AuctionState {
   readonly opening: boolean;
@@ -131,7 +159,12 @@ export interface MarketData {
   readonly extensionTrigger: AuctionTrigger;
   readonly targetStake: bigint;
   readonly suppliedStake: bigint;
-  readonly priceMonitoringBounds: readonly { horizon: number; minValidPrice: bigint; maxValidPrice: bigint; referencePrice: Decimal }[];
+  readonly priceMonitoringBounds: readonly {
+    horizon: number;
+    minValidPrice: bigint;
+    maxValidPrice: bigint;
+    referencePrice: Decimal;
+  }[];
   readonly timestamp: bigint;
 }
 
@@ -250,8 +283,13 @@ export class Market {
     assetDecimals: number,
     private readonly ctx: MarketContext,
   ) {
-    if (cfg.markPrice.type !== 'LAST_TRADE') throw new RangeError(`market ${cfg.id}: composite mark prices are not supported yet`);
-    if (cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice && cfg.product.internalCompositePrice.type !== 'LAST_TRADE') {
+    if (cfg.markPrice.type !== 'LAST_TRADE')
+      throw new RangeError(`market ${cfg.id}: composite mark prices are not supported yet`);
+    if (
+      cfg.product.kind === 'perpetual' &&
+      cfg.product.internalCompositePrice &&
+      cfg.product.internalCompositePrice.type !== 'LAST_TRADE'
+    ) {
       throw new RangeError(`market ${cfg.id}: composite internal prices are not supported yet`);
     }
     this.id = cfg.id;
@@ -260,7 +298,9 @@ export class Market {
     this.assetDecimals = assetDecimals;
     this.priceFactor = pow10(assetDecimals - cfg.decimalPlaces);
     this.positionFactor =
-      cfg.positionDecimalPlaces >= 0 ? Decimal.fromBigInt(pow10(cfg.positionDecimalPlaces)) : Decimal.ONE.div(Decimal.fromBigInt(pow10(-cfg.positionDecimalPlaces)));
+      cfg.positionDecimalPlaces >= 0
+        ? Decimal.fromBigInt(pow10(cfg.positionDecimalPlaces))
+        : Decimal.ONE.div(Decimal.fromBigInt(pow10(-cfg.positionDecimalPlaces)));
     if (cfg.tickSize > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('tickSize: too large');
     this.tickSize = Number(cfg.tickSize);
     this.settlement = new SettlementEngine(this.positionFactor);
@@ -312,7 +352,12 @@ export class Market {
   }
 
   canTrade(): boolean {
-    return this.state === 'ACTIVE' || this.state === 'PENDING' || this.state === 'SUSPENDED' || this.state === 'SUSPENDED_VIA_GOVERNANCE';
+    return (
+      this.state === 'ACTIVE' ||
+      this.state === 'PENDING' ||
+      this.state === 'SUSPENDED' ||
+      this.state === 'SUSPENDED_VIA_GOVERNANCE'
+    );
   }
 
   private feeFactors(): FeeFactors {
@@ -541,7 +586,12 @@ export class Market {
   }
 
   /** Order margin of a party's live non-pegged orders (plus `extra`, an order about to rest) at a position. */
-  private isolatedOrderMarginOf(party: string, openVolume: number, auctionPrice?: bigint, extra?: { side: Side; price: bigint; size: number }): bigint {
+  private isolatedOrderMarginOf(
+    party: string,
+    openVolume: number,
+    auctionPrice?: bigint,
+    extra?: { side: Side; price: bigint; size: number },
+  ): bigint {
     const factor = this.marginFactors.get(party);
     if (!factor) return 0n;
     const orders = [];
@@ -618,7 +668,12 @@ export class Market {
       }
     }
     const rests = this.finalStatus(o, agg.sim) === 'ACTIVE' && !o.peg;
-    const om = this.isolatedOrderMarginOf(o.party, newV, undefined, rests ? { side: o.side, price: this.toAsset(o.price), size: o.remaining - filled } : undefined);
+    const om = this.isolatedOrderMarginOf(
+      o.party,
+      newV,
+      undefined,
+      rests ? { side: o.side, price: this.toAsset(o.price), size: o.remaining - filled } : undefined,
+    );
     const need = om - omBal;
     if (need > 0n && need > generalBal - delta) return undefined;
     return { marginDelta: delta, orderMargin: om, levels };
@@ -652,20 +707,27 @@ export class Market {
     const omBefore = om.balance;
     let first = 0n;
     if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
-      first = Decimal.fromBigInt(price * BigInt(size)).div(pf).mul(factor).floor();
+      first = Decimal.fromBigInt(price * BigInt(size))
+        .div(pf)
+        .mul(factor)
+        .floor();
       l.transferUpTo(om, margin, first, 'ISOLATED_MARGIN_LOW');
     } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
       first = minBig(isolatedRelease(margin.balance, price, this.observablePrice(), old, size, pf), margin.balance);
       if (first > 0n) this.transfer(margin, general, first, 'MARGIN_HIGH');
     } else {
       const beyond = BigInt(size - Math.abs(old));
-      const target = Decimal.fromBigInt(price * beyond).div(pf).mul(factor).floor();
+      const target = Decimal.fromBigInt(price * beyond)
+        .div(pf)
+        .mul(factor)
+        .floor();
       first = target - margin.balance;
       if (first > 0n) l.transferUpTo(general, margin, first, 'MARGIN_LOW');
       else if (first < 0n) this.transfer(margin, general, -first, 'MARGIN_HIGH');
     }
     const required = this.isolatedOrderMarginOf(party, newV);
-    if (required === 0n && omBefore > 0n && omBefore > first && om.balance > 0n) this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
+    if (required === 0n && omBefore > 0n && omBefore > first && om.balance > 0n)
+      this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
     const levels = this.isolatedLevels(newV, this.observablePrice());
     this.bufferMargin(party, levels, required);
     if (margin.balance < levels.maintenance) this.stopIsolatedOrders(party);
@@ -688,7 +750,8 @@ export class Market {
       this.emitOrder(o);
     }
     const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
-    if (om && om.balance > 0n) this.transfer(om, this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset), om.balance, 'ORDER_MARGIN_HIGH');
+    if (om && om.balance > 0n)
+      this.transfer(om, this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset), om.balance, 'ORDER_MARGIN_HIGH');
   }
 
   /**
@@ -721,14 +784,23 @@ export class Market {
     }
     const levels = this.isolatedLevels(pos.openVolume, observable);
     let notional = 0n;
-    for (const o of this.ordersByParty.get(party) ?? []) if (o.status === 'ACTIVE' && !o.peg) notional += this.toAsset(o.price) * BigInt(o.remaining);
-    const reqPos = Decimal.fromBigInt(pos.averageEntryPrice * BigInt(Math.abs(pos.openVolume))).mul(factor).div(this.positionFactor);
+    for (const o of this.ordersByParty.get(party) ?? [])
+      if (o.status === 'ACTIVE' && !o.peg) notional += this.toAsset(o.price) * BigInt(o.remaining);
+    const reqPos = Decimal.fromBigInt(pos.averageEntryPrice * BigInt(Math.abs(pos.openVolume)))
+      .mul(factor)
+      .div(this.positionFactor);
     const reqOrd = Decimal.fromBigInt(notional).mul(factor).div(this.positionFactor);
     const om = this.orderMarginAccount(party);
-    if (reqPos.add(reqOrd).sub(Decimal.fromBigInt(margin.balance + om.balance)).gt(Decimal.fromBigInt(general.balance))) {
+    if (
+      reqPos
+        .add(reqOrd)
+        .sub(Decimal.fromBigInt(margin.balance + om.balance))
+        .gt(Decimal.fromBigInt(general.balance))
+    ) {
       return 'insufficient balance in general account to cover for required order margin';
     }
-    if (!reqPos.isZero() && reqPos.lte(Decimal.fromBigInt(levels.initial))) return 'required position margin must be greater than initial margin';
+    if (!reqPos.isZero() && reqPos.lte(Decimal.fromBigInt(levels.initial)))
+      return 'required position margin must be greater than initial margin';
     const pm = reqPos.floor();
     if (pm > margin.balance) {
       const moved = l.transferUpTo(general, margin, pm - margin.balance, 'MARGIN_LOW');
@@ -804,9 +876,11 @@ export class Market {
     if (!inAuction && o.tif === 'GFA') this.reject(o, 'gfa order received during continuous trading');
     if (o.expiresAt > 0n && o.expiresAt < o.createdAt) this.reject(o, 'invalid expiresAt time');
     if (o.type === 'NETWORK') this.reject(o, 'invalid order type');
-    if (o.peg && this.marginFactors.has(o.party)) this.reject(o, 'OrderError: pegged orders not allowed in isolated margin mode');
+    if (o.peg && this.marginFactors.has(o.party))
+      this.reject(o, 'OrderError: pegged orders not allowed in isolated margin mode');
     if (o.peg) {
-      if (o.type !== 'LIMIT' || !(o.tif === 'GTC' || o.tif === 'GTT' || o.tif === 'GFN')) this.reject(o, 'invalid OrderError');
+      if (o.type !== 'LIMIT' || !(o.tif === 'GTC' || o.tif === 'GTT' || o.tif === 'GFN'))
+        this.reject(o, 'invalid OrderError');
       const r = o.peg.reference;
       if (o.side === 'buy' && r === 'BEST_ASK') this.reject(o, 'OrderError: buy cannot reference best ask price');
       if (o.side === 'sell' && r === 'BEST_BID') this.reject(o, 'OrderError: sell cannot reference best bid price');
@@ -920,7 +994,8 @@ export class Market {
     const remaining = o.remaining - sim.filled;
     if (remaining === 0) return 'FILLED';
     if (sim.selfTrade) return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
-    if (o.tif === 'IOC' || o.tif === 'FOK' || o.type === 'MARKET') return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.tif === 'IOC' || o.tif === 'FOK' || o.type === 'MARKET')
+      return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
     if (o.reduceOnly) return 'STOPPED';
     return 'ACTIVE';
   }
@@ -929,13 +1004,20 @@ export class Market {
    * What an aggressive order would do (checkPriceAndGetTrades): the fills, post-only, price monitoring and whether
    * the aggressor can pay the fees. Changes nothing.
    */
-  private prepareAggression(o: Order, price: number, remaining: number, heldBack: number): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
+  private prepareAggression(
+    o: Order,
+    price: number,
+    remaining: number,
+    heldBack: number,
+  ): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
     const limit = o.type === 'MARKET' ? (o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL) : price;
     const wanted = remaining - heldBack;
     let sim = this.book.simulate(o.party, o.side, limit, wanted);
-    if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade)) sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
+    if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade))
+      sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
     sim = { ...sim, fills: mergeFills(sim.fills) };
-    if (o.postOnly && sim.fills.length > 0) return { error: 'OrderError: post only order would trade', status: 'STOPPED' };
+    if (o.postOnly && sim.fills.length > 0)
+      return { error: 'OrderError: post only order would trade', status: 'STOPPED' };
     const breach = this.priceMonitor.findBreach(
       sim.fills.map((f) => this.toAsset(f.price)),
       this.now,
@@ -1004,7 +1086,12 @@ export class Market {
     return { perTrade, total };
   }
 
-  private makeTrades(aggressor: Order, fills: readonly Fill<Order>[], fees: readonly FeeBreakdown[], type: TradeType = 'DEFAULT'): Trade[] {
+  private makeTrades(
+    aggressor: Order,
+    fills: readonly Fill<Order>[],
+    fees: readonly FeeBreakdown[],
+    type: TradeType = 'DEFAULT',
+  ): Trade[] {
     return fills.map((f, i) => {
       const price = this.toAsset(f.price);
       const buy = aggressor.side === 'buy';
@@ -1053,8 +1140,10 @@ export class Market {
     pay(fee.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
     pay(fee.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
     pay(fee.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
-    if (fee.treasuryFee > 0n) pay(fee.treasuryFee, l.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset), 'TREASURY_FEE_PAY');
-    if (fee.buyBackFee > 0n) pay(fee.buyBackFee, l.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset), 'BUY_BACK_FEE_PAY');
+    if (fee.treasuryFee > 0n)
+      pay(fee.treasuryFee, l.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset), 'TREASURY_FEE_PAY');
+    if (fee.buyBackFee > 0n)
+      pay(fee.buyBackFee, l.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset), 'BUY_BACK_FEE_PAY');
     if (maker && fee.makerFee > 0n && this.makerFeeAccount.balance > 0n) {
       const to = maker === NETWORK_PARTY ? this.insurance : l.getOrCreate(maker, 'GENERAL', this.asset);
       l.transferUpTo(this.makerFeeAccount, to, fee.makerFee, 'MAKER_FEE_RECEIVE');
@@ -1089,8 +1178,10 @@ export class Market {
       const sellerBefore = this.positions.get(t.seller)?.openVolume ?? 0;
       this.positions.applyTrade(t.buyer, t.seller, t.size, true, true, t.price);
       // isolated parties whose resting orders traded (uncrossing: both sides)
-      if (t.aggressor !== 'buy' && this.marginFactors.has(t.buyer)) this.isolatedPassiveTrade(t.buyer, buyerBefore, t.size, t.price, t.size);
-      if (t.aggressor !== 'sell' && this.marginFactors.has(t.seller)) this.isolatedPassiveTrade(t.seller, sellerBefore, -t.size, t.price, t.size);
+      if (t.aggressor !== 'buy' && this.marginFactors.has(t.buyer))
+        this.isolatedPassiveTrade(t.buyer, buyerBefore, t.size, t.price, t.size);
+      if (t.aggressor !== 'sell' && this.marginFactors.has(t.seller))
+        this.isolatedPassiveTrade(t.seller, sellerBefore, -t.size, t.price, t.size);
       this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
       if (t.type === 'DEFAULT') {
         this.tradesSinceMark.push(t);
@@ -1131,19 +1222,24 @@ export class Market {
     if (a.tif === 'GTT' && (a.expiresAt === undefined || a.expiresAt === 0n)) {
       throw new OrderRejection('OrderError: Cannot amend order to GTT without an expiryAt field');
     }
-    if (a.tif === 'GTC' && a.expiresAt !== undefined && a.expiresAt !== 0n) throw new OrderRejection('OrderError: Cannot set ExpiryAt and GTC');
+    if (a.tif === 'GTC' && a.expiresAt !== undefined && a.expiresAt !== 0n)
+      throw new OrderRejection('OrderError: Cannot set ExpiryAt and GTC');
     if (a.tif === 'FOK' || a.tif === 'IOC') throw new OrderRejection('OrderError: Cannot amend TIF to FOK or IOC');
     if (a.tif === 'GTT' && a.expiresAt !== undefined && a.expiresAt <= o.createdAt) {
       throw new OrderRejection('OrderError: ExpiryAt field must not be before CreatedAt');
     }
-    if (a.tif !== undefined && a.tif !== o.tif && (a.tif === 'GFA' || a.tif === 'GFN')) throw new OrderRejection('OrderError: Cannot amend TIF to GFA or GFN');
-    if (a.tif !== undefined && a.tif !== o.tif && (o.tif === 'GFA' || o.tif === 'GFN')) throw new OrderRejection('OrderError: Cannot amend TIF from GFA or GFN');
+    if (a.tif !== undefined && a.tif !== o.tif && (a.tif === 'GFA' || a.tif === 'GFN'))
+      throw new OrderRejection('OrderError: Cannot amend TIF to GFA or GFN');
+    if (a.tif !== undefined && a.tif !== o.tif && (o.tif === 'GFA' || o.tif === 'GFN'))
+      throw new OrderRejection('OrderError: Cannot amend TIF from GFA or GFN');
     if ((a.peggedOffset !== undefined || a.peggedReference !== undefined) && !o.peg) {
       throw new OrderRejection('OrderError: cannot amend pegged details on a non pegged order');
     }
     if (a.price !== undefined && o.peg) throw new OrderRejection('invalid OrderError');
-    if (a.price !== undefined && a.price % this.tickSize !== 0) throw new OrderRejection('OrderError: price not in tick size');
-    if (a.peggedOffset !== undefined && a.peggedOffset % this.tickSize !== 0) throw new OrderRejection('OrderError: price not in tick size');
+    if (a.price !== undefined && a.price % this.tickSize !== 0)
+      throw new OrderRejection('OrderError: price not in tick size');
+    if (a.peggedOffset !== undefined && a.peggedOffset % this.tickSize !== 0)
+      throw new OrderRejection('OrderError: price not in tick size');
 
     // the amended copy
     let newSize = o.size;
@@ -1212,7 +1308,8 @@ export class Market {
       o.size = newSize;
       if (live) this.book.setRemaining(o, newRemaining);
       else o.remaining = newRemaining;
-      if (o.peakSize > 0 && newRemaining > o.displayed && o.displayed === 0) o.displayed = Math.min(o.peakSize, newRemaining);
+      if (o.peakSize > 0 && newRemaining > o.displayed && o.displayed === 0)
+        o.displayed = Math.min(o.peakSize, newRemaining);
       this.emitOrder(o);
       if (isolated) {
         if (!this.updateIsolatedOrderMargin(o.party)) this.failIsolatedAmend(o.party);
@@ -1261,7 +1358,14 @@ export class Market {
     return { order: snapshot(o), trades: [] };
   }
 
-  private amendPegged(o: Order, a: OrderAmendment, size: number, remaining: number, tif: TimeInForce, expiry: bigint): OrderResult {
+  private amendPegged(
+    o: Order,
+    a: OrderAmendment,
+    size: number,
+    remaining: number,
+    tif: TimeInForce,
+    expiry: bigint,
+  ): OrderResult {
     const peg = o.peg!;
     if (a.peggedOffset !== undefined) peg.offset = a.peggedOffset;
     if (a.peggedReference !== undefined) peg.reference = a.peggedReference;
@@ -1413,12 +1517,15 @@ export class Market {
       if (l.expiresAt !== undefined && l.expiresAt < now) return finish('stop order expiry in the past');
       if (!l.submission.reduceOnly) return finish('stop order must be reduce only');
     }
-    if (fb && ra && fb.expiresAt !== undefined && fb.expiresAt === ra.expiresAt) return finish('stop order OCOs must not have the same expiry time');
-    if (this.stopPool.countFor(party) + legs.length > this.ctx.params.maxStopOrdersPerMarket) return finish('max stop orders per party reached');
+    if (fb && ra && fb.expiresAt !== undefined && fb.expiresAt === ra.expiresAt)
+      return finish('stop order OCOs must not have the same expiry time');
+    if (this.stopPool.countFor(party) + legs.length > this.ctx.params.maxStopOrdersPerMarket)
+      return finish('max stop orders per party reached');
     if (!this.positions.get(party)) return finish('stop order submission not allowed without existing position');
     for (const l of legs) {
       const f = l.sizeOverride?.fraction;
-      if (f && (f.lte(Decimal.ZERO) || f.gt(Decimal.ONE))) return finish('stop order size override percentage value is invalid');
+      if (f && (f.lte(Decimal.ZERO) || f.gt(Decimal.ONE)))
+        return finish('stop order size override percentage value is invalid');
     }
     const ltp = this.ltpMarket();
     const firing = this.inAuction ? undefined : [fb, ra].find((l) => l && StopOrderPool.firesAt(l, ltp));
@@ -1540,7 +1647,10 @@ export class Market {
   /** Cancels every pending stop order of a party (in id order). */
   cancelAllStopOrders(party: string): string | undefined {
     if (!this.canTrade()) return 'trading not allowed';
-    for (const s of this.stopPool.all().filter((x) => x.party === party).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    for (const s of this.stopPool
+      .all()
+      .filter((x) => x.party === party)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))) {
       this.stopPool.remove(s.id);
       s.status = 'CANCELLED';
       s.updatedAt = this.now;
@@ -1667,7 +1777,13 @@ export class Market {
     trigger.active = false;
     const now = this.now;
     const duration = maxBig(BigInt(trigger.auctionExtension) * NS, this.ctx.params.auctionMinimumDuration);
-    this.auction = { opening: false, trigger: 'PRICE', extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
+    this.auction = {
+      opening: false,
+      trigger: 'PRICE',
+      extensionTrigger: 'UNSPECIFIED',
+      start: now,
+      end: now + duration,
+    };
     this.perp?.auctionStarted(now);
     this.state = 'SUSPENDED';
     this.tradingMode = 'MONITORING_AUCTION';
@@ -1677,7 +1793,16 @@ export class Market {
       if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
       else if (o.status === 'ACTIVE') this.parkPegged(o);
     }
-    this.emit({ type: 'auction', marketId: this.id, started: true, leave: false, trigger: 'PRICE', extensionTrigger: 'UNSPECIFIED', start: now, end: this.auction.end });
+    this.emit({
+      type: 'auction',
+      marketId: this.id,
+      started: true,
+      leave: false,
+      trigger: 'PRICE',
+      extensionTrigger: 'UNSPECIFIED',
+      start: now,
+      end: this.auction.end,
+    });
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
   }
 
@@ -1722,7 +1847,16 @@ export class Market {
         breach.active = false;
         a.end += BigInt(breach.auctionExtension) * NS;
         a.extensionTrigger = 'PRICE';
-        this.emit({ type: 'auction', marketId: this.id, started: false, leave: false, trigger: a.trigger, extensionTrigger: 'PRICE', start: a.start, end: a.end });
+        this.emit({
+          type: 'auction',
+          marketId: this.id,
+          started: false,
+          leave: false,
+          trigger: a.trigger,
+          extensionTrigger: 'PRICE',
+          start: a.start,
+          end: a.end,
+        });
         return;
       }
     }
@@ -1799,7 +1933,16 @@ export class Market {
     if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
     else this.priceMonitor.reactivateAll();
     this.checkForReferenceMoves(true);
-    this.emit({ type: 'auction', marketId: this.id, started: false, leave: true, trigger: a.trigger, extensionTrigger: a.extensionTrigger, start: a.start, end: now });
+    this.emit({
+      type: 'auction',
+      marketId: this.id,
+      started: false,
+      leave: true,
+      trigger: a.trigger,
+      extensionTrigger: a.extensionTrigger,
+      start: a.start,
+      end: now,
+    });
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     if (this.markPrice > 0n) this.confirmMTM();
     this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
@@ -1841,7 +1984,8 @@ export class Market {
 
   private removeExpiredOrders(now: bigint): void {
     const expired: Order[] = [];
-    for (const o of this.orders.values()) if (o.tif === 'GTT' && o.expiresAt > 0n && o.expiresAt <= now) expired.push(o);
+    for (const o of this.orders.values())
+      if (o.tif === 'GTT' && o.expiresAt > 0n && o.expiresAt <= now) expired.push(o);
     if (expired.length === 0) return;
     expired.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : 0));
     for (const o of expired) {
@@ -1859,13 +2003,18 @@ export class Market {
   onBlockEnd(): void {
     const now = this.now;
     if (!this.canTrade()) return;
-    if (this.perp && this.hasInternalComposite && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
+    if (
+      this.perp &&
+      this.hasInternalComposite &&
+      (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))
+    ) {
       // perpetuals: the internal composite price (last trade), on its own schedule, is an internal data point
       const prev = this.internalPrice;
       if (!this.inAuction && this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
       this.internalCandidate = undefined;
       this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
-      if ((this.internalPrice !== prev || this.settlement.hasTraded()) && this.internalPrice !== 0n) this.perp.addInternal(now, this.internalPrice);
+      if ((this.internalPrice !== prev || this.settlement.hasTraded()) && this.internalPrice !== 0n)
+        this.perp.addInternal(now, this.internalPrice);
     }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
@@ -1909,7 +2058,14 @@ export class Market {
     const mark = this.markPrice;
     const res = this.settlement.settleMTM(mark, this.positions.all());
     for (const s of res.settled) {
-      this.emit({ type: 'settlePosition', marketId: this.id, party: s.party, markPrice: mark, positionFactor: this.positionFactor, trades: s.trades as SettleTrade[] });
+      this.emit({
+        type: 'settlePosition',
+        marketId: this.id,
+        party: s.party,
+        markPrice: mark,
+        positionFactor: this.positionFactor,
+        trades: s.trades as SettleTrade[],
+      });
     }
     const marginOrder = this.collectAndPayMTM(res.entries);
     const closed = this.updateMarginsOnSettlement(marginOrder);
@@ -1929,7 +2085,10 @@ export class Market {
    * win, else the last win) and loss-socialisation events are emitted; wins go to margin accounts (the network's to
    * the pool). Returns the parties in the order processed.
    */
-  private settleCashFlows(entries: { party: string; amount: bigint }[], kind: { loss: TransferType; win: TransferType; funding: boolean }): string[] {
+  private settleCashFlows(
+    entries: { party: string; amount: bigint }[],
+    kind: { loss: TransferType; win: TransferType; funding: boolean },
+  ): string[] {
     const l = this.ctx.ledger;
     const order: string[] = [];
     let expected = 0n;
@@ -1943,11 +2102,23 @@ export class Market {
         continue;
       }
       const isolated = this.marginFactors.has(e.party);
-      for (const src of [this.marginAccount(e.party), isolated ? undefined : this.general(e.party), this.bond(e.party), this.insurance]) {
+      for (const src of [
+        this.marginAccount(e.party),
+        isolated ? undefined : this.general(e.party),
+        this.bond(e.party),
+        this.insurance,
+      ]) {
         if (!src || left === 0n) continue;
         left -= l.transferUpTo(src, this.settlementAccount, left, kind.loss);
       }
-      if (left > 0n) this.emit({ type: 'lossSocialisation', marketId: this.id, party: e.party, amount: left, funding: kind.funding });
+      if (left > 0n)
+        this.emit({
+          type: 'lossSocialisation',
+          marketId: this.id,
+          party: e.party,
+          amount: left,
+          funding: kind.funding,
+        });
     }
     const collected = this.settlementAccount.balance;
     const wins = entries.filter((e) => e.amount > 0n);
@@ -1968,7 +2139,13 @@ export class Market {
       for (const r of reduced) {
         r.w.amount = r.nw;
         if (r.w.party !== NETWORK_PARTY) {
-          this.emit({ type: 'lossSocialisation', marketId: this.id, party: r.w.party, amount: r.nw - r.original, funding: kind.funding });
+          this.emit({
+            type: 'lossSocialisation',
+            marketId: this.id,
+            party: r.w.party,
+            amount: r.nw - r.original,
+            funding: kind.funding,
+          });
         }
       }
     }
@@ -2083,7 +2260,8 @@ export class Market {
     }
     if (distressed.length === 0) return;
     const netWasFlat = (this.positions.get(NETWORK_PARTY)?.openVolume ?? 0) === 0;
-    if (netWasFlat || this.networkNextStep === 0n) this.networkNextStep = now + BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
+    if (netWasFlat || this.networkNextStep === 0n)
+      this.networkNextStep = now + BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
     const trades: Trade[] = [];
     for (const party of distressed) {
       const pos = this.positions.get(party)!;
@@ -2117,7 +2295,13 @@ export class Market {
     for (const party of distressed) {
       const margin = this.marginAccount(party);
       const general = this.general(party);
-      this.emit({ type: 'settleDistressed', marketId: this.id, party, margin: margin.balance + (general?.balance ?? 0n), price: this.markPrice });
+      this.emit({
+        type: 'settleDistressed',
+        marketId: this.id,
+        party,
+        margin: margin.balance + (general?.balance ?? 0n),
+        price: this.markPrice,
+      });
       this.settlement.removeParty(party);
       const isolated = this.marginFactors.has(party);
       const pos = this.positions.get(party);
@@ -2149,7 +2333,8 @@ export class Market {
     }
     const side: Side = net.openVolume > 0 ? 'sell' : 'buy';
     // limits in market precision: sells accept bids >= ceil(minP), buys accept asks <= floor(maxP)
-    const limit = side === 'sell' ? Number((minP + this.priceFactor - 1n) / this.priceFactor) : Number(maxBound / this.priceFactor);
+    const limit =
+      side === 'sell' ? Number((minP + this.priceFactor - 1n) / this.priceFactor) : Number(maxBound / this.priceFactor);
     let size = BigInt(Math.abs(net.openVolume));
     if (size > s.fullDisposalSize) size = Decimal.fromBigInt(size).mul(s.disposalFraction).ceil();
     const available = this.book.availableVolume(side, limit);
@@ -2212,7 +2397,8 @@ export class Market {
     if (!(this.canTrade() || this.state === 'PENDING')) return 'trading not allowed';
     if (this.provisions.has(party)) return 'liquidity provision already exists';
     if (commitment <= 0n) return 'commitment amount is zero';
-    if (fee.isNegative() || fee.gt(this.ctx.params.maximumLiquidityFeeFactorLevel)) return 'invalid liquidity provision fee';
+    if (fee.isNegative() || fee.gt(this.ctx.params.maximumLiquidityFeeFactorLevel))
+      return 'invalid liquidity provision fee';
     const min = this.ctx.params.minLpStakeQuantumMultiple.mul(this.ctx.assetQuantum(this.asset));
     if (Decimal.fromBigInt(commitment).lt(min)) return 'commitment submission rejected, not enough stake';
     const general = this.general(party);
@@ -2235,7 +2421,15 @@ export class Market {
     for (const lp of this.provisions.values()) {
       if (lp.status === 'PENDING') {
         lp.status = 'ACTIVE';
-        this.emit({ type: 'liquidityProvision', marketId: this.id, party: lp.party, id: lp.id, commitment: lp.commitment, fee: lp.fee.toString(), status: lp.status });
+        this.emit({
+          type: 'liquidityProvision',
+          marketId: this.id,
+          party: lp.party,
+          id: lp.id,
+          commitment: lp.commitment,
+          fee: lp.fee.toString(),
+          status: lp.status,
+        });
       }
     }
     this.updateLiquidityFee();
@@ -2252,7 +2446,8 @@ export class Market {
 
   suppliedStake(): bigint {
     let s = 0n;
-    for (const lp of this.provisions.values()) if (lp.status === 'ACTIVE' || lp.status === 'PENDING') s += lp.commitment;
+    for (const lp of this.provisions.values())
+      if (lp.status === 'ACTIVE' || lp.status === 'PENDING') s += lp.commitment;
     return s;
   }
 
@@ -2270,7 +2465,9 @@ export class Market {
     for (const s of this.oiHistory) if (s.time >= from && s.oi > maxOi) maxOi = s.oi;
     const current = this.positions.openInterest();
     if (current > maxOi) maxOi = current;
-    const value = Decimal.fromBigInt(price * BigInt(maxOi)).div(this.positionFactor).floor();
+    const value = Decimal.fromBigInt(price * BigInt(maxOi))
+      .div(this.positionFactor)
+      .floor();
     const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short);
     const rfU = rf.mulBig(FIVE_DP).trunc();
     const sfU = this.cfg.targetStake.scalingFactor.mulBig(FIVE_DP).trunc();
@@ -2321,7 +2518,10 @@ export class Market {
     let fee = this.liquidityFee;
     const method = this.cfg.fees.liquidityFeeMethod;
     if (lps.length === 0) {
-      fee = method === 'CONSTANT' && this.cfg.fees.liquidityFeeConstant ? this.cfg.fees.liquidityFee : this.cfg.fees.liquidityFee;
+      fee =
+        method === 'CONSTANT' && this.cfg.fees.liquidityFeeConstant
+          ? this.cfg.fees.liquidityFee
+          : this.cfg.fees.liquidityFee;
     } else if (method === 'CONSTANT') {
       fee = this.cfg.fees.liquidityFeeConstant ?? Decimal.ZERO;
     } else if (method === 'WEIGHTED_AVERAGE') {
@@ -2376,7 +2576,12 @@ export class Market {
     const p = this.cfg.product;
     if (specMatches(p.settlementData, data)) {
       const type = p.settlementData.filters?.find((f) => f.property === p.settlementData.property)?.type ?? 'INTEGER';
-      const value = scaleToAsset(data.properties[p.settlementData.property]!, type === 'DECIMAL' ? 'DECIMAL' : 'INTEGER', p.settlementData.decimals, this.assetDecimals);
+      const value = scaleToAsset(
+        data.properties[p.settlementData.property]!,
+        type === 'DECIMAL' ? 'DECIMAL' : 'INTEGER',
+        p.settlementData.decimals,
+        this.assetDecimals,
+      );
       if (value !== undefined) {
         if (p.kind === 'future') {
           this.settlementPrice = value;
@@ -2397,9 +2602,18 @@ export class Market {
   onTime(now: bigint): void {
     const p = this.cfg.product;
     const seconds = (now / NS).toString();
-    const data: OracleData = { signers: [], properties: { 'vegaprotocol.builtin.timestamp': seconds, 'vegaprotocol.builtin.timetrigger': seconds }, timestamp: now };
+    const data: OracleData = {
+      signers: [],
+      properties: { 'vegaprotocol.builtin.timestamp': seconds, 'vegaprotocol.builtin.timetrigger': seconds },
+      timestamp: now,
+    };
     if (p.kind === 'future') {
-      if (this.state !== 'TRADING_TERMINATED' && !this.closed && p.tradingTermination.property.startsWith('vegaprotocol.builtin') && specMatches(p.tradingTermination, data)) {
+      if (
+        this.state !== 'TRADING_TERMINATED' &&
+        !this.closed &&
+        p.tradingTermination.property.startsWith('vegaprotocol.builtin') &&
+        specMatches(p.tradingTermination, data)
+      ) {
         this.terminate();
       }
       return;
@@ -2407,7 +2621,8 @@ export class Market {
     const sched = p.settlementSchedule;
     if (sched.kind !== 'timeTrigger' || !this.perp?.started) return;
     if (this.nextScheduledCue === undefined) {
-      this.nextScheduledCue = sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
+      this.nextScheduledCue =
+        sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
     }
     if (now >= this.nextScheduledCue) {
       this.fundingCue(now);
@@ -2452,10 +2667,20 @@ export class Market {
       } else zeros.push({ party: pos.party, amount: 0n });
     }
     const entries = [...losses, ...(wins.length ? wins : zeros)];
-    this.emit({ type: 'fundingPayments', marketId: this.id, seq, payments: entries.map((e) => ({ party: e.party, amount: e.amount })) });
-    const parties = this.settleCashFlows(entries, { loss: 'PERPETUALS_FUNDING_LOSS', win: 'PERPETUALS_FUNDING_WIN', funding: true });
+    this.emit({
+      type: 'fundingPayments',
+      marketId: this.id,
+      seq,
+      payments: entries.map((e) => ({ party: e.party, amount: e.amount })),
+    });
+    const parties = this.settleCashFlows(entries, {
+      loss: 'PERPETUALS_FUNDING_LOSS',
+      win: 'PERPETUALS_FUNDING_WIN',
+      funding: true,
+    });
     // truncation residue stays in the settlement account: swept to the insurance pool
-    if (this.settlementAccount.balance > 0n) this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
+    if (this.settlementAccount.balance > 0n)
+      this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
     void fracWins;
     void fracLosses;
     const closed = this.updateMarginsOnSettlement(parties);
@@ -2497,7 +2722,10 @@ export class Market {
   private closeMarket(finalState: 'SETTLED' | 'CLOSED', price: bigint): void {
     const l = this.ctx.ledger;
     const mark = this.settlement.lastMarkPrice;
-    const sized = this.settlement.settledSizes().filter(([, size]) => size !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sized = this.settlement
+      .settledSizes()
+      .filter(([, size]) => size !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const losses: { party: string; amount: bigint }[] = [];
     const wins: { party: string; amount: bigint }[] = [];
     let fractions = Decimal.ZERO;
@@ -2560,7 +2788,15 @@ export class Market {
     for (const lp of this.provisions.values()) {
       if (lp.status === 'ACTIVE' || lp.status === 'PENDING') {
         lp.status = 'STOPPED';
-        this.emit({ type: 'liquidityProvision', marketId: this.id, party: lp.party, id: lp.id, commitment: lp.commitment, fee: lp.fee.toString(), status: lp.status });
+        this.emit({
+          type: 'liquidityProvision',
+          marketId: this.id,
+          party: lp.party,
+          id: lp.id,
+          commitment: lp.commitment,
+          fee: lp.fee.toString(),
+          status: lp.status,
+        });
       }
     }
   }
@@ -2592,7 +2828,13 @@ export class Market {
     for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
       if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
     }
-    if (this.insurance.balance > 0n) this.transfer(this.insurance, l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset), this.insurance.balance, 'CLEAR_ACCOUNT');
+    if (this.insurance.balance > 0n)
+      this.transfer(
+        this.insurance,
+        l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset),
+        this.insurance.balance,
+        'CLEAR_ACCOUNT',
+      );
   }
 
   /**
@@ -2615,7 +2857,13 @@ export class Market {
       if (this.auction) {
         this.auction.end += this.ctx.params.auctionMinimumDuration;
       } else {
-        this.auction = { opening: false, trigger: 'GOVERNANCE_SUSPENSION', extensionTrigger: 'UNSPECIFIED', start: now, end: now };
+        this.auction = {
+          opening: false,
+          trigger: 'GOVERNANCE_SUSPENSION',
+          extensionTrigger: 'UNSPECIFIED',
+          start: now,
+          end: now,
+        };
         this.perp?.auctionStarted(now);
         for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
         for (const o of [...this.pegged]) if (o.status === 'ACTIVE') this.parkPegged(o);
@@ -2649,7 +2897,15 @@ export class Market {
   }
 
   /** Perpetual product data as of now: TWAPs, funding payment and rate (undefined before both series have data). */
-  productData(): { internalTwap: bigint; externalTwap: bigint; fundingPayment?: bigint; fundingRate?: string; internalCompositePrice: bigint } | undefined {
+  productData():
+    | {
+        internalTwap: bigint;
+        externalTwap: bigint;
+        fundingPayment?: bigint;
+        fundingRate?: string;
+        internalCompositePrice: bigint;
+      }
+    | undefined {
     const perp = this.perp;
     if (!perp?.started) return undefined;
     const now = this.now;
@@ -2673,15 +2929,19 @@ export class Market {
    * new price-monitoring triggers start from the default factors until the next calculation.
    */
   update(changes: MarketChanges): void {
-    if (changes.product && changes.product.kind !== this.cfg.product.kind) throw new RangeError('product: cannot change a market\'s product kind');
-    if (changes.markPrice && changes.markPrice.type !== 'LAST_TRADE') throw new RangeError(`market ${this.id}: composite mark prices are not supported yet`);
+    if (changes.product && changes.product.kind !== this.cfg.product.kind)
+      throw new RangeError("product: cannot change a market's product kind");
+    if (changes.markPrice && changes.markPrice.type !== 'LAST_TRADE')
+      throw new RangeError(`market ${this.id}: composite mark prices are not supported yet`);
     const next: MarketConfig = { ...this.cfg, ...changes };
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
     if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
-    if (changes.priceMonitoringTriggers || changes.riskModel) this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
+    if (changes.priceMonitoringTriggers || changes.riskModel)
+      this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
     if (changes.tickSize !== undefined) {
-      if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n) throw new RangeError('tickSize: must be a positive safe integer');
+      if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n)
+        throw new RangeError('tickSize: must be a positive safe integer');
       this.tickSize = Number(changes.tickSize);
     }
     this.updateLiquidityFee();
@@ -2731,7 +2991,12 @@ export class Market {
       extensionTrigger: this.auction?.extensionTrigger ?? 'UNSPECIFIED',
       targetStake: this.targetStake(),
       suppliedStake: this.suppliedStake(),
-      priceMonitoringBounds: bounds.map((b) => ({ horizon: b.trigger.horizon, minValidPrice: b.min, maxValidPrice: b.max, referencePrice: b.ref })),
+      priceMonitoringBounds: bounds.map((b) => ({
+        horizon: b.trigger.horizon,
+        minValidPrice: b.min,
+        maxValidPrice: b.max,
+        referencePrice: b.ref,
+      })),
       timestamp: now,
     };
   }

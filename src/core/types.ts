@@ -8,20 +8,15 @@ export type OrderType = 'LIMIT' | 'MARKET' | 'NETWORK';
 export type TimeInForce = 'GTC' | 'GTT' | 'IOC' | 'FOK' | 'GFA' | 'GFN';
 
 export type OrderStatus =
-  | 'ACTIVE'
-  | 'EXPIRED'
-  | 'CANCELLED'
-  | 'STOPPED'
-  | 'FILLED'
-  | 'REJECTED'
-  | 'PARTIALLY_FILLED'
-  | 'PARKED';
+  'ACTIVE' | 'EXPIRED' | 'CANCELLED' | 'STOPPED' | 'FILLED' | 'REJECTED' | 'PARTIALLY_FILLED' | 'PARKED';
 
 export type PeggedReference = 'BEST_BID' | 'BEST_ASK' | 'MID';
 
-export type TradingMode = 'CONTINUOUS' | 'OPENING_AUCTION' | 'MONITORING_AUCTION' | 'NO_TRADING' | 'SUSPENDED_VIA_GOVERNANCE';
+export type TradingMode =
+  'CONTINUOUS' | 'OPENING_AUCTION' | 'MONITORING_AUCTION' | 'NO_TRADING' | 'SUSPENDED_VIA_GOVERNANCE';
 
-export type AuctionTrigger = 'UNSPECIFIED' | 'OPENING' | 'PRICE' | 'LIQUIDITY_TARGET_NOT_MET' | 'GOVERNANCE_SUSPENSION' | 'LONG_BLOCK';
+export type AuctionTrigger =
+  'UNSPECIFIED' | 'OPENING' | 'PRICE' | 'LIQUIDITY_TARGET_NOT_MET' | 'GOVERNANCE_SUSPENSION' | 'LONG_BLOCK';
 
 export type MarketState =
   | 'PENDING'

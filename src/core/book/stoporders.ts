@@ -18,7 +18,8 @@ export interface StopOrder {
   readonly expiresAt: bigint | undefined;
   readonly expiryStrategy: 'CANCELS' | 'SUBMIT';
   /** price trigger (market precision) or trailing fraction */
-  readonly trigger: { readonly kind: 'price'; readonly price: bigint } | { readonly kind: 'trailing'; readonly offset: Decimal };
+  readonly trigger:
+    { readonly kind: 'price'; readonly price: bigint } | { readonly kind: 'trailing'; readonly offset: Decimal };
   /** size override: a fraction of the position at trigger time */
   readonly sizeOverride: { readonly fraction: Decimal } | undefined;
   status: StopStatus;
@@ -88,10 +89,12 @@ export class StopOrderPool {
         const ref = Decimal.fromBigInt(s.reference);
         if (ltp > previous) {
           if (s.direction === 'FALLS_BELOW' && s.reference < ltp) s.reference = ltp;
-          else if (s.direction === 'RISES_ABOVE' && price.gte(ref.mul(Decimal.ONE.add(s.trigger.offset)))) fired.push(s);
+          else if (s.direction === 'RISES_ABOVE' && price.gte(ref.mul(Decimal.ONE.add(s.trigger.offset))))
+            fired.push(s);
         } else {
           if (s.direction === 'RISES_ABOVE' && s.reference > ltp) s.reference = ltp;
-          else if (s.direction === 'FALLS_BELOW' && price.lte(ref.mul(Decimal.ONE.sub(s.trigger.offset)))) fired.push(s);
+          else if (s.direction === 'FALLS_BELOW' && price.lte(ref.mul(Decimal.ONE.sub(s.trigger.offset))))
+            fired.push(s);
         }
       }
     } else if (previous === undefined) {

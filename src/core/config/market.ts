@@ -116,13 +116,26 @@ export interface MarkPriceConfig {
 
 /** When funding periods end: oracle data carrying a timestamp, or the protocol's built-in time trigger. */
 export type FundingSchedule =
-  | { readonly kind: 'oracle'; readonly signers: readonly string[]; readonly property: string; readonly filters?: readonly OracleFilter[] }
-  | { readonly kind: 'timeTrigger'; /** seconds between cues */ readonly every: number; /** unix seconds of the first cue */ readonly initial?: number };
+  | {
+      readonly kind: 'oracle';
+      readonly signers: readonly string[];
+      readonly property: string;
+      readonly filters?: readonly OracleFilter[];
+    }
+  | {
+      readonly kind: 'timeTrigger';
+      /** seconds between cues */ readonly every: number;
+      /** unix seconds of the first cue */ readonly initial?: number;
+    };
 
 export interface FutureProduct {
   readonly kind: 'future';
   readonly settlementData: OracleSource;
-  readonly tradingTermination: { readonly signers: readonly string[]; readonly property: string; readonly filters?: readonly OracleFilter[] };
+  readonly tradingTermination: {
+    readonly signers: readonly string[];
+    readonly property: string;
+    readonly filters?: readonly OracleFilter[];
+  };
 }
 
 export interface PerpetualProduct {
@@ -202,7 +215,11 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     if (!ok) throw new ConfigError(field, reason);
   };
   need(c.id.length > 0, 'id', 'must not be empty');
-  need(Number.isInteger(c.decimalPlaces) && c.decimalPlaces >= 0 && c.decimalPlaces < 150, 'decimalPlaces', 'must be an integer in [0, 150)');
+  need(
+    Number.isInteger(c.decimalPlaces) && c.decimalPlaces >= 0 && c.decimalPlaces < 150,
+    'decimalPlaces',
+    'must be an integer in [0, 150)',
+  );
   need(
     Number.isInteger(c.positionDecimalPlaces) && c.positionDecimalPlaces > -7 && c.positionDecimalPlaces < 7,
     'positionDecimalPlaces',
@@ -210,26 +227,58 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
   );
   // the protocol also requires decimalPlaces + positionDecimalPlaces <= asset decimals for new markets; that is
   // proposal validation (src/proposal). The engine itself only needs a whole price factor.
-  need(c.decimalPlaces <= assetDecimals, 'decimalPlaces', `above the asset's ${assetDecimals} decimals is not supported`);
+  need(
+    c.decimalPlaces <= assetDecimals,
+    'decimalPlaces',
+    `above the asset's ${assetDecimals} decimals is not supported`,
+  );
   need(c.tickSize > 0n, 'tickSize', 'must be positive');
-  need(!c.linearSlippageFactor.isNegative() && c.linearSlippageFactor.lte(Decimal.fromInt(1_000_000)), 'linearSlippageFactor', 'must be in [0, 1000000]');
+  need(
+    !c.linearSlippageFactor.isNegative() && c.linearSlippageFactor.lte(Decimal.fromInt(1_000_000)),
+    'linearSlippageFactor',
+    'must be in [0, 1000000]',
+  );
   need(!c.quadraticSlippageFactor.isNegative(), 'quadraticSlippageFactor', 'must not be negative');
   const sf = c.marginScalingFactors;
   need(sf.searchLevel.gte(Decimal.ONE), 'marginScalingFactors.searchLevel', 'must be >= 1');
   need(sf.searchLevel.lte(sf.initialMargin), 'marginScalingFactors', 'searchLevel must be <= initialMargin');
-  need(sf.initialMargin.lte(sf.collateralRelease), 'marginScalingFactors', 'initialMargin must be <= collateralRelease');
-  for (const [k, v] of Object.entries({ makerFee: c.fees.makerFee, infrastructureFee: c.fees.infrastructureFee, liquidityFee: c.fees.liquidityFee })) {
+  need(
+    sf.initialMargin.lte(sf.collateralRelease),
+    'marginScalingFactors',
+    'initialMargin must be <= collateralRelease',
+  );
+  for (const [k, v] of Object.entries({
+    makerFee: c.fees.makerFee,
+    infrastructureFee: c.fees.infrastructureFee,
+    liquidityFee: c.fees.liquidityFee,
+  })) {
     need(!v.isNegative(), `fees.${k}`, 'must not be negative');
   }
   c.priceMonitoringTriggers.forEach((t, i) => {
-    need(Number.isInteger(t.horizon) && t.horizon > 0, `priceMonitoringTriggers[${i}].horizon`, 'must be a positive integer (seconds)');
-    need(t.probability.gt(Decimal.ZERO) && t.probability.lt(Decimal.ONE), `priceMonitoringTriggers[${i}].probability`, 'must be in (0, 1)');
-    need(Number.isInteger(t.auctionExtension) && t.auctionExtension > 0, `priceMonitoringTriggers[${i}].auctionExtension`, 'must be a positive integer (seconds)');
+    need(
+      Number.isInteger(t.horizon) && t.horizon > 0,
+      `priceMonitoringTriggers[${i}].horizon`,
+      'must be a positive integer (seconds)',
+    );
+    need(
+      t.probability.gt(Decimal.ZERO) && t.probability.lt(Decimal.ONE),
+      `priceMonitoringTriggers[${i}].probability`,
+      'must be in (0, 1)',
+    );
+    need(
+      Number.isInteger(t.auctionExtension) && t.auctionExtension > 0,
+      `priceMonitoringTriggers[${i}].auctionExtension`,
+      'must be a positive integer (seconds)',
+    );
   });
   const rm = c.riskModel;
   if (rm.kind === 'logNormal') {
     need(rm.tau > 0 && rm.tau <= 1, 'riskModel.tau', 'must be in (0, 1]');
-    need(rm.riskAversionParameter > 0 && rm.riskAversionParameter < 1, 'riskModel.riskAversionParameter', 'must be in (0, 1)');
+    need(
+      rm.riskAversionParameter > 0 && rm.riskAversionParameter < 1,
+      'riskModel.riskAversionParameter',
+      'must be in (0, 1)',
+    );
     need(rm.sigma > 0, 'riskModel.sigma', 'must be positive');
   } else {
     need(!rm.factorLong.isNegative() && !rm.factorShort.isNegative(), 'riskModel.factors', 'must not be negative');

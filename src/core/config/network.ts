@@ -102,7 +102,8 @@ const int = (v: string, name: string) => {
 
 const SETTERS: Record<string, Setter> = {
   'network.markPriceUpdateMaximumFrequency': (p, v, n) => (p.markPriceUpdateMaximumFrequency = parseDuration(v, n)),
-  'network.internalCompositePriceUpdateFrequency': (p, v, n) => (p.internalCompositePriceUpdateFrequency = parseDuration(v, n)),
+  'network.internalCompositePriceUpdateFrequency': (p, v, n) =>
+    (p.internalCompositePriceUpdateFrequency = parseDuration(v, n)),
   'market.auction.minimumDuration': (p, v, n) => (p.auctionMinimumDuration = parseDuration(v, n)),
   'market.auction.maximumDuration': (p, v, n) => (p.auctionMaximumDuration = parseDuration(v, n)),
   'network.floatingPointUpdates.delay': (p, v, n) => (p.floatingPointUpdatesDelay = parseDuration(v, n)),
@@ -117,7 +118,8 @@ const SETTERS: Record<string, Setter> = {
   'market.liquidity.maximumLiquidityFeeFactorLevel': (p, v, n) => (p.maximumLiquidityFeeFactorLevel = dec(v, n)),
   'market.liquidity.sla.nonPerformanceBondPenaltySlope': (p, v, n) => (p.slaNonPerformanceBondPenaltySlope = dec(v, n)),
   'market.liquidity.sla.nonPerformanceBondPenaltyMax': (p, v, n) => (p.slaNonPerformanceBondPenaltyMax = dec(v, n)),
-  'market.liquidity.providersFeeCalculationTimeStep': (p, v, n) => (p.providersFeeCalculationTimeStep = parseDuration(v, n)),
+  'market.liquidity.providersFeeCalculationTimeStep': (p, v, n) =>
+    (p.providersFeeCalculationTimeStep = parseDuration(v, n)),
   'market.liquidity.equityLikeShareFeeFraction': (p, v, n) => (p.equityLikeShareFeeFraction = dec(v, n)),
   'market.liquidityProvision.minLpStakeQuantumMultiple': (p, v, n) => (p.minLpStakeQuantumMultiple = dec(v, n)),
   'market.value.windowLength': (p, v, n) => (p.marketValueWindowLength = parseDuration(v, n)),

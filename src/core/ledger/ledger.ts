@@ -34,7 +34,10 @@ export function accountId(owner: string, type: AccountType, asset: string, marke
 }
 
 export class InsufficientFundsError extends Error {
-  constructor(readonly account: Account, readonly amount: bigint) {
+  constructor(
+    readonly account: Account,
+    readonly amount: bigint,
+  ) {
     super(`account ${account.id} holds ${account.balance}, cannot pay ${amount}`);
   }
 }

@@ -24,13 +24,13 @@ export function maxBig(a: bigint, b: bigint): bigint {
 /** floor(a / b) for any signs (b != 0). */
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && a < 0n !== b < 0n) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** ceil(a / b) for any signs (b != 0). */
 export function ceilDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && a < 0n === b < 0n) ? q + 1n : q;
+  return a % b !== 0n && a < 0n === b < 0n ? q + 1n : q;
 }
 
 /** Parses a decimal integer string strictly (optional leading '-'); throws on anything else. */

@@ -45,7 +45,8 @@ export class Decimal {
     const intPart = m[2] ?? '';
     const frac = m[3] ?? '';
     const exp = m[4] === undefined ? 0 : Number(m[4]);
-    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 10000) throw new RangeError(`${what}: exponent out of range in "${s}"`);
+    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 10000)
+      throw new RangeError(`${what}: exponent out of range in "${s}"`);
     let coef = BigInt((intPart + frac).replace(/^0+(?=\d)/, '') || '0') * sign;
     let scale = frac.length - exp;
     if (scale < 0) {

@@ -6,7 +6,11 @@ import { Decimal } from '../num/decimal.ts';
 import type { EngineEvent, FeeBreakdown, Trade } from '../events.ts';
 import { NETWORK_PARTY } from '../types.ts';
 
-export type PositionStatus = 'POSITION_STATUS_UNSPECIFIED' | 'POSITION_STATUS_CLOSED_OUT' | 'POSITION_STATUS_ORDERS_CLOSED' | 'POSITION_STATUS_DISTRESSED';
+export type PositionStatus =
+  | 'POSITION_STATUS_UNSPECIFIED'
+  | 'POSITION_STATUS_CLOSED_OUT'
+  | 'POSITION_STATUS_ORDERS_CLOSED'
+  | 'POSITION_STATUS_DISTRESSED';
 
 export class PositionPnl {
   openVolume = 0;
@@ -67,7 +71,11 @@ export class PositionPnl {
     }
     const v = this.openVolume;
     if (v + opened === 0) this.aepFP = Decimal.ZERO;
-    else this.aepFP = this.aepFP.mul(Decimal.fromInt(v)).add(price.mul(Decimal.fromInt(opened))).div(Decimal.fromInt(v + opened));
+    else
+      this.aepFP = this.aepFP
+        .mul(Decimal.fromInt(v))
+        .add(price.mul(Decimal.fromInt(opened)))
+        .div(Decimal.fromInt(v + opened));
     this.openVolume += opened;
     if (reset || Math.sign(this.openVolume) * Math.sign(vol) < 0) this.resetSince();
     this.averageEntryPrice = this.aepFP.round();
@@ -118,7 +126,9 @@ export class PnlTracker {
           p.unrealisedFP = Decimal.ZERO;
           p.unrealised = Decimal.ZERO;
         } else {
-          p.unrealisedFP = Decimal.fromInt(p.openVolume).mul(Decimal.fromBigInt(e.markPrice).sub(p.aepFP)).div(e.positionFactor);
+          p.unrealisedFP = Decimal.fromInt(p.openVolume)
+            .mul(Decimal.fromBigInt(e.markPrice).sub(p.aepFP))
+            .div(e.positionFactor);
           p.unrealised = Decimal.fromBigInt(p.unrealisedFP.round());
         }
         return;
@@ -183,7 +193,12 @@ export class PnlTracker {
           if (p.openVolume !== 0) {
             // PnL at the settlement price (the volume itself stays, as in Vega's positions plugin)
             p.realised = p.realised.add(
-              Decimal.fromBigInt(Decimal.fromInt(p.openVolume).mul(Decimal.fromBigInt(e.price).sub(p.aepFP)).div(e.positionFactor).round()),
+              Decimal.fromBigInt(
+                Decimal.fromInt(p.openVolume)
+                  .mul(Decimal.fromBigInt(e.price).sub(p.aepFP))
+                  .div(e.positionFactor)
+                  .round(),
+              ),
             );
           }
           p.unrealised = Decimal.ZERO;

@@ -47,7 +47,14 @@ export class Positions {
   }
 
   /** A trade: the buyer's volume grows, the seller's shrinks; matched order volume leaves the potentials. */
-  applyTrade(buyer: string, seller: string, size: number, buyerFromOrder: boolean, sellerFromOrder: boolean, price = 0n): void {
+  applyTrade(
+    buyer: string,
+    seller: string,
+    size: number,
+    buyerFromOrder: boolean,
+    sellerFromOrder: boolean,
+    price = 0n,
+  ): void {
     const b = this.getOrCreate(buyer);
     const s = this.getOrCreate(seller);
     updateEntryPrice(b, size, price);
@@ -88,6 +95,7 @@ function updateEntryPrice(p: Position, delta: number, price: bigint): void {
   if (next === 0) p.averageEntryPrice = 0n;
   else if (v === 0 || Math.sign(next) !== Math.sign(v)) p.averageEntryPrice = price;
   else if (Math.abs(next) > Math.abs(v)) {
-    p.averageEntryPrice = (p.averageEntryPrice * BigInt(Math.abs(v)) + price * BigInt(Math.abs(delta))) / BigInt(Math.abs(next));
+    p.averageEntryPrice =
+      (p.averageEntryPrice * BigInt(Math.abs(v)) + price * BigInt(Math.abs(delta))) / BigInt(Math.abs(next));
   }
 }

@@ -74,7 +74,10 @@ export class PriceMonitor {
     if (this.nowPrices.length > 0 && this.nowTime < now) {
       let sum = 0n;
       for (const p of this.nowPrices) sum += p;
-      this.past.push({ time: this.nowTime, price: Decimal.fromBigInt(sum).div(Decimal.fromInt(this.nowPrices.length)) });
+      this.past.push({
+        time: this.nowTime,
+        price: Decimal.fromBigInt(sum).div(Decimal.fromInt(this.nowPrices.length)),
+      });
       this.nowPrices = [];
     }
     const cutoff = now - this.maxHorizonNs;

@@ -86,7 +86,12 @@ export function specMatches(spec: SpecLike, data: OracleData): boolean {
 }
 
 /** A settlement value scaled from the oracle's decimals to the asset's: floor(value × 10^(adp − odp)); undefined if invalid. */
-export function scaleToAsset(value: string, type: OracleValueType, oracleDecimals: number, assetDecimals: number): bigint | undefined {
+export function scaleToAsset(
+  value: string,
+  type: OracleValueType,
+  oracleDecimals: number,
+  assetDecimals: number,
+): bigint | undefined {
   if (type === 'DECIMAL') {
     let d: Decimal;
     try {
@@ -99,5 +104,7 @@ export function scaleToAsset(value: string, type: OracleValueType, oracleDecimal
   }
   if (!/^\d+$/.test(value)) return undefined;
   const v = BigInt(value);
-  return assetDecimals >= oracleDecimals ? v * pow10(assetDecimals - oracleDecimals) : v / pow10(oracleDecimals - assetDecimals);
+  return assetDecimals >= oracleDecimals
+    ? v * pow10(assetDecimals - oracleDecimals)
+    : v / pow10(oracleDecimals - assetDecimals);
 }

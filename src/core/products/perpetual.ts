@@ -156,7 +156,8 @@ export class PerpetualState {
       fp = fp.add(interest.lt(lo) ? lo : interest.gt(hi) ? hi : interest);
     }
     const auction = this.auctionTime(this.startedAt, tt);
-    if (auction > 0n && delta > 0n) fp = fp.mul(Decimal.ONE.sub(Decimal.fromBigInt(auction).div(Decimal.fromBigInt(delta))));
+    if (auction > 0n && delta > 0n)
+      fp = fp.mul(Decimal.ONE.sub(Decimal.fromBigInt(auction).div(Decimal.fromBigInt(delta))));
     if (c.fundingRateScalingFactor) fp = fp.mul(c.fundingRateScalingFactor);
     let rate = S === 0n ? Decimal.ZERO : fp.div(Sd);
     if (c.fundingRateUpperBound && rate.gt(c.fundingRateUpperBound)) {

@@ -23,7 +23,21 @@ export function isolatedOrderMargin(
   auctionPrice?: bigint,
 ): bigint {
   const side = (s: Side) => {
-    const list = orders.filter((o) => o.side === s).sort((a, b) => (s === 'buy' ? (a.price > b.price ? -1 : a.price < b.price ? 1 : 0) : a.price < b.price ? -1 : a.price > b.price ? 1 : 0));
+    const list = orders
+      .filter((o) => o.side === s)
+      .sort((a, b) =>
+        s === 'buy'
+          ? a.price > b.price
+            ? -1
+            : a.price < b.price
+              ? 1
+              : 0
+          : a.price < b.price
+            ? -1
+            : a.price > b.price
+              ? 1
+              : 0,
+      );
     let free = (s === 'sell' && openVolume > 0) || (s === 'buy' && openVolume < 0) ? Math.abs(openVolume) : 0;
     let notional = 0n;
     for (const o of list) {
@@ -48,8 +62,17 @@ export function isolatedOrderMargin(
  * Margin released when an isolated position shrinks by |delta| from |old|: the theoretical margin after closing at the
  * trades' VWAP, floor(balance + (vwap − mark) × |old| / positionFactor), pro rata.
  */
-export function isolatedRelease(balance: bigint, vwap: bigint, mark: bigint, oldSize: number, delta: number, positionFactor: Decimal): bigint {
-  const theo = Decimal.fromBigInt(balance).add(Decimal.fromBigInt((vwap - mark) * BigInt(Math.abs(oldSize))).div(positionFactor)).floor();
+export function isolatedRelease(
+  balance: bigint,
+  vwap: bigint,
+  mark: bigint,
+  oldSize: number,
+  delta: number,
+  positionFactor: Decimal,
+): bigint {
+  const theo = Decimal.fromBigInt(balance)
+    .add(Decimal.fromBigInt((vwap - mark) * BigInt(Math.abs(oldSize))).div(positionFactor))
+    .floor();
   if (theo <= 0n) return 0n;
   return (theo * BigInt(Math.abs(delta))) / BigInt(Math.abs(oldSize));
 }

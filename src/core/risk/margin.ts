@@ -62,7 +62,10 @@ export function maintenanceMarginDecimal(m: MarginInput): Decimal {
     const vL = Decimal.max(V, Decimal.ZERO);
     const slippage = Decimal.max(Decimal.ZERO, P.mul(slip(vL)));
     const orders = m.auction
-      ? Decimal.max(Decimal.fromBigInt(m.auction.buyNotional).div(pf), B.mul(Decimal.fromBigInt(m.auction.auctionPrice))).mul(m.riskFactors.long)
+      ? Decimal.max(
+          Decimal.fromBigInt(m.auction.buyNotional).div(pf),
+          B.mul(Decimal.fromBigInt(m.auction.auctionPrice)),
+        ).mul(m.riskFactors.long)
       : B.mul(m.riskFactors.long).mul(P);
     mmLong = slippage.add(vL.mul(m.riskFactors.long).mul(P)).add(orders).add(funding);
   }
@@ -70,7 +73,10 @@ export function maintenanceMarginDecimal(m: MarginInput): Decimal {
     const vS = Decimal.min(V, Decimal.ZERO).abs();
     const slippage = Decimal.max(Decimal.ZERO, P.mul(slip(vS)));
     const orders = m.auction
-      ? Decimal.max(Decimal.fromBigInt(m.auction.sellNotional).div(pf), S.mul(Decimal.fromBigInt(m.auction.auctionPrice))).mul(m.riskFactors.short)
+      ? Decimal.max(
+          Decimal.fromBigInt(m.auction.sellNotional).div(pf),
+          S.mul(Decimal.fromBigInt(m.auction.auctionPrice)),
+        ).mul(m.riskFactors.short)
       : S.mul(m.riskFactors.short).mul(P);
     mmShort = slippage.add(vS.mul(m.riskFactors.short).mul(P)).add(orders).add(funding);
   }

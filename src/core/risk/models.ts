@@ -18,7 +18,12 @@ export function riskFactors(model: RiskModelConfig): RiskFactors {
 }
 
 /** Bound factors of one trigger given the trigger's current reference price (asset precision). */
-export function boundFactors(model: RiskModelConfig, ref: Decimal, horizonSeconds: number, probability: Decimal): BoundFactors {
+export function boundFactors(
+  model: RiskModelConfig,
+  ref: Decimal,
+  horizonSeconds: number,
+  probability: Decimal,
+): BoundFactors {
   if (model.kind === 'simple') return simpleBoundFactors(ref, model);
   return priceMonitoringBoundFactors(ref, horizonSeconds, probability, model);
 }

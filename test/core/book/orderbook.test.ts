@@ -5,7 +5,18 @@ import type { Side } from '../../../src/core/types.ts';
 
 let seq = 0;
 function order(party: string, side: Side, price: number, size: number, peak = 0, minPeak = 0): BookOrder {
-  return { id: `o${++seq}`, party, side, price, remaining: size, displayed: peak ? Math.min(peak, size) : size, peakSize: peak, minPeakSize: minPeak, bookLevel: null, bookPos: 0 };
+  return {
+    id: `o${++seq}`,
+    party,
+    side,
+    price,
+    remaining: size,
+    displayed: peak ? Math.min(peak, size) : size,
+    peakSize: peak,
+    minPeakSize: minPeak,
+    bookLevel: null,
+    bookPos: 0,
+  };
 }
 
 test('price then time priority', () => {
@@ -16,7 +27,14 @@ test('price then time priority', () => {
   [a1, a2, a3].forEach((o) => b.insert(o));
   assert.equal(b.bestAsk(), 100);
   const r = b.match('x', 'buy', 101, 12);
-  assert.deepEqual(r.fills.map((f) => [f.passive.id, f.size, f.price]), [[a2.id, 5, 100], [a3.id, 5, 100], [a1.id, 2, 101]]);
+  assert.deepEqual(
+    r.fills.map((f) => [f.passive.id, f.size, f.price]),
+    [
+      [a2.id, 5, 100],
+      [a3.id, 5, 100],
+      [a1.id, 2, 101],
+    ],
+  );
   assert.equal(r.filled, 12);
   assert.equal(b.volumeAt('sell', 100), 0);
   assert.equal(b.volumeAt('sell', 101), 3);

@@ -11,7 +11,15 @@ const base = {
 
 test('0009-MRKP-002: short 3 at 15900 with 3 more to sell, slippage 0.25, rf 0.1', () => {
   const m = crossMarginLevels(
-    { ...base, openVolume: -3, buyOrders: 0, sellOrders: 3, price: 15900n, riskFactors: { long: dec('0.1'), short: dec('0.1') }, linearSlippageFactor: dec('0.25') },
+    {
+      ...base,
+      openVolume: -3,
+      buyOrders: 0,
+      sellOrders: 3,
+      price: 15900n,
+      riskFactors: { long: dec('0.1'), short: dec('0.1') },
+      linearSlippageFactor: dec('0.25'),
+    },
     sf,
   );
   assert.equal(m.maintenance, 21465n);
@@ -19,13 +27,33 @@ test('0009-MRKP-002: short 3 at 15900 with 3 more to sell, slippage 0.25, rf 0.1
 });
 
 test('0019-MCAL-200: slippage applies to the open position only (PDP 2)', () => {
-  const common = { positionFactor: dec('100'), quadraticSlippageFactor: Decimal.ZERO, price: 15800n, riskFactors: { long: dec('0.1'), short: dec('0.2') }, linearSlippageFactor: dec('0.000125') };
+  const common = {
+    positionFactor: dec('100'),
+    quadraticSlippageFactor: Decimal.ZERO,
+    price: 15800n,
+    riskFactors: { long: dec('0.1'), short: dec('0.2') },
+    linearSlippageFactor: dec('0.000125'),
+  };
   assert.equal(crossMarginLevels({ ...common, openVolume: 300, buyOrders: 0, sellOrders: 0 }, sf).maintenance, 4746n);
-  assert.equal(crossMarginLevels({ ...common, openVolume: -300, buyOrders: 400, sellOrders: 0 }, sf).maintenance, 9486n);
+  assert.equal(
+    crossMarginLevels({ ...common, openVolume: -300, buyOrders: 400, sellOrders: 0 }, sf).maintenance,
+    9486n,
+  );
 });
 
 test('0019-MCAL-210: short 1 at 15900, slippage 0.25, rf 0.1', () => {
-  const m = crossMarginLevels({ ...base, openVolume: -1, buyOrders: 0, sellOrders: 0, price: 15900n, riskFactors: { long: dec('0.1'), short: dec('0.1') }, linearSlippageFactor: dec('0.25') }, sf);
+  const m = crossMarginLevels(
+    {
+      ...base,
+      openVolume: -1,
+      buyOrders: 0,
+      sellOrders: 0,
+      price: 15900n,
+      riskFactors: { long: dec('0.1'), short: dec('0.1') },
+      linearSlippageFactor: dec('0.25'),
+    },
+    sf,
+  );
   assert.equal(m.maintenance, 5565n);
 });
 
@@ -47,11 +75,26 @@ test('auction: orders valued at max(limit notional, auction price) (0019-MCAL-23
 });
 
 test('scaling factors are truncated to five decimals and levels floored', () => {
-  const m = scaleMargins(1000n, { searchLevel: dec('1.123456'), initialMargin: dec('1.2'), collateralRelease: dec('1.4') });
+  const m = scaleMargins(1000n, {
+    searchLevel: dec('1.123456'),
+    initialMargin: dec('1.2'),
+    collateralRelease: dec('1.4'),
+  });
   assert.deepEqual(m, { maintenance: 1000n, search: 1123n, initial: 1200n, release: 1400n });
 });
 
 test('no position and no orders means no margin', () => {
-  const m = crossMarginLevels({ ...base, openVolume: 0, buyOrders: 0, sellOrders: 0, price: 100n, riskFactors: { long: dec('0.1'), short: dec('0.1') }, linearSlippageFactor: dec('0.25') }, sf);
+  const m = crossMarginLevels(
+    {
+      ...base,
+      openVolume: 0,
+      buyOrders: 0,
+      sellOrders: 0,
+      price: 100n,
+      riskFactors: { long: dec('0.1'), short: dec('0.1') },
+      linearSlippageFactor: dec('0.25'),
+    },
+    sf,
+  );
   assert.equal(m.maintenance, 0n);
 });
