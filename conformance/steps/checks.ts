@@ -246,7 +246,8 @@ export function registerCheckSteps(r: Registry): void {
       const fromType = accountType(row.str('from account'));
       const toType = accountType(row.str('to account'));
       const from = transferAccountId(row.opt('from') ?? '', fromType, asset, market);
-      const to = transferAccountId(row.opt('to') ?? '', toType, asset, market);
+      // Vega's step builds network-treasury destinations without a market
+      const to = transferAccountId(row.opt('to') ?? '', toType, asset, toType === 'NETWORK_TREASURY' ? '' : market);
       const type = row.opt('type');
       const amount = row.int('amount');
       const candidates = w.transfers.filter(

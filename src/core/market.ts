@@ -1114,40 +1114,84 @@ export class Market {
     });
   }
 
-  /** Fee transfers of continuous trading: the aggressor pays, from general then margin. */
+  /**
+   * Fee transfers of continuous trading (fee engine order): per trade the maker, buy-back and treasury fees, then
+   * the infrastructure and liquidity fees of all trades together, then the makers receive theirs. The aggressor
+   * pays from general, then margin.
+   */
   private payContinuousFees(payer: string, fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
+    let infra = 0n;
+    let liquidity = 0n;
+    fees.forEach((fee) => {
+      this.payFrom(payer, fee.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
+      this.payFrom(payer, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
+      this.payFrom(payer, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
+      infra += fee.infrastructureFee;
+      liquidity += fee.liquidityFee;
+    });
+    this.payFrom(payer, infra, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+    this.payFrom(payer, liquidity, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
     fees.forEach((fee, i) => {
       const t = trades[i]!;
-      const maker = t.buyer === payer ? t.seller : t.buyer;
-      this.payFee(payer, fee, maker);
+      this.receiveMakerFee(t.buyer === payer ? t.seller : t.buyer, fee.makerFee);
     });
   }
 
-  private payFee(payer: string, fee: FeeBreakdown, maker: string | undefined): void {
-    if (totalFee(fee) === 0n) return;
-    const l = this.ctx.ledger;
-    const pay = (amount: bigint, to: Account, type: TransferType) => {
-      let left = amount;
-      if (left === 0n) return;
-      if (payer === NETWORK_PARTY) {
-        left -= l.transferUpTo(this.insurance, to, left, type);
-        return;
+  /** Auction uncrossing fees: for each trade the seller, then the buyer, pays half of each fee (no maker fee). */
+  private payAuctionFees(trades: readonly Trade[]): void {
+    for (const t of trades) {
+      for (const [party, fee] of [
+        [t.seller, t.sellerFee],
+        [t.buyer, t.buyerFee],
+      ] as const) {
+        this.payFrom(party, fee.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+        this.payFrom(party, fee.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
+        this.payFrom(party, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
+        this.payFrom(party, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
       }
-      const g = this.general(payer);
-      if (g) left -= l.transferUpTo(g, to, left, type);
-      if (left > 0n) left -= l.transferUpTo(this.marginAccount(payer), to, left, type);
-    };
-    pay(fee.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
-    pay(fee.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
-    pay(fee.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
-    if (fee.treasuryFee > 0n)
-      pay(fee.treasuryFee, l.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset), 'TREASURY_FEE_PAY');
-    if (fee.buyBackFee > 0n)
-      pay(fee.buyBackFee, l.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset), 'BUY_BACK_FEE_PAY');
-    if (maker && fee.makerFee > 0n && this.makerFeeAccount.balance > 0n) {
-      const to = maker === NETWORK_PARTY ? this.insurance : l.getOrCreate(maker, 'GENERAL', this.asset);
-      l.transferUpTo(this.makerFeeAccount, to, fee.makerFee, 'MAKER_FEE_RECEIVE');
     }
+  }
+
+  /** Network disposal trades: the network pays every fee from the insurance pool; the counterparties get the maker fee. */
+  private payNetworkFees(fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
+    const total = fees.reduce((a, f) => ({ ...a, makerFee: a.makerFee + f.makerFee, infrastructureFee: a.infrastructureFee + f.infrastructureFee, liquidityFee: a.liquidityFee + f.liquidityFee, buyBackFee: a.buyBackFee + f.buyBackFee, treasuryFee: a.treasuryFee + f.treasuryFee }), NO_FEES);
+    this.payFrom(NETWORK_PARTY, total.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
+    fees.forEach((fee, i) => {
+      const t = trades[i]!;
+      this.receiveMakerFee(t.buyer === NETWORK_PARTY ? t.seller : t.buyer, fee.makerFee);
+    });
+  }
+
+  private buyBackAccount(): Account {
+    return this.ctx.ledger.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset);
+  }
+
+  private treasuryAccount(): Account {
+    return this.ctx.ledger.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset);
+  }
+
+  /** Pays an amount from a party's general then margin account (the network: its insurance pool). */
+  private payFrom(payer: string, amount: bigint, to: Account, type: TransferType): void {
+    if (amount <= 0n) return;
+    const l = this.ctx.ledger;
+    if (payer === NETWORK_PARTY) {
+      l.transferUpTo(this.insurance, to, amount, type);
+      return;
+    }
+    let left = amount;
+    const g = this.general(payer);
+    if (g) left -= l.transferUpTo(g, to, left, type);
+    if (left > 0n) l.transferUpTo(this.marginAccount(payer), to, left, type);
+  }
+
+  private receiveMakerFee(maker: string, amount: bigint): void {
+    if (amount <= 0n || this.makerFeeAccount.balance === 0n) return;
+    const to = maker === NETWORK_PARTY ? this.insurance : this.ctx.ledger.getOrCreate(maker, 'GENERAL', this.asset);
+    this.ctx.ledger.transferUpTo(this.makerFeeAccount, to, amount, 'MAKER_FEE_RECEIVE');
   }
 
   /**
@@ -1894,11 +1938,8 @@ export class Market {
         trades.push(t);
         if (!touched.includes(m.aggressor)) touched.push(m.aggressor);
         if (!touched.includes(m.passive)) touched.push(m.passive);
-        if (!a.opening) {
-          this.payFee(t.buyer, fees, undefined);
-          this.payFee(t.seller, fees, undefined);
-        }
       }
+      if (!a.opening) this.payAuctionFees(trades);
       for (const o of touched) {
         if (o.remaining === 0) {
           o.status = 'FILLED';
@@ -2379,10 +2420,7 @@ export class Market {
     const f = this.feeFactors();
     const fees = sim.fills.map((fl) => continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor));
     const trades = this.makeTrades(o, sim.fills, fees, 'NETWORK_CLOSE_OUT_GOOD');
-    fees.forEach((fee, i) => {
-      const t = trades[i]!;
-      this.payFee(NETWORK_PARTY, fee, t.buyer === NETWORK_PARTY ? t.seller : t.buyer);
-    });
+    this.payNetworkFees(fees, trades);
     this.emitOrder(o);
     const ltp = this.lastTradedPrice;
     this.confirmTrades(trades, sim.fills);
