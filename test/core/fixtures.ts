@@ -146,7 +146,12 @@ const COMMON = {
   quadraticSlippageFactor: Decimal.ZERO,
   marginScalingFactors: { searchLevel: dec('1.1'), initialMargin: dec('1.2'), collateralRelease: dec('1.4') },
   targetStake: { timeWindow: 3600, scalingFactor: dec('1') },
-  sla: { priceRange: dec('0.1'), commitmentMinTimeFraction: dec('0.5'), performanceHysteresisEpochs: 1, slaCompetitionFactor: dec('1') },
+  sla: {
+    priceRange: dec('0.1'),
+    commitmentMinTimeFraction: dec('0.5'),
+    performanceHysteresisEpochs: 1,
+    slaCompetitionFactor: dec('1'),
+  },
   liquidationStrategy: LEGACY_LIQUIDATION_STRATEGY,
   markPrice: DEFAULT_MARK_PRICE,
   product: FUTURE,
@@ -242,7 +247,9 @@ export function observableState(ex: Exchange): string {
   const accounts = [...ex.ledger.all()].filter((a) => a.balance !== 0n).sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const a of accounts) lines.push(`${a.id}=${a.balance}`);
   for (const m of ex.markets.values()) {
-    lines.push(`market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} lpfee=${m.liquidityFee.toString()}`);
+    lines.push(
+      `market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} lpfee=${m.liquidityFee.toString()}`,
+    );
     for (const o of [...m.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       lines.push(`o ${JSON.stringify(snapshot(o), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
     }
@@ -250,7 +257,8 @@ export function observableState(ex: Exchange): string {
       for (const l of side.levels) lines.push(`l ${side.side} ${l.price} ${l.volume}`);
     }
     for (const p of m.positions.all()) if (!p.isEmpty()) lines.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
-    for (const lp of m.provisions.values()) lines.push(`lp ${lp.party} ${lp.commitment} ${lp.fee.toString()} ${lp.status}`);
+    for (const lp of m.provisions.values())
+      lines.push(`lp ${lp.party} ${lp.commitment} ${lp.fee.toString()} ${lp.status}`);
   }
   return lines.join('\n');
 }

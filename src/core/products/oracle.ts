@@ -73,8 +73,7 @@ function holds(value: string, type: OracleValueType, c: OracleCondition): boolea
 export function specMatches(spec: SpecLike, data: OracleData): boolean {
   const builtin = Object.keys(data.properties).every((k) => k.startsWith(BUILTIN_PREFIX));
   const filters = spec.filters ?? [{ property: spec.property, type: 'INTEGER' as const }];
-  const specBuiltin = filters.some((f) => f.property.startsWith(BUILTIN_PREFIX));
-  if (!builtin && !specBuiltin) {
+  if (!builtin) {
     if (data.signers.length === 0 || !data.signers.every((s) => spec.signers.includes(s))) return false;
   }
   for (const f of filters) {
