@@ -82,7 +82,8 @@ export class Decimal {
   }
 
   mul(o: Decimal): Decimal {
-    return new Decimal(this.coef * o.coef, this.scale + o.scale).reduce();
+    // not normalised: scales add (comparisons and sums align scales; division and toString reduce)
+    return new Decimal(this.coef * o.coef, this.scale + o.scale);
   }
 
   mulBig(v: bigint): Decimal {
@@ -216,6 +217,12 @@ export class Decimal {
     if (this.scale === 0 || this.coef === 0n) return this.coef === 0n ? Decimal.ZERO : this;
     let c = this.coef;
     let s = this.scale;
+    if (c % 10n !== 0n) return this;
+    // strip eight zeros at a time, then one at a time
+    while (s >= 8 && c % 100_000_000n === 0n) {
+      c /= 100_000_000n;
+      s -= 8;
+    }
     while (s > 0 && c % 10n === 0n) {
       c /= 10n;
       s--;
