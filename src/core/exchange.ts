@@ -92,6 +92,12 @@ export class Exchange {
     if (!Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > 80)
       throw new RangeError(`asset ${a.id} decimals: must be an integer in [0, 80]`);
     if (a.quantum.isNegative()) throw new RangeError(`asset ${a.id} quantum: must not be negative`);
+    const known = this.assets.get(a.id);
+    // an asset's decimals are fixed once enabled (balances are held in them); its quantum may be updated
+    if (known && known.decimals !== a.decimals)
+      throw new RangeError(
+        `asset ${a.id} already enabled with ${known.decimals} decimals, cannot change to ${a.decimals}`,
+      );
     this.assets.set(a.id, a);
     // enabling an asset creates its asset-level system accounts
     this.ledger.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', a.id);
@@ -148,7 +154,8 @@ export class Exchange {
   deposit(party: string, asset: string, amount: bigint): CommandResult {
     if (!this.assets.has(asset)) return { error: `asset "${asset}" is not registered` };
     if (!validParty(party)) return { error: `party: "${party}" is not a valid party id` };
-    if (amount <= 0n || amount > MAX_AMOUNT) return { error: 'amount: must be a positive integer below 2^256' };
+    if (typeof amount !== 'bigint' || amount <= 0n || amount > MAX_AMOUNT)
+      return { error: 'amount: must be a positive integer below 2^256' };
     const general = this.ledger.getOrCreate(party, 'GENERAL', asset);
     this.ledger.transfer(this.ledger.external(asset), general, amount, 'DEPOSIT');
     return {};
@@ -158,12 +165,15 @@ export class Exchange {
   fundInsurancePool(marketId: string, amount: bigint): CommandResult {
     const m = this.markets.get(marketId);
     if (!m) return { error: `market "${marketId}" does not exist` };
-    if (amount <= 0n || amount > MAX_AMOUNT) return { error: 'amount: must be a positive integer below 2^256' };
+    if (typeof amount !== 'bigint' || amount <= 0n || amount > MAX_AMOUNT)
+      return { error: 'amount: must be a positive integer below 2^256' };
     this.ledger.transfer(this.ledger.external(m.asset), m.insurance, amount, 'DEPOSIT');
     return {};
   }
 
   withdraw(party: string, asset: string, amount: bigint): CommandResult {
+    if (!this.assets.has(asset)) return { error: `asset "${asset}" is not registered` };
+    if (typeof amount !== 'bigint') return { error: 'amount: must be a positive integer' };
     const general = this.ledger.get(party, 'GENERAL', asset);
     if (!general) return { error: 'party has insufficient balance in asset' };
     if (amount <= 0n) return { error: 'amount: must be a positive integer' };
@@ -197,6 +207,16 @@ export class Exchange {
     }
     if ((a.price !== undefined && a.price < 0) || (a.size !== undefined && a.size < 0))
       return { trades: [], error: 'price and size must not be negative' };
+    if (a.price === 0) return { trades: [], error: 'OrderError: price must be positive' };
+    if (a.size !== undefined && a.sizeDelta !== undefined)
+      return { trades: [], error: 'OrderError: size and sizeDelta cannot be amended together' };
+    if (a.tif !== undefined && !TIMES_IN_FORCE.has(a.tif))
+      return { trades: [], error: 'OrderError: invalid time in force' };
+    if (a.peggedReference !== undefined && !PEG_REFERENCES.has(a.peggedReference))
+      return {
+        trades: [],
+        error: `peggedReference: "${String(a.peggedReference)}" is not a valid reference (BEST_BID, BEST_ASK or MID)`,
+      };
     return m.amendOrder(a);
   }
 
@@ -268,6 +288,8 @@ export class Exchange {
   ): CommandResult {
     const m = this.markets.get(marketId);
     if (!m) return { error: 'OrderError: Invalid Market ID' };
+    if (typeof commitment !== 'bigint') return { error: 'commitment amount: must be an integer' };
+    if (commitment < 0n) return { error: 'commitment amount: must not be negative' };
     const error = m.submitLiquidityProvision(id, party, commitment, fee);
     m.flushMargins();
     return error ? { error } : {};
@@ -405,6 +427,10 @@ export class Exchange {
   }
 }
 
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(['LIMIT', 'MARKET', 'NETWORK']);
+const TIMES_IN_FORCE: ReadonlySet<unknown> = new Set(['GTC', 'GTT', 'IOC', 'FOK', 'GFA', 'GFN']);
+const PEG_REFERENCES: ReadonlySet<unknown> = new Set(['BEST_BID', 'BEST_ASK', 'MID']);
+
 function validParty(p: string): boolean {
   return p.length > 0 && p.length <= 256 && !/[\s|]/.test(p);
 }
@@ -414,9 +440,15 @@ function checkSubmission(s: OrderSubmission): string | undefined {
   if (!validParty(s.party)) return `party: "${s.party}" is not a valid party id`;
   if (s.side !== 'buy' && s.side !== 'sell') return `side: "${String(s.side)}" must be buy or sell`;
   if (!Number.isSafeInteger(s.size) || s.size <= 0) return 'OrderError: Invalid Size';
+  if (!ORDER_TYPES.has(s.type)) return 'OrderError: Invalid Type';
+  if (!TIMES_IN_FORCE.has(s.tif)) return 'OrderError: invalid time in force';
   if (s.price !== undefined && (!Number.isSafeInteger(s.price) || s.price < 0)) return 'invalid order price';
   if (s.type === 'LIMIT' && !s.peg && (s.price === undefined || s.price <= 0)) return 'invalid order price';
-  if (s.peg && !Number.isSafeInteger(s.peg.offset)) return 'OrderError: offset must be >= 0';
+  if (s.peg) {
+    if (!PEG_REFERENCES.has(s.peg.reference))
+      return `peg.reference: "${String(s.peg.reference)}" is not a valid reference (BEST_BID, BEST_ASK or MID)`;
+    if (!Number.isSafeInteger(s.peg.offset)) return 'peg.offset: must be an integer';
+  }
   if (s.iceberg) {
     const { peakSize, minimumVisibleSize } = s.iceberg;
     if (

@@ -881,11 +881,8 @@ export class Market {
     if (o.peg) {
       if (o.type !== 'LIMIT' || !(o.tif === 'GTC' || o.tif === 'GTT' || o.tif === 'GFN'))
         this.reject(o, 'invalid OrderError');
-      const r = o.peg.reference;
-      if (o.side === 'buy' && r === 'BEST_ASK') this.reject(o, 'OrderError: buy cannot reference best ask price');
-      if (o.side === 'sell' && r === 'BEST_BID') this.reject(o, 'OrderError: sell cannot reference best bid price');
-      if (o.peg.offset < 0) this.reject(o, 'OrderError: offset must be >= 0');
-      if (r === 'MID' && o.peg.offset <= 0) this.reject(o, 'OrderError: offset must be greater than zero');
+      const error = pegError(o.side, o.peg.reference, o.peg.offset);
+      if (error) this.reject(o, error);
       if (o.peg.offset % this.tickSize !== 0) this.reject(o, 'OrderError: price not in tick size');
     } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
       this.reject(o, 'OrderError: price not in tick size');
@@ -903,6 +900,7 @@ export class Market {
 
   private submitValidated(o: Order): Trade[] {
     this.validateOrder(o);
+    if (!this.sizeFits(o.party, o.side, o.remaining)) this.reject(o, 'OrderError: Invalid Size');
     if (!this.general(o.party)) this.reject(o, 'party has insufficient balance in asset');
     this.marginAccount(o.party);
     this.parties.add(o.party);
@@ -1043,8 +1041,8 @@ export class Market {
       // a persistent order that would trade outside the bounds starts a price auction and rests in it
       this.enterPriceAuction(prep.breach);
       if (o.peg) {
-        this.positions.unregisterOrder(o.party, o.side, o.remaining);
-        this.parkPegged(o);
+        // entering the auction parked the market's live pegged orders, normally this one too
+        if (o.status === 'ACTIVE') this.parkPegged(o);
         return [];
       }
       this.rest(o);
@@ -1154,7 +1152,17 @@ export class Market {
 
   /** Network disposal trades: the network pays every fee from the insurance pool; the counterparties get the maker fee. */
   private payNetworkFees(fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
-    const total = fees.reduce((a, f) => ({ ...a, makerFee: a.makerFee + f.makerFee, infrastructureFee: a.infrastructureFee + f.infrastructureFee, liquidityFee: a.liquidityFee + f.liquidityFee, buyBackFee: a.buyBackFee + f.buyBackFee, treasuryFee: a.treasuryFee + f.treasuryFee }), NO_FEES);
+    const total = fees.reduce(
+      (a, f) => ({
+        ...a,
+        makerFee: a.makerFee + f.makerFee,
+        infrastructureFee: a.infrastructureFee + f.infrastructureFee,
+        liquidityFee: a.liquidityFee + f.liquidityFee,
+        buyBackFee: a.buyBackFee + f.buyBackFee,
+        treasuryFee: a.treasuryFee + f.treasuryFee,
+      }),
+      NO_FEES,
+    );
     this.payFrom(NETWORK_PARTY, total.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
     this.payFrom(NETWORK_PARTY, total.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
     this.payFrom(NETWORK_PARTY, total.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
@@ -1284,6 +1292,10 @@ export class Market {
       throw new OrderRejection('OrderError: price not in tick size');
     if (a.peggedOffset !== undefined && a.peggedOffset % this.tickSize !== 0)
       throw new OrderRejection('OrderError: price not in tick size');
+    if (o.peg) {
+      const error = pegError(o.side, a.peggedReference ?? o.peg.reference, a.peggedOffset ?? o.peg.offset);
+      if (error) throw new OrderRejection(error);
+    }
 
     // the amended copy
     let newSize = o.size;
@@ -1296,6 +1308,8 @@ export class Market {
       newRemaining = o.remaining + (a.size - o.size);
       newSize = a.size;
     }
+    if (!Number.isSafeInteger(newSize) || !this.sizeFits(o.party, o.side, Math.max(0, newRemaining - o.remaining)))
+      throw new OrderRejection('OrderError: Invalid Size');
     const newPrice = a.price !== undefined ? a.price : o.price;
     const newTif = a.tif ?? o.tif;
     let newExpiry = a.expiresAt !== undefined && a.expiresAt !== 0n ? a.expiresAt : o.expiresAt;
@@ -1424,7 +1438,7 @@ export class Market {
     }
     o.size = size;
     o.remaining = remaining;
-    if (this.inAuction || !this.repricePegged(o)) {
+    if (this.inAuction || !this.repricePegged(o) || this.wouldCross(o)) {
       o.status = 'PARKED';
       this.emitOrder(o);
       return { order: snapshot(o), trades: [] };
@@ -1748,6 +1762,22 @@ export class Market {
     return true;
   }
 
+  /**
+   * Whether `extra` more volume on `side` keeps the party's potential position (open volume plus live orders on
+   * that side) within the safe integer range that sizes are held in.
+   */
+  private sizeFits(party: string, side: Side, extra: number): boolean {
+    const p = this.positions.get(party);
+    const held = p ? Math.abs(p.openVolume) + (side === 'buy' ? p.buy : p.sell) : 0;
+    return Number.isSafeInteger(held + extra);
+  }
+
+  /** Whether a (repriced) pegged order would cross the opposite side of the book. */
+  private wouldCross(o: Order): boolean {
+    const oppBest = o.side === 'buy' ? this.book.bestAsk() : this.book.bestBid();
+    return oppBest !== undefined && (o.side === 'buy' ? o.price >= oppBest : o.price <= oppBest);
+  }
+
   private parkPegged(o: Order): void {
     if (o.status === 'ACTIVE') {
       this.book.remove(o);
@@ -1786,8 +1816,7 @@ export class Market {
           continue;
         }
         // would cross the book: park rather than trade
-        const oppBest = o.side === 'buy' ? this.book.bestAsk() : this.book.bestBid();
-        if (oppBest !== undefined && (o.side === 'buy' ? o.price >= oppBest : o.price <= oppBest)) {
+        if (this.wouldCross(o)) {
           o.status = 'PARKED';
           this.emitOrder(o);
           changed = changed || wasLive;
@@ -3045,4 +3074,13 @@ export class Market {
     if (!pos) return ZERO_MARGIN;
     return this.levelsFor(pos, this.observablePrice());
   }
+}
+
+/** Vega's checks of a peg (reference against side, offset sign), in its order; undefined when valid. */
+function pegError(side: Side, reference: PeggedReference, offset: number): string | undefined {
+  if (side === 'buy' && reference === 'BEST_ASK') return 'OrderError: buy cannot reference best ask price';
+  if (side === 'sell' && reference === 'BEST_BID') return 'OrderError: sell cannot reference best bid price';
+  if (offset < 0) return 'OrderError: offset must be >= 0';
+  if (reference === 'MID' && offset <= 0) return 'OrderError: offset must be greater than zero';
+  return undefined;
 }

@@ -1102,98 +1102,77 @@ const lim = (party: string, side: Side, size: number, price: number): OrderSubmi
 });
 const crossed = (m: Market) => (m.book.bestBid() ?? 0) >= (m.book.bestAsk() ?? Infinity);
 
-test(
-  'repro: amending a pegged sell to BEST_BID + 0 must not leave the book crossed',
-  {
-    todo: 'engine bug: Market.amendPegged does not re-validate the peg (side vs reference) and rests the repriced order without the crossing check',
-  },
-  () => {
-    const { ex, m } = reproMarket();
-    ex.submitOrder(lim('a', 'buy', 100, 99000));
-    ex.submitOrder(lim('b', 'sell', 100, 101000));
-    const peg = ex.submitOrder({
-      marketId: 'M',
-      party: 'c',
-      side: 'sell',
-      size: 100,
-      type: 'LIMIT',
-      tif: 'GTC',
-      peg: { reference: 'BEST_ASK', offset: 5 },
-    });
-    assert.equal(peg.order?.price, 101005);
-    const r = ex.amendOrder({
-      orderId: peg.order!.id,
-      marketId: 'M',
-      party: 'c',
-      peggedReference: 'BEST_BID',
-      peggedOffset: 0,
-    });
-    assert.equal(r.error, 'OrderError: sell cannot reference best bid price');
-    assert.ok(!crossed(m), `book crossed: bid ${m.book.bestBid()} ask ${m.book.bestAsk()}`);
-  },
-);
+test('repro: amending a pegged sell to BEST_BID + 0 must not leave the book crossed', () => {
+  const { ex, m } = reproMarket();
+  ex.submitOrder(lim('a', 'buy', 100, 99000));
+  ex.submitOrder(lim('b', 'sell', 100, 101000));
+  const peg = ex.submitOrder({
+    marketId: 'M',
+    party: 'c',
+    side: 'sell',
+    size: 100,
+    type: 'LIMIT',
+    tif: 'GTC',
+    peg: { reference: 'BEST_ASK', offset: 5 },
+  });
+  assert.equal(peg.order?.price, 101005);
+  const r = ex.amendOrder({
+    orderId: peg.order!.id,
+    marketId: 'M',
+    party: 'c',
+    peggedReference: 'BEST_BID',
+    peggedOffset: 0,
+  });
+  assert.equal(r.error, 'OrderError: sell cannot reference best bid price');
+  assert.ok(!crossed(m), `book crossed: bid ${m.book.bestBid()} ask ${m.book.bestAsk()}`);
+});
 
-test(
-  'repro: amending a MID peg to offset 0 must not cross a one-tick spread',
-  {
-    todo: 'engine bug: amend accepts MID offset 0; the buy reprices to ceil(mid) = the best ask and rests on a crossed book',
-  },
-  () => {
-    const { ex, m } = reproMarket();
-    ex.submitOrder(lim('a', 'buy', 100, 99995));
-    ex.submitOrder(lim('b', 'sell', 100, 100000));
-    const peg = ex.submitOrder({
-      marketId: 'M',
-      party: 'c',
-      side: 'buy',
-      size: 100,
-      type: 'LIMIT',
-      tif: 'GTC',
-      peg: { reference: 'MID', offset: 5 },
-    });
-    assert.equal(peg.error, undefined);
-    const r = ex.amendOrder({ orderId: peg.order!.id, marketId: 'M', party: 'c', peggedOffset: 0 });
-    assert.equal(r.error, 'OrderError: offset must be greater than zero');
-    assert.ok(!crossed(m), `book crossed: bid ${m.book.bestBid()} ask ${m.book.bestAsk()}`);
-  },
-);
+test('repro: amending a MID peg to offset 0 must not cross a one-tick spread', () => {
+  const { ex, m } = reproMarket();
+  ex.submitOrder(lim('a', 'buy', 100, 99995));
+  ex.submitOrder(lim('b', 'sell', 100, 100000));
+  const peg = ex.submitOrder({
+    marketId: 'M',
+    party: 'c',
+    side: 'buy',
+    size: 100,
+    type: 'LIMIT',
+    tif: 'GTC',
+    peg: { reference: 'MID', offset: 5 },
+  });
+  assert.equal(peg.error, undefined);
+  const r = ex.amendOrder({ orderId: peg.order!.id, marketId: 'M', party: 'c', peggedOffset: 0 });
+  assert.equal(r.error, 'OrderError: offset must be greater than zero');
+  assert.ok(!crossed(m), `book crossed: bid ${m.book.bestBid()} ask ${m.book.bestAsk()}`);
+});
 
-test(
-  'repro: a pegged order that trades on entry and starts a price auction must not throw',
-  {
-    todo:
-      'engine bug: Market.commitAggression (breach branch) unregisters a pegged order, then parkPegged unregisters it again ' +
-      '(status still ACTIVE): "potential volume of d went negative". Reached here through the amend bug above; once that is ' +
-      'fixed this repro no longer gets a crossed book and passes, but the double unregister stays in both the submit and amend paths',
-  },
-  () => {
-    const { ex, m } = reproMarket({ priceMonitoringTriggers: simpleMarket().priceMonitoringTriggers });
-    ex.submitOrder(lim('a', 'buy', 100, 100000));
-    ex.submitOrder(lim('b', 'sell', 100, 100000));
-    ex.nextBlock(NS); // mark price 1000.00; price monitoring bounds ±5%
-    ex.submitOrder(lim('a', 'buy', 100, 99000));
-    ex.submitOrder(lim('b', 'sell', 100, 110000));
-    const peg = ex.submitOrder({
-      marketId: 'M',
-      party: 'c',
-      side: 'buy',
-      size: 100,
-      type: 'LIMIT',
-      tif: 'GTC',
-      peg: { reference: 'BEST_BID', offset: 0 },
-    });
-    ex.amendOrder({ orderId: peg.order!.id, marketId: 'M', party: 'c', peggedReference: 'BEST_ASK' }); // buy now at 1100.00
-    const sell = {
-      marketId: 'M',
-      party: 'd',
-      side: 'sell' as const,
-      size: 100,
-      type: 'LIMIT' as const,
-      tif: 'GTC' as const,
-      peg: { reference: 'BEST_ASK' as const, offset: 0 },
-    };
-    assert.doesNotThrow(() => ex.submitOrder(sell));
-    const pos = m.positions.get('d');
-    assert.ok(!pos || (pos.buy >= 0 && pos.sell >= 0), `potential volume of d: ${pos?.buy}/${pos?.sell}`);
-  },
-);
+test('repro: a pegged order that trades on entry and starts a price auction must not throw', () => {
+  const { ex, m } = reproMarket({ priceMonitoringTriggers: simpleMarket().priceMonitoringTriggers });
+  ex.submitOrder(lim('a', 'buy', 100, 100000));
+  ex.submitOrder(lim('b', 'sell', 100, 100000));
+  ex.nextBlock(NS); // mark price 1000.00; price monitoring bounds ±5%
+  ex.submitOrder(lim('a', 'buy', 100, 99000));
+  ex.submitOrder(lim('b', 'sell', 100, 110000));
+  const peg = ex.submitOrder({
+    marketId: 'M',
+    party: 'c',
+    side: 'buy',
+    size: 100,
+    type: 'LIMIT',
+    tif: 'GTC',
+    peg: { reference: 'BEST_BID', offset: 0 },
+  });
+  ex.amendOrder({ orderId: peg.order!.id, marketId: 'M', party: 'c', peggedReference: 'BEST_ASK' }); // buy now at 1100.00
+  const sell = {
+    marketId: 'M',
+    party: 'd',
+    side: 'sell' as const,
+    size: 100,
+    type: 'LIMIT' as const,
+    tif: 'GTC' as const,
+    peg: { reference: 'BEST_ASK' as const, offset: 0 },
+  };
+  assert.doesNotThrow(() => ex.submitOrder(sell));
+  const pos = m.positions.get('d');
+  assert.ok(!pos || (pos.buy >= 0 && pos.sell >= 0), `potential volume of d: ${pos?.buy}/${pos?.sell}`);
+});

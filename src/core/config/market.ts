@@ -251,6 +251,8 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     makerFee: c.fees.makerFee,
     infrastructureFee: c.fees.infrastructureFee,
     liquidityFee: c.fees.liquidityFee,
+    treasuryFee: c.fees.treasuryFee,
+    buyBackFee: c.fees.buyBackFee,
   })) {
     need(!v.isNegative(), `fees.${k}`, 'must not be negative');
   }
@@ -280,7 +282,28 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
       'must be in (0, 1)',
     );
     need(rm.sigma > 0, 'riskModel.sigma', 'must be positive');
+    need(Number.isFinite(rm.mu), 'riskModel.mu', 'must be a finite number');
+    need(Number.isFinite(rm.r), 'riskModel.r', 'must be a finite number');
   } else {
     need(!rm.factorLong.isNegative() && !rm.factorShort.isNegative(), 'riskModel.factors', 'must not be negative');
   }
+  need(
+    Number.isSafeInteger(c.openingAuctionDuration),
+    'openingAuctionDuration',
+    'must be a whole number of seconds (0 or less: no opening auction)',
+  );
+  const ts = c.targetStake;
+  need(Number.isSafeInteger(ts.timeWindow) && ts.timeWindow >= 0, 'targetStake.timeWindow', 'must be an integer >= 0');
+  need(ts.scalingFactor.gt(Decimal.ZERO), 'targetStake.scalingFactor', 'must be positive');
+  const ls = c.liquidationStrategy;
+  need(
+    Number.isSafeInteger(ls.disposalTimeStep) && ls.disposalTimeStep >= 0,
+    'liquidationStrategy.disposalTimeStep',
+    'must be an integer >= 0 (seconds)',
+  );
+  const unit = (d: Decimal) => !d.isNegative() && d.lte(Decimal.ONE);
+  need(unit(ls.disposalFraction), 'liquidationStrategy.disposalFraction', 'must be in [0, 1]');
+  need(unit(ls.maxFractionConsumed), 'liquidationStrategy.maxFractionConsumed', 'must be in [0, 1]');
+  need(ls.fullDisposalSize >= 0n, 'liquidationStrategy.fullDisposalSize', 'must not be negative');
+  need(!ls.disposalSlippageRange.isNegative(), 'liquidationStrategy.disposalSlippageRange', 'must not be negative');
 }
