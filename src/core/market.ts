@@ -1929,6 +1929,15 @@ export class Market {
       this.book.insert(o);
       this.emitOrder(o);
     }
+    // the parties whose pegged orders went back on the book have their margins updated at once (general, then bond);
+    // a party that cannot reach its maintenance margin has those orders cancelled
+    const resubmitted = toSubmit.filter((o) => o.status === 'ACTIVE');
+    if (resubmitted.length === 0 || this.markPrice === 0n) return;
+    const parties = [...new Set(resubmitted.map((o) => o.party))].sort();
+    const distressed = this.updateMarginsOnSettlement(parties);
+    for (const party of distressed) {
+      for (const o of resubmitted) if (o.party === party && o.status === 'ACTIVE') this.cancel(o, 'CANCELLED');
+    }
   }
 
   // ------------------------------------------------------------------ auctions
@@ -2103,6 +2112,7 @@ export class Market {
     if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
     else this.priceMonitor.reactivateAll();
     this.checkForReferenceMoves(true);
+    this.liquidity.topUpBonds();
     this.emit({
       type: 'auction',
       marketId: this.id,
