@@ -616,9 +616,9 @@ function slaInWords(cfg: MarketConfig, net: ReturnType<typeof defaultNetworkPara
     s.commitmentMinTimeFraction.lt(Decimal.ONE)
       ? `Above ${minTime}, the share of its fees withheld falls linearly from ${competition} (slaCompetitionFactor) at ${minTime} of the time to 0 at 100% of the time; withheld fees go as a bonus to the providers that did better.`
       : 'The minimum time fraction is 100%: a provider earns its fees only if it is on the book all the time.',
-    s.performanceHysteresisEpochs > 1
-      ? `Penalties carry over: an epoch's fee penalty is at least the average of the previous ${s.performanceHysteresisEpochs - 1} epoch(s) (performanceHysteresisEpochs ${s.performanceHysteresisEpochs}).`
-      : `No carry-over: each epoch's fee penalty depends on that epoch only (performanceHysteresisEpochs ${s.performanceHysteresisEpochs}).`,
+    s.performanceHysteresisEpochs > 0
+      ? `Penalties carry over: an epoch's fee penalty is at least the average of the penalties of the previous ${s.performanceHysteresisEpochs === 1 ? 'epoch' : `${s.performanceHysteresisEpochs} epochs`} (performanceHysteresisEpochs ${s.performanceHysteresisEpochs}), so one bad epoch also costs fees in the next.`
+      : "No carry-over: each epoch's fee penalty depends on that epoch only (performanceHysteresisEpochs 0).",
   ];
   return out;
 }

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
+import { liquidityCommand } from './liquidity.ts';
 import { sessionCommand } from './session.ts';
 
 function version(): string {
@@ -29,6 +30,7 @@ export function main(argv: readonly string[]): number {
   program.addCommand(sessionCommand(setStatus), { isDefault: true });
   program.addCommand(conformanceCommand(setStatus));
   program.addCommand(analyzeCommand(setStatus));
+  program.addCommand(liquidityCommand(setStatus));
   for (const c of program.commands) c.exitOverride();
   try {
     program.parse([...argv], { from: 'user' });

@@ -210,7 +210,7 @@ describe('the three JSONs of the thread', () => {
     assert.match(text, /within 3% of the mid price/);
     assert.match(text, /at least 85% of each epoch/);
     assert.match(text, /from 50% \(slaCompetitionFactor\) at 85%/);
-    assert.match(text, /performanceHysteresisEpochs 1/);
+    assert.match(text, /penalties of the previous epoch \(performanceHysteresisEpochs 1\)/);
   });
 
   test('the scenario files are the JSONs of the forum thread', (t) => {
