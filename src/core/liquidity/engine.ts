@@ -475,8 +475,7 @@ export class LiquidityEngine {
     }
     this.resetSlaEpoch(markPrice, midPrice);
     const applied = this.applyPending(targetStake);
-    if (sla) this.syncWithBond(applied);
-    else for (const lp of applied) this.els.setPartyStake(lp.party, lp.status === 'ACTIVE' ? lp.commitment : 0n);
+    this.syncWithBond(applied);
   }
 
   private resetSlaEpoch(mark: bigint, mid: bigint): void {
@@ -916,10 +915,9 @@ export class LiquidityEngine {
   }
 
   /**
-   * The opening auction ended: the auction's traded value seeds the first window, the SLA epoch restarts and pending
-   * provisions apply. Vega's code also syncs commitments with bond balances here; the conformance corpus
-   * (perpetual.feature, tick_size/0004-AMND-060) shows LPs whose bond the leave-auction margin call used keeping their
-   * full supplied stake, so perpsim leaves the sync to the next epoch start.
+   * The opening auction ended: the auction's traded value seeds the first window, the SLA epoch restarts, pending
+   * provisions apply and commitments follow their bond balance (a bond used for margin when the LP's orders came back
+   * on the book lowers the commitment at once).
    */
   openingAuctionEnded(now: bigint, markPrice: bigint, midPrice: bigint, targetStake: bigint): void {
     this.els.openingAuctionEnded();
