@@ -900,7 +900,9 @@ export class LiquidityEngine {
       const to = l.getOrCreate(party, 'LP_LIQUIDITY_FEES', this.host.asset, this.host.marketId);
       // shares can add up to more than 1 (an LP with an equity-like share but no score yet keeps its raw share):
       // like Vega's collateral engine, a transfer takes what is left
-      const moved = l.transferUpTo(acc, to, amount, 'LIQUIDITY_FEE_ALLOCATE');
+      const moved = amount < acc.balance ? amount : acc.balance;
+      // Vega records allocations of 0 as transfers too
+      l.transfer(acc, to, moved, 'LIQUIDITY_FEE_ALLOCATE', { recordZero: true });
       this.allocatedThisEpoch.set(party, (this.allocatedThisEpoch.get(party) ?? 0n) + moved);
     }
   }
