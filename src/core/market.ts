@@ -3135,7 +3135,11 @@ export class Market {
         throw new RangeError('tickSize: must be a positive safe integer');
       this.tickSize = Number(changes.tickSize);
     }
+    // the liquidity engine's probability table follows the new risk model / price monitoring
+    if (changes.riskModel || changes.priceMonitoringTriggers) this.liquidity.resetPoT();
     this.updateLiquidityFee();
+    // new SLA parameters take effect at the next epoch start, at once during the opening auction
+    if (changes.sla && this.auction?.opening) this.liquidity.updateSlaParameters(next.sla);
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
   }
 

@@ -470,12 +470,16 @@ export class LiquidityEngine {
   onEpochStart(markPrice: bigint, midPrice: bigint, targetStake: bigint, sla?: SlaParams): void {
     if (sla) {
       this.p = this.readParams();
-      // Vega resizes the penalty rings with the previous size: existing rings keep theirs
-      this.slaParams = sla;
+      this.updateSlaParameters(sla);
     }
     this.resetSlaEpoch(markPrice, midPrice);
     const applied = this.applyPending(targetStake);
     this.syncWithBond(applied);
+  }
+
+  /** New SLA parameters (Vega resizes the penalty rings with the previous size, so existing rings keep theirs). */
+  updateSlaParameters(sla: SlaParams): void {
+    this.slaParams = sla;
   }
 
   private resetSlaEpoch(mark: bigint, mid: bigint): void {
