@@ -188,6 +188,8 @@ export type EngineEvent =
       readonly status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
     }
   | { readonly type: 'txError'; readonly party: string; readonly command: string; readonly error: string }
+  /** an epoch ended or started (spec 0050-EPOC); both happen in the same tick, the end first */
+  | { readonly type: 'epoch'; readonly seq: number; readonly action: 'START' | 'END'; readonly time: bigint }
   | {
       readonly type: 'stopOrder';
       readonly id: string;

@@ -423,6 +423,7 @@ export class Exchange {
     }
     if (this.epochPhase === 'readyToStart') {
       // the epoch ends and the next starts in the same tick, before the markets' own tick
+      this.sink.emit({ type: 'epoch', seq: this.epochSeq, action: 'END', time: t });
       for (const m of this.markets.values()) m.onEpochEnd();
       this.startEpoch(t);
       return;
@@ -434,6 +435,7 @@ export class Exchange {
     this.epochSeq++;
     this.epochExpiry = t + this.params.epochLength;
     this.epochPhase = 'running';
+    this.sink.emit({ type: 'epoch', seq: this.epochSeq, action: 'START', time: t });
     for (const m of this.markets.values()) m.onEpochStart();
   }
 
