@@ -354,6 +354,25 @@ export class Market {
     );
   }
 
+  /** A capped future's price cap (market precision), if any. */
+  private get cap() {
+    return this.cfg.product.kind === 'future' ? this.cfg.product.cap : undefined;
+  }
+
+  /** Positions and orders fully collateralised (capped futures): no leverage, no close-outs. */
+  get fullyCollateralised(): boolean {
+    return this.cap?.fullyCollateralised === true;
+  }
+
+  /** Whether a settlement price (asset precision) is acceptable under the cap (binary markets: 0 or the cap only). */
+  private settlementWithinCap(value: bigint): boolean {
+    const cap = this.cap;
+    if (!cap) return true;
+    const max = this.toAsset(Number(cap.maxPrice));
+    if (value < 0n || value > max) return false;
+    return !cap.binarySettlement || value === 0n || value === max;
+  }
+
   private feeFactors(): FeeFactors {
     const f: FeeConfig = this.cfg.fees;
     const p = this.ctx.params;
@@ -514,6 +533,7 @@ export class Market {
 
   /** Margin levels of a party from its position and live orders. */
   private levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    if (this.fullyCollateralised) return this.fullCollateralLevels(pos, price, extra);
     const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, extra) : undefined;
     return crossMarginLevels(
       {
@@ -530,6 +550,32 @@ export class Market {
       },
       this.cfg.marginScalingFactors,
     );
+  }
+
+  /**
+   * Fully-collateralised margin (spec 0019-MCAL): a long position needs |V| × price, a short |V| × (cap − price); buy
+   * orders price × size, sell orders (cap − price) × size, the larger side counting. Every level is the same, rounded
+   * up; nobody is ever closed out.
+   */
+  private fullCollateralLevels(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    const max = this.toAsset(Number(this.cap!.maxPrice));
+    const pf = this.positionFactor;
+    const v = BigInt(pos.openVolume);
+    let total = Decimal.fromBigInt(v >= 0n ? v * price : -v * (max - price)).div(pf);
+    let buy = 0n;
+    let sell = 0n;
+    const add = (o: Order) => {
+      if (o.remaining <= 0) return;
+      const p = o.type === 'MARKET' ? (o.side === 'buy' ? max : 0n) : this.toAsset(o.price);
+      if (o.side === 'buy') buy += p * BigInt(o.remaining);
+      else sell += (max - p) * BigInt(o.remaining);
+    };
+    const mine = this.ordersByParty.get(pos.party);
+    for (const o of mine ?? []) if (o.status === 'ACTIVE' || o.status === 'PARKED') add(o);
+    if (extra && !mine?.has(extra)) add(extra);
+    total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
+    const level = total.ceil();
+    return { maintenance: level, search: level, initial: level, release: level };
   }
 
   private get hasInternalComposite(): boolean {
@@ -850,6 +896,8 @@ export class Market {
         return `margin factor (${factor.toString()}) must be greater than max(riskFactorLong (${this.riskFactors.long.toString()}), riskFactorShort (${this.riskFactors.short.toString()})) + linearSlippageFactor (${this.cfg.linearSlippageFactor.toString()})`;
       }
     }
+    if (mode === 'isolated' && this.fullyCollateralised)
+      return 'isolated margin not permitted on fully collateralised markets';
     const current = this.marginFactors.get(party);
     if ((mode === 'cross' && !current) || (mode === 'isolated' && current && current.eq(factor))) return undefined;
     this.parties.add(party);
@@ -972,6 +1020,9 @@ export class Market {
     } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
       this.reject(o, 'OrderError: price not in tick size');
     }
+    const cap = this.cap;
+    // capped futures: order prices stay below the cap (the conformance corpus never rests an order at the cap itself)
+    if (cap && !o.peg && o.type === 'LIMIT' && BigInt(o.price) >= cap.maxPrice) this.reject(o, 'invalid order price');
   }
 
   /** Matching-engine validation (core/matching validation). */
@@ -1269,8 +1320,13 @@ export class Market {
 
   /** Pays an amount from a party's general then margin account (the network: its insurance pool). */
   private payFrom(payer: string, amount: bigint, to: Account, type: TransferType): void {
-    if (amount <= 0n) return;
     const l = this.ctx.ledger;
+    if (amount <= 0n) {
+      // Vega sends every fee transfer of a trade, including the ones of amount 0
+      const from = payer === NETWORK_PARTY ? this.insurance : this.general(payer);
+      if (from && amount === 0n) l.transfer(from, to, 0n, type, { recordZero: true });
+      return;
+    }
     if (payer === NETWORK_PARTY) {
       l.transferUpTo(this.insurance, to, amount, type);
       return;
@@ -1379,6 +1435,8 @@ export class Market {
     if (a.price !== undefined && o.peg) throw new OrderRejection('invalid OrderError');
     if (a.price !== undefined && a.price % this.tickSize !== 0)
       throw new OrderRejection('OrderError: price not in tick size');
+    if (a.price !== undefined && this.cap && BigInt(a.price) >= this.cap.maxPrice)
+      throw new OrderRejection('invalid order price');
     if (a.peggedOffset !== undefined && a.peggedOffset % this.tickSize !== 0)
       throw new OrderRejection('OrderError: price not in tick size');
     if (o.peg) {
@@ -1846,6 +1904,12 @@ export class Market {
       price = ref + off;
       price -= ((price % tick) + tick) % tick;
     }
+    // capped futures: a pegged price at or above the cap is held at the highest tick below it
+    const cap = this.cap;
+    if (cap && price >= cap.maxPrice) {
+      price = cap.maxPrice - 1n;
+      price -= ((price % tick) + tick) % tick;
+    }
     if (price > BigInt(Number.MAX_SAFE_INTEGER)) return false;
     o.price = Number(price);
     return true;
@@ -2234,6 +2298,8 @@ export class Market {
     if (this.tradesSinceMark.length === 0) return;
     const candidate = this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price;
     this.tradesSinceMark = [];
+    // capped futures: a candidate above the cap is ignored
+    if (this.cap && candidate > this.toAsset(Number(this.cap.maxPrice))) return;
     const breach = this.priceMonitor.findBreach([candidate], now);
     if (breach) {
       this.enterPriceAuction(breach);
@@ -2388,7 +2454,8 @@ export class Market {
         if (bond && want > general.balance) shortfalls.push({ party, amount: want - general.balance });
         let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
         if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
-        if (moved < minAmount) closed.push(party);
+        // fully-collateralised markets never close anyone out
+        if (moved < minAmount && !this.fullyCollateralised) closed.push(party);
       } else if (bal >= lv.release && !this.inAuction) {
         this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
       }
@@ -2779,7 +2846,8 @@ export class Market {
         p.settlementData.decimals,
         this.assetDecimals,
       );
-      if (value !== undefined) {
+      // capped futures ignore settlement data outside the cap (binary: anything but 0 and the cap)
+      if (value !== undefined && (p.kind !== 'future' || this.settlementWithinCap(value))) {
         if (p.kind === 'future') {
           this.settlementPrice = value;
           if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
@@ -3037,6 +3105,8 @@ export class Market {
     if (kind === 'TERMINATE') {
       if (this.closed) return 'market is closed';
       if (this.state !== 'PENDING' && settlementPrice === undefined) return 'settlement price required';
+      if (settlementPrice !== undefined && !this.settlementWithinCap(settlementPrice * this.priceFactor))
+        return 'settlement data is outside of the price cap';
       if (this.auction && !this.auction.opening) this.uncrossNow(now);
       this.terminate(settlementPrice === undefined ? undefined : settlementPrice * this.priceFactor);
       return undefined;

@@ -775,8 +775,10 @@ class Checker implements EventSink {
         if (!this.verify) break;
         const { from, to, amount, fromBalance, toBalance } = e.entry;
         if (from.asset !== to.asset) this.problem('money', `ledger entry across assets: ${from.id} -> ${to.id}`);
-        // Vega records zero liquidity-fee allocations as transfers; every other entry moves money
-        const zeroOk = amount === 0n && e.entry.type === 'LIQUIDITY_FEE_ALLOCATE';
+        // Vega records zero liquidity-fee allocations and zero trade-fee payments as transfers; every other entry
+        // moves money
+        const zeroOk =
+          amount === 0n && (e.entry.type === 'LIQUIDITY_FEE_ALLOCATE' || e.entry.type.endsWith('_FEE_PAY'));
         if (amount <= 0n && !zeroOk)
           this.problem('money', `ledger entry of ${amount} (${e.entry.type}) ${from.id} -> ${to.id}`);
         const f = (this.explained.get(from.id) ?? 0n) - amount;
