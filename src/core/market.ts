@@ -555,7 +555,8 @@ export class Market {
   /**
    * Fully-collateralised margin (spec 0019-MCAL): a long position needs |V| × price, a short |V| × (cap − price); buy
    * orders price × size, sell orders (cap − price) × size, the larger side counting. Every level is the same, rounded
-   * up; nobody is ever closed out.
+   * up. Price moves alone never leave a party short (mark-to-market moves the margin by as much as the level), but fees
+   * paid out of margin can, and such a party is closed out as usual.
    */
   private fullCollateralLevels(pos: Position, price: bigint, extra?: Order): MarginLevels {
     const max = this.toAsset(Number(this.cap!.maxPrice));
@@ -2454,8 +2455,7 @@ export class Market {
         if (bond && want > general.balance) shortfalls.push({ party, amount: want - general.balance });
         let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
         if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
-        // fully-collateralised markets never close anyone out
-        if (moved < minAmount && !this.fullyCollateralised) closed.push(party);
+        if (moved < minAmount) closed.push(party);
       } else if (bal >= lv.release && !this.inAuction) {
         this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
       }
@@ -3038,7 +3038,8 @@ export class Market {
       const general = l.getOrCreate(party, 'GENERAL', this.asset);
       for (const type of ['MARGIN', 'ORDER_MARGIN', 'BOND'] as const) {
         const a = l.get(party, type, this.asset, this.id);
-        if (a && a.balance > 0n) this.transfer(a, general, a.balance, 'CLEAR_ACCOUNT');
+        // Vega clears every existing account, recording a transfer even when it is empty
+        if (a) l.transfer(a, general, a.balance, 'CLEAR_ACCOUNT', { recordZero: true });
       }
       const lpFees = l.get(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
       if (lpFees && lpFees.balance > 0n) this.transfer(lpFees, this.insurance, lpFees.balance, 'CLEAR_ACCOUNT');

@@ -778,7 +778,10 @@ class Checker implements EventSink {
         // Vega records zero liquidity-fee allocations and zero trade-fee payments as transfers; every other entry
         // moves money
         const zeroOk =
-          amount === 0n && (e.entry.type === 'LIQUIDITY_FEE_ALLOCATE' || e.entry.type.endsWith('_FEE_PAY'));
+          amount === 0n &&
+          (e.entry.type === 'LIQUIDITY_FEE_ALLOCATE' ||
+            e.entry.type === 'CLEAR_ACCOUNT' ||
+            e.entry.type.endsWith('_FEE_PAY'));
         if (amount <= 0n && !zeroOk)
           this.problem('money', `ledger entry of ${amount} (${e.entry.type}) ${from.id} -> ${to.id}`);
         const f = (this.explained.get(from.id) ?? 0n) - amount;
