@@ -11,6 +11,7 @@ import type { Market } from '../src/core/market.ts';
 import type { MarginLevels } from '../src/core/risk/margin.ts';
 import type {
   OracleFilter,
+  OracleSource,
   FeeConfig,
   LiquidationStrategy,
   MarginScalingFactors,
@@ -43,6 +44,7 @@ export class World implements EventSink {
   readonly liquidityMonitoring: Map<string, TargetStakeParams>;
   readonly liquidation: Map<string, LiquidationStrategy>;
   readonly oracles: Map<string, OracleConfig>;
+  readonly compositeOracles: Map<string, OracleSource>;
   readonly marketIds: string[] = [];
   /** settlement-data decimals recorded per oracle config name (the decimals step or a decimals cell) */
   readonly settlementDecimals = new Map<string, number>();
@@ -82,6 +84,7 @@ export class World implements EventSink {
     this.liquidityMonitoring = defaults.liquidityMonitoring;
     this.liquidation = defaults.liquidation;
     this.oracles = defaults.oracles;
+    this.compositeOracles = defaults.compositeOracles;
     // the harness only pushes network parameters that a feature sets: otherwise the engines' internal defaults hold
     this.ex = new Exchange({
       now: HARNESS_START,

@@ -82,6 +82,13 @@ export class PerpetualState {
     series.splice(i, 0, p);
   }
 
+  /** The latest external (oracle) price point, 0 before any: the underlying index price. */
+  lastExternalPrice(): bigint {
+    let best: Point | undefined;
+    for (const p of this.external) if (!best || p.t >= best.t) best = p;
+    return best?.price ?? 0n;
+  }
+
   auctionStarted(now: bigint): void {
     if (this.inAuction) return;
     this.inAuction = true;
