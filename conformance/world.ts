@@ -23,6 +23,13 @@ import type {
 import type { Defaults, OracleConfig } from './defaults.ts';
 import { StepError } from './table.ts';
 
+/** The default futures oracles and their perpetual twins (perps mode). */
+export const PERPS_SWAP: Readonly<Record<string, string>> = {
+  'default-eth-for-future': 'default-eth-for-perps',
+  'default-usd-for-future': 'default-usd-for-perps',
+  'default-dai-for-future': 'default-dai-for-perps',
+};
+
 /** 2019-11-30T00:00:00Z, where Vega's harness clock starts. */
 export const HARNESS_START = 1575072000n * NS;
 
@@ -73,7 +80,11 @@ export class World implements EventSink {
   private stepStart = new Map<string, bigint>();
   private stepEntries: LedgerEntry[] = [];
 
-  constructor(defaults: Defaults) {
+  /** Vega's `-perps` mode: the default futures oracles are swapped for their perpetual twins */
+  readonly perpsSwap: boolean;
+
+  constructor(defaults: Defaults, opts: { perps?: boolean } = {}) {
+    this.perpsSwap = opts.perps === true;
     // named configurations live for the whole run, as in Vega's harness (a process-wide registry): a scenario
     // may use a name an earlier scenario defined
     this.riskModels = defaults.riskModels;
@@ -171,6 +182,16 @@ export class World implements EventSink {
       clampLowerBound: Decimal.ZERO,
       clampUpperBound: Decimal.ZERO,
     });
+  }
+
+  /**
+   * The oracle config name a market row uses: in perps mode the default futures oracles become their perpetual
+   * twins (Vega's perpsSwapMapping), which makes the market a perpetual.
+   */
+  oracleName(name: string): string {
+    if (!this.perpsSwap) return name;
+    const twin = PERPS_SWAP[name];
+    return twin !== undefined && this.oracles.has(twin) ? twin : name;
   }
 
   /** The settlement asset of a market created in this scenario (also after the market was removed). */

@@ -270,7 +270,7 @@ export function registerSetupSteps(r: Registry): void {
         };
       }
       if (v('data source config') !== undefined) {
-        const oracle = lookup(w.oracles, v('data source config')!, 'oracle config');
+        const oracle = lookup(w.oracles, w.oracleName(v('data source config')!), 'oracle config');
         const current = m.cfg.product;
         if (oracle.kind === 'future' && current.kind === 'future') {
           changes.product = {
@@ -369,8 +369,11 @@ function marketConfig(w: World, row: Row): MarketConfig {
 
   const id = row.str('id');
   const asset = row.str('asset');
-  const oracle = lookup(w.oracles, row.str('data source config'), 'oracle config');
-  const marketType = row.opt('market type') ?? 'future';
+  const oracleName = w.oracleName(row.str('data source config'));
+  const oracle = lookup(w.oracles, oracleName, 'oracle config');
+  // a market on a swapped default oracle is a perpetual (perps mode)
+  const declared = row.opt('market type') ?? 'future';
+  const marketType = oracleName !== row.str('data source config') ? 'perp' : declared;
   if (marketType !== 'future' && marketType !== 'perp')
     throw new StepError(`market type: "${marketType}" must be future or perp`);
   let product: ProductConfig;

@@ -1996,10 +1996,13 @@ export class Market {
     this.tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
     // mark price (spec 0009-MRKP): the book source takes the uncrossing price, then the methodology runs at now
+    // (the perpetual's internal composite price also samples the book as it stands after the uncrossing:
+    // 0053-PERP-033/035 need the post-auction book, 0009-MRKP-022 needs the mark price not to)
     if (uncrossPrice > 0n) {
       this.markCalc.setBookPriceAt(now, uncrossPrice);
       this.internalCalc?.setBookPriceAt(now, uncrossPrice);
     }
+    if (this.internalCalc) this.sampleBook(this.internalCalc, now);
     const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
     this.endMarkCalculation(this.markCalc, now);
     if (wasOpening) {
