@@ -2790,7 +2790,13 @@ export class Market {
         sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
     }
     if (now >= this.nextScheduledCue) {
-      this.fundingCue(now);
+      const trigger = 'vegaprotocol.builtin.timetrigger';
+      const spec = { signers: [], property: trigger, filters: [{ property: trigger, type: 'TIMESTAMP' as const }] };
+      if (
+        !sched.conditions?.length ||
+        specMatches({ ...spec, filters: [{ ...spec.filters[0]!, conditions: sched.conditions }] }, data)
+      )
+        this.fundingCue(now);
       while (this.nextScheduledCue <= now) this.nextScheduledCue += BigInt(sched.every) * NS;
     }
   }

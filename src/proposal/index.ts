@@ -7,6 +7,7 @@ export {
   parseProposal,
   parseProposalText,
   type DefaultedField,
+  type NotModelledField,
   type NetworkDefaults,
   type ParseOptions,
   type ParsedProposal,

@@ -126,6 +126,8 @@ export type FundingSchedule =
       readonly kind: 'timeTrigger';
       /** seconds between cues */ readonly every: number;
       /** unix seconds of the first cue */ readonly initial?: number;
+      /** conditions on the trigger time (unix seconds); a cue whose time fails one is skipped */
+      readonly conditions?: readonly OracleCondition[];
     };
 
 export interface FutureProduct {
