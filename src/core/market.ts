@@ -339,6 +339,11 @@ export class Market {
       this.openedAt = now;
     }
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    // without an opening auction the first funding period starts with the market
+    if (this.perp && this.state === 'ACTIVE') {
+      const ev = this.perp.start(now);
+      if (ev) this.emitFundingPeriod(ev);
+    }
   }
 
   // ------------------------------------------------------------------ helpers
