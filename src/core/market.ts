@@ -34,7 +34,12 @@ import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
 import { CompositePriceCalculator, type BookFactors, type BookView, type PriceSource } from './pricing/composite.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
-import { PerpetualState, type FundingData, type FundingPeriodEvent } from './products/perpetual.ts';
+import {
+  PerpetualState,
+  type FundingData,
+  type FundingDataPoint,
+  type FundingPeriodEvent,
+} from './products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from './products/oracle.ts';
 import type {
   AuctionTrigger,
@@ -342,7 +347,7 @@ export class Market {
     // without an opening auction the first funding period starts with the market
     if (this.perp && this.state === 'ACTIVE') {
       const ev = this.perp.start(now);
-      if (ev) this.emitFundingPeriod(ev);
+      if (ev) this.startedFundingPeriod(ev);
     }
   }
 
@@ -2043,7 +2048,7 @@ export class Market {
         if (!this.internalCalc.price) this.internalCalc.price = this.lastTradedPrice;
         internal = this.internalCalc.price;
       }
-      if (internal > 0n) this.perp.addInternal(now, internal);
+      if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
     }
     this.checkForReferenceMoves(true);
     this.emit({
@@ -2062,7 +2067,7 @@ export class Market {
     if (this.perp) {
       if (wasOpening) {
         const ev = this.perp.start(now);
-        if (ev) this.emitFundingPeriod(ev);
+        if (ev) this.startedFundingPeriod(ev);
       } else this.perp.auctionEnded(now);
     }
     this.recalculateFactors(now);
@@ -2130,7 +2135,7 @@ export class Market {
       if (c !== undefined && c > 0n) calc.price = c;
       this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
       if ((calc.price !== prev || this.settlement.hasTraded()) && calc.price && !this.inAuction)
-        this.perp.addInternal(now, calc.price);
+        this.emitDataPoint(this.perp.addInternal(now, calc.price));
     }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
@@ -2138,7 +2143,7 @@ export class Market {
       this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
         // perpetuals without an internal composite price use the mark price as the internal series
-        if (this.perp && !this.internalCalc) this.perp.addInternal(now, this.markPrice);
+        if (this.perp && !this.internalCalc) this.emitDataPoint(this.perp.addInternal(now, this.markPrice));
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
@@ -2718,6 +2723,26 @@ export class Market {
 
   // ------------------------------------------------------------------ products: oracles, funding, settlement
 
+  /** A data point of a started funding period (points before the first period are announced when it starts). */
+  private emitDataPoint(p: FundingDataPoint | undefined): void {
+    if (!p || !this.perp?.started) return;
+    this.emit({
+      type: 'fundingDataPoint',
+      marketId: this.id,
+      seq: p.seq,
+      source: p.source === 'internal' ? 'INTERNAL' : 'EXTERNAL',
+      price: p.price,
+      timestamp: p.t,
+      twap: p.twap,
+    });
+  }
+
+  /** A period started: its event, then its (carried) data points. */
+  private startedFundingPeriod(ev: FundingPeriodEvent): void {
+    this.emitFundingPeriod(ev);
+    for (const p of this.perp!.periodPoints()) this.emitDataPoint(p);
+  }
+
   private emitFundingPeriod(ev: FundingPeriodEvent): void {
     this.emit({
       type: 'fundingPeriod',
@@ -2751,7 +2776,7 @@ export class Market {
         if (p.kind === 'future') {
           this.settlementPrice = value;
           if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
-        } else if (this.perp && value > 0n) this.perp.addExternal(data.timestamp, value);
+        } else if (this.perp && value > 0n) this.emitDataPoint(this.perp.addExternal(data.timestamp, value));
       }
     }
     if (p.kind === 'future') {
@@ -2815,7 +2840,7 @@ export class Market {
     if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, perp.seq);
     this.emitFundingPeriod(r.end);
     const next = perp.startNext(t);
-    if (next) this.emitFundingPeriod(next);
+    if (next) this.startedFundingPeriod(next);
   }
 
   /**
@@ -2883,7 +2908,7 @@ export class Market {
           if (c !== undefined && c > 0n) this.internalCalc.price = c;
           internal = this.internalCalc.price ?? this.markPrice;
         }
-        if (internal > 0n) this.perp.addInternal(now, internal);
+        if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
       }
       if (this.markPrice > 0n) this.confirmMTM(true);
     }

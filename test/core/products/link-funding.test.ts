@@ -289,3 +289,25 @@ test('time-trigger conditions of the funding schedule are honoured: a cue whose 
   // the 1h and 2h cues fail the condition; 3h and 4h pass
   assert.deepEqual(ends, [3n * HOUR, 4n * HOUR]);
 });
+
+test('every oracle price and every mark price is announced as a funding data point with the TWAP at its time', () => {
+  const points = session.events.flatMap((e) => (e.type === 'fundingDataPoint' ? [e] : []));
+  const periodOf = (t: bigint) => (t - session.periodStart) / (8n * HOUR);
+  for (const [source, series] of [
+    ['EXTERNAL', session.external],
+    ['INTERNAL', session.internal],
+  ] as const) {
+    for (const p of series) {
+      const k = periodOf(p.t);
+      if (k > 2n) continue;
+      const s = session.periodStart + k * 8n * HOUR;
+      // announced when it arrives, or with the period that starts at its time
+      const ev = points.find((e) => e.source === source && e.timestamp === p.t * NS && e.seq === Number(k));
+      assert.ok(ev, `${source} point at ${p.t}`);
+      assert.equal(ev.price, p.price);
+      const upto = series.filter((x) => x.t <= p.t);
+      const expected = p.t === s || (upto.every((x) => x.t >= s) && p.t === upto[0]!.t) ? p.price : twap(upto, s, p.t);
+      assert.equal(ev.twap, expected, `${source} TWAP at ${p.t}`);
+    }
+  }
+});
