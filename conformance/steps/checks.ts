@@ -624,8 +624,29 @@ function checkMarketData(m: Market, t: Table): void {
     if (want < d.auctionStart) want = d.auctionStart + want * NS;
     if (want !== d.auctionEnd) errors.push(`auction end: expected ${want}, got ${d.auctionEnd}`);
   }
-  for (const c of ['market value proxy', 'average entry valuation', 'party', 'equity share']) {
-    if (first(c) !== undefined) throw new StepError(`market data column "${c}" is not supported by perpsim yet`);
+  // Vega's market data never assigns the market value proxy in this version: it reads "0"
+  cmp('market value proxy', '0');
+  // LP rows, checked when the first row gives an average entry valuation: matched by party
+  if (t.rows.length > 0 && t.rows[0]!.opt('average entry valuation') !== undefined) {
+    const shares = m.liquidity.feeShares();
+    for (const r of t.rows) {
+      const party = r.opt('party');
+      const avg = r.opt('average entry valuation');
+      const share = r.opt('equity share');
+      if (party === undefined) continue;
+      const s = shares.find((x) => x.party === party);
+      if (!s) {
+        errors.push(`no liquidity provider share for ${party}`);
+        continue;
+      }
+      if (avg !== undefined && s.averageEntryValuation.toString() !== avg)
+        errors.push(`average entry valuation of ${party}: expected ${avg}, got ${s.averageEntryValuation.toString()}`);
+      if (share !== undefined && s.equityLikeShare.toString() !== share)
+        errors.push(`equity share of ${party}: expected ${share}, got ${s.equityLikeShare.toString()}`);
+    }
+  } else if (t.rows.some((r) => r.opt('party') !== undefined || r.opt('equity share') !== undefined)) {
+    // Vega's step would silently skip these rows; perpsim refuses to pass a check it did not make
+    throw new StepError('liquidity provider rows need an average entry valuation in the first row');
   }
   // price-monitoring bounds, checked only when every row names a horizon
   if (t.rows.length > 0 && t.rows.every((r) => r.opt('horizon') !== undefined)) {

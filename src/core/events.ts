@@ -191,6 +191,8 @@ export type EngineEvent =
       readonly marketId: string;
       readonly party: string;
       readonly id: string;
+      readonly reference: string;
+      readonly version: number;
       readonly commitment: bigint;
       readonly fee: string;
       readonly status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';

@@ -29,7 +29,8 @@ import {
   type MarginLevels,
   type RiskFactors,
 } from './risk/margin.ts';
-import { boundFactors, riskFactors } from './risk/models.ts';
+import { boundFactors, modelProbabilityOfTrading, riskFactors } from './risk/models.ts';
+import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from './liquidity/engine.ts';
 import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
 import { CompositePriceCalculator, type BookFactors, type BookView, type PriceSource } from './pricing/composite.ts';
@@ -128,16 +129,6 @@ export interface AuctionState {
   extensionTrigger: AuctionTrigger;
   readonly start: bigint;
   end: bigint;
-}
-
-export interface LiquidityProvision {
-  readonly id: string;
-  readonly party: string;
-  commitment: bigint;
-  fee: Decimal;
-  status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
-  /** a change waiting for the next epoch (amendments of active provisions) */
-  pending?: { commitment: bigint; fee: Decimal };
 }
 
 export interface MarketData {
@@ -292,7 +283,8 @@ export class Market {
   closed = false;
 
   // liquidity
-  readonly provisions = new Map<string, LiquidityProvision>();
+  readonly liquidity: LiquidityEngine;
+  readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
   private oiHistory: { time: bigint; oi: number }[] = [];
@@ -331,6 +323,8 @@ export class Market {
     this.liquidityFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_LIQUIDITY', this.asset, this.id);
     this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
+    this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
+    this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
     const now = ctx.now();
     if (cfg.openingAuctionDuration > 0) {
       const end = now + BigInt(cfg.openingAuctionDuration) * NS;
@@ -436,6 +430,97 @@ export class Market {
 
   private emitOrder(o: Order): void {
     this.emit({ type: 'order', order: snapshot(o) });
+  }
+
+  /** What the liquidity engine sees of this market. */
+  private liquidityHost() {
+    const l = this.ctx.ledger;
+    return {
+      marketId: this.id,
+      asset: this.asset,
+      ledger: l,
+      priceFactor: this.priceFactor,
+      positionFactor: this.positionFactor,
+      now: () => this.now,
+      params: () => this.ctx.params,
+      emit: (e: EngineEvent) => this.emit(e),
+      insurance: () => this.insurance,
+      feeAccount: () => this.liquidityFeeAccount,
+      bonusAccount: () => this.bonusAccount,
+      marginAccount: (party: string) => this.marginAccount(party),
+      general: (party: string) => this.general(party),
+      isOpeningAuction: () => this.auction?.opening === true,
+      inAuction: () => this.inAuction,
+      activeOrders: (party: string) => this.lpOrderViews(party),
+      bestStatic: () => {
+        const bid = this.staticBest('buy');
+        const ask = this.staticBest('sell');
+        return {
+          bid: bid === undefined ? undefined : this.toAsset(bid),
+          ask: ask === undefined ? undefined : this.toAsset(ask),
+        };
+      },
+      lastTradedPrice: () => this.lastTradedPrice,
+      indicativePrice: () => this.indicativePrice(),
+      validPriceRange: () => this.validPriceRange(),
+      riskPoT: (current: Decimal, price: Decimal, min: Decimal, max: Decimal, isBid: boolean, applyMinMax: boolean) =>
+        modelProbabilityOfTrading(
+          this.cfg.riskModel,
+          this.ctx.params.probabilityOfTradingTauScaling,
+          current,
+          price,
+          min,
+          max,
+          isBid,
+          applyMinMax,
+        ),
+    };
+  }
+
+  /** A party's orders on the book (pegged orders on the book included, parked ones not), asset precision. */
+  private lpOrderViews(party: string): LpOrderView[] {
+    const out: LpOrderView[] = [];
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || o.bookLevel === null) continue;
+      out.push({
+        side: o.side,
+        price: this.toAsset(o.price),
+        remaining: o.peakSize > 0 ? o.displayed : o.remaining,
+        trueRemaining: o.remaining,
+      });
+    }
+    return out;
+  }
+
+  /** The range of prices no active price-monitoring trigger would object to (asset precision). */
+  private validPriceRange(): ValidPriceRange {
+    let min = Decimal.ZERO;
+    let minRep = 0n;
+    let max: Decimal | undefined;
+    let maxRep: bigint | undefined;
+    for (const b of this.priceMonitor.activeBounds(this.now)) {
+      if (b.min > minRep) {
+        minRep = b.min;
+        min = b.ref.mul(b.trigger.factors.down);
+      }
+      if (b.max !== 0n && (maxRep === undefined || b.max < maxRep)) {
+        maxRep = b.max;
+        max = b.ref.mul(b.trigger.factors.up);
+      }
+    }
+    if (min.isNegative()) {
+      min = Decimal.ZERO;
+      minRep = 0n;
+    }
+    return { min, minRep, max, maxRep };
+  }
+
+  /** Mid of the best bid and ask (pegged orders included), asset precision, floored; 0 when a side is empty. */
+  private midPrice(): bigint {
+    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
+    if (bid === undefined || ask === undefined) return 0n;
+    return (this.toAsset(bid) + this.toAsset(ask)) / 2n;
   }
 
   // ------------------------------------------------------------------ margins
@@ -1242,6 +1327,10 @@ export class Market {
     if (trades.length === 0) return;
     const networkTrade = trades[0]!.type !== 'DEFAULT';
     if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    // traded value for the market-value windows (asset precision, truncated per confirmation)
+    let traded = 0n;
+    for (const t of trades) traded += t.price * BigInt(t.size);
+    this.liquidity.windows.addTradeValue(Decimal.fromBigInt(traded).div(this.positionFactor).trunc());
     for (const t of trades) {
       this.emit({ type: 'trade', trade: t });
       const buyerBefore = this.positions.get(t.buyer)?.openVolume ?? 0;
@@ -1957,6 +2046,8 @@ export class Market {
 
   private leaveAuction(now: bigint): void {
     const a = this.auction!;
+    // bonds below their commitment are refilled from general before trading starts
+    if (a.opening) this.liquidity.topUpBonds();
     const ind = this.book.indicative();
     const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
     const trades: Trade[] = [];
@@ -2072,7 +2163,9 @@ export class Market {
     }
     this.recalculateFactors(now);
     this.checkNetwork(now);
-    // provisions made during the opening auction are already active; pending ones stay pending
+    this.updateLiquidityFee();
+    // the end of the opening auction starts the SLA epoch and the market-value windows; pending provisions apply
+    if (wasOpening) this.liquidity.openingAuctionEnded(now, this.markPrice, this.midPrice(), this.targetStake());
   }
 
   // ------------------------------------------------------------------ time
@@ -2088,14 +2181,21 @@ export class Market {
     }
     this.priceMonitor.roll(now);
     if (!this.canTrade()) return;
-    if (!this.inAuction) this.topUpBonds();
+    // liquidity: fee allocation or a liquidity-score sample
+    this.liquidity.onTick(now);
+    if (!this.inAuction) this.liquidity.topUpBonds();
     this.checkAuction(now);
+    if (!this.closed && this.canTrade()) {
+      this.liquidity.updateMarketValue(now);
+      this.updateLiquidityFee();
+    }
     this.flushMargins();
   }
 
   /** State-variable calculation: price-monitoring bound factors from the current reference prices. */
   private recalculateFactors(now: bigint): void {
     this.factorsDueAt = now + this.ctx.params.floatingPointUpdatesDelay;
+    this.liquidity.recalculatePoT();
     const model = this.cfg.riskModel;
     this.priceMonitor.recalculate(now, (ref, t) => boundFactors(model, ref, t.horizon, t.probability));
   }
@@ -2156,6 +2256,8 @@ export class Market {
     }
     for (const p of [...this.positions.all()]) this.releaseMarginExcess(p.party);
     this.flushMargins();
+    // SLA: whether each LP meets its obligation at the end of this block
+    this.liquidity.onBlockEnd(this.markPrice, this.midPrice());
   }
 
   /**
@@ -2563,62 +2665,62 @@ export class Market {
 
   // ------------------------------------------------------------------ liquidity provisions
 
-  submitLiquidityProvision(id: string, party: string, commitment: bigint, fee: Decimal): string | undefined {
-    if (!(this.canTrade() || this.state === 'PENDING')) return 'trading not allowed';
-    if (this.provisions.has(party)) return 'liquidity provision already exists';
-    if (commitment <= 0n) return 'commitment amount is zero';
-    if (fee.isNegative() || fee.gt(this.ctx.params.maximumLiquidityFeeFactorLevel))
-      return 'invalid liquidity provision fee';
-    const min = this.ctx.params.minLpStakeQuantumMultiple.mul(this.ctx.assetQuantum(this.asset));
-    if (Decimal.fromBigInt(commitment).lt(min)) return 'commitment submission rejected, not enough stake';
-    const general = this.general(party);
-    if (!general || general.balance < commitment) return 'not enough collateral in general account';
-    const l = this.ctx.ledger;
-    const bond = l.getOrCreate(party, 'BOND', this.asset, this.id);
-    l.getOrCreate(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
-    this.marginAccount(party);
-    this.transfer(general, bond, commitment, 'BOND_LOW');
-    const status = this.auction?.opening ? 'ACTIVE' : 'PENDING';
-    const lp: LiquidityProvision = { id, party, commitment, fee, status };
-    this.provisions.set(party, lp);
-    this.emit({ type: 'liquidityProvision', marketId: this.id, party, id, commitment, fee: fee.toString(), status });
-    this.updateLiquidityFee();
-    return undefined;
+  /** Market states in which commitments may be submitted, amended or cancelled. */
+  private canCommit(): boolean {
+    return this.canTrade();
   }
 
-  /** Activates pending provisions (epoch start). */
+  submitLiquidityProvision(
+    id: string,
+    party: string,
+    commitment: bigint,
+    fee: Decimal,
+    reference = id,
+  ): string | undefined {
+    if (!this.canCommit()) return 'commitment submission not allowed';
+    const error = this.liquidity.submit(id, party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
+    if (!error) {
+      this.marginAccount(party);
+      this.parties.add(party);
+    }
+    return error;
+  }
+
+  amendLiquidityProvision(
+    party: string,
+    commitment: bigint | undefined,
+    fee: Decimal | undefined,
+    reference?: string,
+  ): string | undefined {
+    if (!this.canCommit()) return 'commitment submission not allowed';
+    return this.liquidity.amend(party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
+  }
+
+  cancelLiquidityProvision(party: string): string | undefined {
+    return this.liquidity.cancel(party);
+  }
+
+  /** Epoch start: SLA parameters and network values are taken up, pending commitments apply. */
   onEpochStart(): void {
-    for (const lp of this.provisions.values()) {
-      if (lp.status === 'PENDING') {
-        lp.status = 'ACTIVE';
-        this.emit({
-          type: 'liquidityProvision',
-          marketId: this.id,
-          party: lp.party,
-          id: lp.id,
-          commitment: lp.commitment,
-          fee: lp.fee.toString(),
-          status: lp.status,
-        });
-      }
-    }
+    if (this.closed) return;
+    this.liquidity.onEpochStart(this.markPrice, this.midPrice(), this.targetStake(), this.cfg.sla);
     this.updateLiquidityFee();
   }
 
-  private topUpBonds(): void {
-    for (const lp of this.provisions.values()) {
-      const bond = this.bond(lp.party);
-      const general = this.general(lp.party);
-      if (!bond || !general || bond.balance >= lp.commitment) continue;
-      this.ctx.ledger.transferUpTo(general, bond, lp.commitment - bond.balance, 'BOND_LOW');
-    }
+  /** Epoch end: SLA penalties, LP fee distribution and bonuses. */
+  onEpochEnd(): void {
+    if (this.closed) return;
+    this.liquidity.onEpochEnd();
+    this.updateLiquidityFee();
+  }
+
+  /** Network parameters changed (a governance or harness update). */
+  onNetworkParametersChanged(): void {
+    this.liquidity.onNetworkParametersChanged();
   }
 
   suppliedStake(): bigint {
-    let s = 0n;
-    for (const lp of this.provisions.values())
-      if (lp.status === 'ACTIVE' || lp.status === 'PENDING') s += lp.commitment;
-    return s;
+    return this.liquidity.suppliedStake();
   }
 
   /** Target stake (spec 0041-TSTK): max open interest in the window × price × max risk factor × scaling factor. */
@@ -2682,16 +2784,18 @@ export class Market {
     return oi;
   }
 
-  /** Liquidity fee factor (marginal cost by default): the fee of the LP at which commitments reach the target stake. */
+  /**
+   * Liquidity fee factor (spec 0042-LIQF): marginal cost (the fee of the LP at which the commitments, cheapest
+   * first, reach the target stake; the highest fee if they never do), the commitment-weighted average, or a constant.
+   * Pending changes do not count. A changed factor is published as a market update.
+   */
   updateLiquidityFee(): void {
-    const lps = [...this.provisions.values()].filter((lp) => lp.status === 'ACTIVE');
-    let fee = this.liquidityFee;
+    const lps = this.liquidity.activeProvisions();
     const method = this.cfg.fees.liquidityFeeMethod;
+    let fee: Decimal;
     if (lps.length === 0) {
-      fee =
-        method === 'CONSTANT' && this.cfg.fees.liquidityFeeConstant
-          ? this.cfg.fees.liquidityFee
-          : this.cfg.fees.liquidityFee;
+      // without commitments every method gives 0
+      fee = Decimal.ZERO;
     } else if (method === 'CONSTANT') {
       fee = this.cfg.fees.liquidityFeeConstant ?? Decimal.ZERO;
     } else if (method === 'WEIGHTED_AVERAGE') {
@@ -2703,7 +2807,7 @@ export class Market {
       }
       fee = den > 0n ? num.divBig(den) : Decimal.ZERO;
     } else {
-      const sorted = [...lps].sort((a, b) => a.fee.cmp(b.fee));
+      const sorted = [...lps].sort((a, b) => a.fee.cmp(b.fee) || (a.party < b.party ? -1 : a.party > b.party ? 1 : 0));
       const target = this.targetStake();
       let cum = 0n;
       fee = sorted[sorted.length - 1]!.fee;
@@ -2958,6 +3062,9 @@ export class Market {
       const global = l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset);
       this.transfer(this.settlementAccount, global, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
     }
+    // final distribution of liquidity fees: an allocation, then the epoch-end penalties and bonuses
+    this.liquidity.allocateFeesNow();
+    this.liquidity.onEpochEnd();
     this.clearMarketAccounts();
     this.stopEverything();
     this.state = finalState;
@@ -2972,7 +3079,11 @@ export class Market {
   /** Margin, order margin and bond accounts back to general (party-id order); market fee accounts to the insurance pool. */
   private clearMarketAccounts(): void {
     const l = this.ctx.ledger;
-    const parties = new Set<string>([...this.parties, ...this.provisions.keys()]);
+    const parties = new Set<string>([
+      ...this.parties,
+      ...this.liquidity.provisions.keys(),
+      ...this.liquidity.pending.keys(),
+    ]);
     for (const party of [...parties].sort()) {
       if (party === NETWORK_PARTY) continue;
       const general = l.getOrCreate(party, 'GENERAL', this.asset);
@@ -2983,7 +3094,7 @@ export class Market {
       const lpFees = l.get(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
       if (lpFees && lpFees.balance > 0n) this.transfer(lpFees, this.insurance, lpFees.balance, 'CLEAR_ACCOUNT');
     }
-    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
+    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount, this.bonusAccount]) {
       if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
     }
   }
@@ -2997,20 +3108,7 @@ export class Market {
       o.updatedAt = now;
       this.emitOrder(o);
     }
-    for (const lp of this.provisions.values()) {
-      if (lp.status === 'ACTIVE' || lp.status === 'PENDING') {
-        lp.status = 'STOPPED';
-        this.emit({
-          type: 'liquidityProvision',
-          marketId: this.id,
-          party: lp.party,
-          id: lp.id,
-          commitment: lp.commitment,
-          fee: lp.fee.toString(),
-          status: lp.status,
-        });
-      }
-    }
+    this.liquidity.stopAll();
   }
 
   /** Termination during the opening auction cancels the market: orders cancelled, money returned, pool to global. */
