@@ -80,6 +80,14 @@ export function registerCheckSteps(r: Registry): void {
     );
   });
 
+  r.define(
+    /^the party "([^"]*)" lp liquidity fee account balance should be "([^"]*)" for the market "([^"]*)"$/,
+    (w, [party, v, id]) => {
+      const m = w.market(id!);
+      expectInt(`LP fee account of ${party}`, v!, account(w, party!, 'LP_LIQUIDITY_FEES', m.asset, m.id).balance);
+    },
+  );
+
   r.define(/^the accumulated infrastructure fees should be "([^"]*)" for the asset "([^"]*)"$/, (w, [v, asset]) => {
     expectInt(`infrastructure fees of ${asset}`, v!, account(w, SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', asset!).balance);
   });
@@ -462,6 +470,27 @@ export function registerCheckSteps(r: Registry): void {
   r.define(/^the market data for the market "([^"]+)" should be:$/, (w, [id], t) =>
     checkMarketData(w.market(id!), need(t)),
   );
+
+  r.define(/^the price monitoring bounds for the market "([^"]+)" should be:$/, (w, [id], t) => {
+    if (!t) throw new StepError('this step needs a table');
+    const m = w.market(id!);
+    const pf = m.priceFactor;
+    // the market data's bounds in market precision: max floored, min floored plus one when precisions differ
+    const actual = m
+      .marketData()
+      .priceMonitoringBounds.map((b) => ({
+        min: b.minValidPrice / pf + (pf !== 1n ? 1n : 0n),
+        max: b.maxValidPrice / pf,
+      }));
+    for (const row of t.expect(['min bound', 'max bound']).rows) {
+      const min = row.int('min bound');
+      const max = row.int('max bound');
+      if (!actual.some((b) => b.min === min && b.max === max))
+        throw new StepError(
+          `missing price monitoring bounds for market ${id} want [${min}, ${max}]; got ${actual.map((b) => `[${b.min}, ${b.max}]`).join(' ') || 'none'}`,
+        );
+    }
+  });
 
   r.define(/^the target stake should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
     const actual = w.market(id!).targetStake().toString();

@@ -1,11 +1,14 @@
-// The `perpsim` command: `session` (the default: a scripted market session on a governance proposal) and
-// `conformance` (Vega's feature files against the engine). Run from the working tree with `npm run perpsim -- …`
+// The `perpsim` command: `session` (the default: a scripted market session on a governance proposal),
+// `conformance` (Vega's feature files against the engine), `analyze` (what a proposal means) and `liquidity` (the
+// daily economics of liquidity provision). Run from the working tree with `npm run perpsim -- …`
 // or through bin/perpsim.js (`npx perpsim …`).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
+import { liquidityCommand } from './liquidity.ts';
 import { sessionCommand } from './session.ts';
 
 function version(): string {
@@ -26,6 +29,8 @@ export function main(argv: readonly string[]): number {
     .showHelpAfterError();
   program.addCommand(sessionCommand(setStatus), { isDefault: true });
   program.addCommand(conformanceCommand(setStatus));
+  program.addCommand(analyzeCommand(setStatus));
+  program.addCommand(liquidityCommand(setStatus));
   for (const c of program.commands) c.exitOverride();
   try {
     program.parse([...argv], { from: 'user' });

@@ -1898,46 +1898,64 @@ export class Market {
   /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
   private checkForReferenceMoves(force: boolean): void {
     if (this.pegged.length === 0) return;
-    for (let guard = 0; guard < 10; guard++) {
-      const bid = this.staticBest('buy');
-      const ask = this.staticBest('sell');
-      const refs = this.peggedRefs;
-      const moved = force || bid !== refs.bid || ask !== refs.ask;
-      this.peggedRefs = { bid, ask };
-      if (!moved) return;
-      force = false;
-      const live = this.pegged.filter((o) => o.status === 'ACTIVE');
-      const parked = this.pegged.filter((o) => o.status === 'PARKED');
-      let changed = false;
-      for (const o of [...live, ...parked]) {
-        const wasLive = o.status === 'ACTIVE';
+    const bid = this.staticBest('buy');
+    const ask = this.staticBest('sell');
+    // static mids per side in asset precision, as the pegs use them (buy rounds up, sell down)
+    const pf = this.priceFactor;
+    const both = bid !== undefined && ask !== undefined;
+    const midBuy = both ? Number((BigInt(bid) * pf + BigInt(ask) * pf + pf) / 2n / pf) : undefined;
+    const midSell = both ? Number((BigInt(bid) * pf + BigInt(ask) * pf) / 2n / pf) : undefined;
+    const refs = this.peggedRefs;
+    const bidMoved = force || bid !== refs.bid;
+    const askMoved = force || ask !== refs.ask;
+    const midMoved = force || midBuy !== refs.midBuy || midSell !== refs.midSell;
+    this.peggedRefs = { bid, ask, midBuy, midSell };
+    if (!bidMoved && !askMoved && !midMoved) return;
+    const moved = (o: Order) =>
+      o.peg!.reference === 'MID' ? midMoved : o.peg!.reference === 'BEST_BID' ? bidMoved : askMoved;
+    // every affected pegged order leaves the book first (live ones in book order, then parked ones), then the
+    // repriced ones are put back together, so that no order is checked against another's stale price
+    const affected = [
+      ...this.pegged.filter((o) => o.status === 'ACTIVE' && moved(o)),
+      ...this.pegged.filter((o) => o.status === 'PARKED' && moved(o)),
+    ];
+    const toSubmit: Order[] = [];
+    for (const o of affected) {
+      const wasLive = o.status === 'ACTIVE';
+      if (wasLive) {
+        this.book.remove(o);
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+      }
+      if (!this.repricePegged(o)) {
         if (wasLive) {
-          this.book.remove(o);
-          this.positions.unregisterOrder(o.party, o.side, o.remaining);
-        }
-        if (!this.repricePegged(o)) {
-          if (wasLive) {
-            o.status = 'PARKED';
-            this.emitOrder(o);
-            changed = true;
-          }
-          continue;
-        }
-        // would cross the book: park rather than trade
-        if (this.wouldCross(o)) {
           o.status = 'PARKED';
           this.emitOrder(o);
-          changed = changed || wasLive;
-          continue;
         }
-        this.positions.registerOrder(o.party, o.side, o.remaining);
-        o.status = 'ACTIVE';
-        if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
-        this.book.insert(o);
-        this.emitOrder(o);
-        changed = true;
+        continue;
       }
-      if (!changed) return;
+      toSubmit.push(o);
+    }
+    for (const o of toSubmit) {
+      if (this.wouldCross(o)) {
+        // cannot happen with pegs on static prices; kept as a guard against a crossed book
+        o.status = 'PARKED';
+        this.emitOrder(o);
+        continue;
+      }
+      this.positions.registerOrder(o.party, o.side, o.remaining);
+      o.status = 'ACTIVE';
+      if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
+      this.book.insert(o);
+      this.emitOrder(o);
+    }
+    // the parties whose pegged orders went back on the book have their margins updated at once (general, then bond);
+    // a party that cannot reach its maintenance margin has those orders cancelled
+    const resubmitted = toSubmit.filter((o) => o.status === 'ACTIVE');
+    if (resubmitted.length === 0 || this.markPrice === 0n) return;
+    const parties = [...new Set(resubmitted.map((o) => o.party))].sort();
+    const distressed = this.updateMarginsOnSettlement(parties);
+    for (const party of distressed) {
+      for (const o of resubmitted) if (o.party === party && o.status === 'ACTIVE') this.cancel(o, 'CANCELLED');
     }
   }
 
@@ -2142,6 +2160,7 @@ export class Market {
       if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
     }
     this.checkForReferenceMoves(true);
+    this.liquidity.topUpBonds();
     this.emit({
       type: 'auction',
       marketId: this.id,

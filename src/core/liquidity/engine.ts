@@ -899,8 +899,10 @@ export class LiquidityEngine {
     for (const party of [...final.keys()].sort()) {
       const amount = final.get(party)!.mulBig(balance).floor();
       const to = l.getOrCreate(party, 'LP_LIQUIDITY_FEES', this.host.asset, this.host.marketId);
-      this.transfer(acc, to, amount, 'LIQUIDITY_FEE_ALLOCATE');
-      this.allocatedThisEpoch.set(party, (this.allocatedThisEpoch.get(party) ?? 0n) + amount);
+      // shares can add up to more than 1 (an LP with an equity-like share but no score yet keeps its raw share):
+      // like Vega's collateral engine, a transfer takes what is left
+      const moved = l.transferUpTo(acc, to, amount, 'LIQUIDITY_FEE_ALLOCATE');
+      this.allocatedThisEpoch.set(party, (this.allocatedThisEpoch.get(party) ?? 0n) + moved);
     }
   }
 
