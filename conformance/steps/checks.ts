@@ -476,12 +476,10 @@ export function registerCheckSteps(r: Registry): void {
     const m = w.market(id!);
     const pf = m.priceFactor;
     // the market data's bounds in market precision: max floored, min floored plus one when precisions differ
-    const actual = m
-      .marketData()
-      .priceMonitoringBounds.map((b) => ({
-        min: b.minValidPrice / pf + (pf !== 1n ? 1n : 0n),
-        max: b.maxValidPrice / pf,
-      }));
+    const actual = m.marketData().priceMonitoringBounds.map((b) => ({
+      min: b.minValidPrice / pf + (pf !== 1n ? 1n : 0n),
+      max: b.maxValidPrice / pf,
+    }));
     for (const row of t.expect(['min bound', 'max bound']).rows) {
       const min = row.int('min bound');
       const max = row.int('max bound');
