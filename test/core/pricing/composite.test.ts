@@ -11,7 +11,7 @@ import {
   type BookFactors,
   type BookView,
 } from '../../../src/core/pricing/composite.ts';
-import type { MarkPriceConfig } from '../../../src/core/config/market.ts';
+import { ConfigError, validateMarkPriceConfig, type MarkPriceConfig } from '../../../src/core/config/market.ts';
 import type { Side } from '../../../src/core/types.ts';
 import { NS } from '../../../src/core/types.ts';
 
@@ -204,4 +204,26 @@ test('decimal power: exact for integer exponents, shopspring recursion for fract
   assert.equal(dec('0.25').pow(dec('0.5')).toString(), '1');
   assert.equal(dec('0.25').pow(dec('1.5')).toString(), '0.25');
   assert.equal(dec('2').pow(dec('-2')).toString(), '0.25');
+});
+
+test('configurations the calculator cannot run are refused with the field named', () => {
+  const bad = (cfg: Partial<MarkPriceConfig>, field: string) =>
+    assert.throws(
+      () => validateMarkPriceConfig({ ...MRKP_018, ...cfg }, 'markPrice'),
+      (e: unknown) => e instanceof ConfigError && e.field === field,
+      field,
+    );
+  bad({ decayWeight: dec('1.5') }, 'markPrice.decayWeight');
+  bad({ cashAmount: -1n }, 'markPrice.cashAmount');
+  bad({ sourceWeights: [dec('1'), dec('-1'), dec('0'), dec('0')] }, 'markPrice.sourceWeights[1]');
+  bad({ sourceWeights: [dec('1'), dec('1'), dec('1')] }, 'markPrice.sourceWeights');
+  bad(
+    { sourceStalenessToleranceNs: [NS, NS], sourceWeights: [dec('1'), dec('1')] },
+    'markPrice.sourceStalenessTolerance',
+  );
+  // the median needs no weights; last trade needs nothing
+  assert.doesNotThrow(() => validateMarkPriceConfig({ ...MRKP_018, type: 'MEDIAN', sourceWeights: [] }, 'markPrice'));
+  assert.doesNotThrow(() =>
+    validateMarkPriceConfig({ ...MRKP_018, type: 'LAST_TRADE', sourceStalenessToleranceNs: [] }, 'markPrice'),
+  );
 });
