@@ -826,6 +826,45 @@ const BAD: Case[] = [
     /must not be set for COMPOSITE_PRICE_TYPE_LAST_TRADE/,
   ],
   [
+    'weighted mark price with a weight missing',
+    (j) =>
+      (j.terms.newMarket.changes.markPriceConfiguration = {
+        compositePriceType: 'COMPOSITE_PRICE_TYPE_WEIGHTED',
+        decayWeight: '0',
+        decayPower: '1',
+        cashAmount: '0',
+        sourceWeights: ['1', '0'],
+        sourceStalenessTolerance: ['1m', '1m', '1m'],
+      }),
+    `${P}.markPriceConfiguration.sourceWeights`,
+    /must give a weight for each of the 3 price sources/,
+  ],
+  [
+    'internal composite price with a decay power of 4',
+    (j) =>
+      (j.terms.newMarket.changes.instrument.perpetual.internalCompositePriceConfiguration = {
+        compositePriceType: 'COMPOSITE_PRICE_TYPE_MEDIAN',
+        decayWeight: '0',
+        decayPower: '4',
+        cashAmount: '0',
+        sourceStalenessTolerance: ['1m', '1m', '1m'],
+      }),
+    `${P}.instrument.perpetual.internalCompositePriceConfiguration.decayPower`,
+    /must be 1, 2 or 3/,
+  ],
+  [
+    'interest rate as posted on the forum, with a trailing space',
+    (j) => (j.terms.newMarket.changes.instrument.perpetual.interestRate = '0.1095 '),
+    `${P}.instrument.perpetual.interestRate`,
+    /is not a valid number: remove the surrounding whitespace/,
+  ],
+  [
+    'margin funding factor above 1',
+    (j) => (j.terms.newMarket.changes.instrument.perpetual.marginFundingFactor = '1.5'),
+    `${P}.instrument.perpetual.marginFundingFactor`,
+    /must be in \[0, 1\]/,
+  ],
+  [
     'metadata not an array',
     (j) => (j.terms.newMarket.changes.metadata = 'base:LINK'),
     `${P}.metadata`,
