@@ -1953,7 +1953,8 @@ export class Market {
     const resubmitted = toSubmit.filter((o) => o.status === 'ACTIVE');
     if (resubmitted.length === 0 || this.markPrice === 0n) return;
     const parties = [...new Set(resubmitted.map((o) => o.party))].sort();
-    const distressed = this.updateMarginsOnSettlement(parties);
+    // (Vega ignores the bond penalties of this margin update)
+    const distressed = this.updateMarginsOnSettlement(parties, false);
     for (const party of distressed) {
       for (const o of resubmitted) if (o.party === party && o.status === 'ACTIVE') this.cancel(o, 'CANCELLED');
     }
@@ -2457,8 +2458,9 @@ export class Market {
    * search (top up to initial, partial allowed) below the search level, release down to initial above the release
    * level. A party that cannot reach maintenance is returned as distressed.
    */
-  private updateMarginsOnSettlement(parties: string[]): string[] {
+  private updateMarginsOnSettlement(parties: string[], slashBonds = true): string[] {
     const closed: string[] = [];
+    const shortfalls: { party: string; amount: bigint }[] = [];
     const l = this.ctx.ledger;
     for (const party of parties) {
       if (party === NETWORK_PARTY) continue;
@@ -2484,14 +2486,17 @@ export class Market {
       if (bal < lv.search) {
         const want = lv.initial - bal;
         const minAmount = maxBig(0n, lv.maintenance - bal);
-        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
         const bond = this.bond(party);
+        // an LP that needs its bond pays a penalty on the part general could not cover (after all top-ups)
+        if (bond && want > general.balance) shortfalls.push({ party, amount: want - general.balance });
+        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
         if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
         if (moved < minAmount) closed.push(party);
       } else if (bal >= lv.release && !this.inAuction) {
         this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
       }
     }
+    if (slashBonds) for (const s of shortfalls) this.liquidity.bondSlashing(s.party, s.amount);
     return closed;
   }
 
@@ -2519,8 +2524,10 @@ export class Market {
       const bond = this.bond(party);
       const avail = general.balance + (bond?.balance ?? 0n);
       if (avail < minAmount) return;
+      const shortfall = bond && want > general.balance ? want - general.balance : 0n;
       const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
       if (moved < want && bond) l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+      if (shortfall > 0n) this.liquidity.bondSlashing(party, shortfall);
     } else if (bal >= lv.release && !this.inAuction) {
       this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
     }
@@ -3273,7 +3280,11 @@ export class Market {
         throw new RangeError('tickSize: must be a positive safe integer');
       this.tickSize = Number(changes.tickSize);
     }
+    // the liquidity engine's probability table follows the new risk model / price monitoring
+    if (changes.riskModel || changes.priceMonitoringTriggers) this.liquidity.resetPoT();
     this.updateLiquidityFee();
+    // new SLA parameters take effect at the next epoch start, at once during the opening auction
+    if (changes.sla && this.auction?.opening) this.liquidity.updateSlaParameters(next.sla);
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
   }
 

@@ -1041,7 +1041,16 @@ function run(opts: { seed?: number; replay?: readonly Command[]; n: number; veri
   // LPs of this stream post no quotes: with Vega's stakeToCcyVolume of 1 they would miss the SLA every epoch and their
   // penalties would flood the insurance pools, so no close-out could ever reach loss socialisation. At 0 (as in Vega's
   // own test harness) an LP meets the SLA whenever the book has a mid price.
-  const ex = newExchange({ sink: checker, params: { ...TEST_PARAMS, stakeToCcyVolume: Decimal.ZERO } });
+  // For the same reason SLA bond penalties are off (the fee penalties still run).
+  const ex = newExchange({
+    sink: checker,
+    params: {
+      ...TEST_PARAMS,
+      stakeToCcyVolume: Decimal.ZERO,
+      slaNonPerformanceBondPenaltySlope: Decimal.ZERO,
+      slaNonPerformanceBondPenaltyMax: Decimal.ZERO,
+    },
+  });
   setupMarkets(ex);
   const gen = opts.replay ? undefined : new Generator(new Rng(opts.seed ?? 1), ex);
   const commands: Command[] = [];

@@ -470,13 +470,16 @@ export class LiquidityEngine {
   onEpochStart(markPrice: bigint, midPrice: bigint, targetStake: bigint, sla?: SlaParams): void {
     if (sla) {
       this.p = this.readParams();
-      // Vega resizes the penalty rings with the previous size: existing rings keep theirs
-      this.slaParams = sla;
+      this.updateSlaParameters(sla);
     }
     this.resetSlaEpoch(markPrice, midPrice);
     const applied = this.applyPending(targetStake);
-    if (sla) this.syncWithBond(applied);
-    else for (const lp of applied) this.els.setPartyStake(lp.party, lp.status === 'ACTIVE' ? lp.commitment : 0n);
+    this.syncWithBond(applied);
+  }
+
+  /** New SLA parameters (Vega resizes the penalty rings with the previous size, so existing rings keep theirs). */
+  updateSlaParameters(sla: SlaParams): void {
+    this.slaParams = sla;
   }
 
   private resetSlaEpoch(mark: bigint, mid: bigint): void {
@@ -901,7 +904,9 @@ export class LiquidityEngine {
       const to = l.getOrCreate(party, 'LP_LIQUIDITY_FEES', this.host.asset, this.host.marketId);
       // shares can add up to more than 1 (an LP with an equity-like share but no score yet keeps its raw share):
       // like Vega's collateral engine, a transfer takes what is left
-      const moved = l.transferUpTo(acc, to, amount, 'LIQUIDITY_FEE_ALLOCATE');
+      const moved = amount < acc.balance ? amount : acc.balance;
+      // Vega records allocations of 0 as transfers too
+      l.transfer(acc, to, moved, 'LIQUIDITY_FEE_ALLOCATE', { recordZero: true });
       this.allocatedThisEpoch.set(party, (this.allocatedThisEpoch.get(party) ?? 0n) + moved);
     }
   }
@@ -916,10 +921,9 @@ export class LiquidityEngine {
   }
 
   /**
-   * The opening auction ended: the auction's traded value seeds the first window, the SLA epoch restarts and pending
-   * provisions apply. Vega's code also syncs commitments with bond balances here; the conformance corpus
-   * (perpetual.feature, tick_size/0004-AMND-060) shows LPs whose bond the leave-auction margin call used keeping their
-   * full supplied stake, so perpsim leaves the sync to the next epoch start.
+   * The opening auction ended: the auction's traded value seeds the first window, the SLA epoch restarts, pending
+   * provisions apply and commitments follow their bond balance (a bond used for margin when the LP's orders came back
+   * on the book lowers the commitment at once).
    */
   openingAuctionEnded(now: bigint, markPrice: bigint, midPrice: bigint, targetStake: bigint): void {
     this.els.openingAuctionEnded();
