@@ -4,7 +4,7 @@
 // periods, composite mark and internal prices and an oracle (spot and index prices, stale and foreign data), and a
 // future that the oracle terminates and then settles (after which the market is gone). After every command it checks that:
 //  - money is neither created nor destroyed: per asset, the non-EXTERNAL balances sum to the net deposits, no balance
-//    is negative, every ledger entry moves a positive amount between two accounts of one asset, and every balance is
+//    is negative, every ledger entry moves a positive amount (zero only for a liquidity-fee allocation) between two accounts of one asset, and every balance is
 //    explained by the ledger entries emitted so far;
 //  - no command throws (the engine reports rejections as {error});
 //  - the book is not crossed in continuous trading, live orders, the book and the positions' potential volumes agree,
@@ -865,7 +865,9 @@ class Checker implements EventSink {
         if (!this.verify) break;
         const { from, to, amount, fromBalance, toBalance } = e.entry;
         if (from.asset !== to.asset) this.problem('money', `ledger entry across assets: ${from.id} -> ${to.id}`);
-        if (amount <= 0n) this.problem('money', `ledger entry of ${amount} (${e.entry.type}) ${from.id} -> ${to.id}`);
+        // (zero is allowed: like Vega, the engine records liquidity-fee allocations of 0 as transfers)
+        if (amount < 0n || (amount === 0n && e.entry.type !== 'LIQUIDITY_FEE_ALLOCATE'))
+          this.problem('money', `ledger entry of ${amount} (${e.entry.type}) ${from.id} -> ${to.id}`);
         const f = (this.explained.get(from.id) ?? 0n) - amount;
         const t = (this.explained.get(to.id) ?? 0n) + amount;
         this.explained.set(from.id, f);
