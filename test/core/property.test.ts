@@ -2,10 +2,11 @@
 // force, amends, cancels, deposits, withdrawals, liquidity provisions, time steps, price shocks that cause close-outs,
 // oracle data) against an Exchange with four markets: two futures that never expire, a perpetual with hourly funding
 // periods, composite mark and internal prices and an oracle (spot and index prices, stale and foreign data), and a
-// future that the oracle terminates and then settles (after which the market is gone). After every command it checks that:
+// future that the oracle terminates and then settles (after which the market is gone). After every command it checks
+// that:
 //  - money is neither created nor destroyed: per asset, the non-EXTERNAL balances sum to the net deposits, no balance
-//    is negative, every ledger entry moves a positive amount (zero only for a liquidity-fee allocation) between two accounts of one asset, and every balance is
-//    explained by the ledger entries emitted so far;
+//    is negative, every ledger entry moves a positive amount (zero only for a liquidity-fee allocation) between two
+//    accounts of one asset, and every balance is explained by the ledger entries emitted so far;
 //  - no command throws (the engine reports rejections as {error});
 //  - the book is not crossed in continuous trading, live orders, the book and the positions' potential volumes agree,
 //    and open volumes sum to zero.
