@@ -36,19 +36,29 @@ export function featureKey(featuresDir: string, file: string): string {
   return relative(featuresDir, file).split(sep).join('/');
 }
 
+export interface RunOptions {
+  /**
+   * Vega's `-perps` mode: markets on the default futures oracles become perpetuals on their `-for-perps` twins,
+   * and scenarios tagged @NoPerp are left out.
+   */
+  readonly perps?: boolean;
+}
+
 export function runFeatureFile(
   registry: Registry,
   defaults: Defaults,
   featuresDir: string,
   file: string,
+  opts: RunOptions = {},
 ): ScenarioResult[] {
   const key = featureKey(featuresDir, file);
   const newId = IdGenerator.incrementing();
   const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(file, 'utf8'));
-  const pickles = compile(doc, key, newId);
+  let pickles = compile(doc, key, newId);
+  if (opts.perps) pickles = pickles.filter((p) => !p.tags.some((t) => t.name === '@NoPerp'));
   return pickles.map((pickle) => {
     const result: ScenarioResult = { file: key, name: pickle.name, line: pickle.location?.line ?? 0, status: 'passed' };
-    const world = new World(defaults);
+    const world = new World(defaults, { perps: opts.perps === true });
     // resolve every step first: a scenario with a step we have no definition for is "undefined"
     const resolved = pickle.steps.map((s) => ({ step: s, match: registry.find(s.text) }));
     const missing = resolved.find((r) => !r.match);

@@ -274,6 +274,15 @@ export function registerCheckSteps(r: Registry): void {
     w.transfers = [];
   });
 
+  r.define(/^the transfers of following types should (NOT )?happen:$/, (w, [not], t) => {
+    const present = new Set(w.transfers.filter((e) => e.amount > 0n).map((e) => `TRANSFER_TYPE_${e.type}`));
+    for (const row of need(t).expect(['type']).rows) {
+      const type = row.str('type');
+      if (not && present.has(type)) throw new StepError(`transfers of type ${type} happened`);
+      if (!not && !present.has(type)) throw new StepError(`no transfer of type ${type} happened`);
+    }
+  });
+
   r.define(/^the order book should have the following volumes for market "([^"]*)":$/, (w, [id], t) => {
     const book = bookFromEvents(w, id!);
     for (const row of need(t).expect(['side', 'price', 'volume']).rows) {

@@ -2,7 +2,7 @@
 // auctions, fees and liquidity commitments (spec 0001-MKTF market framework, 0008-TRAD trading workflow).
 // Transactions (submit, amend, cancel, liquidity provision) change positions but never settle: the mark price,
 // mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
-import type { MarketConfig, FeeConfig } from './config/market.ts';
+import type { CompositePriceType, MarketConfig, FeeConfig } from './config/market.ts';
 import type { NetworkParams } from './config/network.ts';
 import type { EngineEvent, EventSink, FeeBreakdown, OrderSnapshot, SettleTrade, Trade, TradeType } from './events.ts';
 import { NO_FEES } from './events.ts';
@@ -33,8 +33,14 @@ import { boundFactors, modelProbabilityOfTrading, riskFactors } from './risk/mod
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from './liquidity/engine.ts';
 import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
+import { CompositePriceCalculator, type BookFactors, type BookView, type PriceSource } from './pricing/composite.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
-import { PerpetualState, type FundingData, type FundingPeriodEvent } from './products/perpetual.ts';
+import {
+  PerpetualState,
+  type FundingData,
+  type FundingDataPoint,
+  type FundingPeriodEvent,
+} from './products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from './products/oracle.ts';
 import type {
   AuctionTrigger,
@@ -150,6 +156,22 @@ export interface MarketData {
   readonly extensionTrigger: AuctionTrigger;
   readonly targetStake: bigint;
   readonly suppliedStake: bigint;
+  readonly markPriceType: CompositePriceType;
+  /** the mark-price sources holding a value (composite mark prices) */
+  readonly markPriceSources: readonly PriceSource[];
+  /** ns; when the mark price is next recalculated */
+  readonly nextMarkToMarket: bigint;
+  /** perpetuals: the internal composite price (the funding's internal series), its sources and next calculation */
+  readonly perpetual?: {
+    readonly internalCompositePrice: bigint;
+    readonly internalCompositePriceType: CompositePriceType;
+    readonly internalCompositePriceSources: readonly PriceSource[];
+    readonly nextInternalCompositePriceCalc: bigint;
+    /** the latest external (oracle) price point: the underlying index price */
+    readonly underlyingIndexPrice: bigint;
+    readonly fundingPeriodSeq: number;
+    readonly fundingPeriodStart: bigint;
+  };
   readonly priceMonitoringBounds: readonly {
     horizon: number;
     minValidPrice: bigint;
@@ -224,8 +246,8 @@ export class Market {
   markPrice = 0n;
   lastTradedPrice = 0n;
   private nextMTM = 0n;
-  /** non-network trades since the last mark price update */
-  private tradesSinceMark: Trade[] = [];
+  /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
+  private readonly markCalc: CompositePriceCalculator;
   /** trades of the current transaction (settlement and events) */
   private marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
@@ -250,9 +272,8 @@ export class Market {
   // products
   /** perpetual funding state (perpetual markets) */
   readonly perp: PerpetualState | undefined;
-  /** internal composite price (perpetuals: last trade), its pending candidate and next calculation time */
-  private internalPrice = 0n;
-  private internalCandidate: bigint | undefined;
+  /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
+  private readonly internalCalc: CompositePriceCalculator | undefined;
   private nextInternalCalc = 0n;
   /** futures: the settlement price received (asset precision), used when trading terminates */
   private settlementPrice: bigint | undefined;
@@ -275,15 +296,6 @@ export class Market {
     assetDecimals: number,
     private readonly ctx: MarketContext,
   ) {
-    if (cfg.markPrice.type !== 'LAST_TRADE')
-      throw new RangeError(`market ${cfg.id}: composite mark prices are not supported yet`);
-    if (
-      cfg.product.kind === 'perpetual' &&
-      cfg.product.internalCompositePrice &&
-      cfg.product.internalCompositePrice.type !== 'LAST_TRADE'
-    ) {
-      throw new RangeError(`market ${cfg.id}: composite internal prices are not supported yet`);
-    }
     this.id = cfg.id;
     this.cfg = cfg;
     this.asset = cfg.settlementAsset;
@@ -300,6 +312,11 @@ export class Market {
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
     this.perp = cfg.product.kind === 'perpetual' ? new PerpetualState(cfg.product) : undefined;
+    this.markCalc = new CompositePriceCalculator(cfg.markPrice, assetDecimals);
+    this.internalCalc =
+      cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
+        ? new CompositePriceCalculator(cfg.product.internalCompositePrice, assetDecimals)
+        : undefined;
     const l = ctx.ledger;
     this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);
     this.settlementAccount = l.getOrCreate(SYSTEM_OWNER, 'SETTLEMENT', this.asset, this.id);
@@ -321,6 +338,11 @@ export class Market {
       this.openedAt = now;
     }
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    // without an opening auction the first funding period starts with the market
+    if (this.perp && this.state === 'ACTIVE') {
+      const ev = this.perp.start(now);
+      if (ev) this.startedFundingPeriod(ev);
+    }
   }
 
   // ------------------------------------------------------------------ helpers
@@ -577,10 +599,6 @@ export class Market {
     total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
     const level = total.ceil();
     return { maintenance: level, search: level, initial: level, release: level };
-  }
-
-  private get hasInternalComposite(): boolean {
-    return this.cfg.product.kind === 'perpetual' && this.cfg.product.internalCompositePrice !== undefined;
   }
 
   /** Perpetuals: the margin add-on per unit, funding as if the period ended now × margin funding factor. */
@@ -1381,9 +1399,10 @@ export class Market {
       if (t.aggressor !== 'sell' && this.marginFactors.has(t.seller))
         this.isolatedPassiveTrade(t.seller, sellerBefore, -t.size, t.price, t.size);
       this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
-      if (t.type === 'DEFAULT') {
-        this.tradesSinceMark.push(t);
-        this.internalCandidate = t.price;
+      // the price sources see every trade but network close-outs (and anything the network party takes part in)
+      if (t.type === 'DEFAULT' && t.buyer !== NETWORK_PARTY && t.seller !== NETWORK_PARTY) {
+        this.markCalc.newTrade(t.price, t.size, t.timestamp);
+        this.internalCalc?.newTrade(t.price, t.size, t.timestamp);
       }
     }
     this.recordOpenInterest();
@@ -2161,22 +2180,51 @@ export class Market {
     this.state = 'ACTIVE';
     this.tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
-    // mark price
-    const last = this.tradesSinceMark.length ? this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price : 0n;
-    this.tradesSinceMark = [];
-    if (last > 0n) this.markPrice = last;
-    else if (wasOpening && this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+    // mark price (spec 0009-MRKP): the book source takes the uncrossing price, then the methodology runs at now
+    // (the perpetual's internal composite price also samples the book as it stands after the uncrossing:
+    // 0053-PERP-033/035 need the post-auction book, 0009-MRKP-022 needs the mark price not to)
+    if (uncrossPrice > 0n) {
+      this.markCalc.setBookPriceAt(now, uncrossPrice);
+      this.internalCalc?.setBookPriceAt(now, uncrossPrice);
+    }
+    if (this.internalCalc) this.sampleBook(this.internalCalc, now);
+    const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+    this.endMarkCalculation(this.markCalc, now);
+    if (wasOpening) {
+      // leaving the opening auction: the candidate is not checked; without one, the last traded price. The
+      // price history restarts at the first mark price.
+      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
+      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+      if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
+      else this.priceMonitor.reactivateAll();
+    } else {
+      // price history restarts at the uncrossing price; a candidate out of the new bounds puts the market
+      // straight back into a monitoring auction (no MTM, no auction-left event)
+      if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
+      else this.priceMonitor.reactivateAll();
+      if (candidate !== undefined && candidate > 0n) {
+        const breach = this.priceMonitor.findBreach([candidate], now);
+        if (breach) {
+          this.enterPriceAuction(breach);
+          return;
+        }
+        this.markPrice = candidate;
+        if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
+      }
+    }
     if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
     if (this.perp) {
       // the internal composite price at the auction end is an internal funding data point
-      if (this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
-      if (this.internalPrice === 0n) this.internalPrice = this.lastTradedPrice;
-      this.internalCandidate = undefined;
-      if (this.internalPrice > 0n) this.perp.addInternal(now, this.internalPrice);
+      let internal = this.markPrice;
+      if (this.internalCalc) {
+        const c = this.internalCalc.calculate(now, this.ctx.params.internalCompositePriceUpdateFrequency);
+        this.endMarkCalculation(this.internalCalc, now);
+        if (c !== undefined && c > 0n) this.internalCalc.price = c;
+        if (!this.internalCalc.price) this.internalCalc.price = this.lastTradedPrice;
+        internal = this.internalCalc.price;
+      }
+      if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
     }
-    // price history restarts at the uncrossing price; all triggers active again
-    if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
-    else this.priceMonitor.reactivateAll();
     this.checkForReferenceMoves(true);
     this.liquidity.topUpBonds();
     this.emit({
@@ -2195,7 +2243,7 @@ export class Market {
     if (this.perp) {
       if (wasOpening) {
         const ev = this.perp.start(now);
-        if (ev) this.emitFundingPeriod(ev);
+        if (ev) this.startedFundingPeriod(ev);
       } else this.perp.auctionEnded(now);
     }
     this.recalculateFactors(now);
@@ -2254,30 +2302,33 @@ export class Market {
     if (!this.inAuction) this.checkForReferenceMoves(false);
   }
 
-  /** BlockEnd: mark price update, then mark-to-market and margins when due. */
+  /** BlockEnd: book samples, the perpetual's internal price, the mark price, then mark-to-market when due. */
   onBlockEnd(): void {
     const now = this.now;
     if (!this.canTrade()) return;
-    if (
-      this.perp &&
-      this.hasInternalComposite &&
-      (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))
-    ) {
-      // perpetuals: the internal composite price (last trade), on its own schedule, is an internal data point
-      const prev = this.internalPrice;
-      if (!this.inAuction && this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
-      this.internalCandidate = undefined;
+    // the book sources sample the book at every block end outside auctions
+    if (!this.inAuction) {
+      this.sampleBook(this.markCalc, now);
+      if (this.internalCalc) this.sampleBook(this.internalCalc, now);
+    }
+    const calc = this.internalCalc;
+    if (this.perp && calc && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
+      // perpetuals: the internal composite price, on its own schedule, is an internal funding data point
+      const prev = calc.price;
+      const c = this.inAuction ? undefined : calc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+      this.endMarkCalculation(calc, now);
+      if (c !== undefined && c > 0n) calc.price = c;
       this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
-      if ((this.internalPrice !== prev || this.settlement.hasTraded()) && this.internalPrice !== 0n)
-        this.perp.addInternal(now, this.internalPrice);
+      if ((calc.price !== prev || this.settlement.hasTraded()) && calc.price && !this.inAuction)
+        this.emitDataPoint(this.perp.addInternal(now, calc.price));
     }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
-      if (!this.inAuction) this.updateMarkPrice(now);
+      this.updateMarkPrice(now);
       this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
         // perpetuals without an internal composite price use the mark price as the internal series
-        if (this.perp && !this.hasInternalComposite) this.perp.addInternal(now, this.markPrice);
+        if (this.perp && !this.internalCalc) this.emitDataPoint(this.perp.addInternal(now, this.markPrice));
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
@@ -2294,11 +2345,16 @@ export class Market {
     this.liquidity.onBlockEnd(this.markPrice, this.midPrice());
   }
 
-  /** Last-trade mark price: the price of the last non-network trade since the previous update. */
+  /**
+   * One run of the mark-price methodology at now: the candidate is checked by price monitoring (a breach starts
+   * an auction and the mark price stays); in an auction there is no candidate.
+   */
   private updateMarkPrice(now: bigint): void {
-    if (this.tradesSinceMark.length === 0) return;
-    const candidate = this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price;
-    this.tradesSinceMark = [];
+    const candidate = this.inAuction
+      ? undefined
+      : this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+    this.endMarkCalculation(this.markCalc, now);
+    if (candidate === undefined || candidate <= 0n) return;
     // capped futures: a candidate above the cap is ignored
     if (this.cap && candidate > this.toAsset(Number(this.cap.maxPrice))) return;
     const breach = this.priceMonitor.findBreach([candidate], now);
@@ -2310,6 +2366,53 @@ export class Market {
     this.priceMonitor.record(candidate, now);
     this.emit({ type: 'markPrice', marketId: this.id, price: candidate, timestamp: now });
   }
+
+  /** After a calculation: trades and book samples are dropped and the book is sampled again at now. */
+  private endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void {
+    calc.endCalculation();
+    if (this.inAuction) {
+      const ip = this.indicativePrice();
+      if (ip > 0n) calc.setBookPriceAt(now, ip);
+    } else this.sampleBook(calc, now);
+  }
+
+  private sampleBook(calc: CompositePriceCalculator, now: bigint): void {
+    if (calc.isLastTrade) return;
+    calc.sampleBook(now, this.bookView, this.bookFactors());
+  }
+
+  private bookFactors(): BookFactors {
+    return {
+      initialMargin: this.cfg.marginScalingFactors.initialMargin,
+      linearSlippage: this.cfg.linearSlippageFactor,
+      riskFactorLong: this.riskFactors.long,
+      riskFactorShort: this.riskFactors.short,
+    };
+  }
+
+  /** The order book as the book price source sees it: asset-precision prices, displayed volumes. */
+  private readonly bookView: BookView = {
+    best: (side) => {
+      const p = side === 'buy' ? this.book.bestBid() : this.book.bestAsk();
+      return p === undefined ? undefined : this.toAsset(p);
+    },
+    vwap: (side, volume) => {
+      const levels = this.book.side(side).levels;
+      if (levels.length === 0) return undefined;
+      if (volume === 0n) return this.toAsset(levels[levels.length - 1]!.price);
+      let left = volume;
+      let notional = 0n;
+      for (let i = levels.length - 1; i >= 0 && left > 0n; i--) {
+        const l = levels[i]!;
+        let shown = 0n;
+        for (const o of l.orders()) shown += BigInt(o.displayed);
+        const take = shown < left ? shown : left;
+        notional += this.toAsset(l.price) * take;
+        left -= take;
+      }
+      return left > 0n ? undefined : notional / volume;
+    },
+  };
 
   // ------------------------------------------------------------------ mark-to-market, margins, close-outs
 
@@ -2817,6 +2920,26 @@ export class Market {
 
   // ------------------------------------------------------------------ products: oracles, funding, settlement
 
+  /** A data point of a started funding period (points before the first period are announced when it starts). */
+  private emitDataPoint(p: FundingDataPoint | undefined): void {
+    if (!p || !this.perp?.started) return;
+    this.emit({
+      type: 'fundingDataPoint',
+      marketId: this.id,
+      seq: p.seq,
+      source: p.source === 'internal' ? 'INTERNAL' : 'EXTERNAL',
+      price: p.price,
+      timestamp: p.t,
+      twap: p.twap,
+    });
+  }
+
+  /** A period started: its event, then its (carried) data points. */
+  private startedFundingPeriod(ev: FundingPeriodEvent): void {
+    this.emitFundingPeriod(ev);
+    for (const p of this.perp!.periodPoints()) this.emitDataPoint(p);
+  }
+
   private emitFundingPeriod(ev: FundingPeriodEvent): void {
     this.emit({
       type: 'fundingPeriod',
@@ -2851,7 +2974,7 @@ export class Market {
         if (p.kind === 'future') {
           this.settlementPrice = value;
           if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
-        } else if (this.perp && value > 0n) this.perp.addExternal(data.timestamp, value);
+        } else if (this.perp && value > 0n) this.emitDataPoint(this.perp.addExternal(data.timestamp, value));
       }
     }
     if (p.kind === 'future') {
@@ -2859,6 +2982,11 @@ export class Market {
     } else if (p.settlementSchedule.kind === 'oracle' && specMatches(p.settlementSchedule, data)) {
       const v = data.properties[p.settlementSchedule.property]!;
       if (/^\d+$/.test(v)) this.fundingCue(BigInt(v) * NS);
+    }
+    // composite-price oracles: the value is kept with the time of receipt (not the data's own timestamp)
+    if (!this.closed) {
+      this.markCalc.onOracleData(data, this.now);
+      this.internalCalc?.onOracleData(data, this.now);
     }
     this.flushMargins();
   }
@@ -2890,7 +3018,13 @@ export class Market {
         sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
     }
     if (now >= this.nextScheduledCue) {
-      this.fundingCue(now);
+      const trigger = 'vegaprotocol.builtin.timetrigger';
+      const spec = { signers: [], property: trigger, filters: [{ property: trigger, type: 'TIMESTAMP' as const }] };
+      if (
+        !sched.conditions?.length ||
+        specMatches({ ...spec, filters: [{ ...spec.filters[0]!, conditions: sched.conditions }] }, data)
+      )
+        this.fundingCue(now);
       while (this.nextScheduledCue <= now) this.nextScheduledCue += BigInt(sched.every) * NS;
     }
   }
@@ -2904,7 +3038,7 @@ export class Market {
     if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, perp.seq);
     this.emitFundingPeriod(r.end);
     const next = perp.startNext(t);
-    if (next) this.emitFundingPeriod(next);
+    if (next) this.startedFundingPeriod(next);
   }
 
   /**
@@ -2963,6 +3097,17 @@ export class Market {
     const now = this.now;
     if (this.settlement.hasTraded() && !this.inAuction) {
       this.updateMarkPrice(now);
+      if (this.perp) {
+        // the internal composite price (else the mark price) is a last internal data point
+        let internal = this.markPrice;
+        if (this.internalCalc) {
+          const c = this.internalCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+          this.endMarkCalculation(this.internalCalc, now);
+          if (c !== undefined && c > 0n) this.internalCalc.price = c;
+          internal = this.internalCalc.price ?? this.markPrice;
+        }
+        if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
+      }
       if (this.markPrice > 0n) this.confirmMTM(true);
     }
     this.state = 'TRADING_TERMINATED';
@@ -3179,7 +3324,7 @@ export class Market {
       internalTwap,
       externalTwap,
       ...(f ? { fundingPayment: f.payment, fundingRate: f.rate.toString() } : {}),
-      internalCompositePrice: this.internalPrice,
+      internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
     };
   }
 
@@ -3193,12 +3338,12 @@ export class Market {
   update(changes: MarketChanges): void {
     if (changes.product && changes.product.kind !== this.cfg.product.kind)
       throw new RangeError("product: cannot change a market's product kind");
-    if (changes.markPrice && changes.markPrice.type !== 'LAST_TRADE')
-      throw new RangeError(`market ${this.id}: composite mark prices are not supported yet`);
     const next: MarketConfig = { ...this.cfg, ...changes };
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
     if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
+    // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
+    if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
     if (changes.priceMonitoringTriggers || changes.riskModel)
       this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
     if (changes.tickSize !== undefined) {
@@ -3263,6 +3408,22 @@ export class Market {
         maxValidPrice: b.max,
         referencePrice: b.ref,
       })),
+      markPriceType: this.cfg.markPrice.type,
+      markPriceSources: this.markCalc.sources(),
+      nextMarkToMarket: this.nextMTM,
+      ...(this.perp
+        ? {
+            perpetual: {
+              internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
+              internalCompositePriceType: this.internalCalc?.cfg.type ?? this.cfg.markPrice.type,
+              internalCompositePriceSources: this.internalCalc?.sources() ?? [],
+              nextInternalCompositePriceCalc: this.internalCalc ? this.nextInternalCalc : this.nextMTM,
+              underlyingIndexPrice: this.perp.lastExternalPrice(),
+              fundingPeriodSeq: this.perp.seq,
+              fundingPeriodStart: this.perp.startedAt,
+            },
+          }
+        : {}),
       timestamp: now,
     };
   }
