@@ -1357,8 +1357,13 @@ export class Market {
   }
 
   private receiveMakerFee(maker: string, amount: bigint): void {
-    if (amount <= 0n || this.makerFeeAccount.balance === 0n) return;
     const to = maker === NETWORK_PARTY ? this.insurance : this.ctx.ledger.getOrCreate(maker, 'GENERAL', this.asset);
+    if (amount === 0n) {
+      // like the fee payments, a maker fee of 0 is still a transfer
+      this.ctx.ledger.transfer(this.makerFeeAccount, to, 0n, 'MAKER_FEE_RECEIVE', { recordZero: true });
+      return;
+    }
+    if (amount < 0n || this.makerFeeAccount.balance === 0n) return;
     this.ctx.ledger.transferUpTo(this.makerFeeAccount, to, amount, 'MAKER_FEE_RECEIVE');
   }
 

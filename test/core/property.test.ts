@@ -872,6 +872,7 @@ class Checker implements EventSink {
           amount === 0n &&
           (e.entry.type === 'LIQUIDITY_FEE_ALLOCATE' ||
             e.entry.type === 'CLEAR_ACCOUNT' ||
+            e.entry.type === 'MAKER_FEE_RECEIVE' ||
             e.entry.type.endsWith('_FEE_PAY'));
         if (amount <= 0n && !zeroOk)
           this.problem('money', `ledger entry of ${amount} (${e.entry.type}) ${from.id} -> ${to.id}`);
