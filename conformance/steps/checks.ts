@@ -230,6 +230,42 @@ export function registerCheckSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the average fill price is:$/, (w, _a, t) => {
+    if (!t) throw new StepError('this step needs a table');
+    const rows = t.expect(
+      ['market', 'volume', 'side'],
+      ['fill price', 'ref price', 'equivalent linear slippage factor', 'mark price'],
+    ).rows;
+    for (const row of rows) {
+      const m = w.market(row.str('market'));
+      const volume = Number(row.int('volume'));
+      const s = side(row.str('side'));
+      const fill = m.fillPrice(volume, s);
+      if (fill === undefined) throw new StepError(`not enough volume on the ${s} side of ${m.id} to fill ${volume}`);
+      const fillMarket = fill / m.priceFactor;
+      const fp = row.opt('fill price');
+      if (fp !== undefined && BigInt(fp) !== fillMarket)
+        throw new StepError(`wrong fill price for ${m.id} ${volume} ${s}: expected ${fp}, got ${fillMarket}`);
+      const mp = row.opt('mark price');
+      if (mp !== undefined && BigInt(mp) !== m.markPrice / m.priceFactor)
+        throw new StepError(`mark price of ${m.id}: expected ${mp}, got ${m.markPrice / m.priceFactor}`);
+      const factor = row.opt('equivalent linear slippage factor');
+      const ref = row.opt('ref price');
+      if (factor !== undefined) {
+        if (ref === undefined)
+          throw new StepError("'ref price' must be specified with 'equivalent linear slippage factor'");
+        const r = Decimal.parse(ref);
+        const actual = Decimal.max(Decimal.ZERO, Decimal.fromBigInt(fillMarket).sub(r).div(r));
+        if (!actual.eq(Decimal.parse(factor)))
+          throw new StepError(
+            `wrong effective linear slippage factor for ${m.id} ${volume} ${s}: expected ${factor}, got ${actual.toString()}`,
+          );
+      } else if (ref !== undefined) {
+        throw new StepError("'ref price' is only used with 'equivalent linear slippage factor'");
+      }
+    }
+  });
+
   r.define(/^the auction ends with a traded volume of "([^"]+)" at a price of "([^"]+)"/, (w, [vol, price]) => {
     const now = w.ex.now();
     let total = 0;

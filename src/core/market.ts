@@ -3364,6 +3364,24 @@ export class Market {
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
   }
 
+  /**
+   * The volume-weighted price (asset precision, floored) at which `volume` would fill against one side of the book,
+   * best price first; undefined when the side holds less volume.
+   */
+  fillPrice(volume: number, side: Side): bigint | undefined {
+    let left = BigInt(volume);
+    let notional = 0n;
+    const book = this.book.side(side);
+    for (let i = book.levels.length - 1; i >= 0 && left > 0n; i--) {
+      const l = book.levels[i]!;
+      const take = BigInt(l.volume) < left ? BigInt(l.volume) : left;
+      notional += take * this.toAsset(l.price);
+      left -= take;
+    }
+    if (left > 0n || volume <= 0) return undefined;
+    return notional / BigInt(volume);
+  }
+
   // ------------------------------------------------------------------ market data
 
   marketData(): MarketData {
