@@ -93,6 +93,12 @@ export function runConformance(argv: string[]): number {
       if (r.status !== 'passed')
         console.log(`${r.status.padEnd(9)} ${scenarioId(r)} ${r.name}\n          ${(r.error ?? '').split('\n')[0]}`);
   }
+  const ignored = results.filter((r) => r.ignoredTables?.length);
+  if (ignored.length && !opts.quiet)
+    for (const r of ignored)
+      console.log(
+        `note: ${scenarioId(r)}: table under a step that takes none ignored, as godog does: ${r.ignoredTables!.join('; ')}`,
+      );
   console.log(
     `conformance${opts.perps ? ' (perps)' : ''}: ${passed} passed, ${failed} failed of ${results.length} scenarios (${elapsed}s)`,
   );

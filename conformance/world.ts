@@ -63,6 +63,8 @@ export class World implements EventSink {
 
   /** every event of the scenario */
   readonly events: EngineEvent[] = [];
+  /** index in `events` of the first event after the last "clear all events" */
+  eventsClearedAt = 0;
   /** trade events since the start or the last clear */
   trades: Trade[] = [];
   /** ledger entries since the last successful transfers step or clear */

@@ -664,12 +664,21 @@ export class Market {
     const levels = this.levelsFor(pos, price, o);
     const margin = this.marginAccount(o.party);
     const general = this.general(o.party);
-    const available = margin.balance + (general?.balance ?? 0n);
+    // a liquidity provider's bond counts as available funds, and tops the margin up once the general account is
+    // empty (Vega's margin event adds the bond to the general balance)
+    const bond = this.ctx.ledger.get(o.party, 'BOND', this.asset, this.id);
+    const available = margin.balance + (general?.balance ?? 0n) + (bond?.balance ?? 0n);
     const threshold = this.auction ? levels.maintenance : levels.initial;
     if (available < threshold) return false;
     this.bufferMargin(o.party, levels);
-    if (margin.balance < levels.initial && general) {
-      this.ctx.ledger.transferUpTo(general, margin, levels.initial - margin.balance, 'MARGIN_LOW');
+    if (margin.balance < levels.initial) {
+      const need = levels.initial - margin.balance;
+      const moved = general ? this.ctx.ledger.transferUpTo(general, margin, need, 'MARGIN_LOW') : 0n;
+      if (moved < need && bond) {
+        // the bond that covered the shortfall is slashed (market.liquidity.bondPenaltyParameter)
+        const fromBond = this.ctx.ledger.transferUpTo(bond, margin, need - moved, 'MARGIN_LOW');
+        this.liquidity.bondSlashing(o.party, fromBond);
+      }
     }
     return true;
   }
@@ -1963,6 +1972,8 @@ export class Market {
     }
     o.status = 'PARKED';
     this.emitOrder(o);
+    // as Vega's parkOrder: a party left with no position and no orders on the book gets its margin back
+    this.releaseMarginExcess(o.party);
   }
 
   /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
