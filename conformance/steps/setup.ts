@@ -208,15 +208,24 @@ export function registerSetupSteps(r: Registry): void {
   r.define(/^the markets:$/, (w, _args, t) => {
     for (const row of need(t).expect(MARKET_REQUIRED, MARKET_OPTIONAL).rows) {
       const cfg = marketConfig(w, row);
+      // `is passed` false: the proposal is submitted but its opening auction does not start
+      const passed = bool(row.opt('is passed') ?? 'true', 'is passed');
       w.ensureAsset(cfg.settlementAsset);
       try {
-        w.ex.createMarket(cfg);
+        w.ex.createMarket(cfg, { proposed: !passed });
       } catch (e) {
         throw new StepError((e as Error).message);
       }
       w.marketIds.push(cfg.id);
       w.assetOfMarket.set(cfg.id, cfg.settlementAsset);
     }
+  });
+
+  // Vega's regex is not anchored at the start
+  r.define(/the successor market "([^"]+)" is enacted$/, (w, [id]) => {
+    if (!w.marketIds.includes(id!)) throw new StepError(`couldn't enact successor market ${id} - no such market ID`);
+    const res = w.ex.succeedMarket(id!);
+    if (res.error) throw new StepError(`couldn't enact the successor market ${id}: ${res.error}`);
   });
 
   r.define(/^the markets are updated:$/, (w, _args, t) => {
@@ -358,10 +367,6 @@ function marketConfig(w: World, row: Row): MarketConfig {
     const v = row.opt(col);
     if (v !== undefined && !ok(v)) throw new StepError(`column "${col}" = "${v}": not supported by perpsim yet`);
   };
-  unsupported('parent market id', () => false);
-  unsupported('insurance pool fraction', (v) => Number(v) === 0);
-  unsupported('successor auction', () => false);
-  unsupported('is passed', (v) => v === 'true');
   unsupported('allowed empty amm levels', () => false);
 
   const id = row.str('id');
@@ -422,6 +427,19 @@ function marketConfig(w: World, row: Row): MarketConfig {
   }
   const liq = row.opt('liquidation strategy');
   const tick = row.opt('tick size');
+  // a successor market: the harness lengthens its opening auction by `successor auction` (5 × auction duration
+  // when absent)
+  const parent = row.opt('parent market id');
+  const fraction = row.opt('insurance pool fraction');
+  const successorAuction = row.opt('successor auction');
+  const auctionDuration = integer(row.str('auction duration'), 'auction duration');
+  if (parent === undefined && (fraction !== undefined || successorAuction !== undefined))
+    throw new StepError('insurance pool fraction and successor auction need a parent market id');
+  const openingAuctionDuration =
+    parent === undefined
+      ? auctionDuration
+      : auctionDuration +
+        (successorAuction === undefined ? 5 * auctionDuration : integer(successorAuction, 'successor auction'));
   return {
     id,
     settlementAsset: asset,
@@ -447,7 +465,15 @@ function marketConfig(w: World, row: Row): MarketConfig {
         : lookup(w.liquidation, liq, 'liquidation strategy'),
     markPrice: markPriceConfig(w, row),
     product,
-    openingAuctionDuration: integer(row.str('auction duration'), 'auction duration'),
+    openingAuctionDuration,
+    ...(parent !== undefined
+      ? {
+          successor: {
+            parentMarketId: parent,
+            insurancePoolFraction: fraction === undefined ? Decimal.ZERO : decimal(fraction, 'insurance pool fraction'),
+          },
+        }
+      : {}),
   };
 }
 

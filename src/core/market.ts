@@ -7,6 +7,7 @@ import type { NetworkParams } from './config/network.ts';
 import type { EngineEvent, EventSink, FeeBreakdown, OrderSnapshot, SettleTrade, Trade, TradeType } from './events.ts';
 import { NO_FEES } from './events.ts';
 import type { Account, Ledger } from './ledger/ledger.ts';
+import type { ElsState } from './liquidity/els.ts';
 import { Decimal } from './num/decimal.ts';
 import { pow10, minBig, maxBig } from './num/bigint.ts';
 import {
@@ -53,6 +54,13 @@ import type {
   TransferType,
 } from './types.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER, otherSide } from './types.ts';
+
+/** A market's state as a successor inherits it (Vega's checkpointed market state). */
+export interface SuccessionState {
+  readonly state: MarketState;
+  readonly shares: readonly ElsState[];
+  readonly tradeValue: bigint;
+}
 
 export interface MarketContext {
   readonly ledger: Ledger;
@@ -279,8 +287,16 @@ export class Market {
   private settlementPrice: bigint | undefined;
   /** built-in time trigger of a perpetual's funding schedule: next cue (ns) */
   private nextScheduledCue: bigint | undefined;
-  /** settled, closed or cancelled: the exchange removes the market at its next tick */
+  /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
   closed = false;
+
+  // succession (spec 0081-SUCM)
+  /** the market this one succeeds, until it takes over or the parent's state expires */
+  parentMarketId: string | undefined;
+  /** share of the parent's insurance pool moved here when this market leaves its opening auction */
+  insurancePoolFraction: Decimal;
+  /** a successor has taken over from this market: its insurance pool is not kept for another one */
+  succeeded = false;
 
   // liquidity
   readonly liquidity: LiquidityEngine;
@@ -295,10 +311,13 @@ export class Market {
     cfg: MarketConfig,
     assetDecimals: number,
     private readonly ctx: MarketContext,
+    proposed = false,
   ) {
     this.id = cfg.id;
     this.cfg = cfg;
     this.asset = cfg.settlementAsset;
+    this.parentMarketId = cfg.successor?.parentMarketId;
+    this.insurancePoolFraction = cfg.successor?.insurancePoolFraction ?? Decimal.ZERO;
     this.assetDecimals = assetDecimals;
     this.priceFactor = pow10(assetDecimals - cfg.decimalPlaces);
     this.positionFactor =
@@ -325,7 +344,20 @@ export class Market {
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
-    const now = ctx.now();
+    if (proposed) {
+      // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
+      this.state = 'PROPOSED';
+      this.tradingMode = 'NO_TRADING';
+      this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+      return;
+    }
+    this.startOpeningAuction();
+  }
+
+  /** The proposal is enacted: the opening auction starts now (straight to continuous trading without one). */
+  startOpeningAuction(): void {
+    const now = this.ctx.now();
+    const cfg = this.cfg;
     if (cfg.openingAuctionDuration > 0) {
       const end = now + BigInt(cfg.openingAuctionDuration) * NS;
       this.auction = { opening: true, trigger: 'OPENING', extensionTrigger: 'UNSPECIFIED', start: now, end };
@@ -468,7 +500,7 @@ export class Market {
       bonusAccount: () => this.bonusAccount,
       marginAccount: (party: string) => this.marginAccount(party),
       general: (party: string) => this.general(party),
-      isOpeningAuction: () => this.auction?.opening === true,
+      isOpeningAuction: () => this.auction?.opening === true || this.state === 'PROPOSED',
       inAuction: () => this.inAuction,
       activeOrders: (party: string) => this.lpOrderViews(party),
       bestStatic: () => {
@@ -2776,7 +2808,7 @@ export class Market {
 
   /** Market states in which commitments may be submitted, amended or cancelled. */
   private canCommit(): boolean {
-    return this.canTrade();
+    return this.canTrade() || this.state === 'PROPOSED';
   }
 
   submitLiquidityProvision(
@@ -3176,6 +3208,8 @@ export class Market {
     this.liquidity.allocateFeesNow();
     this.liquidity.onEpochEnd();
     this.clearMarketAccounts();
+    // a market a successor has taken over keeps no insurance pool for another one
+    if (this.succeeded) this.clearInsurancePool();
     this.stopEverything();
     this.state = finalState;
     this.tradingMode = 'NO_TRADING';
@@ -3238,6 +3272,47 @@ export class Market {
     this.stopEverything();
     this.auction = null;
     this.state = 'CANCELLED';
+    this.tradingMode = 'NO_TRADING';
+    this.closed = true;
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  // ------------------------------------------------------------------ succession (spec 0081-SUCM)
+
+  /** What a successor inherits from this market: its state, LP equity-like shares and current traded value. */
+  successionState(): SuccessionState {
+    return { state: this.state, ...this.liquidity.successionState() };
+  }
+
+  /** Takes over the parent's LP state before a tick of the opening auction (nothing while the parent is pending). */
+  inheritParent(parent: SuccessionState): void {
+    if (parent.state === 'PENDING') return;
+    this.liquidity.inheritParent(parent.shares, parent.tradeValue);
+  }
+
+  /** The opening auction goes on: the inherited state is undone. */
+  rollbackInheritance(): void {
+    if (this.state === 'PENDING') this.liquidity.rollbackInheritance();
+  }
+
+  /** The parent is gone for good: this market is a market like any other. */
+  forgetParent(): void {
+    this.parentMarketId = undefined;
+    this.insurancePoolFraction = Decimal.ZERO;
+  }
+
+  /**
+   * Another successor of the same parent left its opening auction first (spec 0081-SUCM-005/011): every order is
+   * stopped, provisions stopped, margins and bonds returned to general accounts, the insurance pool moved to the
+   * global pool, and the market is rejected.
+   */
+  rejectMarket(): void {
+    if (this.closed) return;
+    this.clearMarketAccounts();
+    this.clearInsurancePool();
+    this.stopEverything();
+    this.auction = null;
+    this.state = 'REJECTED';
     this.tradingMode = 'NO_TRADING';
     this.closed = true;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });

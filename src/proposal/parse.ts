@@ -419,7 +419,7 @@ function build(
 
   if (c.successor)
     warnings.push(
-      `${formatPath([...at, 'successor'])}: successor markets are not modelled; the market starts with an empty insurance pool`,
+      `${formatPath([...at, 'successor'])}: the parent market is not part of this run (the engine models succession, spec 0081-SUCM, between markets of one exchange); the market starts with an empty insurance pool and no inherited LP virtual stakes`,
     );
 
   // opening auction: from closing to enactment time

@@ -191,6 +191,12 @@ export interface MarketConfig {
   readonly product: ProductConfig;
   /** seconds; 0 or less means no opening auction */
   readonly openingAuctionDuration: number;
+  /**
+   * Successor market (spec 0081-SUCM): the parent market (live, or settled within
+   * market.liquidity.successorLaunchWindowLength) whose LP virtual stakes carry over, and the fraction of its
+   * insurance pool moved here when this market leaves its opening auction.
+   */
+  readonly successor?: { readonly parentMarketId: string; readonly insurancePoolFraction: Decimal };
   /** asset decimals of the settlement asset are taken from the asset registry */
 }
 
@@ -246,6 +252,15 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     `above the asset's ${assetDecimals} decimals is not supported`,
   );
   need(c.tickSize > 0n, 'tickSize', 'must be positive');
+  if (c.successor) {
+    need(c.successor.parentMarketId.length > 0, 'successor.parentMarketId', 'must not be empty');
+    need(c.successor.parentMarketId !== c.id, 'successor.parentMarketId', 'a market cannot succeed itself');
+    need(
+      !c.successor.insurancePoolFraction.isNegative() && c.successor.insurancePoolFraction.lte(Decimal.ONE),
+      'successor.insurancePoolFraction',
+      'must be in [0, 1]',
+    );
+  }
   need(
     !c.linearSlippageFactor.isNegative() && c.linearSlippageFactor.lte(Decimal.fromInt(1_000_000)),
     'linearSlippageFactor',
