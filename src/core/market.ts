@@ -1684,6 +1684,7 @@ export class Market {
       if (!this.canTrade()) throw new OrderRejection('trading not allowed');
       const os = this.partyOrders(party).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       for (const o of os) this.cancel(o, 'CANCELLED', false);
+      if (os.length) this.emit({ type: 'cancelledOrders', marketId: this.id, party, orderIds: os.map((o) => o.id) });
       this.releaseMarginExcess(party);
       if (!this.inAuction) this.checkForReferenceMoves(false);
       return { trades: [] };
@@ -3436,7 +3437,10 @@ export class Market {
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
     if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
     if (changes.priceMonitoringTriggers || changes.riskModel)
-      this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
+      this.priceMonitor.updateTriggers(
+        next.priceMonitoringTriggers,
+        this.auction !== null && !this.auction.opening && this.auction.trigger === 'PRICE',
+      );
     if (changes.tickSize !== undefined) {
       if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n)
         throw new RangeError('tickSize: must be a positive safe integer');
