@@ -124,6 +124,16 @@ export class PriceMonitor {
     return { trigger: t, ref, min: ref.mul(t.factors.down).ceil(), max: ref.mul(t.factors.up).floor() };
   }
 
+  /** Bounds of every trigger, active or consumed, in sort order (what the market data lists). */
+  allBounds(now: bigint): (PriceBounds & { active: boolean })[] {
+    const out: (PriceBounds & { active: boolean })[] = [];
+    for (const t of this.triggers) {
+      const b = this.bounds(t, now);
+      if (b) out.push({ ...b, active: t.active });
+    }
+    return out;
+  }
+
   /** Bounds of the active triggers, in sort order. */
   activeBounds(now: bigint): PriceBounds[] {
     const out: PriceBounds[] = [];
