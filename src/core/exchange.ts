@@ -557,13 +557,14 @@ export class Exchange {
   }
 
   /**
-   * Start of a block whose predecessor lasted `previous` ns (Vega's BeginBlock): a block longer than a threshold of
+   * Start of a block whose predecessor lasted `previous` ns (Vega's BeginBlock): a block at least as long as a threshold of
    * auction.LongBlock puts every market into a network-wide auction (spec 0094-PRAC). `nextBlock` does not call it:
    * a chain's block times are an input, not something the engine infers.
    */
   beginBlock(previous: bigint): void {
     let duration: bigint | undefined;
-    for (const row of this.params.longBlockAuctions) if (previous > row.threshold) duration = row.duration;
+    // a block as long as a threshold counts (0094-PRAC-008: 40 s takes the 40 s row)
+    for (const row of this.params.longBlockAuctions) if (previous >= row.threshold) duration = row.duration;
     if (duration === undefined) return;
     for (const m of this.markets.values()) if (!m.closed) m.enterLongBlockAuction(duration);
   }

@@ -2622,6 +2622,8 @@ export class Market {
     for (const w of wins) {
       const to = w.party === NETWORK_PARTY ? this.insurance : this.marginAccount(w.party);
       let left = w.amount;
+      // a win socialised down to nothing is still paid, as a transfer of 0 (Vega records it)
+      if (left === 0n) l.transfer(this.settlementAccount, to, 0n, kind.win, { recordZero: true });
       left -= l.transferUpTo(this.settlementAccount, to, left, kind.win);
       if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, kind.win);
     }

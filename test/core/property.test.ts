@@ -5,7 +5,7 @@
 // future that the oracle terminates and then settles (after which the market is gone). After every command it checks
 // that:
 //  - money is neither created nor destroyed: per asset, the non-EXTERNAL balances sum to the net deposits, no balance
-//    is negative, every ledger entry moves a positive amount (zero only for a liquidity-fee allocation) between two
+//    is negative, every ledger entry moves a positive amount (zero only where Vega records one too) between two
 //    accounts of one asset, and every balance is explained by the ledger entries emitted so far;
 //  - no command throws (the engine reports rejections as {error});
 //  - the book is not crossed in continuous trading, live orders, the book and the positions' potential volumes agree,
@@ -866,12 +866,14 @@ class Checker implements EventSink {
         if (!this.verify) break;
         const { from, to, amount, fromBalance, toBalance } = e.entry;
         if (from.asset !== to.asset) this.problem('money', `ledger entry across assets: ${from.id} -> ${to.id}`);
-        // Vega records zero liquidity-fee allocations and zero trade-fee payments as transfers; every other entry
-        // moves money
+        // Vega records zero liquidity-fee allocations, zero trade-fee payments and wins socialised down to zero as
+        // transfers; every other entry moves money
         const zeroOk =
           amount === 0n &&
           (e.entry.type === 'LIQUIDITY_FEE_ALLOCATE' ||
             e.entry.type === 'CLEAR_ACCOUNT' ||
+            e.entry.type === 'MTM_WIN' ||
+            e.entry.type === 'PERPETUALS_FUNDING_WIN' ||
             e.entry.type === 'MAKER_FEE_RECEIVE' ||
             e.entry.type.endsWith('_FEE_PAY'));
         if (amount <= 0n && !zeroOk)

@@ -46,7 +46,7 @@ export interface NetworkParams {
   maxStopOrdersPerMarket: number;
   /**
    * auction.LongBlock: network-wide auction durations by block-time threshold (spec 0094-PRAC), ascending by
-   * threshold, ns. A block longer than a threshold puts every market in auction for the largest such threshold's
+   * threshold, ns. A block at least as long as a threshold puts every market in auction for the largest such threshold's
    * duration.
    */
   longBlockAuctions: readonly { readonly threshold: bigint; readonly duration: bigint }[];
