@@ -7,7 +7,7 @@ import type { LedgerEntry } from '../src/core/ledger/ledger.ts';
 import { PnlTracker } from '../src/core/positions/pnl.ts';
 import { Decimal } from '../src/core/num/decimal.ts';
 import { NS } from '../src/core/types.ts';
-import type { Market } from '../src/core/market.ts';
+import type { Market, OrderSubmission } from '../src/core/market.ts';
 import type { MarginLevels } from '../src/core/risk/margin.ts';
 import type {
   OracleFilter,
@@ -76,6 +76,8 @@ export class World implements EventSink {
   readonly expiredOrderIds = new Set<string>();
   readonly margins = new Map<string, MarginRecord>();
   readonly lpEvents: (EngineEvent & { type: 'liquidityProvision' })[] = [];
+  /** batches being built, by party (the batch steps) */
+  readonly batches = new Map<string, { submissions: Omit<OrderSubmission, 'party'>[] }>();
   /** stop-order events since the start or the last clear */
   stopEvents: (EngineEvent & { type: 'stopOrder' })[] = [];
 

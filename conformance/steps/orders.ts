@@ -218,6 +218,53 @@ export function registerOrderSteps(r: Registry): void {
     }
   });
 
+  // batch instructions (spec 0074-BTCH): rows are collected per party and processed as one transaction
+  r.define(/^the party "([^"]+)" starts a batch instruction$/, (w, [party]) => {
+    w.batches.set(party!, { submissions: [] });
+  });
+  const addToBatch = (w: World, party: string, t: Table, iceberg: boolean) => {
+    const b = w.batches.get(party);
+    if (!b) throw new StepError(`party ${party} has not started a batch`);
+    const start = w.ex.now();
+    const cols = ['market id', 'side', 'volume', 'price', 'type', 'tif'];
+    if (iceberg) cols.push('peak size', 'minimum visible size');
+    for (const row of t.expect(cols, ['reference', 'expires in', 'only']).rows) {
+      const type = orderType(row.str('type'));
+      const tf = tif(row.str('tif'));
+      const exp = expiry(row, tf, start, type === 'MARKET');
+      b.submissions.push({
+        marketId: row.str('market id'),
+        side: side(row.str('side')),
+        size: row.num('volume'),
+        price: row.num('price'),
+        type,
+        tif: tf,
+        reference: row.opt('reference') ?? '',
+        ...only(row),
+        ...(exp !== undefined ? { expiresAt: exp } : {}),
+        ...(iceberg
+          ? { iceberg: { peakSize: row.num('peak size'), minimumVisibleSize: row.num('minimum visible size') } }
+          : {}),
+      });
+    }
+  };
+  r.define(/^the party "([^"]+)" adds the following orders to a batch:$/, (w, [party], t) =>
+    addToBatch(w, party!, need(t), false),
+  );
+  r.define(/^the party "([^"]+)" adds the following iceberg orders to a batch:$/, (w, [party], t) =>
+    addToBatch(w, party!, need(t), true),
+  );
+  r.define(/^the party "([^"]+)" submits their batch instruction$/, (w, [party]) => {
+    const b = w.batches.get(party!);
+    if (!b) throw new StepError(`party ${party} has not started a batch`);
+    w.batches.delete(party!);
+    const res = w.ex.batch({ party: party!, submissions: b.submissions });
+    const errors = [res.error, ...res.results.map((r) => r.error && `${r.kind} ${r.index + 1}: ${r.error}`)].filter(
+      (e): e is string => !!e,
+    );
+    if (errors.length) throw new StepError(`batch of ${party}: ${errors.join('; ')}`);
+  });
+
   r.define(/^the parties place the following pegged iceberg orders:$/, (w, _a, t) => {
     const start = w.ex.now();
     const cols = [

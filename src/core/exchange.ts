@@ -32,6 +32,33 @@ export interface CommandResult {
   readonly error?: string;
 }
 
+/** One party's batch of market instructions (spec 0074-BTCH). */
+export interface BatchInstruction {
+  readonly party: string;
+  /** an order id cancels that order; a market id alone cancels the party's orders there; neither cancels all */
+  readonly cancellations?: readonly { readonly marketId?: string; readonly orderId?: string }[];
+  readonly amendments?: readonly Omit<OrderAmendment, 'party'>[];
+  readonly marginMode?: {
+    readonly marketId: string;
+    readonly mode: 'cross' | 'isolated';
+    readonly marginFactor?: Decimal;
+  };
+  readonly submissions?: readonly Omit<OrderSubmission, 'party'>[];
+}
+
+export interface BatchResult {
+  /** the whole batch was refused (empty or too large); nothing was processed */
+  readonly error?: string;
+  /** one result per instruction, in processing order */
+  readonly results: readonly {
+    readonly kind: 'cancel' | 'amend' | 'marginMode' | 'submit';
+    /** index within its list */
+    readonly index: number;
+    readonly error?: string;
+    readonly result?: OrderResult;
+  }[];
+}
+
 export interface ExchangeOptions {
   /** start time, ns since the Unix epoch */
   readonly now?: bigint;
@@ -320,6 +347,50 @@ export class Exchange {
     }
     for (const m of this.markets.values()) m.cancelAllOrders(party);
     return { trades: [] };
+  }
+
+  /**
+   * A batch of market instructions from one party, processed as one transaction (spec 0074-BTCH): all
+   * cancellations, then all amendments, then the margin-mode change, then all submissions, each in list order and
+   * each validated when its turn comes (funds released by earlier ones are available, an auction entered on the way
+   * applies to what follows). A failing instruction is skipped and reported; a second amendment of the same order is
+   * an error; when the margin-mode change fails, the later instructions for that market are not processed.
+   */
+  batch(b: BatchInstruction): BatchResult {
+    const cancels = b.cancellations ?? [];
+    const amends = b.amendments ?? [];
+    const subs = b.submissions ?? [];
+    const size = cancels.length + amends.length + subs.length;
+    if (size === 0 && !b.marginMode) return { error: 'batch: empty', results: [] };
+    if (size > this.params.maxBatchSize)
+      return { error: `batch: ${size} instructions exceed the limit of ${this.params.maxBatchSize}`, results: [] };
+    const results: BatchResult['results'][number][] = [];
+    const push = (kind: BatchResult['results'][number]['kind'], index: number, r: OrderResult | CommandResult) =>
+      results.push({ kind, index, ...(r.error ? { error: r.error } : {}), ...('trades' in r ? { result: r } : {}) });
+    cancels.forEach((c, i) => {
+      if (c.orderId !== undefined) {
+        if (c.marketId === undefined) push('cancel', i, { error: 'batch: an order id needs its market id' });
+        else push('cancel', i, this.cancelOrder(b.party, c.marketId, c.orderId));
+      } else push('cancel', i, this.cancelAllOrders(b.party, c.marketId));
+    });
+    const amended = new Set<string>();
+    amends.forEach((a, i) => {
+      if (amended.has(a.orderId)) return push('amend', i, { error: 'OrderError: order already amended in batch' });
+      amended.add(a.orderId);
+      push('amend', i, this.amendOrder({ ...a, party: b.party }));
+    });
+    let stoppedMarket: string | undefined;
+    if (b.marginMode) {
+      const mm = b.marginMode;
+      const r = this.updateMarginMode(b.party, mm.marketId, mm.mode, mm.marginFactor);
+      push('marginMode', 0, r);
+      if (r.error) stoppedMarket = mm.marketId;
+    }
+    subs.forEach((sub, i) => {
+      if (sub.marketId === stoppedMarket) return push('submit', i, { error: 'margin mode update failed' });
+      push('submit', i, this.submitOrder({ ...sub, party: b.party }));
+    });
+    return { results };
   }
 
   /** A stop order: one leg, or a one-cancels-the-other pair (falls below / rises above). */

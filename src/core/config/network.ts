@@ -44,6 +44,8 @@ export interface NetworkParams {
   successorLaunchWindow: bigint;
   /** spam.protection.max.stopOrdersPerMarket */
   maxStopOrdersPerMarket: number;
+  /** spam.protection.max.batchSize: instructions in one batch */
+  maxBatchSize: number;
   /**
    * auction.LongBlock: network-wide auction durations by block-time threshold (spec 0094-PRAC), ascending by
    * threshold, ns. A block at least as long as a threshold puts every market in auction for the largest such threshold's
@@ -79,6 +81,7 @@ export function defaultNetworkParams(): NetworkParams {
     marketValueWindowLength: 7n * 24n * 3600n * NS,
     epochLength: 24n * 3600n * NS,
     maxStopOrdersPerMarket: 4,
+    maxBatchSize: 30,
     successorLaunchWindow: 168n * 3600n * NS,
     longBlockAuctions: [
       { threshold: 10n * NS, duration: 60n * NS },
@@ -178,6 +181,7 @@ const SETTERS: Record<string, Setter> = {
   'market.value.windowLength': (p, v, n) => (p.marketValueWindowLength = parseDuration(v, n)),
   'validators.epoch.length': (p, v, n) => (p.epochLength = parseDuration(v, n)),
   'spam.protection.max.stopOrdersPerMarket': (p, v, n) => (p.maxStopOrdersPerMarket = int(v, n)),
+  'spam.protection.max.batchSize': (p, v, n) => (p.maxBatchSize = int(v, n)),
   'market.liquidity.successorLaunchWindowLength': (p, v, n) => (p.successorLaunchWindow = parseDuration(v, n)),
   'auction.LongBlock': (p, v, n) => (p.longBlockAuctions = parseLongBlockTable(v, n)),
 };
