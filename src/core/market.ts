@@ -2529,7 +2529,16 @@ export class Market {
       maxOi = this.theoreticalOpenInterest();
     }
     const from = maxBig(now - BigInt(this.cfg.targetStake.timeWindow) * NS, this.openedAt < 0n ? now : this.openedAt);
-    for (const s of this.oiHistory) if (s.time >= from && s.oi > maxOi) maxOi = s.oi;
+    // the history is in time order: skip to the window's start by binary search
+    const h = this.oiHistory;
+    let lo = 0;
+    let hi = h.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (h[mid]!.time < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < h.length; i++) if (h[i]!.oi > maxOi) maxOi = h[i]!.oi;
     const current = this.positions.openInterest();
     if (current > maxOi) maxOi = current;
     const value = Decimal.fromBigInt(price * BigInt(maxOi))
