@@ -179,50 +179,45 @@ export class IntensityEstimator {
       A: Math.exp(lnA),
       kappa,
       fit: fit.ok ? 'fitted' : base ? 'stale' : 'prior',
-      ...(fit.ok ? {} : { reason: fit.reason }),
+      reason: fit.ok ? undefined : fit.reason,
       trades: n,
       dataWeight: base ? w : 0,
-      ...(base ? { fittedA: Math.exp(base.lnA), fittedKappa: base.kappa } : {}),
+      fittedA: base ? Math.exp(base.lnA) : undefined,
+      fittedKappa: base?.kappa,
     };
   }
 
   private fit(n: number): { ok: true; lnA: number; kappa: number } | { ok: false; reason: string } {
     if (n <= 0) return { ok: false, reason: 'no trades yet' };
     if (!(this.exposure > 0)) return { ok: false, reason: 'no exposure time yet' };
-    // cumulative counts from the deepest bucket: N(δ ≥ δᵢ)
+    // cumulative counts from the deepest bucket: N(δ ≥ δᵢ); weighted least squares of log(N/exposure) on δ
     let sw = 0;
     let sx = 0;
     let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
     let points = 0;
-    const xs: number[] = [];
-    const ys: number[] = [];
-    const ws: number[] = [];
     let cum = 0;
     for (let i = this.counts.length - 1; i >= 0; i--) {
       cum += this.counts[i]!;
       if (cum < 1e-9) continue;
       const x = i * this.cfg.bucket;
       const y = Math.log(cum / this.exposure);
-      xs.push(x);
-      ys.push(y);
-      ws.push(cum);
       sw += cum;
       sx += cum * x;
       sy += cum * y;
+      sxx += cum * x * x;
+      sxy += cum * x * y;
       points++;
     }
     if (points < 2) return { ok: false, reason: 'trades at fewer than two depths' };
     const mx = sx / sw;
     const my = sy / sw;
-    let sxx = 0;
-    let sxy = 0;
-    for (let k = 0; k < points; k++) {
-      const dx = xs[k]! - mx;
-      sxx += ws[k]! * dx * dx;
-      sxy += ws[k]! * dx * (ys[k]! - my);
-    }
-    if (!(sxx > 0)) return { ok: false, reason: 'no spread of depths' };
-    const slope = sxy / sxx;
+    const vxx = sxx / sw - mx * mx;
+    const vxy = sxy / sw - mx * my;
+    if (!(vxx > 1e-12 * (mx * mx + this.cfg.bucket * this.cfg.bucket)))
+      return { ok: false, reason: 'no spread of depths' };
+    const slope = vxy / vxx;
     const kappa = -slope;
     const lnA = my - slope * mx;
     if (!(kappa > 0) || !Number.isFinite(kappa) || !Number.isFinite(lnA))

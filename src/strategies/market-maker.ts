@@ -216,7 +216,13 @@ export class AvellanedaStoikovMaker {
       ctx.funding && c.carryHorizonSeconds > 0
         ? fundingCarry(ctx.funding.rate, fair, ctx.funding.periodSeconds, c.carryHorizonSeconds)
         : 0;
-    if (carry !== 0) raw = { ...raw, reservation: raw.reservation - carry, bid: raw.bid - carry, ask: raw.ask - carry };
+    if (carry !== 0)
+      raw = {
+        reservation: raw.reservation - carry,
+        halfSpread: raw.halfSpread,
+        bid: raw.bid - carry,
+        ask: raw.ask - carry,
+      };
     if (raw.ask - raw.bid < c.minSpread) {
       const half = c.minSpread / 2;
       raw = {
@@ -226,7 +232,7 @@ export class AvellanedaStoikovMaker {
         ask: raw.reservation + half,
       };
     }
-    if (![raw.bid, raw.ask, raw.reservation].every(Number.isFinite)) {
+    if (!Number.isFinite(raw.bid) || !Number.isFinite(raw.ask) || !Number.isFinite(raw.reservation)) {
       return { fair, fairSource, carry, model: m, notes: ['model gave a non-finite quote'] };
     }
 
@@ -252,31 +258,11 @@ export class AvellanedaStoikovMaker {
 
     // sizes: the seed's shape, capped by the room left under the position limit
     const shaped = shapedSizes(c.orderSize, c.eta, q);
-    const limit = ctx.maxPosition;
-    const roomBid = limit - q;
-    const roomAsk = limit + q;
-    const leg = (side: QuoteSide, ticks: number, wanted: number, room: number): QuoteLeg | undefined => {
-      if (ticks < 1) {
-        notes.push(`${side}: price below one tick`);
-        return undefined;
-      }
-      if (!(room >= ctx.rules.minSize)) {
-        notes.push(`${side}: position limit ${limit} reached (reduce-only)`);
-        return undefined;
-      }
-      let size = quantiseSize(Math.min(wanted, room), ctx.rules);
-      if (size > room) size = Math.floor(room / ctx.rules.lot + 1e-9) * ctx.rules.lot;
-      if (!(size >= ctx.rules.minSize)) {
-        notes.push(`${side}: size below the minimum`);
-        return undefined;
-      }
-      return { ticks, price: ticks * tick, size };
-    };
-    const bid = leg('bid', bidTicks, shaped.bid, roomBid);
-    const ask = leg('ask', askTicks, shaped.ask, roomAsk);
-    return {
-      ...(bid ? { bid } : {}),
-      ...(ask ? { ask } : {}),
+    const roomBid = ctx.maxPosition - q;
+    const roomAsk = ctx.maxPosition + q;
+    const bid = this.leg('bid', bidTicks, shaped.bid, roomBid, ctx, notes);
+    const ask = this.leg('ask', askTicks, shaped.ask, roomAsk, ctx, notes);
+    const decision: { -readonly [K in keyof QuoteDecision]: QuoteDecision[K] } = {
       fair,
       fairSource,
       raw,
@@ -284,6 +270,35 @@ export class AvellanedaStoikovMaker {
       model: m,
       notes,
     };
+    if (bid) decision.bid = bid;
+    if (ask) decision.ask = ask;
+    return decision;
+  }
+
+  /** One side's order: at least one tick, sized within the room left under the position limit. */
+  private leg(
+    side: QuoteSide,
+    ticks: number,
+    wanted: number,
+    room: number,
+    ctx: MakerContext,
+    notes: string[],
+  ): QuoteLeg | undefined {
+    if (ticks < 1) {
+      notes.push(`${side}: price below one tick`);
+      return undefined;
+    }
+    if (!(room >= ctx.rules.minSize)) {
+      notes.push(`${side}: position limit ${ctx.maxPosition} reached (reduce-only)`);
+      return undefined;
+    }
+    let size = quantiseSize(Math.min(wanted, room), ctx.rules);
+    if (size > room) size = Math.floor(room / ctx.rules.lot + 1e-9) * ctx.rules.lot;
+    if (!(size >= ctx.rules.minSize)) {
+      notes.push(`${side}: size below the minimum`);
+      return undefined;
+    }
+    return { ticks, price: ticks * ctx.rules.tick, size };
   }
 
   /** Order management: what to cancel and place given the maker's resting quotes. */
