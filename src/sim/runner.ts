@@ -444,7 +444,11 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const fullScanEvery = opts.fullScanEvery ?? 3600;
   const progressEvery = opts.progressEvery ?? 2000;
 
-  // block 0 is the start time (the markets' opening auctions begin now); each later block advances the clock
+  // block 0 is the start time (the markets' opening auctions begin now); each later block advances the clock. The
+  // agents stop one mark-price interval before the end, so that every trade is marked to market when the run ends
+  // (the P&L split then adds up to the accounts exactly, up to the engine's rounding)
+  const quietBlocks = Math.ceil(Number(ex.params.markPriceUpdateMaximumFrequency) / 1e9 / blockSeconds) + 1;
+  const lastActiveBlock = Math.max(0, blocks - quietBlocks);
   let sampleNext = 0;
   let agentSampleNext = 0;
   for (let b = 0; b <= blocks; b++) {
@@ -474,7 +478,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
         queue.push(slot.agent.start(slot.ctx as AgentContext), i);
       });
     }
-    while (queue.peekTime() <= t) {
+    while (b <= lastActiveBlock && queue.peekTime() <= t) {
       const i = queue.pop();
       const slot = slots[i]!;
       slot.ctx.time = t;

@@ -279,8 +279,6 @@ export function parseScenario(doc: unknown, source?: string, baseDir = process.c
     const problems = r.error.issues.map((i) => {
       if (i.code === 'unrecognized_keys')
         return `${formatPath(i.path)}: unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-      if (i.code === 'invalid_union' && 'discriminator' in i)
-        return `${formatPath([...i.path, String(i.discriminator)])}: ${i.message}`;
       return `${formatPath(i.path)}: ${i.message}`;
     });
     throw new ScenarioError(problems, source);
