@@ -93,6 +93,14 @@ export class World implements EventSink {
         epochLength: 0n,
         providersFeeCalculationTimeStep: 5n * NS,
         minLpStakeQuantumMultiple: Decimal.ZERO,
+        // liquidity parameters the harness never dispatches keep the engines' zero values (R6 §1.6)
+        stakeToCcyVolume: Decimal.ZERO,
+        slaNonPerformanceBondPenaltySlope: Decimal.ZERO,
+        slaNonPerformanceBondPenaltyMax: Decimal.ZERO,
+        earlyExitPenalty: Decimal.ZERO,
+        bondPenaltyParameter: Decimal.ZERO,
+        equityLikeShareFeeFraction: Decimal.ZERO,
+        marketValueWindowLength: 0n,
         successorLaunchWindow: 0n,
       },
     });

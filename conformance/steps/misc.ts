@@ -41,7 +41,7 @@ export function registerMiscSteps(r: Registry): void {
     const end = w.ex.now() + duration(total!);
     const d = duration(block!);
     while (w.ex.now() < end) {
-      w.ex.endBlock();
+      w.ex.endBlock({ epochs: false });
       w.ex.advanceTo(w.ex.now() + d);
     }
   });
@@ -64,7 +64,7 @@ export function registerMiscSteps(r: Registry): void {
 
   r.define(/^time is updated to "([^"]*)"$/, (w, [v]) => {
     w.ex.advanceTo(timestamp(v!));
-    w.ex.endBlock();
+    w.ex.endBlock({ epochs: false });
   });
 
   r.define(/^the opening auction period ends for market "([^"]+)"$/, (w, [id]) => {
@@ -79,7 +79,8 @@ export function registerMiscSteps(r: Registry): void {
       ['id', 'party', 'market id', 'commitment amount', 'fee', 'lp type'],
       ['reference', 'error'],
     ).rows;
-    // as Vega's step: one row per id (the first), in id order; one error expectation for the whole table
+    // as Vega's step: one row per id (the first), in id order; one error expectation for the whole table (the first
+    // row's, replaced by any later row that names an error). The LP reference is the row id.
     const byId = new Map<string, (typeof rows)[number]>();
     let errorRow = rows[0];
     for (const row of rows) {
@@ -91,29 +92,93 @@ export function registerMiscSteps(r: Registry): void {
     for (const id of [...byId.keys()].sort()) {
       const row = byId.get(id)!;
       const type = row.str('lp type');
-      if (type !== 'submission') throw new StepError(`lp type "${type}" is not supported by perpsim yet`);
-      const res = w.ex.submitLiquidityProvision(
-        id,
-        row.str('party'),
-        row.str('market id'),
-        row.int('commitment amount'),
-        Decimal.parse(row.str('fee')),
-      );
-      checkError(expected, res.error, `liquidity provision ${id}`);
+      const party = row.str('party');
+      const market = row.str('market id');
+      const commitment = row.int('commitment amount');
+      const fee = Decimal.parse(row.str('fee'), 'fee');
+      let res: { error?: string };
+      if (type === 'submission') res = w.ex.submitLiquidityProvision(id, party, market, commitment, fee, id);
+      else if (type === 'amendment') res = w.ex.amendLiquidityProvision(party, market, commitment, fee, id);
+      else if (type === 'cancellation') res = w.ex.cancelLiquidityProvision(party, market);
+      else continue; // Vega's step ignores any other type
+      checkError(expected, res.error, `liquidity provision ${id} (${type})`);
     }
+  });
+
+  r.define(/^party "([^"]+)" cancels their liquidity provision for market "([^"]+)"$/, (w, [party, market]) => {
+    const res = w.ex.cancelLiquidityProvision(party!, market!);
+    if (res.error) throw new StepError(`failed to cancel LP for party ${party} on market ${market}: ${res.error}`);
   });
 
   r.define(/^the liquidity provisions should have the following states:$/, (w, _a, t) => {
     for (const row of need(t).expect(['id', 'party', 'market', 'commitment amount', 'status']).rows) {
       const id = row.str('id');
       let last;
-      for (const e of w.lpEvents)
-        if (e.id === id && e.party === row.str('party') && e.marketId === row.str('market')) last = e;
-      if (!last) throw new StepError(`no liquidity provision ${id}`);
-      if (last.commitment !== row.int('commitment amount'))
-        throw new StepError(`LP ${id} commitment: expected ${row.str('commitment amount')}, got ${last.commitment}`);
+      for (const e of w.lpEvents) if (e.reference === id) last = e;
+      if (!last) throw new StepError(`liquidity provision event not found for ${id}`);
+      const errors: string[] = [];
+      if (last.party !== row.str('party')) errors.push(`party: expected ${row.str('party')}, got ${last.party}`);
+      if (last.marketId !== row.str('market'))
+        errors.push(`market: expected ${row.str('market')}, got ${last.marketId}`);
+      if (last.commitment.toString() !== row.str('commitment amount'))
+        errors.push(`commitment: expected ${row.str('commitment amount')}, got ${last.commitment}`);
       if (`STATUS_${last.status}` !== row.str('status'))
-        throw new StepError(`LP ${id} status: expected ${row.str('status')}, got STATUS_${last.status}`);
+        errors.push(`status: expected ${row.str('status')}, got STATUS_${last.status}`);
+      if (errors.length) throw new StepError(`liquidity provision ${id}: ${errors.join('; ')}`);
+    }
+  });
+
+  r.define(/^the following LP events should be emitted:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party', 'id', 'version'], ['commitment amount', 'final']).rows) {
+      const party = row.str('party');
+      const id = row.str('id');
+      const version = Number(row.str('version'));
+      const amount = row.opt('commitment amount');
+      const final = row.opt('final');
+      if (final !== undefined && final !== 'true' && final !== 'false')
+        throw new StepError(`final: "${final}" is not true or false`);
+      const evts = w.lpEvents.filter((e) => e.party === party && e.reference === id);
+      const matches = (e: (typeof evts)[number]) =>
+        e.version === version && (amount === undefined || e.commitment.toString() === amount);
+      const ok = final === 'true' ? evts.length > 0 && matches(evts[evts.length - 1]!) : evts.some(matches);
+      if (!ok)
+        throw new StepError(
+          `no LP event for ${party}/${id} version ${version}${amount !== undefined ? ` commitment ${amount}` : ''}` +
+            `${final === 'true' ? ' (as the last event)' : ''}; got ${evts.map((e) => `v${e.version}:${e.commitment}`).join(', ')}`,
+        );
+    }
+  });
+
+  r.define(/^the liquidity provider fee shares for the market "([^"]+)" should be:$/, (w, [id], t) => {
+    const shares = w.market(id!).liquidity.feeShares();
+    for (const row of need(t).expect(
+      ['party', 'equity like share', 'average entry valuation'],
+      ['average score', 'virtual stake'],
+    ).rows) {
+      const party = row.str('party');
+      const els = row.str('equity like share');
+      const avg = row.str('average entry valuation');
+      const score = row.opt('average score');
+      const vstake = row.opt('virtual stake');
+      const found = shares.some(
+        (s) =>
+          s.party === party &&
+          s.equityLikeShare.toString() === els &&
+          s.averageEntryValuation.toString() === avg &&
+          (score === undefined || s.averageScore.toString() === score) &&
+          (vstake === undefined || s.virtualStake.toFixedRounded(16) === vstake),
+      );
+      if (!found) {
+        const got = shares
+          .map(
+            (s) =>
+              `${s.party}: els ${s.equityLikeShare.toString()}, avg ${s.averageEntryValuation.toString()}, score ${s.averageScore.toString()}, vstake ${s.virtualStake.toFixedRounded(16)}`,
+          )
+          .join('; ');
+        throw new StepError(
+          `no fee share ${party} els ${els} avg ${avg}${score !== undefined ? ` score ${score}` : ''}${vstake !== undefined ? ` vstake ${vstake}` : ''}; got ${got || 'none'}`,
+        );
+      }
     }
   });
 

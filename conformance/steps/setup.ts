@@ -373,9 +373,6 @@ function marketConfig(w: World, row: Row): MarketConfig {
   unsupported('insurance pool fraction', (v) => Number(v) === 0);
   unsupported('successor auction', () => false);
   unsupported('is passed', (v) => v === 'true');
-  unsupported('max price cap', () => false);
-  unsupported('binary', (v) => v === 'false');
-  unsupported('fully collateralised', (v) => v === 'false');
   unsupported('allowed empty amm levels', () => false);
 
   const id = row.str('id');
@@ -386,6 +383,9 @@ function marketConfig(w: World, row: Row): MarketConfig {
     throw new StepError(`market type: "${marketType}" must be future or perp`);
   let product: ProductConfig;
   if (marketType === 'perp') {
+    if (row.opt('max price cap') !== undefined) throw new StepError('max price cap: only futures can be capped');
+    if (bool(row.opt('binary') ?? 'false', 'binary') || bool(row.opt('fully collateralised') ?? 'false', 'full'))
+      throw new StepError('binary settlement and full collateralisation are for capped futures');
     if (oracle.kind !== 'perpetual')
       throw new StepError(`data source config "${row.str('data source config')}" is not a perpetual oracle config`);
     product = {
@@ -414,7 +414,19 @@ function marketConfig(w: World, row: Row): MarketConfig {
         ? { filters: oracle.settlementData.filters.map((f) => ({ ...f, decimals: dec })) }
         : {}),
     };
-    product = { kind: 'future', settlementData, tradingTermination: oracle.trigger };
+    const maxPrice = row.opt('max price cap');
+    const binary = bool(row.opt('binary') ?? 'false', 'binary');
+    const full = bool(row.opt('fully collateralised') ?? 'false', 'fully collateralised');
+    if (maxPrice === undefined && (binary || full))
+      throw new StepError('binary settlement and full collateralisation need a max price cap');
+    product = {
+      kind: 'future',
+      settlementData,
+      tradingTermination: oracle.trigger,
+      ...(maxPrice !== undefined
+        ? { cap: { maxPrice: BigInt(maxPrice), binarySettlement: binary, fullyCollateralised: full } }
+        : {}),
+    };
   }
   const liq = row.opt('liquidation strategy');
   const tick = row.opt('tick size');
@@ -479,4 +491,10 @@ export function markPriceConfig(row: Row): MarkPriceConfig {
         : staleness.split(',').map((x) => duration(x.trim())),
     oracles: [],
   };
+}
+
+function bool(v: string, what: string): boolean {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new StepError(`${what}: "${v}" is not true or false`);
 }

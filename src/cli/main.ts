@@ -1,12 +1,15 @@
 // The `perpsim` command: `session` (the default: a scripted market session on a governance proposal), `simulate`
-// (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads) and
-// `conformance` (Vega's feature files against the engine). Run from the working tree with `npm run perpsim -- …`
+// (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads),
+// `conformance` (Vega's feature files against the engine), `analyze` (what a proposal means) and `liquidity` (the
+// daily economics of liquidity provision). Run from the working tree with `npm run perpsim -- …`
 // or through bin/perpsim.js (`npx perpsim …`).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
+import { liquidityCommand } from './liquidity.ts';
 import { sessionCommand } from './session.ts';
 import { simulateCommand } from './simulate.ts';
 import { sweepCommand } from './sweep.ts';
@@ -39,6 +42,8 @@ export function main(argv: readonly string[]): number | Promise<number> {
     }),
   );
   program.addCommand(conformanceCommand(setStatus));
+  program.addCommand(analyzeCommand(setStatus));
+  program.addCommand(liquidityCommand(setStatus));
   for (const c of program.commands) c.exitOverride();
   try {
     program.parse([...argv], { from: 'user' });

@@ -181,11 +181,15 @@ export type EngineEvent =
       readonly marketId: string;
       readonly party: string;
       readonly id: string;
+      readonly reference: string;
+      readonly version: number;
       readonly commitment: bigint;
       readonly fee: string;
       readonly status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
     }
   | { readonly type: 'txError'; readonly party: string; readonly command: string; readonly error: string }
+  /** an epoch ended or started (spec 0050-EPOC); both happen in the same tick, the end first */
+  | { readonly type: 'epoch'; readonly seq: number; readonly action: 'START' | 'END'; readonly time: bigint }
   | {
       readonly type: 'stopOrder';
       readonly id: string;

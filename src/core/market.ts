@@ -29,7 +29,8 @@ import {
   type MarginLevels,
   type RiskFactors,
 } from './risk/margin.ts';
-import { boundFactors, riskFactors } from './risk/models.ts';
+import { boundFactors, modelProbabilityOfTrading, riskFactors } from './risk/models.ts';
+import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from './liquidity/engine.ts';
 import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
@@ -122,16 +123,6 @@ export interface AuctionState {
   extensionTrigger: AuctionTrigger;
   readonly start: bigint;
   end: bigint;
-}
-
-export interface LiquidityProvision {
-  readonly id: string;
-  readonly party: string;
-  commitment: bigint;
-  fee: Decimal;
-  status: 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
-  /** a change waiting for the next epoch (amendments of active provisions) */
-  pending?: { commitment: bigint; fee: Decimal };
 }
 
 export interface MarketData {
@@ -271,7 +262,8 @@ export class Market {
   closed = false;
 
   // liquidity
-  readonly provisions = new Map<string, LiquidityProvision>();
+  readonly liquidity: LiquidityEngine;
+  readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
   private oiHistory: { time: bigint; oi: number }[] = [];
@@ -314,6 +306,8 @@ export class Market {
     this.liquidityFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_LIQUIDITY', this.asset, this.id);
     this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
+    this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
+    this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
     const now = ctx.now();
     if (cfg.openingAuctionDuration > 0) {
       const end = now + BigInt(cfg.openingAuctionDuration) * NS;
@@ -358,6 +352,25 @@ export class Market {
       this.state === 'SUSPENDED' ||
       this.state === 'SUSPENDED_VIA_GOVERNANCE'
     );
+  }
+
+  /** A capped future's price cap (market precision), if any. */
+  private get cap() {
+    return this.cfg.product.kind === 'future' ? this.cfg.product.cap : undefined;
+  }
+
+  /** Positions and orders fully collateralised (capped futures): no leverage, no close-outs. */
+  get fullyCollateralised(): boolean {
+    return this.cap?.fullyCollateralised === true;
+  }
+
+  /** Whether a settlement price (asset precision) is acceptable under the cap (binary markets: 0 or the cap only). */
+  private settlementWithinCap(value: bigint): boolean {
+    const cap = this.cap;
+    if (!cap) return true;
+    const max = this.toAsset(Number(cap.maxPrice));
+    if (value < 0n || value > max) return false;
+    return !cap.binarySettlement || value === 0n || value === max;
   }
 
   private feeFactors(): FeeFactors {
@@ -416,6 +429,97 @@ export class Market {
     this.emit({ type: 'order', order: snapshot(o) });
   }
 
+  /** What the liquidity engine sees of this market. */
+  private liquidityHost() {
+    const l = this.ctx.ledger;
+    return {
+      marketId: this.id,
+      asset: this.asset,
+      ledger: l,
+      priceFactor: this.priceFactor,
+      positionFactor: this.positionFactor,
+      now: () => this.now,
+      params: () => this.ctx.params,
+      emit: (e: EngineEvent) => this.emit(e),
+      insurance: () => this.insurance,
+      feeAccount: () => this.liquidityFeeAccount,
+      bonusAccount: () => this.bonusAccount,
+      marginAccount: (party: string) => this.marginAccount(party),
+      general: (party: string) => this.general(party),
+      isOpeningAuction: () => this.auction?.opening === true,
+      inAuction: () => this.inAuction,
+      activeOrders: (party: string) => this.lpOrderViews(party),
+      bestStatic: () => {
+        const bid = this.staticBest('buy');
+        const ask = this.staticBest('sell');
+        return {
+          bid: bid === undefined ? undefined : this.toAsset(bid),
+          ask: ask === undefined ? undefined : this.toAsset(ask),
+        };
+      },
+      lastTradedPrice: () => this.lastTradedPrice,
+      indicativePrice: () => this.indicativePrice(),
+      validPriceRange: () => this.validPriceRange(),
+      riskPoT: (current: Decimal, price: Decimal, min: Decimal, max: Decimal, isBid: boolean, applyMinMax: boolean) =>
+        modelProbabilityOfTrading(
+          this.cfg.riskModel,
+          this.ctx.params.probabilityOfTradingTauScaling,
+          current,
+          price,
+          min,
+          max,
+          isBid,
+          applyMinMax,
+        ),
+    };
+  }
+
+  /** A party's orders on the book (pegged orders on the book included, parked ones not), asset precision. */
+  private lpOrderViews(party: string): LpOrderView[] {
+    const out: LpOrderView[] = [];
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || o.bookLevel === null) continue;
+      out.push({
+        side: o.side,
+        price: this.toAsset(o.price),
+        remaining: o.peakSize > 0 ? o.displayed : o.remaining,
+        trueRemaining: o.remaining,
+      });
+    }
+    return out;
+  }
+
+  /** The range of prices no active price-monitoring trigger would object to (asset precision). */
+  private validPriceRange(): ValidPriceRange {
+    let min = Decimal.ZERO;
+    let minRep = 0n;
+    let max: Decimal | undefined;
+    let maxRep: bigint | undefined;
+    for (const b of this.priceMonitor.activeBounds(this.now)) {
+      if (b.min > minRep) {
+        minRep = b.min;
+        min = b.ref.mul(b.trigger.factors.down);
+      }
+      if (b.max !== 0n && (maxRep === undefined || b.max < maxRep)) {
+        maxRep = b.max;
+        max = b.ref.mul(b.trigger.factors.up);
+      }
+    }
+    if (min.isNegative()) {
+      min = Decimal.ZERO;
+      minRep = 0n;
+    }
+    return { min, minRep, max, maxRep };
+  }
+
+  /** Mid of the best bid and ask (pegged orders included), asset precision, floored; 0 when a side is empty. */
+  private midPrice(): bigint {
+    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
+    if (bid === undefined || ask === undefined) return 0n;
+    return (this.toAsset(bid) + this.toAsset(ask)) / 2n;
+  }
+
   // ------------------------------------------------------------------ margins
 
   private observablePrice(orderPrice?: bigint): bigint {
@@ -429,6 +533,7 @@ export class Market {
 
   /** Margin levels of a party from its position and live orders. */
   private levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    if (this.fullyCollateralised) return this.fullCollateralLevels(pos, price, extra);
     const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, extra) : undefined;
     return crossMarginLevels(
       {
@@ -445,6 +550,33 @@ export class Market {
       },
       this.cfg.marginScalingFactors,
     );
+  }
+
+  /**
+   * Fully-collateralised margin (spec 0019-MCAL): a long position needs |V| × price, a short |V| × (cap − price); buy
+   * orders price × size, sell orders (cap − price) × size, the larger side counting. Every level is the same, rounded
+   * up. Price moves alone never leave a party short (mark-to-market moves the margin by as much as the level), but fees
+   * paid out of margin can, and such a party is closed out as usual.
+   */
+  private fullCollateralLevels(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    const max = this.toAsset(Number(this.cap!.maxPrice));
+    const pf = this.positionFactor;
+    const v = BigInt(pos.openVolume);
+    let total = Decimal.fromBigInt(v >= 0n ? v * price : -v * (max - price)).div(pf);
+    let buy = 0n;
+    let sell = 0n;
+    const add = (o: Order) => {
+      if (o.remaining <= 0) return;
+      const p = o.type === 'MARKET' ? (o.side === 'buy' ? max : 0n) : this.toAsset(o.price);
+      if (o.side === 'buy') buy += p * BigInt(o.remaining);
+      else sell += (max - p) * BigInt(o.remaining);
+    };
+    const mine = this.ordersByParty.get(pos.party);
+    for (const o of mine ?? []) if (o.status === 'ACTIVE' || o.status === 'PARKED') add(o);
+    if (extra && !mine?.has(extra)) add(extra);
+    total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
+    const level = total.ceil();
+    return { maintenance: level, search: level, initial: level, release: level };
   }
 
   private get hasInternalComposite(): boolean {
@@ -765,6 +897,8 @@ export class Market {
         return `margin factor (${factor.toString()}) must be greater than max(riskFactorLong (${this.riskFactors.long.toString()}), riskFactorShort (${this.riskFactors.short.toString()})) + linearSlippageFactor (${this.cfg.linearSlippageFactor.toString()})`;
       }
     }
+    if (mode === 'isolated' && this.fullyCollateralised)
+      return 'isolated margin not permitted on fully collateralised markets';
     const current = this.marginFactors.get(party);
     if ((mode === 'cross' && !current) || (mode === 'isolated' && current && current.eq(factor))) return undefined;
     this.parties.add(party);
@@ -887,6 +1021,9 @@ export class Market {
     } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
       this.reject(o, 'OrderError: price not in tick size');
     }
+    const cap = this.cap;
+    // capped futures: order prices stay below the cap (the conformance corpus never rests an order at the cap itself)
+    if (cap && !o.peg && o.type === 'LIMIT' && BigInt(o.price) >= cap.maxPrice) this.reject(o, 'invalid order price');
   }
 
   /** Matching-engine validation (core/matching validation). */
@@ -1184,8 +1321,13 @@ export class Market {
 
   /** Pays an amount from a party's general then margin account (the network: its insurance pool). */
   private payFrom(payer: string, amount: bigint, to: Account, type: TransferType): void {
-    if (amount <= 0n) return;
     const l = this.ctx.ledger;
+    if (amount <= 0n) {
+      // Vega sends every fee transfer of a trade, including the ones of amount 0
+      const from = payer === NETWORK_PARTY ? this.insurance : this.general(payer);
+      if (from && amount === 0n) l.transfer(from, to, 0n, type, { recordZero: true });
+      return;
+    }
     if (payer === NETWORK_PARTY) {
       l.transferUpTo(this.insurance, to, amount, type);
       return;
@@ -1224,6 +1366,10 @@ export class Market {
     if (trades.length === 0) return;
     const networkTrade = trades[0]!.type !== 'DEFAULT';
     if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    // traded value for the market-value windows (asset precision, truncated per confirmation)
+    let traded = 0n;
+    for (const t of trades) traded += t.price * BigInt(t.size);
+    this.liquidity.windows.addTradeValue(Decimal.fromBigInt(traded).div(this.positionFactor).trunc());
     for (const t of trades) {
       this.emit({ type: 'trade', trade: t });
       const buyerBefore = this.positions.get(t.buyer)?.openVolume ?? 0;
@@ -1290,6 +1436,8 @@ export class Market {
     if (a.price !== undefined && o.peg) throw new OrderRejection('invalid OrderError');
     if (a.price !== undefined && a.price % this.tickSize !== 0)
       throw new OrderRejection('OrderError: price not in tick size');
+    if (a.price !== undefined && this.cap && BigInt(a.price) >= this.cap.maxPrice)
+      throw new OrderRejection('invalid order price');
     if (a.peggedOffset !== undefined && a.peggedOffset % this.tickSize !== 0)
       throw new OrderRejection('OrderError: price not in tick size');
     if (o.peg) {
@@ -1757,6 +1905,12 @@ export class Market {
       price = ref + off;
       price -= ((price % tick) + tick) % tick;
     }
+    // capped futures: a pegged price at or above the cap is held at the highest tick below it
+    const cap = this.cap;
+    if (cap && price >= cap.maxPrice) {
+      price = cap.maxPrice - 1n;
+      price -= ((price % tick) + tick) % tick;
+    }
     if (price > BigInt(Number.MAX_SAFE_INTEGER)) return false;
     o.price = Number(price);
     return true;
@@ -1790,46 +1944,65 @@ export class Market {
   /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
   private checkForReferenceMoves(force: boolean): void {
     if (this.pegged.length === 0) return;
-    for (let guard = 0; guard < 10; guard++) {
-      const bid = this.staticBest('buy');
-      const ask = this.staticBest('sell');
-      const refs = this.peggedRefs;
-      const moved = force || bid !== refs.bid || ask !== refs.ask;
-      this.peggedRefs = { bid, ask };
-      if (!moved) return;
-      force = false;
-      const live = this.pegged.filter((o) => o.status === 'ACTIVE');
-      const parked = this.pegged.filter((o) => o.status === 'PARKED');
-      let changed = false;
-      for (const o of [...live, ...parked]) {
-        const wasLive = o.status === 'ACTIVE';
+    const bid = this.staticBest('buy');
+    const ask = this.staticBest('sell');
+    // static mids per side in asset precision, as the pegs use them (buy rounds up, sell down)
+    const pf = this.priceFactor;
+    const both = bid !== undefined && ask !== undefined;
+    const midBuy = both ? Number((BigInt(bid) * pf + BigInt(ask) * pf + pf) / 2n / pf) : undefined;
+    const midSell = both ? Number((BigInt(bid) * pf + BigInt(ask) * pf) / 2n / pf) : undefined;
+    const refs = this.peggedRefs;
+    const bidMoved = force || bid !== refs.bid;
+    const askMoved = force || ask !== refs.ask;
+    const midMoved = force || midBuy !== refs.midBuy || midSell !== refs.midSell;
+    this.peggedRefs = { bid, ask, midBuy, midSell };
+    if (!bidMoved && !askMoved && !midMoved) return;
+    const moved = (o: Order) =>
+      o.peg!.reference === 'MID' ? midMoved : o.peg!.reference === 'BEST_BID' ? bidMoved : askMoved;
+    // every affected pegged order leaves the book first (live ones in book order, then parked ones), then the
+    // repriced ones are put back together, so that no order is checked against another's stale price
+    const affected = [
+      ...this.pegged.filter((o) => o.status === 'ACTIVE' && moved(o)),
+      ...this.pegged.filter((o) => o.status === 'PARKED' && moved(o)),
+    ];
+    const toSubmit: Order[] = [];
+    for (const o of affected) {
+      const wasLive = o.status === 'ACTIVE';
+      if (wasLive) {
+        this.book.remove(o);
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+      }
+      if (!this.repricePegged(o)) {
         if (wasLive) {
-          this.book.remove(o);
-          this.positions.unregisterOrder(o.party, o.side, o.remaining);
-        }
-        if (!this.repricePegged(o)) {
-          if (wasLive) {
-            o.status = 'PARKED';
-            this.emitOrder(o);
-            changed = true;
-          }
-          continue;
-        }
-        // would cross the book: park rather than trade
-        if (this.wouldCross(o)) {
           o.status = 'PARKED';
           this.emitOrder(o);
-          changed = changed || wasLive;
-          continue;
         }
-        this.positions.registerOrder(o.party, o.side, o.remaining);
-        o.status = 'ACTIVE';
-        if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
-        this.book.insert(o);
-        this.emitOrder(o);
-        changed = true;
+        continue;
       }
-      if (!changed) return;
+      toSubmit.push(o);
+    }
+    for (const o of toSubmit) {
+      if (this.wouldCross(o)) {
+        // cannot happen with pegs on static prices; kept as a guard against a crossed book
+        o.status = 'PARKED';
+        this.emitOrder(o);
+        continue;
+      }
+      this.positions.registerOrder(o.party, o.side, o.remaining);
+      o.status = 'ACTIVE';
+      if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
+      this.book.insert(o);
+      this.emitOrder(o);
+    }
+    // the parties whose pegged orders went back on the book have their margins updated at once (general, then bond);
+    // a party that cannot reach its maintenance margin has those orders cancelled
+    const resubmitted = toSubmit.filter((o) => o.status === 'ACTIVE');
+    if (resubmitted.length === 0 || this.markPrice === 0n) return;
+    const parties = [...new Set(resubmitted.map((o) => o.party))].sort();
+    // (Vega ignores the bond penalties of this margin update)
+    const distressed = this.updateMarginsOnSettlement(parties, false);
+    for (const party of distressed) {
+      for (const o of resubmitted) if (o.party === party && o.status === 'ACTIVE') this.cancel(o, 'CANCELLED');
     }
   }
 
@@ -1938,6 +2111,8 @@ export class Market {
 
   private leaveAuction(now: bigint): void {
     const a = this.auction!;
+    // bonds below their commitment are refilled from general before trading starts
+    if (a.opening) this.liquidity.topUpBonds();
     const ind = this.book.indicative();
     const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
     const trades: Trade[] = [];
@@ -2003,6 +2178,7 @@ export class Market {
     if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
     else this.priceMonitor.reactivateAll();
     this.checkForReferenceMoves(true);
+    this.liquidity.topUpBonds();
     this.emit({
       type: 'auction',
       marketId: this.id,
@@ -2024,7 +2200,9 @@ export class Market {
     }
     this.recalculateFactors(now);
     this.checkNetwork(now);
-    // provisions made during the opening auction are already active; pending ones stay pending
+    this.updateLiquidityFee();
+    // the end of the opening auction starts the SLA epoch and the market-value windows; pending provisions apply
+    if (wasOpening) this.liquidity.openingAuctionEnded(now, this.markPrice, this.midPrice(), this.targetStake());
   }
 
   // ------------------------------------------------------------------ time
@@ -2040,14 +2218,21 @@ export class Market {
     }
     this.priceMonitor.roll(now);
     if (!this.canTrade()) return;
-    if (!this.inAuction) this.topUpBonds();
+    // liquidity: fee allocation or a liquidity-score sample
+    this.liquidity.onTick(now);
+    if (!this.inAuction) this.liquidity.topUpBonds();
     this.checkAuction(now);
+    if (!this.closed && this.canTrade()) {
+      this.liquidity.updateMarketValue(now);
+      this.updateLiquidityFee();
+    }
     this.flushMargins();
   }
 
   /** State-variable calculation: price-monitoring bound factors from the current reference prices. */
   private recalculateFactors(now: bigint): void {
     this.factorsDueAt = now + this.ctx.params.floatingPointUpdatesDelay;
+    this.liquidity.recalculatePoT();
     const model = this.cfg.riskModel;
     this.priceMonitor.recalculate(now, (ref, t) => boundFactors(model, ref, t.horizon, t.probability));
   }
@@ -2105,6 +2290,8 @@ export class Market {
     }
     for (const p of [...this.positions.all()]) this.releaseMarginExcess(p.party);
     this.flushMargins();
+    // SLA: whether each LP meets its obligation at the end of this block
+    this.liquidity.onBlockEnd(this.markPrice, this.midPrice());
   }
 
   /** Last-trade mark price: the price of the last non-network trade since the previous update. */
@@ -2112,6 +2299,8 @@ export class Market {
     if (this.tradesSinceMark.length === 0) return;
     const candidate = this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price;
     this.tradesSinceMark = [];
+    // capped futures: a candidate above the cap is ignored
+    if (this.cap && candidate > this.toAsset(Number(this.cap.maxPrice))) return;
     const breach = this.priceMonitor.findBreach([candidate], now);
     if (breach) {
       this.enterPriceAuction(breach);
@@ -2233,8 +2422,9 @@ export class Market {
    * search (top up to initial, partial allowed) below the search level, release down to initial above the release
    * level. A party that cannot reach maintenance is returned as distressed.
    */
-  private updateMarginsOnSettlement(parties: string[]): string[] {
+  private updateMarginsOnSettlement(parties: string[], slashBonds = true): string[] {
     const closed: string[] = [];
+    const shortfalls: { party: string; amount: bigint }[] = [];
     const l = this.ctx.ledger;
     for (const party of parties) {
       if (party === NETWORK_PARTY) continue;
@@ -2260,14 +2450,17 @@ export class Market {
       if (bal < lv.search) {
         const want = lv.initial - bal;
         const minAmount = maxBig(0n, lv.maintenance - bal);
-        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
         const bond = this.bond(party);
+        // an LP that needs its bond pays a penalty on the part general could not cover (after all top-ups)
+        if (bond && want > general.balance) shortfalls.push({ party, amount: want - general.balance });
+        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
         if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
         if (moved < minAmount) closed.push(party);
       } else if (bal >= lv.release && !this.inAuction) {
         this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
       }
     }
+    if (slashBonds) for (const s of shortfalls) this.liquidity.bondSlashing(s.party, s.amount);
     return closed;
   }
 
@@ -2295,8 +2488,10 @@ export class Market {
       const bond = this.bond(party);
       const avail = general.balance + (bond?.balance ?? 0n);
       if (avail < minAmount) return;
+      const shortfall = bond && want > general.balance ? want - general.balance : 0n;
       const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
       if (moved < want && bond) l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+      if (shortfall > 0n) this.liquidity.bondSlashing(party, shortfall);
     } else if (bal >= lv.release && !this.inAuction) {
       this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
     }
@@ -2460,62 +2655,62 @@ export class Market {
 
   // ------------------------------------------------------------------ liquidity provisions
 
-  submitLiquidityProvision(id: string, party: string, commitment: bigint, fee: Decimal): string | undefined {
-    if (!(this.canTrade() || this.state === 'PENDING')) return 'trading not allowed';
-    if (this.provisions.has(party)) return 'liquidity provision already exists';
-    if (commitment <= 0n) return 'commitment amount is zero';
-    if (fee.isNegative() || fee.gt(this.ctx.params.maximumLiquidityFeeFactorLevel))
-      return 'invalid liquidity provision fee';
-    const min = this.ctx.params.minLpStakeQuantumMultiple.mul(this.ctx.assetQuantum(this.asset));
-    if (Decimal.fromBigInt(commitment).lt(min)) return 'commitment submission rejected, not enough stake';
-    const general = this.general(party);
-    if (!general || general.balance < commitment) return 'not enough collateral in general account';
-    const l = this.ctx.ledger;
-    const bond = l.getOrCreate(party, 'BOND', this.asset, this.id);
-    l.getOrCreate(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
-    this.marginAccount(party);
-    this.transfer(general, bond, commitment, 'BOND_LOW');
-    const status = this.auction?.opening ? 'ACTIVE' : 'PENDING';
-    const lp: LiquidityProvision = { id, party, commitment, fee, status };
-    this.provisions.set(party, lp);
-    this.emit({ type: 'liquidityProvision', marketId: this.id, party, id, commitment, fee: fee.toString(), status });
-    this.updateLiquidityFee();
-    return undefined;
+  /** Market states in which commitments may be submitted, amended or cancelled. */
+  private canCommit(): boolean {
+    return this.canTrade();
   }
 
-  /** Activates pending provisions (epoch start). */
+  submitLiquidityProvision(
+    id: string,
+    party: string,
+    commitment: bigint,
+    fee: Decimal,
+    reference = id,
+  ): string | undefined {
+    if (!this.canCommit()) return 'commitment submission not allowed';
+    const error = this.liquidity.submit(id, party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
+    if (!error) {
+      this.marginAccount(party);
+      this.parties.add(party);
+    }
+    return error;
+  }
+
+  amendLiquidityProvision(
+    party: string,
+    commitment: bigint | undefined,
+    fee: Decimal | undefined,
+    reference?: string,
+  ): string | undefined {
+    if (!this.canCommit()) return 'commitment submission not allowed';
+    return this.liquidity.amend(party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
+  }
+
+  cancelLiquidityProvision(party: string): string | undefined {
+    return this.liquidity.cancel(party);
+  }
+
+  /** Epoch start: SLA parameters and network values are taken up, pending commitments apply. */
   onEpochStart(): void {
-    for (const lp of this.provisions.values()) {
-      if (lp.status === 'PENDING') {
-        lp.status = 'ACTIVE';
-        this.emit({
-          type: 'liquidityProvision',
-          marketId: this.id,
-          party: lp.party,
-          id: lp.id,
-          commitment: lp.commitment,
-          fee: lp.fee.toString(),
-          status: lp.status,
-        });
-      }
-    }
+    if (this.closed) return;
+    this.liquidity.onEpochStart(this.markPrice, this.midPrice(), this.targetStake(), this.cfg.sla);
     this.updateLiquidityFee();
   }
 
-  private topUpBonds(): void {
-    for (const lp of this.provisions.values()) {
-      const bond = this.bond(lp.party);
-      const general = this.general(lp.party);
-      if (!bond || !general || bond.balance >= lp.commitment) continue;
-      this.ctx.ledger.transferUpTo(general, bond, lp.commitment - bond.balance, 'BOND_LOW');
-    }
+  /** Epoch end: SLA penalties, LP fee distribution and bonuses. */
+  onEpochEnd(): void {
+    if (this.closed) return;
+    this.liquidity.onEpochEnd();
+    this.updateLiquidityFee();
+  }
+
+  /** Network parameters changed (a governance or harness update). */
+  onNetworkParametersChanged(): void {
+    this.liquidity.onNetworkParametersChanged();
   }
 
   suppliedStake(): bigint {
-    let s = 0n;
-    for (const lp of this.provisions.values())
-      if (lp.status === 'ACTIVE' || lp.status === 'PENDING') s += lp.commitment;
-    return s;
+    return this.liquidity.suppliedStake();
   }
 
   /** Target stake (spec 0041-TSTK): max open interest in the window × price × max risk factor × scaling factor. */
@@ -2588,16 +2783,18 @@ export class Market {
     return oi;
   }
 
-  /** Liquidity fee factor (marginal cost by default): the fee of the LP at which commitments reach the target stake. */
+  /**
+   * Liquidity fee factor (spec 0042-LIQF): marginal cost (the fee of the LP at which the commitments, cheapest
+   * first, reach the target stake; the highest fee if they never do), the commitment-weighted average, or a constant.
+   * Pending changes do not count. A changed factor is published as a market update.
+   */
   updateLiquidityFee(): void {
-    const lps = [...this.provisions.values()].filter((lp) => lp.status === 'ACTIVE');
-    let fee = this.liquidityFee;
+    const lps = this.liquidity.activeProvisions();
     const method = this.cfg.fees.liquidityFeeMethod;
+    let fee: Decimal;
     if (lps.length === 0) {
-      fee =
-        method === 'CONSTANT' && this.cfg.fees.liquidityFeeConstant
-          ? this.cfg.fees.liquidityFee
-          : this.cfg.fees.liquidityFee;
+      // without commitments every method gives 0
+      fee = Decimal.ZERO;
     } else if (method === 'CONSTANT') {
       fee = this.cfg.fees.liquidityFeeConstant ?? Decimal.ZERO;
     } else if (method === 'WEIGHTED_AVERAGE') {
@@ -2609,7 +2806,7 @@ export class Market {
       }
       fee = den > 0n ? num.divBig(den) : Decimal.ZERO;
     } else {
-      const sorted = [...lps].sort((a, b) => a.fee.cmp(b.fee));
+      const sorted = [...lps].sort((a, b) => a.fee.cmp(b.fee) || (a.party < b.party ? -1 : a.party > b.party ? 1 : 0));
       const target = this.targetStake();
       let cum = 0n;
       fee = sorted[sorted.length - 1]!.fee;
@@ -2658,7 +2855,8 @@ export class Market {
         p.settlementData.decimals,
         this.assetDecimals,
       );
-      if (value !== undefined) {
+      // capped futures ignore settlement data outside the cap (binary: anything but 0 and the cap)
+      if (value !== undefined && (p.kind !== 'future' || this.settlementWithinCap(value))) {
         if (p.kind === 'future') {
           this.settlementPrice = value;
           if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
@@ -2822,6 +3020,9 @@ export class Market {
       const global = l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset);
       this.transfer(this.settlementAccount, global, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
     }
+    // final distribution of liquidity fees: an allocation, then the epoch-end penalties and bonuses
+    this.liquidity.allocateFeesNow();
+    this.liquidity.onEpochEnd();
     this.clearMarketAccounts();
     this.stopEverything();
     this.state = finalState;
@@ -2836,18 +3037,23 @@ export class Market {
   /** Margin, order margin and bond accounts back to general (party-id order); market fee accounts to the insurance pool. */
   private clearMarketAccounts(): void {
     const l = this.ctx.ledger;
-    const parties = new Set<string>([...this.parties, ...this.provisions.keys()]);
+    const parties = new Set<string>([
+      ...this.parties,
+      ...this.liquidity.provisions.keys(),
+      ...this.liquidity.pending.keys(),
+    ]);
     for (const party of [...parties].sort()) {
       if (party === NETWORK_PARTY) continue;
       const general = l.getOrCreate(party, 'GENERAL', this.asset);
       for (const type of ['MARGIN', 'ORDER_MARGIN', 'BOND'] as const) {
         const a = l.get(party, type, this.asset, this.id);
-        if (a && a.balance > 0n) this.transfer(a, general, a.balance, 'CLEAR_ACCOUNT');
+        // Vega clears every existing account, recording a transfer even when it is empty
+        if (a) l.transfer(a, general, a.balance, 'CLEAR_ACCOUNT', { recordZero: true });
       }
       const lpFees = l.get(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
       if (lpFees && lpFees.balance > 0n) this.transfer(lpFees, this.insurance, lpFees.balance, 'CLEAR_ACCOUNT');
     }
-    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
+    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount, this.bonusAccount]) {
       if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
     }
   }
@@ -2861,20 +3067,7 @@ export class Market {
       o.updatedAt = now;
       this.emitOrder(o);
     }
-    for (const lp of this.provisions.values()) {
-      if (lp.status === 'ACTIVE' || lp.status === 'PENDING') {
-        lp.status = 'STOPPED';
-        this.emit({
-          type: 'liquidityProvision',
-          marketId: this.id,
-          party: lp.party,
-          id: lp.id,
-          commitment: lp.commitment,
-          fee: lp.fee.toString(),
-          status: lp.status,
-        });
-      }
-    }
+    this.liquidity.stopAll();
   }
 
   /** Termination during the opening auction cancels the market: orders cancelled, money returned, pool to global. */
@@ -2922,6 +3115,8 @@ export class Market {
     if (kind === 'TERMINATE') {
       if (this.closed) return 'market is closed';
       if (this.state !== 'PENDING' && settlementPrice === undefined) return 'settlement price required';
+      if (settlementPrice !== undefined && !this.settlementWithinCap(settlementPrice * this.priceFactor))
+        return 'settlement data is outside of the price cap';
       if (this.auction && !this.auction.opening) this.uncrossNow(now);
       this.terminate(settlementPrice === undefined ? undefined : settlementPrice * this.priceFactor);
       return undefined;
@@ -3020,7 +3215,11 @@ export class Market {
         throw new RangeError('tickSize: must be a positive safe integer');
       this.tickSize = Number(changes.tickSize);
     }
+    // the liquidity engine's probability table follows the new risk model / price monitoring
+    if (changes.riskModel || changes.priceMonitoringTriggers) this.liquidity.resetPoT();
     this.updateLiquidityFee();
+    // new SLA parameters take effect at the next epoch start, at once during the opening auction
+    if (changes.sla && this.auction?.opening) this.liquidity.updateSlaParameters(next.sla);
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
   }
 

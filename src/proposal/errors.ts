@@ -7,6 +7,15 @@ export interface ProposalIssue {
   /** path of the field in the input document, e.g. `terms.newMarket.changes.logNormal.tau` */
   readonly path: string;
   readonly message: string;
+  /**
+   * Set when the value can be read anyway (stray whitespace around a number, a number given as a JSON number where
+   * a string is required): where it is (`segments`, in the key-normalised document) and the value to read instead.
+   */
+  readonly repair?: {
+    readonly kind: 'whitespace' | 'type';
+    readonly segments: readonly PathSegment[];
+    readonly value: unknown;
+  };
 }
 
 /** `['a', 'b', 0, 'c']` → `a.b[0].c` */

@@ -8,12 +8,27 @@ import { Decimal } from '../core/num/decimal.ts';
 /** A check on a parsed value: the reason it is invalid, or undefined. */
 export type Check<T> = (v: T) => string | undefined;
 
-type Ctx = { addIssue(issue: { code: 'custom'; message: string; input?: unknown }): void };
+type Ctx = {
+  addIssue(issue: { code: 'custom'; message: string; input?: unknown; params?: Record<string, unknown> }): void;
+};
 
-function fail(ctx: Ctx, message: string, input: unknown): never {
-  ctx.addIssue({ code: 'custom', message, input });
+/**
+ * How a value that Vega would reject can be read anyway: stray whitespace around a number, or a number written as a
+ * JSON number where protobuf JSON wants a string. Carried on the issue (zod `params.repair`) so that a lenient
+ * reader (parseProposalLenient) can report the problem and analyse the corrected value.
+ */
+export interface Repair {
+  readonly kind: 'whitespace' | 'type';
+  /** the value to read instead */
+  readonly value: unknown;
+}
+
+function fail(ctx: Ctx, message: string, input: unknown, repair?: Repair): never {
+  ctx.addIssue({ code: 'custom', message, input, ...(repair ? { params: { repair } } : {}) });
   return z.NEVER;
 }
+
+const WHITESPACE_REASON = (v: string) => `"${v}" is not a valid number: remove the surrounding whitespace`;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -30,11 +45,18 @@ const DECIMAL_SYNTAX = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function decimalString(check?: Check<Decimal>) {
   return z.unknown().transform((v, ctx): Decimal => {
     if (v === undefined) return fail(ctx, 'is required', v);
-    if (typeof v === 'number')
-      return fail(ctx, `must be a decimal string such as "${v}" (protobuf JSON encodes this field as a string)`, v);
+    if (typeof v === 'number') {
+      const asString = String(v);
+      return fail(
+        ctx,
+        `must be a decimal string such as "${v}" (protobuf JSON encodes this field as a string)`,
+        v,
+        Number.isFinite(v) && DECIMAL_SYNTAX.test(asString) ? { kind: 'type', value: asString } : undefined,
+      );
+    }
     if (typeof v !== 'string') return fail(ctx, `must be a decimal string, got ${describe(v)}`, v);
     if (v.trim() !== v && DECIMAL_SYNTAX.test(v.trim())) {
-      return fail(ctx, `"${v}" is not a valid number: remove the surrounding whitespace`, v);
+      return fail(ctx, WHITESPACE_REASON(v), v, { kind: 'whitespace', value: v.trim() });
     }
     if (!DECIMAL_SYNTAX.test(v)) return fail(ctx, `"${v}" is not a valid number`, v);
     const d = Decimal.parse(v);
@@ -58,6 +80,11 @@ function integer(signed: boolean, check?: Check<number>) {
       }
       n = v;
     } else if (typeof v === 'string') {
+      if (v.trim() !== v && /^-?\d+$/.test(v.trim()))
+        return fail(ctx, `"${v}" is not an integer: remove the surrounding whitespace`, v, {
+          kind: 'whitespace',
+          value: v.trim(),
+        });
       if (!/^-?\d+$/.test(v)) return fail(ctx, `"${v}" is not an integer`, v);
       n = Number(v);
       if (!Number.isSafeInteger(n)) return fail(ctx, `${v} is out of the supported range (|n| < 2^53)`, v);
@@ -92,6 +119,11 @@ export function uint64Big(check?: Check<bigint>) {
       b = BigInt(v);
     } else if (typeof v === 'string' && /^\d+$/.test(v)) {
       b = BigInt(v);
+    } else if (typeof v === 'string' && /^\d+$/.test(v.trim())) {
+      return fail(ctx, `"${v}" is not an integer: remove the surrounding whitespace`, v, {
+        kind: 'whitespace',
+        value: v.trim(),
+      });
     } else {
       return fail(ctx, `must be an unsigned integer, got ${describe(v)}`, v);
     }
@@ -108,6 +140,8 @@ export function double(check?: Check<number>) {
     let n: number;
     if (typeof v === 'number') n = v;
     else if (typeof v === 'string' && DECIMAL_SYNTAX.test(v)) n = Number(v);
+    else if (typeof v === 'string' && DECIMAL_SYNTAX.test(v.trim()))
+      return fail(ctx, WHITESPACE_REASON(v), v, { kind: 'whitespace', value: v.trim() });
     else return fail(ctx, `must be a number, got ${describe(v)}`, v);
     if (!Number.isFinite(n)) return fail(ctx, 'must be a finite number', v);
     const reason = check?.(n);
@@ -138,6 +172,9 @@ export function bool() {
 export function enumName<const T extends string>(values: readonly T[]) {
   return z.unknown().transform((v, ctx): T => {
     if (v === undefined) return fail(ctx, 'is required', v);
+    if (typeof v === 'string' && v.trim() !== v && (values as readonly string[]).includes(v.trim())) {
+      return fail(ctx, `"${v}": remove the surrounding whitespace`, v, { kind: 'whitespace', value: v.trim() });
+    }
     if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
       return fail(ctx, `must be one of ${values.join(', ')}; got ${describe(v)}`, v);
     }

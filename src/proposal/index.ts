@@ -4,6 +4,7 @@ export {
   DEFAULT_OPENING_AUCTION_SECONDS,
   VEGA_NETWORK_DEFAULTS,
   loadProposalFile,
+  parseJsonText,
   parseProposal,
   parseProposalText,
   type DefaultedField,
@@ -19,4 +20,5 @@ export {
   type AssetInfo,
   type AssetRegistry,
 } from './assets.ts';
-export { ProposalValidationError, formatPath, type ProposalIssue } from './errors.ts';
+export { ProposalValidationError, formatPath, type PathSegment, type ProposalIssue } from './errors.ts';
+export { parseProposalLenient, type LenientParse, type ProposalRepair } from './lenient.ts';

@@ -1,7 +1,7 @@
 // Parses a Vega new-market governance proposal (JSON) into the engine's MarketConfig, applying Vega's proposal
 // validation (commands/proposal_submission.go, core/governance/market.go; vega-formulas.md §1.1, §2.1, §3.1, §5.1,
 // §6.1, §9). Accepts the full proposal {rationale, terms: {newMarket: {changes}}}, the wallet's
-// {proposalSubmission: …} wrapper, or the bare `changes` object; snake_case keys are read as their camelCase JSON
+// {proposalSubmission: …} wrapper, its `terms` or the bare `changes` object; snake_case keys are read as their camelCase JSON
 // names, as protobuf JSON allows. Every error names the field path in the input and the reason. Fields the proposal
 // leaves to the network (fees, margin scaling factors) or omits take the protocol's defaults, each listed in
 // `defaults` of the result so that a reader sees what was assumed.
@@ -29,12 +29,14 @@ import { parseDuration } from '../core/config/network.ts';
 import { Decimal } from '../core/num/decimal.ts';
 import { assetRegistry, type AssetInfo, type AssetRegistry } from './assets.ts';
 import { formatPath, IssueCollector, ProposalValidationError, type PathSegment, type ProposalIssue } from './errors.ts';
+import type { Repair } from './fields.ts';
 import {
   BUILTIN_TIME_TRIGGER,
   BUILTIN_TIMESTAMP,
   newMarketChanges,
   OTHER_CHANGE_KINDS,
   proposal,
+  proposalTerms,
   type CompositePriceConfiguration,
   type DataSourceDefinition,
   type NewMarketChanges,
@@ -107,6 +109,8 @@ export interface ParsedProposal {
   readonly defaults: readonly DefaultedField[];
   /** things that are valid but that Vega or the engine treat differently from what a reader may expect */
   readonly warnings: readonly string[];
+  /** where the `changes` object is in the input (e.g. ['terms', 'newMarket', 'changes']; [] for bare changes) */
+  readonly changesAt: readonly PathSegment[];
 }
 
 // ------------------------------------------------------------------ entry points
@@ -125,16 +129,19 @@ export function loadProposalFile(path: string, opts: ParseOptions = {}): ParsedP
 
 /** Parses proposal JSON text; a syntax error is reported with its line and column. */
 export function parseProposalText(text: string, opts: ParseOptions = {}): ParsedProposal {
-  let doc: unknown;
+  return parseProposal(parseJsonText(text, opts.source), opts);
+}
+
+/** JSON.parse with a ProposalValidationError giving the line and column of a syntax error. */
+export function parseJsonText(text: string, source?: string): unknown {
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new ProposalValidationError(
       [{ path: '(document)', message: `not valid JSON: ${jsonErrorWhere(text, e)}` }],
-      opts.source,
+      source,
     );
   }
-  return parseProposal(doc, opts);
 }
 
 /** Parses a proposal already read from JSON. */
@@ -150,12 +157,14 @@ export function parseProposal(input: unknown, opts: ParseOptions = {}): ParsedPr
     body = doc.proposalSubmission;
   }
   if ('terms' in body || 'rationale' in body) return parseFull(body, base, opts);
+  if ('newMarket' in body || OTHER_CHANGE_KINDS.some((k) => k in body)) return parseTerms(body, base, opts);
   if ('instrument' in body) return parseChanges(body, base, opts);
   throw new ProposalValidationError(
     [
       {
         path: formatPath(base),
-        message: 'expected a new-market proposal {rationale, terms: {newMarket: {changes}}} or its `changes` object',
+        message:
+          'expected a new-market proposal {rationale, terms: {newMarket: {changes}}}, its `terms` or its `changes` object',
       },
     ],
     opts.source,
@@ -165,9 +174,22 @@ export function parseProposal(input: unknown, opts: ParseOptions = {}): ParsedPr
 function parseFull(body: Record<string, unknown>, base: PathSegment[], opts: ParseOptions): ParsedProposal {
   const res = proposal.safeParse(body, { error: errorMap });
   if (!res.success) throw new ProposalValidationError(zodIssues(res.error, base), opts.source);
-  const doc: ProposalJson = res.data;
-  const terms = doc.terms;
-  const termsPath = [...base, 'terms'];
+  return fromTerms(res.data.terms, [...base, 'terms'], opts, res.data.rationale);
+}
+
+/** The `terms` object of a proposal on its own ({newMarket: {changes}, closingTimestamp, enactmentTimestamp}). */
+function parseTerms(body: Record<string, unknown>, base: PathSegment[], opts: ParseOptions): ParsedProposal {
+  const res = proposalTerms.safeParse(body, { error: errorMap });
+  if (!res.success) throw new ProposalValidationError(zodIssues(res.error, base), opts.source);
+  return fromTerms(res.data, base, opts, undefined);
+}
+
+function fromTerms(
+  terms: ProposalJson['terms'],
+  termsPath: PathSegment[],
+  opts: ParseOptions,
+  rationale: ProposalJson['rationale'] | undefined,
+): ParsedProposal {
   if (!terms.newMarket) {
     const found = OTHER_CHANGE_KINDS.filter((k) => terms[k] !== undefined);
     const what = found.length ? `this proposal is ${found.join(', ')}` : 'no change found';
@@ -200,7 +222,7 @@ function parseFull(body: Record<string, unknown>, base: PathSegment[], opts: Par
     );
   }
   return build(terms.newMarket.changes, [...termsPath, 'newMarket', 'changes'], opts, issues, warnings, {
-    rationale: doc.rationale,
+    ...(rationale ? { rationale } : {}),
     ...(timed ? { closingTimestamp: closing, enactmentTimestamp: enactment } : {}),
   });
 }
@@ -464,6 +486,7 @@ function build(
     ...(env.enactmentTimestamp !== undefined ? { enactmentTimestamp: env.enactmentTimestamp } : {}),
     defaults,
     warnings,
+    changesAt: [...at],
   };
 }
 
@@ -785,7 +808,12 @@ function zodIssues(err: z.ZodError, base: readonly PathSegment[]): ProposalIssue
       for (const k of iss.keys)
         out.push({ path: formatPath([...path, k]), message: "unknown field (not part of Vega's new-market proposal)" });
     } else {
-      out.push({ path: formatPath(path), message: iss.message });
+      const repair = iss.code === 'custom' ? (iss.params as { repair?: Repair } | undefined)?.repair : undefined;
+      out.push({
+        path: formatPath(path),
+        message: iss.message,
+        ...(repair ? { repair: { kind: repair.kind, segments: path, value: repair.value } } : {}),
+      });
     }
   }
   return out;
@@ -797,8 +825,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** protobuf JSON: `null` means "not set", and a field may be written with its proto name (snake_case). */
-function normaliseKeys(v: unknown): unknown {
+/**
+ * protobuf JSON: `null` means "not set", and a field may be written with its proto name (snake_case). Returns a new
+ * document with camelCase keys and no nulls (the input is not modified).
+ */
+export function normaliseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normaliseKeys);
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};

@@ -457,13 +457,14 @@ describe('liquidity provisions', () => {
     (f: Fixture) =>
       f.ex.submitLiquidityProvision('lp1', party, market, commitment, Decimal.parse(fee));
   test('unknown market', () => rejects(lp('alice', 10n ** 8n, '0.01', 'NOPE'), 'OrderError: Invalid Market ID'));
-  test('commitment 0', () => rejects(lp('alice', 0n, '0.01'), 'commitment amount is zero'));
+  // Vega checks the minimum stake (market.liquidityProvision.minLpStakeQuantumMultiple x quantum) before anything else
+  test('commitment 0 (below the minimum stake first)', () =>
+    rejects(lp('alice', 0n, '0.01'), 'commitment amount is too low'));
   test('negative commitment', () => rejects(lp('alice', -5n, '0.01'), /commitment.*(negative|positive)/));
   test('negative fee', () => rejects(lp('alice', 10n ** 8n, '-0.01'), 'invalid liquidity provision fee'));
   test('fee above market.liquidity.maximumLiquidityFeeFactorLevel', () =>
     rejects(lp('alice', 10n ** 8n, '1.5'), 'invalid liquidity provision fee'));
-  test('below the minimum stake (1 quantum)', () =>
-    rejects(lp('alice', 10n, '0.01'), 'commitment submission rejected, not enough stake'));
+  test('below the minimum stake (1 quantum)', () => rejects(lp('alice', 10n, '0.01'), 'commitment amount is too low'));
   test('more than the general account holds', () =>
     rejects(lp('alice', 10n ** 13n, '0.01'), 'not enough collateral in general account'));
   test('party that never deposited', () =>

@@ -257,7 +257,7 @@ export function observableState(ex: Exchange): string {
       for (const l of side.levels) lines.push(`l ${side.side} ${l.price} ${l.volume}`);
     }
     for (const p of m.positions.all()) if (!p.isEmpty()) lines.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
-    for (const lp of m.provisions.values())
+    for (const lp of [...m.liquidity.provisions.values(), ...m.liquidity.pending.values()])
       lines.push(`lp ${lp.party} ${lp.commitment} ${lp.fee.toString()} ${lp.status}`);
   }
   return lines.join('\n');

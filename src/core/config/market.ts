@@ -128,6 +128,16 @@ export type FundingSchedule =
       /** unix seconds of the first cue */ readonly initial?: number;
     };
 
+/** A capped future (spec 0016-PFUT optional parameters): prices in [0, maxPrice]. */
+export interface FutureCap {
+  /** market precision, > 0 */
+  readonly maxPrice: bigint;
+  /** only 0 or maxPrice settle the market */
+  readonly binarySettlement: boolean;
+  /** positions and orders fully collateralised (0019-MCAL): no leverage, no close-outs */
+  readonly fullyCollateralised: boolean;
+}
+
 export interface FutureProduct {
   readonly kind: 'future';
   readonly settlementData: OracleSource;
@@ -136,6 +146,7 @@ export interface FutureProduct {
     readonly property: string;
     readonly filters?: readonly OracleFilter[];
   };
+  readonly cap?: FutureCap;
 }
 
 export interface PerpetualProduct {
@@ -286,6 +297,9 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     need(Number.isFinite(rm.r), 'riskModel.r', 'must be a finite number');
   } else {
     need(!rm.factorLong.isNegative() && !rm.factorShort.isNegative(), 'riskModel.factors', 'must not be negative');
+  }
+  if (c.product.kind === 'future' && c.product.cap) {
+    need(c.product.cap.maxPrice > 0n, 'product.cap.maxPrice', 'must be positive');
   }
   need(
     Number.isSafeInteger(c.openingAuctionDuration),

@@ -32,6 +32,10 @@ export interface NetworkParams {
   providersFeeCalculationTimeStep: bigint;
   equityLikeShareFeeFraction: Decimal;
   minLpStakeQuantumMultiple: Decimal;
+  /** market.liquidity.minimum.probabilityOfTrading.lpOrders: floor of an LP order's probability of trading */
+  minProbabilityOfTradingLPOrders: Decimal;
+  /** market.liquidity.probabilityOfTrading.tau.scaling: horizon multiplier of the probability of trading */
+  probabilityOfTradingTauScaling: Decimal;
   /** market.value.windowLength, ns */
   marketValueWindowLength: bigint;
   /** validators.epoch.length, ns */
@@ -64,6 +68,8 @@ export function defaultNetworkParams(): NetworkParams {
     providersFeeCalculationTimeStep: 60n * NS,
     equityLikeShareFeeFraction: Decimal.ONE,
     minLpStakeQuantumMultiple: Decimal.ONE,
+    minProbabilityOfTradingLPOrders: Decimal.parse('0.00000001'),
+    probabilityOfTradingTauScaling: Decimal.ONE,
     marketValueWindowLength: 7n * 24n * 3600n * NS,
     epochLength: 24n * 3600n * NS,
     maxStopOrdersPerMarket: 4,
@@ -122,6 +128,9 @@ const SETTERS: Record<string, Setter> = {
     (p.providersFeeCalculationTimeStep = parseDuration(v, n)),
   'market.liquidity.equityLikeShareFeeFraction': (p, v, n) => (p.equityLikeShareFeeFraction = dec(v, n)),
   'market.liquidityProvision.minLpStakeQuantumMultiple': (p, v, n) => (p.minLpStakeQuantumMultiple = dec(v, n)),
+  'market.liquidity.minimum.probabilityOfTrading.lpOrders': (p, v, n) =>
+    (p.minProbabilityOfTradingLPOrders = dec(v, n)),
+  'market.liquidity.probabilityOfTrading.tau.scaling': (p, v, n) => (p.probabilityOfTradingTauScaling = dec(v, n)),
   'market.value.windowLength': (p, v, n) => (p.marketValueWindowLength = parseDuration(v, n)),
   'validators.epoch.length': (p, v, n) => (p.epochLength = parseDuration(v, n)),
   'spam.protection.max.stopOrdersPerMarket': (p, v, n) => (p.maxStopOrdersPerMarket = int(v, n)),

@@ -78,9 +78,15 @@ export class Ledger {
   }
 
   /** Moves `amount` (> 0) from one account to another; throws if `from` holds less (EXTERNAL may go negative). */
-  transfer(from: Account, to: Account, amount: bigint, type: TransferType): LedgerEntry | undefined {
+  transfer(
+    from: Account,
+    to: Account,
+    amount: bigint,
+    type: TransferType,
+    opts: { recordZero?: boolean } = {},
+  ): LedgerEntry | undefined {
     if (amount < 0n) throw new RangeError(`negative transfer ${amount} (${type})`);
-    if (amount === 0n) return undefined;
+    if (amount === 0n && !opts.recordZero) return undefined;
     if (from.asset !== to.asset) throw new Error(`transfer across assets ${from.asset} -> ${to.asset}`);
     if (from.type !== 'EXTERNAL' && from.balance < amount) throw new InsufficientFundsError(from, amount);
     from.balance -= amount;

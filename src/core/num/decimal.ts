@@ -204,6 +204,23 @@ export class Decimal {
     return neg ? -q : q;
   }
 
+  /** Rounds to `places` fractional digits, halves away from zero (shopspring Round(places)). */
+  roundTo(places: number): Decimal {
+    if (this.scale <= places) return this;
+    const p = pow10(this.scale - places);
+    const neg = this.coef < 0n;
+    const a = neg ? -this.coef : this.coef;
+    let q = a / p;
+    if ((a % p) * 2n >= p) q += 1n;
+    return new Decimal(neg ? -q : q, places);
+  }
+
+  /** Fixed number of fractional digits, rounded half away from zero (shopspring StringFixed). */
+  toFixedRounded(places: number): string {
+    const r = this.roundTo(places);
+    return new Decimal(r.coef * pow10(places - r.scale), places).toFixed(places);
+  }
+
   /** Rounds to `places` fractional digits toward zero (shopspring Truncate). */
   truncateTo(places: number): Decimal {
     if (this.scale <= places) return this;

@@ -6,7 +6,7 @@ import type { PerpetualProduct } from '../config/market.ts';
 import { NS } from '../types.ts';
 
 /** 365 days in nanoseconds: the year funding uses (price monitoring uses 365.25 days). */
-const YEAR_NS = 365n * 24n * 3600n * NS;
+export const YEAR_NS = 365n * 24n * 3600n * NS;
 
 interface Point {
   readonly t: bigint;

@@ -1,0 +1,232 @@
+// Inputs of the liquidity-economics calculator: the daily market data (CSV: day, 24-hour notional volume, open
+// interest, price) and the liquidity commitments (JSON: the market's proposal, network parameters, and a list of
+// commitments by day). Both are validated; every error names the row and column, or the JSON path, and the reason.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import * as z from 'zod';
+import { Decimal } from '../../core/num/decimal.ts';
+import { formatPath, parseJsonText, type PathSegment } from '../../proposal/index.ts';
+
+/** Raised for invalid calculator input; `issues` lists every problem as "where: reason". */
+export class LiquidityInputError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${source}: invalid input\n${issues.map((i) => `  ${i}`).join('\n')}`);
+    this.name = 'LiquidityInputError';
+  }
+}
+
+// ------------------------------------------------------------------ daily CSV
+
+export interface DailyRow {
+  /** the day's label as written (a number or a date) */
+  readonly day: string;
+  /** traded notional over the day, quote units */
+  readonly notionalVolume: Decimal;
+  /** open interest at the end of the day, contracts */
+  readonly openInterest: Decimal;
+  /** largest open interest within the target-stake window (default: openInterest), contracts */
+  readonly maxOpenInterest: Decimal;
+  /** mark price, quote units */
+  readonly price: Decimal;
+}
+
+/** Accepted column names (lower case, spaces/dashes read as underscores) for each field. */
+const COLUMNS: Readonly<Record<keyof DailyRow, readonly string[]>> = {
+  day: ['day', 'date'],
+  notionalVolume: ['notional_volume', 'volume', '24h_notional_volume', '24hour_notional_volume', 'notional_volume_24h'],
+  openInterest: ['open_interest', 'oi'],
+  maxOpenInterest: ['max_open_interest', 'max_oi'],
+  price: ['price', 'mark_price'],
+};
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses the daily CSV text (header row required; lines starting with # are comments). */
+export function parseDailyCsv(text: string, source: string): DailyRow[] {
+  let records: string[][];
+  try {
+    records = parseCsv(text, {
+      comment: '#',
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }) as string[][];
+  } catch (e) {
+    throw new LiquidityInputError(source, [`not valid CSV: ${(e as Error).message}`]);
+  }
+  if (records.length === 0) throw new LiquidityInputError(source, ['empty: expected a header row and one row per day']);
+  const header = records[0]!.map((h) => h.toLowerCase().replace(/[\s-]+/g, '_'));
+  const index: Partial<Record<keyof DailyRow, number>> = {};
+  const issues: string[] = [];
+  for (const [field, names] of Object.entries(COLUMNS) as [keyof DailyRow, readonly string[]][]) {
+    const i = header.findIndex((h) => names.includes(h));
+    if (i >= 0) index[field] = i;
+    else if (field !== 'maxOpenInterest')
+      issues.push(`header: missing column ${names[0]} (or ${names.slice(1).join(', ')})`);
+  }
+  if (issues.length) throw new LiquidityInputError(source, issues);
+  const rows: DailyRow[] = [];
+  const seen = new Set<string>();
+  records.slice(1).forEach((r, k) => {
+    const line = `row ${k + 1}`;
+    const cell = (field: keyof DailyRow) => r[index[field]!] ?? '';
+    const num = (field: keyof DailyRow, positive: boolean): Decimal | undefined => {
+      const v = cell(field);
+      const col = header[index[field]!];
+      if (!DECIMAL.test(v)) {
+        issues.push(`${line}, ${col}: "${v}" is not a number`);
+        return undefined;
+      }
+      const d = Decimal.parse(v);
+      if (positive ? !d.isPositive() : d.isNegative()) {
+        issues.push(`${line}, ${col}: must be ${positive ? 'positive' : 'at least 0'}, got ${v}`);
+        return undefined;
+      }
+      return d;
+    };
+    const day = cell('day');
+    if (day === '') issues.push(`${line}, day: is empty`);
+    else if (seen.has(day)) issues.push(`${line}, day: "${day}" appears twice`);
+    seen.add(day);
+    const notionalVolume = num('notionalVolume', false);
+    const openInterest = num('openInterest', false);
+    const price = num('price', true);
+    const maxOpenInterest =
+      index.maxOpenInterest !== undefined && cell('maxOpenInterest') !== ''
+        ? num('maxOpenInterest', false)
+        : openInterest;
+    if (openInterest && maxOpenInterest && maxOpenInterest.lt(openInterest)) {
+      issues.push(`${line}, max_open_interest: must be at least open_interest (${openInterest})`);
+    }
+    if (day && notionalVolume && openInterest && price && maxOpenInterest) {
+      rows.push({ day, notionalVolume, openInterest, maxOpenInterest, price });
+    }
+  });
+  if (issues.length) throw new LiquidityInputError(source, issues);
+  if (rows.length === 0) throw new LiquidityInputError(source, ['no data rows']);
+  return rows;
+}
+
+// ------------------------------------------------------------------ commitments JSON
+
+const decimal = (check?: (d: Decimal) => string | undefined) =>
+  z.unknown().transform((v, ctx): Decimal => {
+    const s = typeof v === 'number' && Number.isFinite(v) ? String(v) : v;
+    if (typeof s !== 'string' || !DECIMAL.test(s)) {
+      ctx.addIssue({ code: 'custom', message: `must be a number or a decimal string, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    const d = Decimal.parse(s);
+    const reason = check?.(d);
+    if (reason) {
+      ctx.addIssue({ code: 'custom', message: `${reason}, got ${s}` });
+      return z.NEVER;
+    }
+    return d;
+  });
+const nonNegative = (d: Decimal) => (d.isNegative() ? 'must not be negative' : undefined);
+const positive = (d: Decimal) => (d.isPositive() ? undefined : 'must be positive');
+const fraction = (d: Decimal) => (d.isNegative() || d.gt(Decimal.ONE) ? 'must be in [0, 1]' : undefined);
+const offset = (d: Decimal) => (d.isNegative() || d.gte(Decimal.ONE) ? 'must be in [0, 1)' : undefined);
+
+const order = z.strictObject({
+  /** distance from the mid price as a fraction of it (0.002 = 0.2 %) */
+  offset: decimal(offset),
+  /** relative weight of the order within its side */
+  weight: decimal(positive),
+});
+
+const commitment = z.strictObject({
+  day: z.union([z.string(), z.number()]).transform((v) => String(v).trim()),
+  party: z.string().trim().min(1, 'must not be empty'),
+  /** commitment in quote (settlement asset) units; 0 cancels */
+  amount: decimal(nonNegative),
+  /** nominated liquidity fee factor */
+  fee: decimal(fraction).optional(),
+  /** fraction of each epoch the provider meets its obligation (SLA time on book) */
+  timeOnBook: decimal(fraction).optional(),
+  /** each side's order notional as a multiple of the obligation (commitment × stakeToCcyVolume) */
+  notionalMultiple: decimal(positive).optional(),
+  buy: z.array(order).min(1, 'needs at least one order').optional(),
+  sell: z.array(order).min(1, 'needs at least one order').optional(),
+});
+
+const network = z.strictObject({
+  stakeToCcyVolume: decimal(positive).optional(),
+  equityLikeShareFeeFraction: decimal(fraction).optional(),
+  /** market.value.windowLength in days */
+  marketValueWindowDays: z.number().int().positive().optional(),
+  bondPenaltySlope: decimal(nonNegative).optional(),
+  bondPenaltyMax: decimal(fraction).optional(),
+  probabilityOfTradingTauScaling: decimal(positive).optional(),
+  minProbabilityOfTrading: decimal(fraction).optional(),
+});
+
+const commitmentsFile = z.strictObject({
+  description: z.string().optional(),
+  /** the market's proposal JSON, relative to this file */
+  proposal: z.string().min(1),
+  network: network.optional(),
+  commitments: z.array(commitment).min(1, 'needs at least one commitment'),
+});
+
+export type CommitmentInput = z.output<typeof commitment>;
+export type NetworkInput = z.output<typeof network>;
+
+export interface CommitmentsFile {
+  readonly description?: string;
+  /** absolute path of the proposal */
+  readonly proposal: string;
+  readonly network: NetworkInput;
+  readonly commitments: readonly CommitmentInput[];
+}
+
+/** Parses the commitments JSON text; the proposal path is resolved against the file's folder. */
+export function parseCommitments(text: string, source: string): CommitmentsFile {
+  const doc = parseJsonText(text, source);
+  const res = commitmentsFile.safeParse(doc, {
+    error: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? 'is required' : undefined),
+  });
+  if (!res.success) {
+    throw new LiquidityInputError(
+      source,
+      res.error.issues.flatMap((i) =>
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((k) => `${formatPath([...(i.path as PathSegment[]), k])}: unknown field`)
+          : [`${formatPath(i.path as PathSegment[])}: ${i.message}`],
+      ),
+    );
+  }
+  const c = res.data;
+  // the first commitment of a party must say everything a provider needs
+  const known = new Set<string>();
+  const issues: string[] = [];
+  c.commitments.forEach((x, i) => {
+    if (known.has(x.party)) return;
+    known.add(x.party);
+    for (const k of ['fee', 'buy', 'sell'] as const) {
+      if (x[k] === undefined)
+        issues.push(`commitments[${i}].${k}: is required in the first commitment of "${x.party}"`);
+    }
+  });
+  if (issues.length) throw new LiquidityInputError(source, issues);
+  return {
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    proposal: resolve(dirname(source), c.proposal),
+    network: c.network ?? {},
+    commitments: c.commitments,
+  };
+}
+
+export function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LiquidityInputError(path, [`cannot read the ${what}${code ? ` (${code})` : ''}`]);
+  }
+}

@@ -1,0 +1,261 @@
+// `perpsim liquidity DAILY.csv COMMITMENTS.json [--out DIR] [--json]`: the daily economics of liquidity provision
+// (src/analysis/liquidity/model.ts) — a table on stdout, and in DIR the days and the providers as CSV and the charts
+// as a self-contained HTML page.
+import { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { liquidityHtml } from '../analysis/liquidity/html.ts';
+import { LiquidityInputError, parseCommitments, parseDailyCsv, readText } from '../analysis/liquidity/inputs.ts';
+import { runLiquidityModel, type LiquidityReport } from '../analysis/liquidity/model.ts';
+import { trimDecimal } from '../analysis/proposal.ts';
+import { loadProposalFile, parseAssetSpec, ProposalValidationError, type AssetRegistry } from '../proposal/index.ts';
+import { table } from './format.ts';
+
+export const DEFAULT_OUT = 'out/liquidity';
+
+export interface LiquidityFiles {
+  readonly days: string;
+  readonly providers: string;
+  readonly html: string;
+  readonly json: string;
+}
+
+/** Runs the model on the two input files (the proposal comes from the commitments file unless `proposal` is given). */
+export function runLiquidity(
+  dailyFile: string,
+  commitmentsFile: string,
+  opts: { readonly proposal?: string; readonly assets?: AssetRegistry } = {},
+): LiquidityReport {
+  const days = parseDailyCsv(readText(dailyFile, 'daily market data'), dailyFile);
+  const commitments = parseCommitments(readText(commitmentsFile, 'commitments file'), commitmentsFile);
+  const proposalPath = opts.proposal !== undefined ? resolve(opts.proposal) : commitments.proposal;
+  const proposal = loadProposalFile(proposalPath, opts.assets ? { assets: opts.assets } : {});
+  return runLiquidityModel(
+    days,
+    { ...commitments, proposal: relative(process.cwd(), proposalPath) || proposalPath },
+    proposal,
+    { commitments: commitmentsFile },
+  );
+}
+
+const pctText = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
+export function renderLiquidity(r: LiquidityReport): string {
+  const a = r.market.asset;
+  const amount = (s: string) => trimDecimal(s, 2);
+  const out: string[] = [
+    `Liquidity economics of ${r.market.name} (${r.market.proposal}), amounts in ${a}`,
+    `  risk factors ${r.market.riskFactors.long} / ${r.market.riskFactors.short}, target-stake scaling factor ${r.market.targetStakeScalingFactor}, fee method ${r.market.feeMethod.toLowerCase().replace('_', ' ')}, SLA range ${r.market.sla.priceRange} / min time ${r.market.sla.commitmentMinTimeFraction} / competition ${r.market.sla.slaCompetitionFactor}`,
+    '',
+    table(
+      [
+        { title: 'day' },
+        { title: 'price', align: 'right' },
+        { title: 'volume', align: 'right' },
+        { title: 'open int.', align: 'right' },
+        { title: 'target stake', align: 'right' },
+        { title: 'supplied', align: 'right' },
+        { title: 'cover', align: 'right' },
+        { title: 'fee factor', align: 'right' },
+        { title: 'LP fees', align: 'right' },
+      ],
+      r.days.map((d) => [
+        d.day,
+        d.price,
+        amount(d.notionalVolume),
+        d.openInterest,
+        amount(d.targetStake),
+        amount(d.suppliedStake),
+        pctText(d.coverage),
+        d.liquidityFeeFactor,
+        amount(d.liquidityFees),
+      ]),
+    ),
+    '',
+    'Providers by day (fees allocated by equity-like share × liquidity score; income = net fees + bonus − bond penalty)',
+    table(
+      [
+        { title: 'day' },
+        { title: 'provider' },
+        { title: 'commitment', align: 'right' },
+        { title: 'bid', align: 'right' },
+        { title: 'ELS', align: 'right' },
+        { title: 'score', align: 'right' },
+        { title: 'share', align: 'right' },
+        { title: 'fees', align: 'right' },
+        { title: 'penalty', align: 'right' },
+        { title: 'bonus', align: 'right' },
+        { title: 'bond pen.', align: 'right' },
+        { title: 'income', align: 'right' },
+        { title: 'init. margin', align: 'right' },
+        { title: 'annualised', align: 'right' },
+      ],
+      r.days.flatMap((d) =>
+        d.providers.map((p) => [
+          d.day,
+          p.party,
+          amount(p.commitment),
+          p.fee,
+          trimDecimal(p.equityLikeShare, 4),
+          trimDecimal(p.score, 4),
+          trimDecimal(p.feeShare, 4),
+          amount(p.allocatedFees),
+          trimDecimal(p.feePenalty, 4),
+          amount(p.bonus),
+          amount(p.bondPenalty),
+          amount(p.income),
+          amount(p.initialMargin),
+          pctText(p.annualisedReturn),
+        ]),
+      ),
+    ),
+    '',
+    'Totals',
+    table(
+      [
+        { title: 'provider' },
+        { title: 'days', align: 'right' },
+        { title: 'fees + bonus', align: 'right' },
+        { title: 'bond penalties', align: 'right' },
+        { title: 'income', align: 'right' },
+        { title: 'avg capital', align: 'right' },
+        { title: 'annualised', align: 'right' },
+      ],
+      r.totals.map((t) => [
+        t.party,
+        String(t.days),
+        amount(t.fees),
+        amount(t.bondPenalties),
+        amount(t.income),
+        amount(t.averageCapital),
+        pctText(t.annualisedReturn),
+      ]),
+    ),
+    '',
+    'Assumptions',
+    ...r.assumptions.map((s) => `  - ${s}`),
+  ];
+  return out.join('\n');
+}
+
+/** Writes the CSVs, the HTML charts and the JSON report into `dir`. */
+export function writeLiquidityFiles(r: LiquidityReport, dir: string): LiquidityFiles {
+  mkdirSync(dir, { recursive: true });
+  const files: LiquidityFiles = {
+    days: join(dir, 'liquidity-days.csv'),
+    providers: join(dir, 'liquidity-providers.csv'),
+    html: join(dir, 'liquidity.html'),
+    json: join(dir, 'liquidity.json'),
+  };
+  const dayColumns = [
+    'day',
+    'price',
+    'notionalVolume',
+    'openInterest',
+    'targetStake',
+    'suppliedStake',
+    'coverage',
+    'liquidityFeeFactor',
+    'liquidityFees',
+    'carried',
+    'toInsurancePool',
+    'bonusRemainder',
+    'growth',
+  ] as const;
+  writeFileSync(
+    files.days,
+    stringify(
+      r.days.map((d) => dayColumns.map((c) => d[c] ?? '')),
+      { header: true, columns: [...dayColumns] },
+    ),
+  );
+  const providerColumns = [
+    'party',
+    'commitment',
+    'fee',
+    'virtualStake',
+    'equityLikeShare',
+    'score',
+    'feeShare',
+    'allocatedFees',
+    'obligationMet',
+    'timeOnBook',
+    'feePenalty',
+    'netFees',
+    'bonus',
+    'bondPenalty',
+    'income',
+    'buySize',
+    'sellSize',
+    'maintenanceMargin',
+    'initialMargin',
+    'capital',
+    'annualisedReturn',
+  ] as const;
+  writeFileSync(
+    files.providers,
+    stringify(
+      r.days.flatMap((d) => d.providers.map((p) => [d.day, ...providerColumns.map((c) => String(p[c]))])),
+      { header: true, columns: ['day', ...providerColumns] },
+    ),
+  );
+  writeFileSync(files.html, liquidityHtml(r, `perpsim liquidity: ${r.market.name}`));
+  writeFileSync(files.json, `${JSON.stringify(r, null, 2)}\n`);
+  return files;
+}
+
+interface CommandOptions {
+  out: string;
+  json?: boolean;
+  proposal?: string;
+  asset: string[];
+}
+
+export function liquidityCommand(setStatus: (code: number) => void): Command {
+  return new Command('liquidity')
+    .description(
+      'daily liquidity-provision economics: target and supplied stake, fee factor, each provider’s share, fees, margin and return',
+    )
+    .argument('<daily>', 'CSV with one row per day: day, notional_volume (24h), open_interest, price')
+    .argument('<commitments>', 'JSON: the market proposal, network parameters and the liquidity commitments by day')
+    .option('--out <dir>', 'folder for the CSV files, the HTML charts and the JSON report', DEFAULT_OUT)
+    .option('--json', 'print the report as JSON instead of tables')
+    .option('--proposal <file>', 'market proposal (default: the one the commitments file names)')
+    .option(
+      '--asset <spec>',
+      'settlement asset missing from the registry: ID=SYMBOL:DECIMALS[:QUANTUM] (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .action((daily: string, commitments: string, o: CommandOptions) => {
+      try {
+        const assets = Object.fromEntries(o.asset.map(parseAssetSpec));
+        const report = runLiquidity(daily, commitments, {
+          ...(o.proposal !== undefined ? { proposal: o.proposal } : {}),
+          assets,
+        });
+        const files = writeLiquidityFiles(report, o.out);
+        if (o.json) console.log(JSON.stringify(report, null, 2));
+        else {
+          console.log(renderLiquidity(report));
+          console.log(
+            `\nWrote ${files.days}, ${files.providers}, ${files.json} and ${files.html} (charts; opens offline)`,
+          );
+        }
+        setStatus(0);
+      } catch (e) {
+        if (e instanceof LiquidityInputError || e instanceof ProposalValidationError || e instanceof RangeError) {
+          console.error(`perpsim liquidity: ${e.message}`);
+          setStatus(1);
+          return;
+        }
+        if (e instanceof Error && /cannot read the proposal file/.test(e.message)) {
+          console.error(`perpsim liquidity: ${e.message}`);
+          setStatus(1);
+          return;
+        }
+        throw e;
+      }
+    });
+}
