@@ -103,6 +103,67 @@ function scaleFactor(x: Decimal): bigint {
 }
 
 export function crossMarginLevels(m: MarginInput, sf: MarginScalingFactors): MarginLevels {
+  if (m.auction) return computeCrossMarginLevels(m, sf);
+  // a pure function of its inputs, asked for twice per party at every mark-to-market (settlement, then the recheck):
+  // a small direct-mapped cache of recent answers, compared field by field (objects by identity, the funding
+  // add-on by value)
+  const slot =
+    (Math.imul(m.openVolume | 0, 0x9e3779b1) ^ Math.imul(m.buyOrders | 0, 0x85ebca6b) ^ (m.sellOrders | 0)) &
+    CACHE_MASK;
+  const f = m.fundingIncreasePerUnit;
+  const e = CACHE[slot];
+  if (
+    e !== undefined &&
+    e.openVolume === m.openVolume &&
+    e.buyOrders === m.buyOrders &&
+    e.sellOrders === m.sellOrders &&
+    e.price === m.price &&
+    e.positionFactor === m.positionFactor &&
+    e.riskFactors === m.riskFactors &&
+    e.linear === m.linearSlippageFactor &&
+    e.quadratic === m.quadraticSlippageFactor &&
+    e.sf === sf &&
+    (f === undefined ? e.fundingCoef === undefined : e.fundingCoef === f.coef && e.fundingScale === f.scale)
+  ) {
+    return e.levels;
+  }
+  const levels = computeCrossMarginLevels(m, sf);
+  CACHE[slot] = {
+    openVolume: m.openVolume,
+    buyOrders: m.buyOrders,
+    sellOrders: m.sellOrders,
+    price: m.price,
+    positionFactor: m.positionFactor,
+    riskFactors: m.riskFactors,
+    linear: m.linearSlippageFactor,
+    quadratic: m.quadraticSlippageFactor,
+    sf,
+    fundingCoef: f?.coef,
+    fundingScale: f?.scale ?? 0,
+    levels,
+  };
+  return levels;
+}
+
+function computeCrossMarginLevels(m: MarginInput, sf: MarginScalingFactors): MarginLevels {
   const mm = maintenanceMarginDecimal(m);
   return scaleMargins(mm.isNegative() ? 0n : mm.ceil(), sf);
 }
+
+interface CacheEntry {
+  readonly openVolume: number;
+  readonly buyOrders: number;
+  readonly sellOrders: number;
+  readonly price: bigint;
+  readonly positionFactor: Decimal;
+  readonly riskFactors: RiskFactors;
+  readonly linear: Decimal;
+  readonly quadratic: Decimal;
+  readonly sf: MarginScalingFactors;
+  readonly fundingCoef: bigint | undefined;
+  readonly fundingScale: number;
+  readonly levels: MarginLevels;
+}
+
+const CACHE_MASK = 1023;
+const CACHE: (CacheEntry | undefined)[] = new Array<CacheEntry | undefined>(CACHE_MASK + 1);
