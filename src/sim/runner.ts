@@ -117,10 +117,14 @@ export interface Summary {
   };
   readonly fees: { readonly maker: number; readonly infrastructure: number; readonly liquidity: number };
   readonly liquidity: {
-    /** liquidity fees distributed to LPs, quote units */
+    /** liquidity fees allocated to the LPs' fee accounts, quote units */
     readonly lpFees: number;
-    /** SLA penalties (bond and fee) and bond slashing, quote units */
-    readonly penalties: number;
+    /** SLA performance bonus paid out of withheld fees */
+    readonly bonus: number;
+    /** fees withheld for missing the SLA (to the bonus pool, or the insurance pool when every LP missed it) */
+    readonly feePenalties: number;
+    /** SLA bond penalties and bond slashing */
+    readonly bondPenalties: number;
     readonly provisions: {
       readonly party: string;
       readonly commitment: number;
@@ -257,13 +261,20 @@ const FEE_TYPES: TransferType[] = [
   'BUY_BACK_FEE_PAY',
 ];
 const FUNDING_TYPES: TransferType[] = ['PERPETUALS_FUNDING_WIN', 'PERPETUALS_FUNDING_LOSS'];
+/** liquidity fees reaching an LP: allocations to its fee account, distributions, the SLA performance bonus */
 const LP_FEE_TYPES: TransferType[] = [
   'LIQUIDITY_FEE_ALLOCATE',
   'LIQUIDITY_FEE_DISTRIBUTE',
   'LIQUIDITY_FEE_NET_DISTRIBUTE',
   'SLA_PERFORMANCE_BONUS_DISTRIBUTE',
 ];
-const PENALTY_TYPES: TransferType[] = ['SLA_PENALTY_BOND_APPLY', 'SLA_PENALTY_LP_FEE_APPLY', 'BOND_SLASHING'];
+/** what an LP loses for its SLA: fees withheld (to the bonus pool or the insurance pool), bond penalties, slashing */
+const PENALTY_TYPES: TransferType[] = [
+  'LIQUIDITY_FEE_UNPAID_COLLECT',
+  'SLA_PENALTY_LP_FEE_APPLY',
+  'SLA_PENALTY_BOND_APPLY',
+  'BOND_SLASHING',
+];
 
 function buildProcess(loaded: LoadedScenario, spec: MarketSpec, rng: Prng, seconds: number): PriceProcess {
   const p = spec.price;
@@ -583,10 +594,10 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       liquidity: q(totals.transfers.get('LIQUIDITY_FEE_PAY') ?? 0n),
     },
     liquidity: {
-      lpFees: q(
-        flowAll(['LIQUIDITY_FEE_DISTRIBUTE', 'LIQUIDITY_FEE_NET_DISTRIBUTE', 'SLA_PERFORMANCE_BONUS_DISTRIBUTE']),
-      ),
-      penalties: q(flowAll(PENALTY_TYPES)),
+      lpFees: q(totals.transfers.get('LIQUIDITY_FEE_ALLOCATE') ?? 0n),
+      bonus: q(totals.transfers.get('SLA_PERFORMANCE_BONUS_DISTRIBUTE') ?? 0n),
+      feePenalties: q(flowAll(['LIQUIDITY_FEE_UNPAID_COLLECT', 'SLA_PENALTY_LP_FEE_APPLY'])),
+      bondPenalties: q(flowAll(['SLA_PENALTY_BOND_APPLY', 'BOND_SLASHING'])),
       provisions: [...totals.provisions].map(([party, p]) => ({
         party,
         commitment: q(p.commitment),

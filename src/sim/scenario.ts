@@ -129,8 +129,8 @@ const liquidityProvider = z.strictObject({
   nearest: positive().default(0.002),
   furthest: positive().default(0.02),
   /** notional quoted per side as a multiple of the commitment (the SLA needs at least 1 × stakeToCcyVolume) */
-  coverage: positive().default(1.3),
-  refreshSeconds: seconds().default(30),
+  coverage: positive().default(1.6),
+  refreshSeconds: seconds().default(20),
   /** re-centre the ladder when the mid moved this fraction */
   recenter: positive().default(0.004),
   /** position beyond which the LP hedges back toward flat, as notional / commitment */

@@ -41,7 +41,10 @@ export function renderSummary(r: RunResult, outDir?: string): string {
       'fees paid',
       `maker ${n2(s.fees.maker)}, infrastructure ${n2(s.fees.infrastructure)}, liquidity ${n2(s.fees.liquidity)}`,
     ],
-    ['LP fees', `${n2(s.liquidity.lpFees)} distributed; SLA penalties and bond slashing ${n2(s.liquidity.penalties)}`],
+    [
+      'LP fees',
+      `${n2(s.liquidity.lpFees)} allocated; SLA fee penalties ${n2(s.liquidity.feePenalties)} (bonus paid back ${n2(s.liquidity.bonus)}); bond penalties ${n2(s.liquidity.bondPenalties)}`,
+    ],
     ['LP stake', m ? `supplied ${n2(m.suppliedStake)} vs target ${n2(m.targetStake)} at the end` : '-'],
     [
       'commands',
