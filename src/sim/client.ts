@@ -1,7 +1,9 @@
 // What a client of the engine sees and does, for the simulator's agents. Agents never hold the Exchange: they read
-// a MarketFeed (public market data: the book's depth, mark price, published oracle price, funding estimate, the
-// market's public configuration), their own PartyState (built only from the events a party receives: its orders,
-// trades, ledger transfers and margin levels), and act through an OrderGateway (the engine's commands). The
+// a MarketFeed (public market data, what Vega's data node serves to anyone: aggregated depth per price level, best
+// prices, mark price, trading mode, the funding estimate, open interest and stakes, the published oracle price and
+// the market's public configuration — read from the market the Exchange hands out, never its private state), their
+// own PartyState (built only from the events a party receives: its orders, trades, ledger transfers and margin
+// levels), and act through an OrderGateway (the Exchange's commands). The
 // EventBus receives every engine event once and routes it: public trades to subscribers, private events to the
 // party's state, ledger entries to the conservation checker, and totals to the run's statistics.
 import type { Exchange } from '../core/exchange.ts';
