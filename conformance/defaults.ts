@@ -49,6 +49,8 @@ export interface Defaults {
   readonly liquidation: Map<string, LiquidationStrategy>;
   readonly riskModels: Map<string, RiskModelConfig>;
   readonly oracles: Map<string, OracleConfig>;
+  /** composite-price oracles (`the composite price oracles from …`), named for oracle1…oracle5 columns */
+  readonly compositeOracles: Map<string, OracleSource>;
 }
 
 /** JSON.parse that keeps integers beyond 2^53 exact by reading them as strings. */
@@ -139,6 +141,7 @@ export function loadDefaults(dir: string): Defaults {
     liquidation: new Map(),
     riskModels: new Map(),
     oracles: new Map(),
+    compositeOracles: new Map(),
   };
   for (const [name, j] of jsonFiles(join(dir, 'fees-config'))) defaults.fees.set(name, parseFeeConfig(j));
   for (const [name, j] of jsonFiles(join(dir, 'price-monitoring'))) {

@@ -11,6 +11,7 @@ import type { Market } from '../src/core/market.ts';
 import type { MarginLevels } from '../src/core/risk/margin.ts';
 import type {
   OracleFilter,
+  OracleSource,
   FeeConfig,
   LiquidationStrategy,
   MarginScalingFactors,
@@ -21,6 +22,13 @@ import type {
 } from '../src/core/config/market.ts';
 import type { Defaults, OracleConfig } from './defaults.ts';
 import { StepError } from './table.ts';
+
+/** The default futures oracles and their perpetual twins (perps mode). */
+export const PERPS_SWAP: Readonly<Record<string, string>> = {
+  'default-eth-for-future': 'default-eth-for-perps',
+  'default-usd-for-future': 'default-usd-for-perps',
+  'default-dai-for-future': 'default-dai-for-perps',
+};
 
 /** 2019-11-30T00:00:00Z, where Vega's harness clock starts. */
 export const HARNESS_START = 1575072000n * NS;
@@ -43,6 +51,7 @@ export class World implements EventSink {
   readonly liquidityMonitoring: Map<string, TargetStakeParams>;
   readonly liquidation: Map<string, LiquidationStrategy>;
   readonly oracles: Map<string, OracleConfig>;
+  readonly compositeOracles: Map<string, OracleSource>;
   readonly marketIds: string[] = [];
   /** settlement-data decimals recorded per oracle config name (the decimals step or a decimals cell) */
   readonly settlementDecimals = new Map<string, number>();
@@ -54,6 +63,8 @@ export class World implements EventSink {
 
   /** every event of the scenario */
   readonly events: EngineEvent[] = [];
+  /** index in `events` of the first event after the last "clear all events" */
+  eventsClearedAt = 0;
   /** trade events since the start or the last clear */
   trades: Trade[] = [];
   /** ledger entries since the last successful transfers step or clear */
@@ -71,7 +82,11 @@ export class World implements EventSink {
   private stepStart = new Map<string, bigint>();
   private stepEntries: LedgerEntry[] = [];
 
-  constructor(defaults: Defaults) {
+  /** Vega's `-perps` mode: the default futures oracles are swapped for their perpetual twins */
+  readonly perpsSwap: boolean;
+
+  constructor(defaults: Defaults, opts: { perps?: boolean } = {}) {
+    this.perpsSwap = opts.perps === true;
     // named configurations live for the whole run, as in Vega's harness (a process-wide registry): a scenario
     // may use a name an earlier scenario defined
     this.riskModels = defaults.riskModels;
@@ -82,6 +97,7 @@ export class World implements EventSink {
     this.liquidityMonitoring = defaults.liquidityMonitoring;
     this.liquidation = defaults.liquidation;
     this.oracles = defaults.oracles;
+    this.compositeOracles = defaults.compositeOracles;
     // the harness only pushes network parameters that a feature sets: otherwise the engines' internal defaults hold
     this.ex = new Exchange({
       now: HARNESS_START,
@@ -176,6 +192,16 @@ export class World implements EventSink {
       clampLowerBound: Decimal.ZERO,
       clampUpperBound: Decimal.ZERO,
     });
+  }
+
+  /**
+   * The oracle config name a market row uses: in perps mode the default futures oracles become their perpetual
+   * twins (Vega's perpsSwapMapping), which makes the market a perpetual.
+   */
+  oracleName(name: string): string {
+    if (!this.perpsSwap) return name;
+    const twin = PERPS_SWAP[name];
+    return twin !== undefined && this.oracles.has(twin) ? twin : name;
   }
 
   /** The settlement asset of a market created in this scenario (also after the market was removed). */

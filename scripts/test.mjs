@@ -32,6 +32,8 @@ if (!unitOnly && filters.length === 0) {
   status ||= run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
   console.log('== conformance regression check (baseline: conformance/baseline.json)');
   status ||= run(process.execPath, ['--import', 'tsx', 'conformance/cli.ts', '--check-baseline', '--quiet']);
+  console.log('== conformance regression check, perps mode (baseline: conformance/baseline-perps.json)');
+  status ||= run(process.execPath, ['--import', 'tsx', 'conformance/cli.ts', '--perps', '--check-baseline', '--quiet']);
 }
 const files = testFiles(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 console.log(`== unit and property tests (${files.length} files)`);

@@ -6,7 +6,7 @@ import { Decimal } from '../../src/core/num/decimal.ts';
 import type { Account } from '../../src/core/ledger/ledger.ts';
 import type { AccountType, TradingMode, AuctionTrigger } from '../../src/core/types.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER } from '../../src/core/types.ts';
-import type { FeeBreakdown, Trade } from '../../src/core/events.ts';
+import type { EngineEvent, FeeBreakdown, Trade } from '../../src/core/events.ts';
 import type { Market } from '../../src/core/market.ts';
 import { side } from './parse.ts';
 
@@ -106,6 +106,29 @@ export function registerCheckSteps(r: Registry): void {
       expectInt(`bond account of ${party}`, v!, account(w, party!, 'BOND', m.asset, m.id).balance);
     },
   );
+
+  // Literal readings: every asset the party holds holds exactly one account, its general account (the corpus uses it
+  // before a party trades: "no margin account created, just general account"); every market the party has accounts
+  // in has exactly one margin account for it.
+  r.define(/^"([^"]*)" should have one account per asset$/, (w, [party]) => {
+    const accounts = w.ex.ledger.accountsOf(party!);
+    if (accounts.length === 0) throw new StepError(`party "${party}" has no accounts`);
+    const byAsset = new Map<string, Account[]>();
+    for (const a of accounts) byAsset.set(a.asset, [...(byAsset.get(a.asset) ?? []), a]);
+    for (const [asset, list] of byAsset)
+      if (list.length !== 1 || list[0]!.type !== 'GENERAL')
+        throw new StepError(
+          `party "${party}" has ${list.length} accounts for asset ${asset}: ${list.map((a) => `${a.type}${a.market ? ` ${a.market}` : ''}`).join(', ')}`,
+        );
+  });
+
+  r.define(/^"([^"]*)" should have one margin account per market$/, (w, [party]) => {
+    const byMarket = new Map<string, number>();
+    for (const a of w.ex.ledger.accountsOf(party!))
+      if (a.market) byMarket.set(a.market, (byMarket.get(a.market) ?? 0) + (a.type === 'MARGIN' ? 1 : 0));
+    for (const [market, n] of byMarket)
+      if (n !== 1) throw new StepError(`party "${party}" has ${n} margin accounts in market ${market}`);
+  });
 
   r.define(/^the cumulated balance for all accounts should be worth "([^"]*)"$/, (w, [v]) => {
     let total = 0n;
@@ -230,6 +253,42 @@ export function registerCheckSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the average fill price is:$/, (w, _a, t) => {
+    if (!t) throw new StepError('this step needs a table');
+    const rows = t.expect(
+      ['market', 'volume', 'side'],
+      ['fill price', 'ref price', 'equivalent linear slippage factor', 'mark price'],
+    ).rows;
+    for (const row of rows) {
+      const m = w.market(row.str('market'));
+      const volume = Number(row.int('volume'));
+      const s = side(row.str('side'));
+      const fill = m.fillPrice(volume, s);
+      if (fill === undefined) throw new StepError(`not enough volume on the ${s} side of ${m.id} to fill ${volume}`);
+      const fillMarket = fill / m.priceFactor;
+      const fp = row.opt('fill price');
+      if (fp !== undefined && BigInt(fp) !== fillMarket)
+        throw new StepError(`wrong fill price for ${m.id} ${volume} ${s}: expected ${fp}, got ${fillMarket}`);
+      const mp = row.opt('mark price');
+      if (mp !== undefined && BigInt(mp) !== m.markPrice / m.priceFactor)
+        throw new StepError(`mark price of ${m.id}: expected ${mp}, got ${m.markPrice / m.priceFactor}`);
+      const factor = row.opt('equivalent linear slippage factor');
+      const ref = row.opt('ref price');
+      if (factor !== undefined) {
+        if (ref === undefined)
+          throw new StepError("'ref price' must be specified with 'equivalent linear slippage factor'");
+        const r = Decimal.parse(ref);
+        const actual = Decimal.max(Decimal.ZERO, Decimal.fromBigInt(fillMarket).sub(r).div(r));
+        if (!actual.eq(Decimal.parse(factor)))
+          throw new StepError(
+            `wrong effective linear slippage factor for ${m.id} ${volume} ${s}: expected ${factor}, got ${actual.toString()}`,
+          );
+      } else if (ref !== undefined) {
+        throw new StepError("'ref price' is only used with 'equivalent linear slippage factor'");
+      }
+    }
+  });
+
   r.define(/^the auction ends with a traded volume of "([^"]+)" at a price of "([^"]+)"/, (w, [vol, price]) => {
     const now = w.ex.now();
     let total = 0;
@@ -274,6 +333,15 @@ export function registerCheckSteps(r: Registry): void {
     w.transfers = [];
   });
 
+  r.define(/^the transfers of following types should (NOT )?happen:$/, (w, [not], t) => {
+    const present = new Set(w.transfers.filter((e) => e.amount > 0n).map((e) => `TRANSFER_TYPE_${e.type}`));
+    for (const row of need(t).expect(['type']).rows) {
+      const type = row.str('type');
+      if (not && present.has(type)) throw new StepError(`transfers of type ${type} happened`);
+      if (!not && !present.has(type)) throw new StepError(`no transfer of type ${type} happened`);
+    }
+  });
+
   r.define(/^the order book should have the following volumes for market "([^"]*)":$/, (w, [id], t) => {
     const book = bookFromEvents(w, id!);
     for (const row of need(t).expect(['side', 'price', 'volume']).rows) {
@@ -290,6 +358,47 @@ export function registerCheckSteps(r: Registry): void {
       const status = w.expiredOrderIds.has(o.id) ? 'EXPIRED' : o.status;
       if (`STATUS_${status}` !== row.str('status'))
         throw mismatch(`status of ${row.str('reference')}`, row.str('status'), `STATUS_${status}`);
+    }
+  });
+
+  // Vega's order errors are an enum whose names spell the message: "margin check failed" is
+  // ORDER_ERROR_MARGIN_CHECK_FAILED. A row passes when some rejected order of the party in the market carries it.
+  r.define(/^the following orders should be rejected:$/, (w, _a, t) => {
+    const enumName = (reason: string) =>
+      'ORDER_ERROR_' +
+      reason
+        .replace(/^OrderError:\s*/, '')
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_')
+        .replace(/^_|_$/g, '');
+    for (const row of need(t).expect(['party', 'market id', 'reason']).rows) {
+      const party = row.str('party');
+      const market = row.str('market id');
+      const reason = row.str('reason');
+      const rejected = w.orderEvents.filter(
+        (o) => o.party === party && o.marketId === market && o.status === 'REJECTED',
+      );
+      if (!rejected.some((o) => o.reason !== undefined && enumName(o.reason) === reason))
+        throw new StepError(
+          `no order of ${party} in ${market} rejected with ${reason}` +
+            (rejected.length ? ` (rejections: ${rejected.map((o) => enumName(o.reason ?? '')).join(', ')})` : ''),
+        );
+    }
+  });
+
+  // Vega's bus event type names this step is given in the corpus, with the perpsim events they correspond to; any
+  // other name is refused rather than passing vacuously.
+  const busTypes: Record<string, EngineEvent['type'][]> = { AuctionEvent: ['auction'] };
+  r.define(/^the following events should NOT be emitted:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['type']).rows) {
+      const name = row.str('type');
+      const kinds = busTypes[name];
+      if (!kinds) throw new StepError(`event type ${name} is not one perpsim emits`);
+      const found = w.events.slice(w.eventsClearedAt).find((e) => kinds.includes(e.type));
+      if (found)
+        throw new StepError(
+          `${name} was emitted: ${JSON.stringify(found, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+        );
     }
   });
 

@@ -199,6 +199,7 @@ export function registerMiscSteps(r: Registry): void {
   });
 
   r.define(/^clear all events$/, (w) => {
+    w.eventsClearedAt = w.events.length;
     w.trades = [];
     w.transfers = [];
     w.orderEvents = [];

@@ -175,9 +175,31 @@ export function registerOracleSteps(r: Registry): void {
         ...(d('funding rate lower bound') ? { fundingRateLowerBound: d('funding rate lower bound')! } : {}),
         ...(d('funding rate upper bound') ? { fundingRateUpperBound: d('funding rate upper bound')! } : {}),
         // the harness always gives a perpetual an internal composite price (last trade unless a price type is set)
-        internalCompositePrice: markPriceConfig(row),
+        internalCompositePrice: markPriceConfig(w, row),
       });
     }
+  });
+
+  r.define(/^the composite price oracles from "([^"]+)":$/, (w, [signers], t) => {
+    const signerList = signers!.split(',').map((s) => s.trim());
+    for (const row of need(t).expect(['name', 'price property', 'price type'], ['price decimals']).rows) {
+      const property = row.str('price property');
+      const type = valueType(row.str('price type'));
+      const decimals = row.optNum('price decimals') ?? 0;
+      // one filter, no conditions: the key with its type and decimals
+      w.compositeOracles.set(row.str('name'), {
+        signers: signerList,
+        property,
+        decimals,
+        filters: [{ property, type, decimals }],
+      });
+    }
+  });
+
+  r.define(/^the mark price algo should be "([^"]+)" for the market "([^"]+)"$/, (w, [algo, id]) => {
+    const actual = `COMPOSITE_PRICE_TYPE_${w.market(id!).cfg.markPrice.type}`;
+    if (actual !== algo)
+      throw new StepError(`unexpected mark price algo for market "${id}": expected ${algo}, got ${actual}`);
   });
 
   r.define(/^the product data for the market "([^"]+)" should be:$/, (w, [id], t) => {

@@ -12,6 +12,7 @@ import {
   type LiquidityFeeMethod,
   type MarketConfig,
   type MarkPriceConfig,
+  type OracleSource,
   type ProductConfig,
 } from '../../src/core/config/market.ts';
 import { duration, seconds } from './parse.ts';
@@ -207,15 +208,24 @@ export function registerSetupSteps(r: Registry): void {
   r.define(/^the markets:$/, (w, _args, t) => {
     for (const row of need(t).expect(MARKET_REQUIRED, MARKET_OPTIONAL).rows) {
       const cfg = marketConfig(w, row);
+      // `is passed` false: the proposal is submitted but its opening auction does not start
+      const passed = bool(row.opt('is passed') ?? 'true', 'is passed');
       w.ensureAsset(cfg.settlementAsset);
       try {
-        w.ex.createMarket(cfg);
+        w.ex.createMarket(cfg, { proposed: !passed });
       } catch (e) {
         throw new StepError((e as Error).message);
       }
       w.marketIds.push(cfg.id);
       w.assetOfMarket.set(cfg.id, cfg.settlementAsset);
     }
+  });
+
+  // Vega's regex is not anchored at the start
+  r.define(/the successor market "([^"]+)" is enacted$/, (w, [id]) => {
+    if (!w.marketIds.includes(id!)) throw new StepError(`couldn't enact successor market ${id} - no such market ID`);
+    const res = w.ex.succeedMarket(id!);
+    if (res.error) throw new StepError(`couldn't enact the successor market ${id}: ${res.error}`);
   });
 
   r.define(/^the markets are updated:$/, (w, _args, t) => {
@@ -269,7 +279,7 @@ export function registerSetupSteps(r: Registry): void {
         };
       }
       if (v('data source config') !== undefined) {
-        const oracle = lookup(w.oracles, v('data source config')!, 'oracle config');
+        const oracle = lookup(w.oracles, w.oracleName(v('data source config')!), 'oracle config');
         const current = m.cfg.product;
         if (oracle.kind === 'future' && current.kind === 'future') {
           changes.product = {
@@ -292,20 +302,8 @@ export function registerSetupSteps(r: Registry): void {
           };
         } else throw new StepError(`data source config "${v('data source config')}" does not fit the market's product`);
       }
-      const mpCols = [
-        'price type',
-        'decay weight',
-        'decay power',
-        'cash amount',
-        'source weights',
-        'source staleness tolerance',
-        'oracle1',
-        'oracle2',
-        'oracle3',
-        'oracle4',
-        'oracle5',
-      ];
-      if (mpCols.some((c) => v(c) !== undefined)) changes.markPrice = markPriceConfig(row);
+      // as the harness: every update rebuilds the mark-price configuration (last trade unless a price type is given)
+      changes.markPrice = markPriceConfig(w, row, m.cfg.markPrice);
       const res = w.ex.updateMarket(id, changes);
       if (res.error) throw new StepError(res.error);
     }
@@ -369,16 +367,15 @@ function marketConfig(w: World, row: Row): MarketConfig {
     const v = row.opt(col);
     if (v !== undefined && !ok(v)) throw new StepError(`column "${col}" = "${v}": not supported by perpsim yet`);
   };
-  unsupported('parent market id', () => false);
-  unsupported('insurance pool fraction', (v) => Number(v) === 0);
-  unsupported('successor auction', () => false);
-  unsupported('is passed', (v) => v === 'true');
   unsupported('allowed empty amm levels', () => false);
 
   const id = row.str('id');
   const asset = row.str('asset');
-  const oracle = lookup(w.oracles, row.str('data source config'), 'oracle config');
-  const marketType = row.opt('market type') ?? 'future';
+  const oracleName = w.oracleName(row.str('data source config'));
+  const oracle = lookup(w.oracles, oracleName, 'oracle config');
+  // a market on a swapped default oracle is a perpetual (perps mode)
+  const declared = row.opt('market type') ?? 'future';
+  const marketType = oracleName !== row.str('data source config') ? 'perp' : declared;
   if (marketType !== 'future' && marketType !== 'perp')
     throw new StepError(`market type: "${marketType}" must be future or perp`);
   let product: ProductConfig;
@@ -430,6 +427,19 @@ function marketConfig(w: World, row: Row): MarketConfig {
   }
   const liq = row.opt('liquidation strategy');
   const tick = row.opt('tick size');
+  // a successor market: the harness lengthens its opening auction by `successor auction` (5 × auction duration
+  // when absent)
+  const parent = row.opt('parent market id');
+  const fraction = row.opt('insurance pool fraction');
+  const successorAuction = row.opt('successor auction');
+  const auctionDuration = integer(row.str('auction duration'), 'auction duration');
+  if (parent === undefined && (fraction !== undefined || successorAuction !== undefined))
+    throw new StepError('insurance pool fraction and successor auction need a parent market id');
+  const openingAuctionDuration =
+    parent === undefined
+      ? auctionDuration
+      : auctionDuration +
+        (successorAuction === undefined ? 5 * auctionDuration : integer(successorAuction, 'successor auction'));
   return {
     id,
     settlementAsset: asset,
@@ -453,13 +463,26 @@ function marketConfig(w: World, row: Row): MarketConfig {
       liq === undefined
         ? (lookup(w.liquidation, 'legacy-liquidation-strategy', 'liquidation strategy') ?? LEGACY_LIQUIDATION_STRATEGY)
         : lookup(w.liquidation, liq, 'liquidation strategy'),
-    markPrice: markPriceConfig(row),
+    markPrice: markPriceConfig(w, row),
     product,
-    openingAuctionDuration: integer(row.str('auction duration'), 'auction duration'),
+    openingAuctionDuration,
+    ...(parent !== undefined
+      ? {
+          successor: {
+            parentMarketId: parent,
+            insurancePoolFraction: fraction === undefined ? Decimal.ZERO : decimal(fraction, 'insurance pool fraction'),
+          },
+        }
+      : {}),
   };
 }
 
-export function markPriceConfig(row: Row): MarkPriceConfig {
+/**
+ * A mark-price (or internal composite price) configuration from a table row, as the harness builds it: the price
+ * type from `price type` (last trade when absent); the other fields from their columns when present, else from
+ * `base`; oracles from the oracle1…oracle5 cells (unknown names skipped) when an `oracle1` column is present.
+ */
+export function markPriceConfig(w: World, row: Row, base: MarkPriceConfig = DEFAULT_MARK_PRICE): MarkPriceConfig {
   const type = row.opt('price type') ?? 'last trade';
   const types: Record<string, CompositePriceType> = {
     'last trade': 'LAST_TRADE',
@@ -470,26 +493,29 @@ export function markPriceConfig(row: Row): MarkPriceConfig {
   if (!t) throw new StepError(`price type: "${type}" must be last trade, weight or median`);
   const weights = row.opt('source weights');
   const staleness = row.opt('source staleness tolerance');
-  const oracles: string[] = [];
-  for (const c of ['oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5']) {
-    const v = row.opt(c);
-    if (v !== undefined) oracles.push(v);
+  const decay = row.opt('decay weight');
+  const power = row.opt('decay power');
+  const cash = row.opt('cash amount');
+  let oracles = base.oracles;
+  if (row.opt('oracle1') !== undefined) {
+    const found: OracleSource[] = [];
+    for (const c of ['oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5']) {
+      const v = row.opt(c);
+      const o = v === undefined ? undefined : w.compositeOracles.get(v);
+      if (o) found.push(o);
+    }
+    oracles = found;
   }
-  if (oracles.length > 0) throw new StepError('composite price oracles are not supported by perpsim yet');
   return {
     type: t,
-    decayWeight: decimal(row.opt('decay weight') ?? '0', 'decay weight'),
-    decayPower: decimal(row.opt('decay power') ?? '0', 'decay power'),
-    cashAmount: BigInt(integer(row.opt('cash amount') ?? '0', 'cash amount')),
+    decayWeight: decay === undefined ? base.decayWeight : decimal(decay, 'decay weight'),
+    decayPower: power === undefined ? base.decayPower : decimal(power, 'decay power'),
+    cashAmount: cash === undefined ? base.cashAmount : BigInt(integer(cash, 'cash amount')),
     sourceWeights:
-      weights === undefined
-        ? DEFAULT_MARK_PRICE.sourceWeights
-        : weights.split(',').map((x) => decimal(x.trim(), 'source weights')),
+      weights === undefined ? base.sourceWeights : weights.split(',').map((x) => decimal(x.trim(), 'source weights')),
     sourceStalenessToleranceNs:
-      staleness === undefined
-        ? DEFAULT_MARK_PRICE.sourceStalenessToleranceNs
-        : staleness.split(',').map((x) => duration(x.trim())),
-    oracles: [],
+      staleness === undefined ? base.sourceStalenessToleranceNs : staleness.split(',').map((x) => duration(x.trim())),
+    oracles,
   };
 }
 

@@ -133,7 +133,13 @@ export interface FundingRow {
 }
 
 export interface SessionReport {
-  readonly proposal: { readonly file: string; readonly title: string | null; readonly warnings: readonly string[] };
+  readonly proposal: {
+    readonly file: string;
+    readonly title: string | null;
+    readonly warnings: readonly string[];
+    /** proposal fields the engine accepts without modelling them */
+    readonly notModelled: readonly { readonly path: string; readonly reason: string }[];
+  };
   readonly market: {
     readonly id: string;
     readonly name: string;
@@ -548,7 +554,12 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
   }
 
   return {
-    proposal: { file: displayPath(file), title: parsed.rationale?.title ?? null, warnings: parsed.warnings },
+    proposal: {
+      file: displayPath(file),
+      title: parsed.rationale?.title ?? null,
+      warnings: parsed.warnings,
+      notModelled: parsed.notModelled,
+    },
     market: {
       id: cfg.id,
       name: cfg.name ?? cfg.id,
@@ -613,6 +624,10 @@ export function renderSession(r: SessionReport): string {
     `  script          ${r.options.steps} blocks of ${r.options.blockSeconds}s from ${r.options.price}, seed ${r.options.seed}`,
   );
   for (const w of r.proposal.warnings) out.push(`  note: ${w}`);
+  if (r.proposal.notModelled.length) {
+    out.push('', 'Proposal fields not modelled (accepted, no effect on the simulation)');
+    for (const f of r.proposal.notModelled) out.push(`  ${f.path}: ${f.reason}`);
+  }
 
   const t = (iso: string) => clock(BigInt(Date.parse(iso)) * 1_000_000n);
   const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : '-');

@@ -158,6 +158,16 @@ export type EngineEvent =
       readonly internalTwap?: bigint;
       readonly externalTwap?: bigint;
     }
+  | {
+      /** a price point of a perpetual's funding series, with the series' TWAP at its time */
+      readonly type: 'fundingDataPoint';
+      readonly marketId: string;
+      readonly seq: number;
+      readonly source: 'INTERNAL' | 'EXTERNAL';
+      readonly price: bigint;
+      readonly timestamp: bigint;
+      readonly twap: bigint;
+    }
   | { readonly type: 'markPrice'; readonly marketId: string; readonly price: bigint; readonly timestamp: bigint }
   | {
       readonly type: 'auction';

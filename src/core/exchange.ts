@@ -12,6 +12,7 @@ import {
   type OrderResult,
   type OrderSubmission,
   type StopOrderSpec,
+  type SuccessionState,
 } from './market.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { NULL_SINK } from './events.ts';
@@ -53,6 +54,10 @@ export class Exchange {
   epochSeq = -1;
   private epochExpiry = 0n;
   private epochPhase: 'running' | 'readyToEnd' | 'readyToStart' = 'running';
+  // succession (spec 0081-SUCM), as Vega's execution engine keeps it: the pending successors of each parent, and
+  // every market's state as of its last tick (kept for the successor window once the market has closed)
+  private readonly successors = new Map<string, string[]>();
+  private readonly succession = new Map<string, { state: SuccessionState; ttl: bigint; closed?: Market }>();
 
   constructor(opts: ExchangeOptions = {}) {
     this.clock = opts.now ?? 0n;
@@ -114,22 +119,102 @@ export class Exchange {
     if (name === 'market.auction.minimumDuration') for (const m of this.markets.values()) m.applyMinimumDuration();
   }
 
-  createMarket(cfg: MarketConfig): Market {
+  /**
+   * Creates a market and starts its opening auction; `proposed` leaves it in the PROPOSED state (a proposal still in
+   * its vote) until startOpeningAuction.
+   */
+  createMarket(cfg: MarketConfig, opts: { proposed?: boolean } = {}): Market {
     if (this.markets.has(cfg.id)) throw new RangeError(`market ${cfg.id}: already exists`);
     const asset = this.assets.get(cfg.settlementAsset);
     if (!asset)
       throw new RangeError(`market ${cfg.id} settlementAsset: asset "${cfg.settlementAsset}" is not registered`);
     validateMarketConfig(cfg, asset.decimals);
-    const m = new Market(cfg, asset.decimals, {
-      ledger: this.ledger,
-      params: this.params,
-      sink: { emit: (e) => this.sinkRef.emit(e) },
-      now: () => this.clock,
-      nextId: (k) => this.nextId(k),
-      assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
-    });
+    if (cfg.successor) {
+      const pid = cfg.successor.parentMarketId;
+      const parent = this.markets.get(pid) ?? this.succession.get(pid)?.closed;
+      if (!parent)
+        throw new RangeError(
+          `market ${cfg.id} successor.parentMarketId: market "${pid}" does not exist or left the successor window`,
+        );
+      if (parent.asset !== cfg.settlementAsset)
+        throw new RangeError(
+          `market ${cfg.id} successor.parentMarketId: the parent settles in ${parent.asset}, not ${cfg.settlementAsset}`,
+        );
+    }
+    const m = new Market(
+      cfg,
+      asset.decimals,
+      {
+        ledger: this.ledger,
+        params: this.params,
+        sink: { emit: (e) => this.sinkRef.emit(e) },
+        now: () => this.clock,
+        nextId: (k) => this.nextId(k),
+        assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
+      },
+      opts.proposed === true,
+    );
     this.markets.set(cfg.id, m);
+    if (cfg.successor) {
+      const list = this.successors.get(cfg.successor.parentMarketId) ?? [];
+      list.push(cfg.id);
+      this.successors.set(cfg.successor.parentMarketId, list);
+    }
     return m;
+  }
+
+  /** A proposed market passed its vote: its opening auction starts. */
+  startOpeningAuction(id: string): CommandResult {
+    const m = this.markets.get(id);
+    if (!m) return { error: 'market does not exist' };
+    if (m.state !== 'PROPOSED') return { error: `market ${id} is not a proposal (state ${m.state})` };
+    m.startOpeningAuction();
+    return {};
+  }
+
+  /**
+   * Governance enacts a successor market proposal (Vega's SucceedMarket). The take-over itself happens when the
+   * successor leaves its opening auction; here a successor whose parent is gone (closed beyond the successor window)
+   * becomes a market like any other.
+   */
+  succeedMarket(id: string): CommandResult {
+    const m = this.markets.get(id);
+    if (!m) return { error: 'market does not exist' };
+    const pid = m.parentMarketId;
+    if (pid === undefined) return {};
+    const parent = this.markets.get(pid);
+    if (!parent && !this.succession.get(pid)?.closed) {
+      m.forgetParent();
+      this.removeSuccessor(pid, id);
+      return {};
+    }
+    // a successor cannot be enacted before its parent
+    if (parent?.state === 'PROPOSED') {
+      this.rejectMarket(id);
+      return { error: "parent market in proposed state, can't enact successor" };
+    }
+    return {};
+  }
+
+  private removeSuccessor(parent: string, id: string): void {
+    const list = this.successors.get(parent);
+    if (!list) return;
+    const rest = list.filter((x) => x !== id);
+    if (rest.length) this.successors.set(parent, rest);
+    else this.successors.delete(parent);
+  }
+
+  /** A pending successor loses: the market is rejected and removed, with any successors of its own. */
+  private rejectMarket(id: string): void {
+    const m = this.markets.get(id);
+    if (!m) return;
+    m.rejectMarket();
+    this.markets.delete(id);
+    this.succession.delete(id);
+    if (m.parentMarketId !== undefined) this.removeSuccessor(m.parentMarketId, id);
+    const own = this.successors.get(id);
+    this.successors.delete(id);
+    for (const s of own ?? []) this.rejectMarket(s);
   }
 
   /** Applies a market update proposal's changes (see Market.update). */
@@ -379,26 +464,87 @@ export class Exchange {
     this.epochTick(t);
     // the built-in time source ticks before the markets
     for (const m of this.markets.values()) if (!m.closed) m.onTime(t);
+    // successors in their opening auction see their parent as of the parent's last tick
+    const parentStates = new Map<string, SuccessionState | undefined>();
+    for (const [pid, sids] of this.successors) {
+      const st = this.succession.get(pid)?.state ?? this.markets.get(pid)?.successionState();
+      for (const sid of sids) parentStates.set(sid, st);
+    }
+    const toReject = new Set<string>();
+    const expired: string[] = [];
     for (const m of [...this.markets.values()]) {
+      if (toReject.has(m.id)) continue;
       if (m.closed) {
-        // a settled, closed or cancelled market is removed; its insurance pool goes to the global pool once the
-        // successor window has passed
+        // a settled or closed market is removed; a successor can still take over its LPs and insurance pool within
+        // the successor window, unless one already has (a cancelled market cannot be succeeded)
         this.markets.delete(m.id);
-        this.retired.push({ market: m, until: t + this.params.successorLaunchWindow });
+        if (m.state === 'CANCELLED' || m.succeeded) {
+          this.succession.delete(m.id);
+          if (m.state === 'CANCELLED') expired.push(m.id);
+        } else {
+          this.succession.set(m.id, {
+            state: m.successionState(),
+            ttl: t + this.params.successorLaunchWindow,
+            closed: m,
+          });
+        }
         continue;
       }
-      m.onTick(t);
-    }
-    for (const r of [...this.retired]) {
-      if (r.until < t) {
-        r.market.clearInsurancePool();
-        this.retired.splice(this.retired.indexOf(r), 1);
+      let successor = parentStates.has(m.id);
+      const inOpening = successor && m.state === 'PENDING';
+      if (inOpening) {
+        const ps = parentStates.get(m.id);
+        if (ps === undefined) {
+          this.removeSuccessor(m.parentMarketId!, m.id);
+          m.forgetParent();
+          successor = false;
+        } else m.inheritParent(ps);
       }
+      m.onTick(t);
+      if (successor && inOpening && m.state === 'ACTIVE') this.takeOver(m, toReject);
+      else if (successor) m.rollbackInheritance();
+      if (!m.succeeded)
+        this.succession.set(m.id, { state: m.successionState(), ttl: t + this.params.successorLaunchWindow });
+      else this.succession.delete(m.id);
+    }
+    for (const id of [...toReject].sort()) this.rejectMarket(id);
+    // a closed market's state expires after the successor window: its insurance pool goes to the global pool and
+    // its pending successors become markets like any other
+    for (const id of [...this.succession.keys()].sort()) {
+      const c = this.succession.get(id)!;
+      if (c.ttl >= t) continue;
+      if (c.closed) {
+        c.closed.clearInsurancePool();
+        expired.push(id);
+      } else if (!this.markets.has(id)) expired.push(id);
+    }
+    for (const id of expired) {
+      this.succession.delete(id);
+      for (const sid of this.successors.get(id) ?? []) this.markets.get(sid)?.forgetParent();
+      this.successors.delete(id);
     }
   }
 
-  /** Markets removed after settlement, until their insurance pool moves to the global pool. */
-  private readonly retired: { market: Market; until: bigint }[] = [];
+  /**
+   * A successor left its opening auction (spec 0081-SUCM): it takes its share of the parent's insurance pool, the
+   * parent is succeeded (a closed parent's remaining pool goes to the global pool) and the other pending successors
+   * of the parent are rejected.
+   */
+  private takeOver(m: Market, toReject: Set<string>): void {
+    const pid = m.parentMarketId!;
+    const pool = this.ledger.get(SYSTEM_OWNER, 'INSURANCE', m.asset, pid);
+    if (pool && !m.insurancePoolFraction.isZero()) {
+      const amount = m.insurancePoolFraction.mulBig(pool.balance).floor();
+      const to = this.ledger.getOrCreate(SYSTEM_OWNER, 'INSURANCE', m.asset, m.id);
+      if (amount > 0n) this.ledger.transfer(pool, to, amount, 'SUCCESSOR_INSURANCE_FRACTION');
+    }
+    const parent = this.markets.get(pid);
+    if (parent) parent.succeeded = true;
+    else this.succession.get(pid)?.closed?.clearInsurancePool();
+    for (const sid of this.successors.get(pid) ?? []) if (sid !== m.id && this.markets.has(sid)) toReject.add(sid);
+    this.successors.delete(pid);
+    this.succession.delete(pid);
+  }
 
   /**
    * End of block: mark prices, mark-to-market, margins and close-outs for every market (Vega's BlockEnd), after the
@@ -446,9 +592,15 @@ export class Exchange {
     const parts: string[] = [`t=${this.clock}`, `seq=${this.seq}`, `epoch=${this.epochSeq}`];
     const accounts = [...this.ledger.all()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const a of accounts) parts.push(`${a.id}=${a.balance}`);
+    for (const [pid, sids] of [...this.successors].sort(([a], [b]) => (a < b ? -1 : 1)))
+      parts.push(`successors ${pid} ${sids.join(',')}`);
+    for (const id of [...this.succession.keys()].sort()) {
+      const c = this.succession.get(id)!;
+      if (c.closed) parts.push(`closed ${id} until=${c.ttl}`);
+    }
     for (const m of this.markets.values()) {
       parts.push(
-        `market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} auction=${m.auction ? `${m.auction.start}-${m.auction.end}` : '-'}`,
+        `market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} auction=${m.auction ? `${m.auction.start}-${m.auction.end}` : '-'} parent=${m.parentMarketId ?? '-'} succeeded=${m.succeeded}`,
       );
       const orders = [...m.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
       for (const o of orders) {

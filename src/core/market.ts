@@ -2,11 +2,12 @@
 // auctions, fees and liquidity commitments (spec 0001-MKTF market framework, 0008-TRAD trading workflow).
 // Transactions (submit, amend, cancel, liquidity provision) change positions but never settle: the mark price,
 // mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
-import type { MarketConfig, FeeConfig } from './config/market.ts';
+import type { CompositePriceType, MarketConfig, FeeConfig } from './config/market.ts';
 import type { NetworkParams } from './config/network.ts';
 import type { EngineEvent, EventSink, FeeBreakdown, OrderSnapshot, SettleTrade, Trade, TradeType } from './events.ts';
 import { NO_FEES } from './events.ts';
 import type { Account, Ledger } from './ledger/ledger.ts';
+import type { ElsState } from './liquidity/els.ts';
 import { Decimal } from './num/decimal.ts';
 import { pow10, minBig, maxBig } from './num/bigint.ts';
 import {
@@ -33,8 +34,14 @@ import { boundFactors, modelProbabilityOfTrading, riskFactors } from './risk/mod
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from './liquidity/engine.ts';
 import { isolatedOrderMargin, isolatedRelease } from './risk/isolated.ts';
 import { PriceMonitor, type MonitorTrigger } from './pricing/pricemonitor.ts';
+import { CompositePriceCalculator, type BookFactors, type BookView, type PriceSource } from './pricing/composite.ts';
 import { auctionFeesPerSide, continuousFees, totalFee, type FeeFactors } from './fees/fees.ts';
-import { PerpetualState, type FundingData, type FundingPeriodEvent } from './products/perpetual.ts';
+import {
+  PerpetualState,
+  type FundingData,
+  type FundingDataPoint,
+  type FundingPeriodEvent,
+} from './products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from './products/oracle.ts';
 import type {
   AuctionTrigger,
@@ -47,6 +54,13 @@ import type {
   TransferType,
 } from './types.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER, otherSide } from './types.ts';
+
+/** A market's state as a successor inherits it (Vega's checkpointed market state). */
+export interface SuccessionState {
+  readonly state: MarketState;
+  readonly shares: readonly ElsState[];
+  readonly tradeValue: bigint;
+}
 
 export interface MarketContext {
   readonly ledger: Ledger;
@@ -150,6 +164,22 @@ export interface MarketData {
   readonly extensionTrigger: AuctionTrigger;
   readonly targetStake: bigint;
   readonly suppliedStake: bigint;
+  readonly markPriceType: CompositePriceType;
+  /** the mark-price sources holding a value (composite mark prices) */
+  readonly markPriceSources: readonly PriceSource[];
+  /** ns; when the mark price is next recalculated */
+  readonly nextMarkToMarket: bigint;
+  /** perpetuals: the internal composite price (the funding's internal series), its sources and next calculation */
+  readonly perpetual?: {
+    readonly internalCompositePrice: bigint;
+    readonly internalCompositePriceType: CompositePriceType;
+    readonly internalCompositePriceSources: readonly PriceSource[];
+    readonly nextInternalCompositePriceCalc: bigint;
+    /** the latest external (oracle) price point: the underlying index price */
+    readonly underlyingIndexPrice: bigint;
+    readonly fundingPeriodSeq: number;
+    readonly fundingPeriodStart: bigint;
+  };
   readonly priceMonitoringBounds: readonly {
     horizon: number;
     minValidPrice: bigint;
@@ -224,8 +254,8 @@ export class Market {
   markPrice = 0n;
   lastTradedPrice = 0n;
   private nextMTM = 0n;
-  /** non-network trades since the last mark price update */
-  private tradesSinceMark: Trade[] = [];
+  /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
+  private readonly markCalc: CompositePriceCalculator;
   /** trades of the current transaction (settlement and events) */
   private marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
@@ -250,16 +280,23 @@ export class Market {
   // products
   /** perpetual funding state (perpetual markets) */
   readonly perp: PerpetualState | undefined;
-  /** internal composite price (perpetuals: last trade), its pending candidate and next calculation time */
-  private internalPrice = 0n;
-  private internalCandidate: bigint | undefined;
+  /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
+  private readonly internalCalc: CompositePriceCalculator | undefined;
   private nextInternalCalc = 0n;
   /** futures: the settlement price received (asset precision), used when trading terminates */
   private settlementPrice: bigint | undefined;
   /** built-in time trigger of a perpetual's funding schedule: next cue (ns) */
   private nextScheduledCue: bigint | undefined;
-  /** settled, closed or cancelled: the exchange removes the market at its next tick */
+  /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
   closed = false;
+
+  // succession (spec 0081-SUCM)
+  /** the market this one succeeds, until it takes over or the parent's state expires */
+  parentMarketId: string | undefined;
+  /** share of the parent's insurance pool moved here when this market leaves its opening auction */
+  insurancePoolFraction: Decimal;
+  /** a successor has taken over from this market: its insurance pool is not kept for another one */
+  succeeded = false;
 
   // liquidity
   readonly liquidity: LiquidityEngine;
@@ -274,19 +311,13 @@ export class Market {
     cfg: MarketConfig,
     assetDecimals: number,
     private readonly ctx: MarketContext,
+    proposed = false,
   ) {
-    if (cfg.markPrice.type !== 'LAST_TRADE')
-      throw new RangeError(`market ${cfg.id}: composite mark prices are not supported yet`);
-    if (
-      cfg.product.kind === 'perpetual' &&
-      cfg.product.internalCompositePrice &&
-      cfg.product.internalCompositePrice.type !== 'LAST_TRADE'
-    ) {
-      throw new RangeError(`market ${cfg.id}: composite internal prices are not supported yet`);
-    }
     this.id = cfg.id;
     this.cfg = cfg;
     this.asset = cfg.settlementAsset;
+    this.parentMarketId = cfg.successor?.parentMarketId;
+    this.insurancePoolFraction = cfg.successor?.insurancePoolFraction ?? Decimal.ZERO;
     this.assetDecimals = assetDecimals;
     this.priceFactor = pow10(assetDecimals - cfg.decimalPlaces);
     this.positionFactor =
@@ -300,6 +331,11 @@ export class Market {
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
     this.perp = cfg.product.kind === 'perpetual' ? new PerpetualState(cfg.product) : undefined;
+    this.markCalc = new CompositePriceCalculator(cfg.markPrice, assetDecimals);
+    this.internalCalc =
+      cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
+        ? new CompositePriceCalculator(cfg.product.internalCompositePrice, assetDecimals)
+        : undefined;
     const l = ctx.ledger;
     this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);
     this.settlementAccount = l.getOrCreate(SYSTEM_OWNER, 'SETTLEMENT', this.asset, this.id);
@@ -308,7 +344,20 @@ export class Market {
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
-    const now = ctx.now();
+    if (proposed) {
+      // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
+      this.state = 'PROPOSED';
+      this.tradingMode = 'NO_TRADING';
+      this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+      return;
+    }
+    this.startOpeningAuction();
+  }
+
+  /** The proposal is enacted: the opening auction starts now (straight to continuous trading without one). */
+  startOpeningAuction(): void {
+    const now = this.ctx.now();
+    const cfg = this.cfg;
     if (cfg.openingAuctionDuration > 0) {
       const end = now + BigInt(cfg.openingAuctionDuration) * NS;
       this.auction = { opening: true, trigger: 'OPENING', extensionTrigger: 'UNSPECIFIED', start: now, end };
@@ -321,6 +370,11 @@ export class Market {
       this.openedAt = now;
     }
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    // without an opening auction the first funding period starts with the market
+    if (this.perp && this.state === 'ACTIVE') {
+      const ev = this.perp.start(now);
+      if (ev) this.startedFundingPeriod(ev);
+    }
   }
 
   // ------------------------------------------------------------------ helpers
@@ -446,7 +500,7 @@ export class Market {
       bonusAccount: () => this.bonusAccount,
       marginAccount: (party: string) => this.marginAccount(party),
       general: (party: string) => this.general(party),
-      isOpeningAuction: () => this.auction?.opening === true,
+      isOpeningAuction: () => this.auction?.opening === true || this.state === 'PROPOSED',
       inAuction: () => this.inAuction,
       activeOrders: (party: string) => this.lpOrderViews(party),
       bestStatic: () => {
@@ -579,10 +633,6 @@ export class Market {
     return { maintenance: level, search: level, initial: level, release: level };
   }
 
-  private get hasInternalComposite(): boolean {
-    return this.cfg.product.kind === 'perpetual' && this.cfg.product.internalCompositePrice !== undefined;
-  }
-
   /** Perpetuals: the margin add-on per unit, funding as if the period ended now × margin funding factor. */
   private get fundingIncrease(): Decimal | undefined {
     return this.perp?.marginIncrease(this.now);
@@ -646,12 +696,21 @@ export class Market {
     const levels = this.levelsFor(pos, price, o);
     const margin = this.marginAccount(o.party);
     const general = this.general(o.party);
-    const available = margin.balance + (general?.balance ?? 0n);
+    // a liquidity provider's bond counts as available funds, and tops the margin up once the general account is
+    // empty (Vega's margin event adds the bond to the general balance)
+    const bond = this.ctx.ledger.get(o.party, 'BOND', this.asset, this.id);
+    const available = margin.balance + (general?.balance ?? 0n) + (bond?.balance ?? 0n);
     const threshold = this.auction ? levels.maintenance : levels.initial;
     if (available < threshold) return false;
     this.bufferMargin(o.party, levels);
-    if (margin.balance < levels.initial && general) {
-      this.ctx.ledger.transferUpTo(general, margin, levels.initial - margin.balance, 'MARGIN_LOW');
+    if (margin.balance < levels.initial) {
+      const need = levels.initial - margin.balance;
+      const moved = general ? this.ctx.ledger.transferUpTo(general, margin, need, 'MARGIN_LOW') : 0n;
+      if (moved < need && bond) {
+        // the bond that covered the shortfall is slashed (market.liquidity.bondPenaltyParameter)
+        const fromBond = this.ctx.ledger.transferUpTo(bond, margin, need - moved, 'MARGIN_LOW');
+        this.liquidity.bondSlashing(o.party, fromBond);
+      }
     }
     return true;
   }
@@ -1339,8 +1398,13 @@ export class Market {
   }
 
   private receiveMakerFee(maker: string, amount: bigint): void {
-    if (amount <= 0n || this.makerFeeAccount.balance === 0n) return;
     const to = maker === NETWORK_PARTY ? this.insurance : this.ctx.ledger.getOrCreate(maker, 'GENERAL', this.asset);
+    if (amount === 0n) {
+      // like the fee payments, a maker fee of 0 is still a transfer
+      this.ctx.ledger.transfer(this.makerFeeAccount, to, 0n, 'MAKER_FEE_RECEIVE', { recordZero: true });
+      return;
+    }
+    if (amount < 0n || this.makerFeeAccount.balance === 0n) return;
     this.ctx.ledger.transferUpTo(this.makerFeeAccount, to, amount, 'MAKER_FEE_RECEIVE');
   }
 
@@ -1381,9 +1445,10 @@ export class Market {
       if (t.aggressor !== 'sell' && this.marginFactors.has(t.seller))
         this.isolatedPassiveTrade(t.seller, sellerBefore, -t.size, t.price, t.size);
       this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
-      if (t.type === 'DEFAULT') {
-        this.tradesSinceMark.push(t);
-        this.internalCandidate = t.price;
+      // the price sources see every trade but network close-outs (and anything the network party takes part in)
+      if (t.type === 'DEFAULT' && t.buyer !== NETWORK_PARTY && t.seller !== NETWORK_PARTY) {
+        this.markCalc.newTrade(t.price, t.size, t.timestamp);
+        this.internalCalc?.newTrade(t.price, t.size, t.timestamp);
       }
     }
     this.recordOpenInterest();
@@ -1939,6 +2004,8 @@ export class Market {
     }
     o.status = 'PARKED';
     this.emitOrder(o);
+    // as Vega's parkOrder: a party left with no position and no orders on the book gets its margin back
+    this.releaseMarginExcess(o.party);
   }
 
   /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
@@ -2161,22 +2228,51 @@ export class Market {
     this.state = 'ACTIVE';
     this.tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
-    // mark price
-    const last = this.tradesSinceMark.length ? this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price : 0n;
-    this.tradesSinceMark = [];
-    if (last > 0n) this.markPrice = last;
-    else if (wasOpening && this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+    // mark price (spec 0009-MRKP): the book source takes the uncrossing price, then the methodology runs at now
+    // (the perpetual's internal composite price also samples the book as it stands after the uncrossing:
+    // 0053-PERP-033/035 need the post-auction book, 0009-MRKP-022 needs the mark price not to)
+    if (uncrossPrice > 0n) {
+      this.markCalc.setBookPriceAt(now, uncrossPrice);
+      this.internalCalc?.setBookPriceAt(now, uncrossPrice);
+    }
+    if (this.internalCalc) this.sampleBook(this.internalCalc, now);
+    const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+    this.endMarkCalculation(this.markCalc, now);
+    if (wasOpening) {
+      // leaving the opening auction: the candidate is not checked; without one, the last traded price. The
+      // price history restarts at the first mark price.
+      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
+      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+      if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
+      else this.priceMonitor.reactivateAll();
+    } else {
+      // price history restarts at the uncrossing price; a candidate out of the new bounds puts the market
+      // straight back into a monitoring auction (no MTM, no auction-left event)
+      if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
+      else this.priceMonitor.reactivateAll();
+      if (candidate !== undefined && candidate > 0n) {
+        const breach = this.priceMonitor.findBreach([candidate], now);
+        if (breach) {
+          this.enterPriceAuction(breach);
+          return;
+        }
+        this.markPrice = candidate;
+        if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
+      }
+    }
     if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
     if (this.perp) {
       // the internal composite price at the auction end is an internal funding data point
-      if (this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
-      if (this.internalPrice === 0n) this.internalPrice = this.lastTradedPrice;
-      this.internalCandidate = undefined;
-      if (this.internalPrice > 0n) this.perp.addInternal(now, this.internalPrice);
+      let internal = this.markPrice;
+      if (this.internalCalc) {
+        const c = this.internalCalc.calculate(now, this.ctx.params.internalCompositePriceUpdateFrequency);
+        this.endMarkCalculation(this.internalCalc, now);
+        if (c !== undefined && c > 0n) this.internalCalc.price = c;
+        if (!this.internalCalc.price) this.internalCalc.price = this.lastTradedPrice;
+        internal = this.internalCalc.price;
+      }
+      if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
     }
-    // price history restarts at the uncrossing price; all triggers active again
-    if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
-    else this.priceMonitor.reactivateAll();
     this.checkForReferenceMoves(true);
     this.liquidity.topUpBonds();
     this.emit({
@@ -2195,7 +2291,7 @@ export class Market {
     if (this.perp) {
       if (wasOpening) {
         const ev = this.perp.start(now);
-        if (ev) this.emitFundingPeriod(ev);
+        if (ev) this.startedFundingPeriod(ev);
       } else this.perp.auctionEnded(now);
     }
     this.recalculateFactors(now);
@@ -2254,30 +2350,33 @@ export class Market {
     if (!this.inAuction) this.checkForReferenceMoves(false);
   }
 
-  /** BlockEnd: mark price update, then mark-to-market and margins when due. */
+  /** BlockEnd: book samples, the perpetual's internal price, the mark price, then mark-to-market when due. */
   onBlockEnd(): void {
     const now = this.now;
     if (!this.canTrade()) return;
-    if (
-      this.perp &&
-      this.hasInternalComposite &&
-      (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))
-    ) {
-      // perpetuals: the internal composite price (last trade), on its own schedule, is an internal data point
-      const prev = this.internalPrice;
-      if (!this.inAuction && this.internalCandidate !== undefined) this.internalPrice = this.internalCandidate;
-      this.internalCandidate = undefined;
+    // the book sources sample the book at every block end outside auctions
+    if (!this.inAuction) {
+      this.sampleBook(this.markCalc, now);
+      if (this.internalCalc) this.sampleBook(this.internalCalc, now);
+    }
+    const calc = this.internalCalc;
+    if (this.perp && calc && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
+      // perpetuals: the internal composite price, on its own schedule, is an internal funding data point
+      const prev = calc.price;
+      const c = this.inAuction ? undefined : calc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+      this.endMarkCalculation(calc, now);
+      if (c !== undefined && c > 0n) calc.price = c;
       this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
-      if ((this.internalPrice !== prev || this.settlement.hasTraded()) && this.internalPrice !== 0n)
-        this.perp.addInternal(now, this.internalPrice);
+      if ((calc.price !== prev || this.settlement.hasTraded()) && calc.price && !this.inAuction)
+        this.emitDataPoint(this.perp.addInternal(now, calc.price));
     }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
-      if (!this.inAuction) this.updateMarkPrice(now);
+      this.updateMarkPrice(now);
       this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
         // perpetuals without an internal composite price use the mark price as the internal series
-        if (this.perp && !this.hasInternalComposite) this.perp.addInternal(now, this.markPrice);
+        if (this.perp && !this.internalCalc) this.emitDataPoint(this.perp.addInternal(now, this.markPrice));
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
@@ -2294,11 +2393,16 @@ export class Market {
     this.liquidity.onBlockEnd(this.markPrice, this.midPrice());
   }
 
-  /** Last-trade mark price: the price of the last non-network trade since the previous update. */
+  /**
+   * One run of the mark-price methodology at now: the candidate is checked by price monitoring (a breach starts
+   * an auction and the mark price stays); in an auction there is no candidate.
+   */
   private updateMarkPrice(now: bigint): void {
-    if (this.tradesSinceMark.length === 0) return;
-    const candidate = this.tradesSinceMark[this.tradesSinceMark.length - 1]!.price;
-    this.tradesSinceMark = [];
+    const candidate = this.inAuction
+      ? undefined
+      : this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+    this.endMarkCalculation(this.markCalc, now);
+    if (candidate === undefined || candidate <= 0n) return;
     // capped futures: a candidate above the cap is ignored
     if (this.cap && candidate > this.toAsset(Number(this.cap.maxPrice))) return;
     const breach = this.priceMonitor.findBreach([candidate], now);
@@ -2310,6 +2414,53 @@ export class Market {
     this.priceMonitor.record(candidate, now);
     this.emit({ type: 'markPrice', marketId: this.id, price: candidate, timestamp: now });
   }
+
+  /** After a calculation: trades and book samples are dropped and the book is sampled again at now. */
+  private endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void {
+    calc.endCalculation();
+    if (this.inAuction) {
+      const ip = this.indicativePrice();
+      if (ip > 0n) calc.setBookPriceAt(now, ip);
+    } else this.sampleBook(calc, now);
+  }
+
+  private sampleBook(calc: CompositePriceCalculator, now: bigint): void {
+    if (calc.isLastTrade) return;
+    calc.sampleBook(now, this.bookView, this.bookFactors());
+  }
+
+  private bookFactors(): BookFactors {
+    return {
+      initialMargin: this.cfg.marginScalingFactors.initialMargin,
+      linearSlippage: this.cfg.linearSlippageFactor,
+      riskFactorLong: this.riskFactors.long,
+      riskFactorShort: this.riskFactors.short,
+    };
+  }
+
+  /** The order book as the book price source sees it: asset-precision prices, displayed volumes. */
+  private readonly bookView: BookView = {
+    best: (side) => {
+      const p = side === 'buy' ? this.book.bestBid() : this.book.bestAsk();
+      return p === undefined ? undefined : this.toAsset(p);
+    },
+    vwap: (side, volume) => {
+      const levels = this.book.side(side).levels;
+      if (levels.length === 0) return undefined;
+      if (volume === 0n) return this.toAsset(levels[levels.length - 1]!.price);
+      let left = volume;
+      let notional = 0n;
+      for (let i = levels.length - 1; i >= 0 && left > 0n; i--) {
+        const l = levels[i]!;
+        let shown = 0n;
+        for (const o of l.orders()) shown += BigInt(o.displayed);
+        const take = shown < left ? shown : left;
+        notional += this.toAsset(l.price) * take;
+        left -= take;
+      }
+      return left > 0n ? undefined : notional / volume;
+    },
+  };
 
   // ------------------------------------------------------------------ mark-to-market, margins, close-outs
 
@@ -2657,7 +2808,7 @@ export class Market {
 
   /** Market states in which commitments may be submitted, amended or cancelled. */
   private canCommit(): boolean {
-    return this.canTrade();
+    return this.canTrade() || this.state === 'PROPOSED';
   }
 
   submitLiquidityProvision(
@@ -2826,6 +2977,26 @@ export class Market {
 
   // ------------------------------------------------------------------ products: oracles, funding, settlement
 
+  /** A data point of a started funding period (points before the first period are announced when it starts). */
+  private emitDataPoint(p: FundingDataPoint | undefined): void {
+    if (!p || !this.perp?.started) return;
+    this.emit({
+      type: 'fundingDataPoint',
+      marketId: this.id,
+      seq: p.seq,
+      source: p.source === 'internal' ? 'INTERNAL' : 'EXTERNAL',
+      price: p.price,
+      timestamp: p.t,
+      twap: p.twap,
+    });
+  }
+
+  /** A period started: its event, then its (carried) data points. */
+  private startedFundingPeriod(ev: FundingPeriodEvent): void {
+    this.emitFundingPeriod(ev);
+    for (const p of this.perp!.periodPoints()) this.emitDataPoint(p);
+  }
+
   private emitFundingPeriod(ev: FundingPeriodEvent): void {
     this.emit({
       type: 'fundingPeriod',
@@ -2860,7 +3031,7 @@ export class Market {
         if (p.kind === 'future') {
           this.settlementPrice = value;
           if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
-        } else if (this.perp && value > 0n) this.perp.addExternal(data.timestamp, value);
+        } else if (this.perp && value > 0n) this.emitDataPoint(this.perp.addExternal(data.timestamp, value));
       }
     }
     if (p.kind === 'future') {
@@ -2868,6 +3039,11 @@ export class Market {
     } else if (p.settlementSchedule.kind === 'oracle' && specMatches(p.settlementSchedule, data)) {
       const v = data.properties[p.settlementSchedule.property]!;
       if (/^\d+$/.test(v)) this.fundingCue(BigInt(v) * NS);
+    }
+    // composite-price oracles: the value is kept with the time of receipt (not the data's own timestamp)
+    if (!this.closed) {
+      this.markCalc.onOracleData(data, this.now);
+      this.internalCalc?.onOracleData(data, this.now);
     }
     this.flushMargins();
   }
@@ -2899,7 +3075,13 @@ export class Market {
         sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
     }
     if (now >= this.nextScheduledCue) {
-      this.fundingCue(now);
+      const trigger = 'vegaprotocol.builtin.timetrigger';
+      const spec = { signers: [], property: trigger, filters: [{ property: trigger, type: 'TIMESTAMP' as const }] };
+      if (
+        !sched.conditions?.length ||
+        specMatches({ ...spec, filters: [{ ...spec.filters[0]!, conditions: sched.conditions }] }, data)
+      )
+        this.fundingCue(now);
       while (this.nextScheduledCue <= now) this.nextScheduledCue += BigInt(sched.every) * NS;
     }
   }
@@ -2913,7 +3095,7 @@ export class Market {
     if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, perp.seq);
     this.emitFundingPeriod(r.end);
     const next = perp.startNext(t);
-    if (next) this.emitFundingPeriod(next);
+    if (next) this.startedFundingPeriod(next);
   }
 
   /**
@@ -2972,6 +3154,17 @@ export class Market {
     const now = this.now;
     if (this.settlement.hasTraded() && !this.inAuction) {
       this.updateMarkPrice(now);
+      if (this.perp) {
+        // the internal composite price (else the mark price) is a last internal data point
+        let internal = this.markPrice;
+        if (this.internalCalc) {
+          const c = this.internalCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+          this.endMarkCalculation(this.internalCalc, now);
+          if (c !== undefined && c > 0n) this.internalCalc.price = c;
+          internal = this.internalCalc.price ?? this.markPrice;
+        }
+        if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
+      }
       if (this.markPrice > 0n) this.confirmMTM(true);
     }
     this.state = 'TRADING_TERMINATED';
@@ -3024,6 +3217,8 @@ export class Market {
     this.liquidity.allocateFeesNow();
     this.liquidity.onEpochEnd();
     this.clearMarketAccounts();
+    // a market a successor has taken over keeps no insurance pool for another one
+    if (this.succeeded) this.clearInsurancePool();
     this.stopEverything();
     this.state = finalState;
     this.tradingMode = 'NO_TRADING';
@@ -3086,6 +3281,47 @@ export class Market {
     this.stopEverything();
     this.auction = null;
     this.state = 'CANCELLED';
+    this.tradingMode = 'NO_TRADING';
+    this.closed = true;
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  // ------------------------------------------------------------------ succession (spec 0081-SUCM)
+
+  /** What a successor inherits from this market: its state, LP equity-like shares and current traded value. */
+  successionState(): SuccessionState {
+    return { state: this.state, ...this.liquidity.successionState() };
+  }
+
+  /** Takes over the parent's LP state before a tick of the opening auction (nothing while the parent is pending). */
+  inheritParent(parent: SuccessionState): void {
+    if (parent.state === 'PENDING') return;
+    this.liquidity.inheritParent(parent.shares, parent.tradeValue);
+  }
+
+  /** The opening auction goes on: the inherited state is undone. */
+  rollbackInheritance(): void {
+    if (this.state === 'PENDING') this.liquidity.rollbackInheritance();
+  }
+
+  /** The parent is gone for good: this market is a market like any other. */
+  forgetParent(): void {
+    this.parentMarketId = undefined;
+    this.insurancePoolFraction = Decimal.ZERO;
+  }
+
+  /**
+   * Another successor of the same parent left its opening auction first (spec 0081-SUCM-005/011): every order is
+   * stopped, provisions stopped, margins and bonds returned to general accounts, the insurance pool moved to the
+   * global pool, and the market is rejected.
+   */
+  rejectMarket(): void {
+    if (this.closed) return;
+    this.clearMarketAccounts();
+    this.clearInsurancePool();
+    this.stopEverything();
+    this.auction = null;
+    this.state = 'REJECTED';
     this.tradingMode = 'NO_TRADING';
     this.closed = true;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
@@ -3188,7 +3424,7 @@ export class Market {
       internalTwap,
       externalTwap,
       ...(f ? { fundingPayment: f.payment, fundingRate: f.rate.toString() } : {}),
-      internalCompositePrice: this.internalPrice,
+      internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
     };
   }
 
@@ -3202,12 +3438,12 @@ export class Market {
   update(changes: MarketChanges): void {
     if (changes.product && changes.product.kind !== this.cfg.product.kind)
       throw new RangeError("product: cannot change a market's product kind");
-    if (changes.markPrice && changes.markPrice.type !== 'LAST_TRADE')
-      throw new RangeError(`market ${this.id}: composite mark prices are not supported yet`);
     const next: MarketConfig = { ...this.cfg, ...changes };
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
     if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
+    // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
+    if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
     if (changes.priceMonitoringTriggers || changes.riskModel)
       this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
     if (changes.tickSize !== undefined) {
@@ -3221,6 +3457,24 @@ export class Market {
     // new SLA parameters take effect at the next epoch start, at once during the opening auction
     if (changes.sla && this.auction?.opening) this.liquidity.updateSlaParameters(next.sla);
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
+  }
+
+  /**
+   * The volume-weighted price (asset precision, floored) at which `volume` would fill against one side of the book,
+   * best price first; undefined when the side holds less volume.
+   */
+  fillPrice(volume: number, side: Side): bigint | undefined {
+    let left = BigInt(volume);
+    let notional = 0n;
+    const book = this.book.side(side);
+    for (let i = book.levels.length - 1; i >= 0 && left > 0n; i--) {
+      const l = book.levels[i]!;
+      const take = BigInt(l.volume) < left ? BigInt(l.volume) : left;
+      notional += take * this.toAsset(l.price);
+      left -= take;
+    }
+    if (left > 0n || volume <= 0) return undefined;
+    return notional / BigInt(volume);
   }
 
   // ------------------------------------------------------------------ market data
@@ -3272,6 +3526,22 @@ export class Market {
         maxValidPrice: b.max,
         referencePrice: b.ref,
       })),
+      markPriceType: this.cfg.markPrice.type,
+      markPriceSources: this.markCalc.sources(),
+      nextMarkToMarket: this.nextMTM,
+      ...(this.perp
+        ? {
+            perpetual: {
+              internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
+              internalCompositePriceType: this.internalCalc?.cfg.type ?? this.cfg.markPrice.type,
+              internalCompositePriceSources: this.internalCalc?.sources() ?? [],
+              nextInternalCompositePriceCalc: this.internalCalc ? this.nextInternalCalc : this.nextMTM,
+              underlyingIndexPrice: this.perp.lastExternalPrice(),
+              fundingPeriodSeq: this.perp.seq,
+              fundingPeriodStart: this.perp.startedAt,
+            },
+          }
+        : {}),
       timestamp: now,
     };
   }

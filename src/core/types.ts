@@ -19,6 +19,7 @@ export type AuctionTrigger =
   'UNSPECIFIED' | 'OPENING' | 'PRICE' | 'LIQUIDITY_TARGET_NOT_MET' | 'GOVERNANCE_SUSPENSION' | 'LONG_BLOCK';
 
 export type MarketState =
+  | 'PROPOSED'
   | 'PENDING'
   | 'ACTIVE'
   | 'SUSPENDED'
@@ -26,7 +27,8 @@ export type MarketState =
   | 'TRADING_TERMINATED'
   | 'SETTLED'
   | 'CANCELLED'
-  | 'CLOSED';
+  | 'CLOSED'
+  | 'REJECTED';
 
 export type MarginMode = 'cross' | 'isolated';
 
@@ -80,7 +82,8 @@ export type TransferType =
   | 'ORDER_MARGIN_HIGH'
   | 'TREASURY_FEE_PAY'
   | 'BUY_BACK_FEE_PAY'
-  | 'CHECKPOINT_BALANCE_RESTORE';
+  | 'CHECKPOINT_BALANCE_RESTORE'
+  | 'SUCCESSOR_INSURANCE_FRACTION';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';

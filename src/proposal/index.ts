@@ -8,6 +8,7 @@ export {
   parseProposal,
   parseProposalText,
   type DefaultedField,
+  type NotModelledField,
   type NetworkDefaults,
   type ParseOptions,
   type ParsedProposal,

@@ -111,6 +111,14 @@ export interface ParsedProposal {
   readonly warnings: readonly string[];
   /** where the `changes` object is in the input (e.g. ['terms', 'newMarket', 'changes']; [] for bare changes) */
   readonly changesAt: readonly PathSegment[];
+  /** fields of the proposal that the engine does not model (accepted, without effect on the simulation) */
+  readonly notModelled: readonly NotModelledField[];
+}
+
+/** A proposal field the engine accepts but does not model, with the JSON path and why. */
+export interface NotModelledField {
+  readonly path: string;
+  readonly reason: string;
 }
 
 // ------------------------------------------------------------------ entry points
@@ -411,7 +419,7 @@ function build(
 
   if (c.successor)
     warnings.push(
-      `${formatPath([...at, 'successor'])}: successor markets are not modelled; the market starts with an empty insurance pool`,
+      `${formatPath([...at, 'successor'])}: the parent market is not part of this run (the engine models succession, spec 0081-SUCM, between markets of one exchange); the market starts with an empty insurance pool and no inherited LP virtual stakes`,
     );
 
   // opening auction: from closing to enactment time
@@ -478,6 +486,7 @@ function build(
 
   return {
     config,
+    notModelled: notModelledFields(c, at),
     asset: { id: prod.settlementAsset, ...asset },
     instrument: { name: inst.name, code: inst.code },
     metadata: c.metadata ?? [],
@@ -491,6 +500,71 @@ function build(
 }
 
 type Add = (path: readonly PathSegment[], message: string) => void;
+
+const ETH_ORACLE_REASON =
+  'not modelled: perpsim does not call Ethereum contracts; the value reaches the engine as oracle data carrying the normalised properties, signed by the contract address';
+
+/** Every field of the changes that the engine accepts without modelling, in document order. */
+function notModelledFields(c: NewMarketChanges, at: readonly PathSegment[]): NotModelledField[] {
+  const out: NotModelledField[] = [];
+  const note = (path: readonly PathSegment[], reason: string) =>
+    out.push({ path: formatPath([...at, ...path]), reason });
+  const source = (spec: DataSourceDefinition | undefined, path: readonly PathSegment[]) => {
+    const eth = spec?.external?.ethOracle;
+    if (!eth) return;
+    const p = [...path, 'external', 'ethOracle'];
+    for (const k of ['abi', 'method', 'args', 'requiredConfirmations', 'sourceChainId'] as const)
+      if (eth[k] !== undefined) note([...p, k], ETH_ORACLE_REASON);
+    eth.normalisers.forEach((n, i) => {
+      note(
+        [...p, 'normalisers', i, 'expression'],
+        `not modelled: the JSONPath is not evaluated; oracle data must carry the property "${n.name}" itself`,
+      );
+    });
+    if (eth.trigger.timeTrigger !== undefined)
+      note(
+        [...p, 'trigger', 'timeTrigger'],
+        'not modelled: nothing polls the contract; oracle data arrives when the session or caller submits it',
+      );
+  };
+  const inst = c.instrument;
+  if (inst.future) {
+    source(inst.future.dataSourceSpecForSettlementData, ['instrument', 'future', 'dataSourceSpecForSettlementData']);
+    source(inst.future.dataSourceSpecForTradingTermination, [
+      'instrument',
+      'future',
+      'dataSourceSpecForTradingTermination',
+    ]);
+  }
+  if (inst.perpetual) {
+    const p = inst.perpetual;
+    source(p.dataSourceSpecForSettlementData, ['instrument', 'perpetual', 'dataSourceSpecForSettlementData']);
+    source(p.dataSourceSpecForSettlementSchedule, ['instrument', 'perpetual', 'dataSourceSpecForSettlementSchedule']);
+    p.internalCompositePriceConfiguration?.dataSourcesSpec?.forEach((d, i) =>
+      source(d, ['instrument', 'perpetual', 'internalCompositePriceConfiguration', 'dataSourcesSpec', i]),
+    );
+  }
+  c.markPriceConfiguration?.dataSourcesSpec?.forEach((d, i) =>
+    source(d, ['markPriceConfiguration', 'dataSourcesSpec', i]),
+  );
+  if (c.metadata !== undefined) note(['metadata'], 'informational: tags for front ends, no effect on the market');
+  const lm = c.liquidityMonitoringParameters;
+  if (lm.triggeringRatio !== undefined)
+    note(
+      ['liquidityMonitoringParameters', 'triggeringRatio'],
+      'not modelled: Vega no longer has liquidity auctions and ignores it too',
+    );
+  if (lm.auctionExtension !== undefined)
+    note(
+      ['liquidityMonitoringParameters', 'auctionExtension'],
+      'not modelled: Vega no longer has liquidity auctions and ignores it too',
+    );
+  if (c.enableTransactionReordering !== undefined)
+    note(['enableTransactionReordering'], 'not modelled: the engine executes transactions in the order they are given');
+  if (c.allowedEmptyAmmLevels !== undefined)
+    note(['allowedEmptyAmmLevels'], 'not modelled: the engine has no automated market makers');
+  return out;
+}
 
 function buildFuture(
   f: NonNullable<NewMarketChanges['instrument']['future']>,
@@ -588,7 +662,17 @@ function buildPerpetual(
         'time trigger without initial: Vega starts it at the enactment time',
       );
     }
-    settlementSchedule = { kind: 'timeTrigger', every: trig.every, ...(initial !== undefined ? { initial } : {}) };
+    // conditions apply to the trigger's time (vegaprotocol.builtin.timetrigger, unix seconds)
+    const conditions = (sched.internal.timeTrigger.conditions ?? []).map((c) => ({
+      operator: c.operator.replace(/^OPERATOR_/, '') as NonNullable<OracleFilter['conditions']>[number]['operator'],
+      value: c.value,
+    }));
+    settlementSchedule = {
+      kind: 'timeTrigger',
+      every: trig.every,
+      ...(initial !== undefined ? { initial } : {}),
+      ...(conditions.length ? { conditions } : {}),
+    };
   } else if (sched.internal?.time) {
     add(
       [...schedPath, 'internal', 'time'],

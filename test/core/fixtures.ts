@@ -213,6 +213,79 @@ export function logNormalMarket(overrides: Partial<MarketConfig> = {}): MarketCo
   };
 }
 
+/** The property test's oracle: signs perpetual prices, index prices and the future's termination and settlement. */
+export const ORACLE = '0xORACLE';
+
+/**
+ * Market "PERP": a perpetual like SIMPLE (prices ~1000.00, price factor 1000, PDP 2) whose funding periods end
+ * every hour (built-in time trigger), with the LINK proposal's interest rate, clamps and margin funding factor,
+ * funding-rate bounds ±1 %, an external price from the oracle, and composite prices: a weighted mark price (trades
+ * with decay, the book, the oracle's index price, the median) and a median internal price for funding.
+ */
+export function perpMarket(overrides: Partial<MarketConfig> = {}): MarketConfig {
+  const index = {
+    signers: [ORACLE],
+    property: 'index.USD.value',
+    decimals: 5,
+    filters: [{ property: 'index.USD.value', type: 'INTEGER' as const, decimals: 5 }],
+  };
+  return simpleMarket({
+    id: 'PERP',
+    openingAuctionDuration: 4,
+    priceMonitoringTriggers: [{ horizon: 60, probability: dec('0.99'), auctionExtension: 10 }],
+    markPrice: {
+      type: 'WEIGHTED',
+      decayWeight: dec('0.5'),
+      decayPower: dec('1'),
+      cashAmount: 10_000_000n,
+      sourceWeights: [dec('2'), dec('1'), dec('1'), dec('0')],
+      sourceStalenessToleranceNs: [10n * NS, 10n * NS, 120n * NS, 600n * NS],
+      oracles: [index],
+    },
+    product: {
+      kind: 'perpetual',
+      settlementData: { signers: [ORACLE], property: 'perp.USD.value', decimals: 5 },
+      settlementSchedule: { kind: 'timeTrigger', every: 3600 },
+      marginFundingFactor: dec('0.9'),
+      interestRate: dec('0.1095'),
+      clampLowerBound: dec('-0.0005'),
+      clampUpperBound: dec('0.0005'),
+      fundingRateLowerBound: dec('-0.01'),
+      fundingRateUpperBound: dec('0.01'),
+      internalCompositePrice: {
+        type: 'MEDIAN',
+        decayWeight: Decimal.ZERO,
+        decayPower: dec('1'),
+        cashAmount: 5_000_000n,
+        sourceWeights: [],
+        sourceStalenessToleranceNs: [30n * NS, 30n * NS, 300n * NS, 3600n * NS],
+        oracles: [index],
+      },
+    },
+    ...overrides,
+  });
+}
+
+/**
+ * Market "FUTURE": a cash-settled future like LOGNORMAL (prices ~50.00000, price factor 1) that the oracle
+ * terminates (`fut.terminated`) and settles (`fut.USD.value`, 5 decimals).
+ */
+export function futureMarket(overrides: Partial<MarketConfig> = {}): MarketConfig {
+  return logNormalMarket({
+    id: 'FUTURE',
+    product: {
+      kind: 'future',
+      settlementData: { signers: [ORACLE], property: 'fut.USD.value', decimals: 5 },
+      tradingTermination: {
+        signers: [ORACLE],
+        property: 'fut.terminated',
+        filters: [{ property: 'fut.terminated', type: 'BOOLEAN' }],
+      },
+    },
+    ...overrides,
+  });
+}
+
 /** A continuous-trading market with no opening auction (bad-command tests start trading at once). */
 export function continuousMarket(id: string, overrides: Partial<MarketConfig> = {}): MarketConfig {
   return simpleMarket({ id, openingAuctionDuration: 0, priceMonitoringTriggers: [], ...overrides });

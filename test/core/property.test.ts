@@ -1,9 +1,12 @@
 // Property test of the whole engine: a seeded generator drives 100,000 random commands (every order type and time in
-// force, amends, cancels, deposits, withdrawals, liquidity provisions, time steps, price shocks that cause close-outs)
-// against an Exchange with two markets. After every command it checks that:
+// force, amends, cancels, deposits, withdrawals, liquidity provisions, time steps, price shocks that cause close-outs,
+// oracle data) against an Exchange with four markets: two futures that never expire, a perpetual with hourly funding
+// periods, composite mark and internal prices and an oracle (spot and index prices, stale and foreign data), and a
+// future that the oracle terminates and then settles (after which the market is gone). After every command it checks
+// that:
 //  - money is neither created nor destroyed: per asset, the non-EXTERNAL balances sum to the net deposits, no balance
-//    is negative, every ledger entry moves a positive amount between two accounts of one asset, and every balance is
-//    explained by the ledger entries emitted so far;
+//    is negative, every ledger entry moves a positive amount (zero only for a liquidity-fee allocation) between two
+//    accounts of one asset, and every balance is explained by the ledger entries emitted so far;
 //  - no command throws (the engine reports rejections as {error});
 //  - the book is not crossed in continuous trading, live orders, the book and the positions' potential volumes agree,
 //    and open volumes sum to zero.
@@ -19,12 +22,15 @@ import type { Side, TimeInForce } from '../../src/core/types.ts';
 import { NETWORK_PARTY, NS } from '../../src/core/types.ts';
 import {
   BTC,
+  ORACLE,
   Rng,
   TEST_PARAMS,
   USD,
   continuousMarket,
+  futureMarket,
   logNormalMarket,
   newExchange,
+  perpMarket,
   simpleMarket,
 } from './fixtures.ts';
 
@@ -33,6 +39,9 @@ const CHECKPOINT_EVERY = 10_000;
 /** Commands of the short run with a different seed (its hash at this point must differ from the main run's). */
 const SHORT_RUN = 5_000;
 const SEED = Number(process.env.PROPERTY_SEED ?? 0x5eed);
+/** Generated commands after which the oracle terminates the FUTURE market, and after which it settles it. */
+const TERMINATE_AT = 60_000;
+const SETTLE_AT = 64_000;
 const OTHER_SEED = 0xbeef;
 
 // ------------------------------------------------------------------ commands
@@ -54,6 +63,13 @@ type Command =
     }
   | { readonly k: 'insurance'; readonly market: string; readonly amount: bigint }
   | { readonly k: 'block'; readonly dt: bigint }
+  /** oracle data (perpetual external and index prices, the future's termination and settlement) */
+  | {
+      readonly k: 'oracle';
+      readonly signers: readonly string[];
+      readonly properties: Readonly<Record<string, string>>;
+      readonly ts: bigint;
+    }
   /** a tick without a block end (Vega's OnTick at the same or a later time) */
   | { readonly k: 'tick'; readonly dt: bigint };
 
@@ -83,6 +99,8 @@ function execute(ex: Exchange, c: Command): string | undefined {
     case 'tick':
       ex.advanceTo(ex.now() + c.dt);
       return undefined;
+    case 'oracle':
+      return ex.submitOracleData({ signers: c.signers, properties: c.properties, timestamp: c.ts }).error;
   }
 }
 
@@ -175,6 +193,24 @@ class Generator {
         logFair: Math.log(5_000_000),
         marginFraction: 0.08,
       },
+      {
+        id: 'PERP',
+        tick: 5,
+        unit: 100,
+        priceFactor: 1000,
+        logBase: Math.log(100_000),
+        logFair: Math.log(100_000),
+        marginFraction: 0.2,
+      },
+      {
+        id: 'FUTURE',
+        tick: 10,
+        unit: 1,
+        priceFactor: 1,
+        logBase: Math.log(5_000_000),
+        logFair: Math.log(5_000_000),
+        marginFraction: 0.08,
+      },
     ];
     this.setup();
   }
@@ -213,6 +249,13 @@ class Generator {
   }
 
   next(): Command {
+    this.calls++;
+    // the FUTURE market's life: terminated by the oracle, then settled by it (and removed at the next tick)
+    if (this.calls === TERMINATE_AT) this.queue.unshift(this.oracle({ 'fut.terminated': 'true' }));
+    if (this.calls === SETTLE_AT) {
+      const fut = this.models.find((m) => m.id === 'FUTURE')!;
+      this.queue.unshift(this.oracle({ 'fut.USD.value': String(this.fair(fut) * fut.priceFactor) }));
+    }
     const queued = this.queue.shift();
     if (queued) return queued;
     const r = this.rng;
@@ -233,8 +276,10 @@ class Generator {
       ['insurance', 0.1],
       ['shock', 0.25],
       ['bad', 2.5],
+      ['oracle', 2],
     ] as const);
-    const m = r.pick(this.models);
+    // a settled market is gone: commands go to the markets that exist
+    const m = r.pick(this.models.filter((x) => this.ex.market(x.id)));
     switch (what) {
       case 'block':
         return this.block();
@@ -298,6 +343,52 @@ class Generator {
         return this.shock(m);
       case 'bad':
         return this.bad(m);
+      case 'oracle':
+        return this.perpOracle();
+    }
+  }
+
+  private calls = 0;
+
+  private oracle(properties: Record<string, string>, signers: readonly string[] = [ORACLE]): Command {
+    return { k: 'oracle', signers, properties, ts: this.ex.now() };
+  }
+
+  /**
+   * The PERP market's oracle: its external (spot) price and the index price of its composite mark price, near the
+   * fair price but with a basis that drifts, so funding goes both ways; now and then a stale timestamp, an unknown
+   * signer or a value that is not a number.
+   */
+  private perpOracle(): Command {
+    const r = this.rng;
+    const m = this.models.find((x) => x.id === 'PERP')!;
+    const asset = (p: number) => String(Math.max(1, Math.round(p)) * m.priceFactor);
+    const basis = Math.sin(Number(this.ex.now() / NS) / 7200) * 0.004;
+    const spot = this.fair(m) * (1 + basis + 0.001 * r.normal());
+    const kind = r.weighted([
+      ['spot', 50],
+      ['index', 30],
+      ['both', 12],
+      ['late', 3],
+      ['stranger', 2],
+      ['garbage', 3],
+    ] as const);
+    switch (kind) {
+      case 'spot':
+        return this.oracle({ 'perp.USD.value': asset(spot) });
+      case 'index':
+        return this.oracle({ 'index.USD.value': asset(this.fair(m) * (1 + 0.002 * r.normal())) });
+      case 'both':
+        return this.oracle({ 'perp.USD.value': asset(spot), 'index.USD.value': asset(spot) });
+      case 'late':
+        return {
+          ...(this.oracle({ 'perp.USD.value': asset(spot) }) as Command & { k: 'oracle' }),
+          ts: this.ex.now() - BigInt(r.int(1, 7200)) * NS,
+        };
+      case 'stranger':
+        return this.oracle({ 'perp.USD.value': asset(spot * 2) }, ['0xSTRANGER']);
+      case 'garbage':
+        return this.oracle({ 'perp.USD.value': r.pick(['-5', '1.5', 'NaN', '']), 'fut.USD.value': 'x' });
     }
   }
 
@@ -781,6 +872,7 @@ class Checker implements EventSink {
           amount === 0n &&
           (e.entry.type === 'LIQUIDITY_FEE_ALLOCATE' ||
             e.entry.type === 'CLEAR_ACCOUNT' ||
+            e.entry.type === 'MAKER_FEE_RECEIVE' ||
             e.entry.type.endsWith('_FEE_PAY'));
         if (amount <= 0n && !zeroOk)
           this.problem('money', `ledger entry of ${amount} (${e.entry.type}) ${from.id} -> ${to.id}`);
@@ -813,6 +905,13 @@ class Checker implements EventSink {
         break;
       case 'expiredOrders':
         this.count('expiredOrders', e.orderIds.length);
+        break;
+      case 'fundingPeriod':
+        if (e.fundingPayment !== undefined && e.fundingPayment !== 0n)
+          this.count(e.fundingPayment > 0n ? 'funding:longsPay' : 'funding:shortsPay');
+        break;
+      case 'markPrice':
+        this.count(`markPrice:${e.marketId}`);
         break;
       case 'auction':
         if (e.started) this.count('auctionsEntered');
@@ -941,6 +1040,8 @@ interface RunResult {
 function setupMarkets(ex: Exchange): void {
   ex.createMarket(simpleMarket());
   ex.createMarket(logNormalMarket());
+  ex.createMarket(perpMarket());
+  ex.createMarket(futureMarket());
 }
 
 /** Generates (seed) or replays (commands) a stream; `verify` turns the per-command invariant checks on. */
@@ -1104,6 +1205,19 @@ test('the stream exercised trades, close-outs, expiries, auctions, rejections an
     'error:OrderError: too many pegged orders',
     'error:invalid withdrawal, not enough funds in general account',
     'error:liquidity provision already exists',
+    // perpetual funding and composite prices; the future's expiry
+    'ok:oracle',
+    'event:fundingPeriod',
+    'event:fundingPayments',
+    'transfer:PERPETUALS_FUNDING_WIN',
+    'transfer:PERPETUALS_FUNDING_LOSS',
+    'funding:longsPay',
+    'funding:shortsPay',
+    'markPrice:PERP',
+    'error:trading not allowed',
+    'event:settleMarket',
+    'transfer:WIN',
+    'transfer:LOSS',
   ];
   const missing = need.filter((k) => !((c[k] ?? 0) > 0));
   assert.deepEqual(missing, [], `never exercised: ${missing.join(', ')}`);

@@ -95,7 +95,11 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     assert.equal(c.product.clampLowerBound.toString(), '-0.0005');
     assert.equal(c.product.clampUpperBound.toString(), '0.0005');
     assert.deepEqual(c.product.settlementData, LINK_PRICE);
-    assert.deepEqual(c.product.settlementSchedule, { kind: 'timeTrigger', every: 28800 });
+    assert.deepEqual(c.product.settlementSchedule, {
+      kind: 'timeTrigger',
+      every: 28800,
+      conditions: [{ operator: 'GREATER_THAN_OR_EQUAL', value: '0' }],
+    });
     // protocol defaults
     assert.deepEqual(
       [
@@ -159,7 +163,11 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     assert.ok(
       c.product.interestRate.isZero() && c.product.clampLowerBound.isZero() && c.product.clampUpperBound.isZero(),
     );
-    assert.deepEqual(c.product.settlementSchedule, { kind: 'timeTrigger', every: 1800 });
+    assert.deepEqual(c.product.settlementSchedule, {
+      kind: 'timeTrigger',
+      every: 1800,
+      conditions: [{ operator: 'GREATER_THAN_OR_EQUAL', value: '0' }],
+    });
   });
 
   test('the second JSON (v2) has timestamps: the opening auction runs from closing to enactment, funding starts at enactment', () => {
@@ -169,9 +177,62 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     assert.equal(p.config.openingAuctionDuration, 600);
     assert.equal(p.config.product.kind, 'perpetual');
     if (p.config.product.kind !== 'perpetual') return;
-    assert.deepEqual(p.config.product.settlementSchedule, { kind: 'timeTrigger', every: 28800, initial: 1701821400 });
+    assert.deepEqual(p.config.product.settlementSchedule, {
+      kind: 'timeTrigger',
+      every: 28800,
+      initial: 1701821400,
+      conditions: [{ operator: 'GREATER_THAN_OR_EQUAL', value: '0' }],
+    });
     assert.ok(p.defaults.some((x) => x.field === 'product.settlementSchedule.initial'));
     assert.deepEqual(p.warnings, []);
+  });
+
+  test('every field of the three LINK proposals is honoured or reported as not modelled', () => {
+    const eth = `${CHANGES}.instrument.perpetual.dataSourceSpecForSettlementData.external.ethOracle`;
+    // fields the engine does not model, read off the JSON by hand
+    const expected = [
+      `${eth}.abi`,
+      `${eth}.method`,
+      `${eth}.requiredConfirmations`,
+      `${eth}.normalisers[0].expression`,
+      `${eth}.trigger.timeTrigger`,
+      `${CHANGES}.metadata`,
+      `${CHANGES}.liquidityMonitoringParameters.triggeringRatio`,
+      `${CHANGES}.liquidityMonitoringParameters.auctionExtension`,
+    ];
+    // fields that shape the MarketConfig (asserted field by field in the tests above) or the session
+    const honoured = [
+      /^rationale\./,
+      /^terms\.(closingTimestamp|enactmentTimestamp)$/,
+      /\.(linearSlippageFactor|quadraticSlippageFactor|decimalPlaces|positionDecimalPlaces)$/,
+      /\.instrument\.(name|code)$/,
+      /\.perpetual\.(settlementAsset|quoteName|marginFundingFactor|interestRate|clampLowerBound|clampUpperBound)$/,
+      /\.ethOracle\.(address|normalisers\[\d+\]\.name|filters\[.*)$/,
+      /\.dataSourceSpecForSettlementSchedule\.internal\.timeTrigger\.(conditions|triggers)\[.*$/,
+      /\.dataSourceSpecBinding\.(settlementDataProperty|settlementScheduleProperty)$/,
+      /\.priceMonitoringParameters\.triggers\[\d+\]\.(horizon|probability|auctionExtension)$/,
+      /\.liquidityMonitoringParameters\.targetStakeParameters\.(timeWindow|scalingFactor)$/,
+      /\.logNormal\.(tau|riskAversionParameter|params\.(mu|r|sigma))$/,
+      /\.liquiditySlaParameters\.\w+$/,
+    ];
+    const leaves = (v: Json, path: string, out: string[]) => {
+      if (Array.isArray(v) && v.some((x) => typeof x === 'object'))
+        v.forEach((x, i) => leaves(x, `${path}[${i}]`, out));
+      else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+        for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
+      else out.push(path);
+      return out;
+    };
+    for (const name of ['link-usd-perp-v1', 'link-usd-perp-v2', 'link-usd-perp']) {
+      const p = loadProposalFile(scenario(name));
+      const reported = p.notModelled.map((f) => f.path);
+      assert.deepEqual(reported, expected, name);
+      for (const f of p.notModelled) assert.match(f.reason, /^(not modelled|informational): /, f.path);
+      for (const leaf of leaves(read(name), '', [])) {
+        const covered = reported.some((r) => leaf === r || leaf.startsWith(`${r}.`) || leaf.startsWith(`${r}[`));
+        assert.ok(covered || honoured.some((re) => re.test(leaf)), `${name}: ${leaf} is neither honoured nor reported`);
+      }
+    }
   });
 
   test('the futures variant keeps the parameters and the engine accepts its config', () => {
@@ -763,6 +824,45 @@ const BAD: Case[] = [
       }),
     `${P}.markPriceConfiguration.decayWeight`,
     /must not be set for COMPOSITE_PRICE_TYPE_LAST_TRADE/,
+  ],
+  [
+    'weighted mark price with a weight missing',
+    (j) =>
+      (j.terms.newMarket.changes.markPriceConfiguration = {
+        compositePriceType: 'COMPOSITE_PRICE_TYPE_WEIGHTED',
+        decayWeight: '0',
+        decayPower: '1',
+        cashAmount: '0',
+        sourceWeights: ['1', '0'],
+        sourceStalenessTolerance: ['1m', '1m', '1m'],
+      }),
+    `${P}.markPriceConfiguration.sourceWeights`,
+    /must give a weight for each of the 3 price sources/,
+  ],
+  [
+    'internal composite price with a decay power of 4',
+    (j) =>
+      (j.terms.newMarket.changes.instrument.perpetual.internalCompositePriceConfiguration = {
+        compositePriceType: 'COMPOSITE_PRICE_TYPE_MEDIAN',
+        decayWeight: '0',
+        decayPower: '4',
+        cashAmount: '0',
+        sourceStalenessTolerance: ['1m', '1m', '1m'],
+      }),
+    `${P}.instrument.perpetual.internalCompositePriceConfiguration.decayPower`,
+    /must be 1, 2 or 3/,
+  ],
+  [
+    'interest rate as posted on the forum, with a trailing space',
+    (j) => (j.terms.newMarket.changes.instrument.perpetual.interestRate = '0.1095 '),
+    `${P}.instrument.perpetual.interestRate`,
+    /is not a valid number: remove the surrounding whitespace/,
+  ],
+  [
+    'margin funding factor above 1',
+    (j) => (j.terms.newMarket.changes.instrument.perpetual.marginFundingFactor = '1.5'),
+    `${P}.instrument.perpetual.marginFundingFactor`,
+    /must be in \[0, 1\]/,
   ],
   [
     'metadata not an array',

@@ -126,6 +126,8 @@ export type FundingSchedule =
       readonly kind: 'timeTrigger';
       /** seconds between cues */ readonly every: number;
       /** unix seconds of the first cue */ readonly initial?: number;
+      /** conditions on the trigger time (unix seconds); a cue whose time fails one is skipped */
+      readonly conditions?: readonly OracleCondition[];
     };
 
 /** A capped future (spec 0016-PFUT optional parameters): prices in [0, maxPrice]. */
@@ -189,6 +191,12 @@ export interface MarketConfig {
   readonly product: ProductConfig;
   /** seconds; 0 or less means no opening auction */
   readonly openingAuctionDuration: number;
+  /**
+   * Successor market (spec 0081-SUCM): the parent market (live, or settled within
+   * market.liquidity.successorLaunchWindowLength) whose LP virtual stakes carry over, and the fraction of its
+   * insurance pool moved here when this market leaves its opening auction.
+   */
+  readonly successor?: { readonly parentMarketId: string; readonly insurancePoolFraction: Decimal };
   /** asset decimals of the settlement asset are taken from the asset registry */
 }
 
@@ -244,6 +252,15 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     `above the asset's ${assetDecimals} decimals is not supported`,
   );
   need(c.tickSize > 0n, 'tickSize', 'must be positive');
+  if (c.successor) {
+    need(c.successor.parentMarketId.length > 0, 'successor.parentMarketId', 'must not be empty');
+    need(c.successor.parentMarketId !== c.id, 'successor.parentMarketId', 'a market cannot succeed itself');
+    need(
+      !c.successor.insurancePoolFraction.isNegative() && c.successor.insurancePoolFraction.lte(Decimal.ONE),
+      'successor.insurancePoolFraction',
+      'must be in [0, 1]',
+    );
+  }
   need(
     !c.linearSlippageFactor.isNegative() && c.linearSlippageFactor.lte(Decimal.fromInt(1_000_000)),
     'linearSlippageFactor',
@@ -320,4 +337,58 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
   need(unit(ls.maxFractionConsumed), 'liquidationStrategy.maxFractionConsumed', 'must be in [0, 1]');
   need(ls.fullDisposalSize >= 0n, 'liquidationStrategy.fullDisposalSize', 'must not be negative');
   need(!ls.disposalSlippageRange.isNegative(), 'liquidationStrategy.disposalSlippageRange', 'must not be negative');
+  validateMarkPriceConfig(c.markPrice, 'markPrice');
+  if (c.product.kind === 'perpetual') {
+    const p = c.product;
+    need(unit(p.marginFundingFactor), 'product.marginFundingFactor', 'must be in [0, 1]');
+    need(p.clampLowerBound.lte(p.clampUpperBound), 'product.clampUpperBound', 'must be at least clampLowerBound');
+    if (p.fundingRateScalingFactor)
+      need(p.fundingRateScalingFactor.isPositive(), 'product.fundingRateScalingFactor', 'must be positive');
+    if (p.fundingRateLowerBound && p.fundingRateUpperBound)
+      need(
+        p.fundingRateLowerBound.lte(p.fundingRateUpperBound),
+        'product.fundingRateUpperBound',
+        'must be at least fundingRateLowerBound',
+      );
+    const sched = p.settlementSchedule;
+    if (sched.kind === 'timeTrigger')
+      need(
+        Number.isSafeInteger(sched.every) && sched.every > 0,
+        'product.settlementSchedule.every',
+        'must be a positive number of seconds',
+      );
+    if (p.internalCompositePrice) validateMarkPriceConfig(p.internalCompositePrice, 'product.internalCompositePrice');
+  }
+}
+
+/**
+ * A mark-price (or internal composite price) configuration the calculator can run: a staleness tolerance per
+ * source (trades, book, oracles, median; at least 3), a weight per tolerance when weighted, weights and tolerances
+ * not negative, the decay weight in [0, 1].
+ */
+export function validateMarkPriceConfig(m: MarkPriceConfig, field: string): void {
+  const need = (ok: boolean, f: string, reason: string) => {
+    if (!ok) throw new ConfigError(`${field}.${f}`, reason);
+  };
+  need(!m.decayWeight.isNegative() && m.decayWeight.lte(Decimal.ONE), 'decayWeight', 'must be in [0, 1]');
+  need(!m.decayPower.isNegative(), 'decayPower', 'must not be negative');
+  need(m.cashAmount >= 0n, 'cashAmount', 'must not be negative');
+  m.sourceWeights.forEach((w, i) => need(!w.isNegative(), `sourceWeights[${i}]`, 'must not be negative'));
+  m.sourceStalenessToleranceNs.forEach((t, i) =>
+    need(t >= 0n, `sourceStalenessTolerance[${i}]`, 'must not be negative'),
+  );
+  if (m.type === 'LAST_TRADE') return;
+  const n = m.sourceStalenessToleranceNs.length;
+  // (an oracle without a slot of its own, beyond n − 3, is not used; governance requires exactly 3 + oracles)
+  need(
+    n >= 3,
+    'sourceStalenessTolerance',
+    `needs a tolerance for the trades, the book and the median at least, got ${n}`,
+  );
+  if (m.type === 'WEIGHTED')
+    need(
+      m.sourceWeights.length === n,
+      'sourceWeights',
+      `needs one weight per staleness tolerance (${n}), got ${m.sourceWeights.length}`,
+    );
 }

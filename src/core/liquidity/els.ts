@@ -19,6 +19,11 @@ export interface ElsShare {
   readonly vStake: Decimal;
 }
 
+/** One LP's equity-like-share state, as a successor market inherits it from its parent (spec 0081-SUCM). */
+export interface ElsState extends ElsShare {
+  readonly stake: Decimal;
+}
+
 export class EquityLikeShares {
   private readonly lps = new Map<string, ElsEntry>();
   private totalVStake = Decimal.ZERO;
@@ -68,6 +73,47 @@ export class EquityLikeShares {
 
   has(party: string): boolean {
     return this.lps.has(party);
+  }
+
+  /** Every LP's stake, virtual stake, valuation and share, by party. */
+  snapshot(): ElsState[] {
+    return [...this.lps.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([party, e]) => ({ party, stake: e.stake, vStake: e.vStake, avg: e.avg, share: this.share(e) }));
+  }
+
+  /**
+   * A successor market takes over the parent's state of every LP that has committed to both: the parent's stake,
+   * virtual stake and valuation replace the LP's own, then its commitment here applies as a change of stake (spec
+   * 0081-SUCM "Carrying over virtual stake"). LPs are taken in descending party order, as Vega's checkpoint lists
+   * them (the order matters: an increase values the LP at the running total virtual stake).
+   */
+  inherit(parent: readonly ElsState[]): void {
+    for (const p of [...parent].sort((a, b) => (a.party < b.party ? 1 : a.party > b.party ? -1 : 0))) {
+      const cur = this.lps.get(p.party);
+      if (!cur) continue;
+      const commitment = cur.stake;
+      this.totalVStake = this.totalVStake.sub(cur.vStake).add(p.vStake);
+      cur.stake = p.stake;
+      cur.vStake = p.vStake;
+      cur.avg = p.avg;
+      this.setPartyStake(p.party, commitment.trunc());
+    }
+  }
+
+  /**
+   * Undoes an inheritance while the successor is still in its opening auction: the LPs' stakes are set again from
+   * nothing in party order, and every valuation becomes the last party's, as Vega rebuilds them.
+   */
+  rollbackInheritance(): void {
+    const stakes = [...this.lps.entries()]
+      .map(([party, e]) => [party, e.stake.trunc()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.lps.clear();
+    this.totalVStake = Decimal.ZERO;
+    for (const [party, stake] of stakes) this.setPartyStake(party, stake);
+    const last = stakes.length ? this.lps.get(stakes[stakes.length - 1]![0]) : undefined;
+    if (last) for (const e of this.lps.values()) e.avg = last.avg;
   }
 
   /** ELS of every LP: virtual stake over the total virtual stake. */
@@ -126,6 +172,15 @@ export class MarketValueWindows {
 
   addTradeValue(value: bigint): void {
     this.tradeValue += value;
+  }
+
+  /** Traded value of the current window (a successor market inherits its parent's). */
+  get currentTradeValue(): bigint {
+    return this.tradeValue;
+  }
+
+  setTradeValue(value: bigint): void {
+    this.tradeValue = value;
   }
 
   /** Starts a new window at `now`: the first one after the opening auction takes the auction's traded value. */

@@ -9,7 +9,7 @@ import type { EngineEvent } from '../events.ts';
 import type { Account, Ledger } from '../ledger/ledger.ts';
 import { Decimal } from '../num/decimal.ts';
 import type { Side, TransferType } from '../types.ts';
-import { EquityLikeShares, MarketValueWindows } from './els.ts';
+import { EquityLikeShares, MarketValueWindows, type ElsState } from './els.ts';
 import { buildPoTTable, probabilityOfTrading, type PoTTable, type RiskModelPoT } from './pot.ts';
 
 export type ProvisionStatus = 'PENDING' | 'ACTIVE' | 'CANCELLED' | 'STOPPED' | 'REJECTED';
@@ -1039,6 +1039,24 @@ export class LiquidityEngine {
     this.els.openingAuctionEnded();
     this.windows.windowStarted(now);
     this.onEpochStart(markPrice, midPrice, targetStake);
+  }
+
+  // ------------------------------------------------------------------ succession (spec 0081-SUCM)
+
+  /** What a successor market inherits: every LP's equity-like-share state and the current window's traded value. */
+  successionState(): { shares: ElsState[]; tradeValue: bigint } {
+    return { shares: this.els.snapshot(), tradeValue: this.windows.currentTradeValue };
+  }
+
+  /** Takes over the parent's state; done before every tick of the opening auction, and undone if it goes on. */
+  inheritParent(shares: readonly ElsState[], tradeValue: bigint): void {
+    this.windows.setTradeValue(tradeValue);
+    this.els.inherit(shares);
+  }
+
+  rollbackInheritance(): void {
+    this.windows.setTradeValue(0n);
+    this.els.rollbackInheritance();
   }
 
   // ------------------------------------------------------------------ views

@@ -115,6 +115,32 @@ export class Decimal {
     return this.div(new Decimal(v, 0), precision);
   }
 
+  /**
+   * Power with a decimal exponent, by shopspring/decimal's recursion (≤ v1.3): exact for integer exponents;
+   * an exponent whose integer part is 0 gives 1, so a fractional exponent p behaves like the recursion on
+   * halves of p (e.g. x^0.5 = 1, x^1.5 = x). Negative integer parts divide at 16 digits.
+   */
+  pow(e: Decimal): Decimal {
+    const ip = e.trunc();
+    if (ip === 0n) return Decimal.ONE;
+    if (e.isInteger()) {
+      // exact: square-and-multiply
+      let base = new Decimal(this.coef, this.scale);
+      let n = ip < 0n ? -ip : ip;
+      let acc: Decimal = Decimal.ONE;
+      while (n > 0n) {
+        if (n & 1n) acc = acc.mul(base).reduce();
+        base = base.mul(base).reduce();
+        n >>= 1n;
+      }
+      return ip < 0n ? Decimal.ONE.div(acc) : acc;
+    }
+    const half = this.pow(e.div(Decimal.fromInt(2)));
+    const sq = half.mul(half).reduce();
+    if (ip % 2n === 0n) return sq;
+    return ip > 0n ? sq.mul(this).reduce() : sq.div(this);
+  }
+
   neg(): Decimal {
     return new Decimal(-this.coef, this.scale);
   }

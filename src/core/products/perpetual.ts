@@ -23,6 +23,16 @@ export interface FundingData {
   readonly externalTwap: bigint;
 }
 
+/** A price point of one of the funding series, with the series' TWAP at its time (FundingPeriodDataPoint). */
+export interface FundingDataPoint {
+  readonly seq: number;
+  readonly source: 'internal' | 'external';
+  readonly price: bigint;
+  /** ns, whole seconds */
+  readonly t: bigint;
+  readonly twap: bigint;
+}
+
 export interface FundingPeriodEvent {
   readonly seq: number;
   readonly start: bigint;
@@ -85,34 +95,61 @@ export class PerpetualState {
     return { seq: 0, start: this.startedAt };
   }
 
-  /** An internal (market) price point; within one second only the first counts. */
-  addInternal(t: bigint, price: bigint): void {
-    if (price <= 0n) return;
-    this.insert(this.internal, { t: truncSeconds(t), price });
+  /** An internal (market) price point; within one second only the first counts. Returns the point if kept. */
+  addInternal(t: bigint, price: bigint): FundingDataPoint | undefined {
+    if (price <= 0n) return undefined;
+    return this.insert('internal', { t: truncSeconds(t), price });
   }
 
-  /** An external (oracle) price point, at the data's timestamp. Ignored before the first period starts. */
-  addExternal(t: bigint, price: bigint): void {
-    if (!this.started || price <= 0n) return;
-    this.insert(this.external, { t: truncSeconds(t), price });
+  /**
+   * An external (oracle) price point, at the data's timestamp. Ignored before the first period starts. Returns the
+   * point if kept.
+   */
+  addExternal(t: bigint, price: bigint): FundingDataPoint | undefined {
+    if (!this.started || price <= 0n) return undefined;
+    return this.insert('external', { t: truncSeconds(t), price });
   }
 
-  private insert(series: Point[], p: Point): void {
+  private insert(source: 'internal' | 'external', p: Point): FundingDataPoint | undefined {
+    const series = source === 'internal' ? this.internal : this.external;
     // the usual case: a point after the last one (the series is sorted by time, so no duplicate is possible)
     const last = series[series.length - 1];
     if (last !== undefined && p.t > last.t) {
       series.push(p);
       this.version++;
-      return;
+      return this.dataPoint(source, p);
     }
-    if (last !== undefined && p.t === last.t) return;
-    if (series.some((x) => x.t === p.t)) return;
+    if (last !== undefined && p.t === last.t) return undefined;
+    if (series.some((x) => x.t === p.t)) return undefined;
     // a point older than the carried pre-period point is too old
-    if (this.started && series.length > 0 && p.t < this.startedAt && p.t < series[0]!.t) return;
+    if (this.started && series.length > 0 && p.t < this.startedAt && p.t < series[0]!.t) return undefined;
     let i = series.length;
     while (i > 0 && series[i - 1]!.t > p.t) i--;
     series.splice(i, 0, p);
     this.invalidate();
+    return this.dataPoint(source, p);
+  }
+
+  private dataPoint(source: 'internal' | 'external', p: Point): FundingDataPoint {
+    return { seq: this.seq, source, price: p.price, t: p.t, twap: this.twap(source, p.t) ?? 0n };
+  }
+
+  /**
+   * The points of the current period (carried ones included), external first, each with the TWAP at its time:
+   * what is announced when a period starts.
+   */
+  periodPoints(): FundingDataPoint[] {
+    return [
+      ...this.external.map((p) => this.dataPoint('external', p)),
+      ...this.internal.map((p) => this.dataPoint('internal', p)),
+    ];
+  }
+
+  /** The latest external (oracle) price point, 0 before any: the underlying index price. */
+  lastExternalPrice(): bigint {
+    let best: Point | undefined;
+    for (const p of this.external) if (!best || p.t >= best.t) best = p;
+    return best?.price ?? 0n;
   }
 
   auctionStarted(now: bigint): void {
