@@ -21,6 +21,7 @@ import {
 import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
 import { Positions, type Position } from './positions/positions.ts';
+import { OpenInterestHistory } from './liquidity/oi-history.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
 import {
   crossMarginLevels,
@@ -303,7 +304,7 @@ export class Market {
   readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
-  private oiHistory: { time: bigint; oi: number }[] = [];
+  private readonly oiHistory = new OpenInterestHistory();
   private openedAt = -1n;
   private factorsDueAt = 0n;
 
@@ -1457,9 +1458,7 @@ export class Market {
   private recordOpenInterest(): void {
     const oi = this.positions.openInterest();
     const now = this.now;
-    const last = this.oiHistory[this.oiHistory.length - 1];
-    if (last && last.time === now) last.oi = Math.max(last.oi, oi);
-    else this.oiHistory.push({ time: now, oi });
+    this.oiHistory.record(now, oi);
   }
 
   // ------------------------------------------------------------------ amend and cancel
@@ -2875,16 +2874,8 @@ export class Market {
       maxOi = this.theoreticalOpenInterest();
     }
     const from = maxBig(now - BigInt(this.cfg.targetStake.timeWindow) * NS, this.openedAt < 0n ? now : this.openedAt);
-    // the history is in time order: skip to the window's start by binary search
-    const h = this.oiHistory;
-    let lo = 0;
-    let hi = h.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (h[mid]!.time < from) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < h.length; i++) if (h[i]!.oi > maxOi) maxOi = h[i]!.oi;
+    const windowMax = this.oiHistory.maxSince(from);
+    if (windowMax > maxOi) maxOi = windowMax;
     const current = this.positions.openInterest();
     if (current > maxOi) maxOi = current;
     const value = Decimal.fromBigInt(price * BigInt(maxOi))
