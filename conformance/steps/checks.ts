@@ -46,6 +46,14 @@ export function registerCheckSteps(r: Registry): void {
     expectInt(`mark price of ${id}`, price!, m.markPrice / m.priceFactor);
   });
 
+  r.define(/^the starting auction time for market "([^"]+)" is "([^"]+)"/, (w, [id, v]) => {
+    expectInt(`auction start of ${id}`, v!, w.market(id!).marketData().auctionStart);
+  });
+
+  r.define(/^the ending auction time for market "([^"]+)" is "([^"]+)"/, (w, [id, v]) => {
+    expectInt(`auction end of ${id}`, v!, w.market(id!).marketData().auctionEnd);
+  });
+
   r.define(/^the trading mode should be "([^"]*)" for the market "([^"]*)"$/, (w, [mode, id]) => {
     const actual = tradingModeName(w.market(id!).tradingMode);
     if (actual !== mode) throw mismatch(`trading mode of ${id}`, mode!, actual);
@@ -398,6 +406,20 @@ export function registerCheckSteps(r: Registry): void {
       if (found)
         throw new StepError(
           `${name} was emitted: ${JSON.stringify(found, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+        );
+    }
+  });
+
+  // Vega's cancelled-orders event of a cancel-all: every row's order must be in one for its party and market
+  r.define(/the following orders are cancelled on market "([^"]+)":$/, (w, [market], t) => {
+    const cancelled = new Set<string>();
+    for (const e of w.events.slice(w.eventsClearedAt))
+      if (e.type === 'cancelledOrders' && e.marketId === market) for (const id of e.orderIds) cancelled.add(id);
+    for (const row of need(t).expect(['reference', 'party']).rows) {
+      const o = w.orderByReference(row.str('party'), row.str('reference'));
+      if (o.marketId !== market || !cancelled.has(o.id))
+        throw new StepError(
+          `order ${row.str('reference')} of ${row.str('party')} is in no cancelled-orders event of ${market}`,
         );
     }
   });

@@ -46,6 +46,21 @@ export function registerMiscSteps(r: Registry): void {
     }
   });
 
+  r.define(/^the long block duration table is:$/, (w, _a, t) => {
+    const rows = need(t)
+      .expect(['threshold', 'duration'])
+      .rows.map((row) => ({ threshold: row.str('threshold'), duration: row.str('duration') }));
+    try {
+      w.ex.setNetworkParameter('auction.LongBlock', JSON.stringify({ threshold_and_duration: rows }));
+    } catch (e) {
+      throw new StepError((e as Error).message);
+    }
+  });
+
+  r.define(/^the previous block duration was "([^"]+)"$/, (w, [d]) => {
+    w.ex.beginBlock(duration(d!));
+  });
+
   r.define(/^the network moves ahead "([^"]+)" epochs$/, (w, [n]) => {
     for (let i = 0; i < Number(n); i++) {
       const seq = w.ex.epochSeq;

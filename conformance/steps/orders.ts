@@ -331,16 +331,11 @@ export function registerOrderSteps(r: Registry): void {
   });
 
   r.define(/^the parties cancel all their orders for the markets:$/, (w, _a, t) => {
-    for (const row of need(t).expect(['party', 'market id']).rows) {
+    // as Vega's step: one cancel-all per row (every market when the market id is empty)
+    for (const row of need(t).expect(['party', 'market id'], ['error']).rows) {
       const party = row.str('party');
-      const market = row.str('market id');
-      // as Vega's step: one cancel per distinct reference among the party's order events in that market
-      const byRef = new Map<string, string>();
-      for (const o of w.orderEvents) if (o.party === party && o.marketId === market) byRef.set(o.reference, o.id);
-      for (const id of byRef.values()) {
-        const res = w.ex.cancelOrder(party, market, id);
-        if (res.error) throw new StepError(`cancel ${id}: ${res.error}`);
-      }
+      const res = w.ex.cancelAllOrders(party, row.opt('market id'));
+      checkError(row.opt('error'), res.error, `cancel all of ${party}`);
     }
   });
 }

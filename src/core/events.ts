@@ -91,6 +91,13 @@ export type EngineEvent =
   | { readonly type: 'ledger'; readonly entry: LedgerEntry }
   | { readonly type: 'order'; readonly order: OrderSnapshot }
   | { readonly type: 'expiredOrders'; readonly marketId: string; readonly orderIds: readonly string[] }
+  /** a party's cancel-all in one market: the orders it cancelled, by order id */
+  | {
+      readonly type: 'cancelledOrders';
+      readonly marketId: string;
+      readonly party: string;
+      readonly orderIds: readonly string[];
+    }
   | { readonly type: 'trade'; readonly trade: Trade }
   | {
       readonly type: 'marginLevels';

@@ -556,6 +556,18 @@ export class Exchange {
     for (const m of this.markets.values()) m.onBlockEnd();
   }
 
+  /**
+   * Start of a block whose predecessor lasted `previous` ns (Vega's BeginBlock): a block longer than a threshold of
+   * auction.LongBlock puts every market into a network-wide auction (spec 0094-PRAC). `nextBlock` does not call it:
+   * a chain's block times are an input, not something the engine infers.
+   */
+  beginBlock(previous: bigint): void {
+    let duration: bigint | undefined;
+    for (const row of this.params.longBlockAuctions) if (previous > row.threshold) duration = row.duration;
+    if (duration === undefined) return;
+    for (const m of this.markets.values()) if (!m.closed) m.enterLongBlockAuction(duration);
+  }
+
   /** Ends the block and advances time by `duration` ns, as one block of a chain. */
   nextBlock(duration: bigint): void {
     this.endBlock();

@@ -181,11 +181,13 @@ export interface MarketData {
     readonly fundingPeriodSeq: number;
     readonly fundingPeriodStart: bigint;
   };
+  /** every trigger's bounds; `active` false once a breach consumed the trigger (until it is reset) */
   readonly priceMonitoringBounds: readonly {
     horizon: number;
     minValidPrice: bigint;
     maxValidPrice: bigint;
     referencePrice: Decimal;
+    active: boolean;
   }[];
   readonly timestamp: bigint;
 }
@@ -1683,6 +1685,7 @@ export class Market {
       if (!this.canTrade()) throw new OrderRejection('trading not allowed');
       const os = this.partyOrders(party).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       for (const o of os) this.cancel(o, 'CANCELLED', false);
+      if (os.length) this.emit({ type: 'cancelledOrders', marketId: this.id, party, orderIds: os.map((o) => o.id) });
       this.releaseMarginExcess(party);
       if (!this.inAuction) this.checkForReferenceMoves(false);
       return { trades: [] };
@@ -2116,6 +2119,63 @@ export class Market {
       end: this.auction.end,
     });
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  /**
+   * A network-wide long-block auction of `duration` ns (spec 0094-PRAC): a market in continuous trading enters one;
+   * a market already in a (non-opening, non-governance) auction that would end sooner has it extended so that it
+   * lasts, from its start, until now + duration (whole seconds), with LONG_BLOCK as extension trigger. Markets in
+   * their opening auction, suspended by governance or not trading are unaffected.
+   */
+  enterLongBlockAuction(duration: bigint): void {
+    if (!this.canTrade() || this.state === 'SUSPENDED_VIA_GOVERNANCE') return;
+    const a = this.auction;
+    const now = this.now;
+    if (a) {
+      if (a.opening || a.trigger === 'GOVERNANCE_SUSPENSION' || a.extensionTrigger === 'GOVERNANCE_SUSPENSION') return;
+      const effective = now / NS + duration / NS - a.start / NS;
+      if ((a.end - a.start) / NS > effective) return;
+      a.end = a.start + effective * NS;
+      a.extensionTrigger = 'LONG_BLOCK';
+      this.emit({
+        type: 'auction',
+        marketId: this.id,
+        started: false,
+        leave: false,
+        trigger: a.trigger,
+        extensionTrigger: 'LONG_BLOCK',
+        start: a.start,
+        end: a.end,
+      });
+      return;
+    }
+    this.auction = {
+      opening: false,
+      trigger: 'LONG_BLOCK',
+      extensionTrigger: 'UNSPECIFIED',
+      start: now,
+      end: now + duration,
+    };
+    this.perp?.auctionStarted(now);
+    this.state = 'SUSPENDED';
+    this.tradingMode = 'LONG_BLOCK_AUCTION';
+    for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+    for (const o of [...this.pegged]) {
+      if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+      else if (o.status === 'ACTIVE') this.parkPegged(o);
+    }
+    this.emit({
+      type: 'auction',
+      marketId: this.id,
+      started: true,
+      leave: false,
+      trigger: 'LONG_BLOCK',
+      extensionTrigger: 'UNSPECIFIED',
+      start: now,
+      end: this.auction.end,
+    });
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    this.flushMargins();
   }
 
   /** Auction checks of OnTick: leave the opening auction or a price auction when due. */
@@ -3436,7 +3496,10 @@ export class Market {
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
     if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
     if (changes.priceMonitoringTriggers || changes.riskModel)
-      this.priceMonitor.updateTriggers(next.priceMonitoringTriggers);
+      this.priceMonitor.updateTriggers(
+        next.priceMonitoringTriggers,
+        this.auction !== null && !this.auction.opening && this.auction.trigger === 'PRICE',
+      );
     if (changes.tickSize !== undefined) {
       if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n)
         throw new RangeError('tickSize: must be a positive safe integer');
@@ -3485,7 +3548,7 @@ export class Market {
       return v;
     };
     const ind = this.inAuction ? this.book.indicative() : undefined;
-    const bounds = this.priceMonitor.activeBounds(now);
+    const bounds = this.priceMonitor.allBounds(now);
     return {
       marketId: this.id,
       markPrice: this.markPrice,
@@ -3516,6 +3579,7 @@ export class Market {
         minValidPrice: b.min,
         maxValidPrice: b.max,
         referencePrice: b.ref,
+        active: b.active,
       })),
       markPriceType: this.cfg.markPrice.type,
       markPriceSources: this.markCalc.sources(),

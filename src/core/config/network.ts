@@ -44,6 +44,12 @@ export interface NetworkParams {
   successorLaunchWindow: bigint;
   /** spam.protection.max.stopOrdersPerMarket */
   maxStopOrdersPerMarket: number;
+  /**
+   * auction.LongBlock: network-wide auction durations by block-time threshold (spec 0094-PRAC), ascending by
+   * threshold, ns. A block longer than a threshold puts every market in auction for the largest such threshold's
+   * duration.
+   */
+  longBlockAuctions: readonly { readonly threshold: bigint; readonly duration: bigint }[];
 }
 
 /** Vega's network defaults (core/netparams/defaults.go). */
@@ -74,7 +80,45 @@ export function defaultNetworkParams(): NetworkParams {
     epochLength: 24n * 3600n * NS,
     maxStopOrdersPerMarket: 4,
     successorLaunchWindow: 168n * 3600n * NS,
+    longBlockAuctions: [
+      { threshold: 10n * NS, duration: 60n * NS },
+      { threshold: 60n * NS, duration: 300n * NS },
+      { threshold: 600n * NS, duration: 3600n * NS },
+      { threshold: 3600n * NS, duration: 3600n * NS },
+      { threshold: 6n * 3600n * NS, duration: 3n * 3600n * NS },
+      { threshold: 24n * 3600n * NS, duration: 6n * 3600n * NS },
+    ],
   };
+}
+
+/**
+ * Parses auction.LongBlock: JSON `{"threshold_and_duration": [{"threshold": "10s", "duration": "1m"}, …]}` (the
+ * camel-case key is accepted too); thresholds must be distinct; the table is kept sorted by threshold.
+ */
+export function parseLongBlockTable(v: string, name = 'auction.LongBlock'): NetworkParams['longBlockAuctions'] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(v);
+  } catch {
+    throw new RangeError(`${name}: not JSON`);
+  }
+  const rows =
+    (raw as Record<string, unknown> | null)?.['threshold_and_duration'] ??
+    (raw as Record<string, unknown> | null)?.['thresholdAndDuration'];
+  if (!Array.isArray(rows)) throw new RangeError(`${name}: threshold_and_duration must be a list`);
+  const out = rows.map((r: unknown, i) => {
+    const row = r as Record<string, unknown> | null;
+    if (typeof row?.['threshold'] !== 'string' || typeof row['duration'] !== 'string')
+      throw new RangeError(`${name}: row ${i + 1} needs threshold and duration strings`);
+    return {
+      threshold: parseDuration(row['threshold'], `${name} row ${i + 1} threshold`),
+      duration: parseDuration(row['duration'], `${name} row ${i + 1} duration`),
+    };
+  });
+  out.sort((a, b) => (a.threshold < b.threshold ? -1 : a.threshold > b.threshold ? 1 : 0));
+  for (let i = 1; i < out.length; i++)
+    if (out[i]!.threshold === out[i - 1]!.threshold) throw new RangeError(`${name}: duplicate threshold`);
+  return out;
 }
 
 const UNIT_NS: Record<string, bigint> = {
@@ -135,6 +179,7 @@ const SETTERS: Record<string, Setter> = {
   'validators.epoch.length': (p, v, n) => (p.epochLength = parseDuration(v, n)),
   'spam.protection.max.stopOrdersPerMarket': (p, v, n) => (p.maxStopOrdersPerMarket = int(v, n)),
   'market.liquidity.successorLaunchWindowLength': (p, v, n) => (p.successorLaunchWindow = parseDuration(v, n)),
+  'auction.LongBlock': (p, v, n) => (p.longBlockAuctions = parseLongBlockTable(v, n)),
 };
 
 /** Parameters that exist in Vega but that this engine does not model; accepted and ignored. */

@@ -51,10 +51,15 @@ export class PriceMonitor {
       .sort((a, b) => a.horizon - b.horizon || b.probability.cmp(a.probability));
   }
 
-  /** New triggers (market update): default factors until the next calculation; the price history is kept. */
-  updateTriggers(triggers: readonly PriceMonitoringTrigger[]): void {
+  /**
+   * New triggers or a new risk model (market update): default factors until the next calculation; the price history
+   * is kept. During a price-monitoring auction the new triggers start inactive, so the auction ends as scheduled
+   * instead of being extended by bounds that did not start it (spec 0032-PRIM-014).
+   */
+  updateTriggers(triggers: readonly PriceMonitoringTrigger[], inPriceAuction = false): void {
     this.triggers = PriceMonitor.makeTriggers(triggers);
     this.maxHorizonNs = this.triggers.reduce((m, t) => (t.horizonNs > m ? t.horizonNs : m), 0n);
+    if (inPriceAuction) for (const t of this.triggers) t.active = false;
   }
 
   get enabled(): boolean {
@@ -121,6 +126,16 @@ export class PriceMonitor {
     const ref = this.refPrice(t.horizonNs, now);
     if (!ref) return undefined;
     return { trigger: t, ref, min: ref.mul(t.factors.down).ceil(), max: ref.mul(t.factors.up).floor() };
+  }
+
+  /** Bounds of every trigger, active or consumed, in sort order (what the market data lists). */
+  allBounds(now: bigint): (PriceBounds & { active: boolean })[] {
+    const out: (PriceBounds & { active: boolean })[] = [];
+    for (const t of this.triggers) {
+      const b = this.bounds(t, now);
+      if (b) out.push({ ...b, active: t.active });
+    }
+    return out;
   }
 
   /** Bounds of the active triggers, in sort order. */

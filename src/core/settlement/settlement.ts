@@ -41,8 +41,8 @@ export class SettlementEngine {
 
   /**
    * The network takes over a distressed position at `price`: marked to market from that price like a trade, but
-   * reported in the network's settle-position event as a wash (+size then −size), since the positions API
-   * already booked the close-out trade itself.
+   * left out of the network's settle-position event, since the positions API books the close-out trade itself
+   * (verified/network_pnl: the network's realised PnL stays 0 while it only accumulates).
    */
   addCloseOut(networkSize: number, price: bigint, network: string): void {
     this.push(network, { price, size: networkSize, closeOut: true });
@@ -84,10 +84,7 @@ export class SettlementEngine {
       const trades = this.trades.get(pos.party) ?? [];
       const reported: SettleTrade[] = [];
       for (const t of trades) {
-        if (t.closeOut) {
-          const abs = Math.abs(t.size);
-          reported.push({ price: t.price, size: abs }, { price: t.price, size: -abs });
-        } else reported.push({ price: t.price, size: t.size });
+        if (!t.closeOut) reported.push({ price: t.price, size: t.size });
       }
       settled.push({ party: pos.party, trades: reported });
       const prevSize = this.settled.get(pos.party) ?? 0;

@@ -121,7 +121,7 @@ test('no trades and an unchanged mark: no MTM entry, but every position still ge
   ]);
 });
 
-test('a close-out is reported to the network as a wash (+size then −size) but marked from its price', () => {
+test("a close-out is left out of the network's settle-position trades but marked from its price", () => {
   for (const networkSize of [5, -5]) {
     const { positions, engine, settle } = setup();
     const [buyer, seller] = networkSize > 0 ? [NETWORK_PARTY, 'X'] : ['X', NETWORK_PARTY];
@@ -131,15 +131,7 @@ test('a close-out is reported to the network as a wash (+size then −size) but 
     // long 5 from 100 marked at 110: +50; short 5 from 100 marked at 90: +50
     const mark = networkSize > 0 ? 110n : 90n;
     const r = settle(mark);
-    assert.deepEqual(r.settled, [
-      {
-        party: NETWORK_PARTY,
-        trades: [
-          { price: 100n, size: 5 },
-          { price: 100n, size: -5 },
-        ],
-      },
-    ]);
+    assert.deepEqual(r.settled, [{ party: NETWORK_PARTY, trades: [] }]);
     assert.deepEqual(amounts(r), [[NETWORK_PARTY, 50n]]);
   }
 });
