@@ -5,7 +5,8 @@
 // close-outs), money conservation is checked, and every `sampleSeconds` the recorder takes a row. Everything random
 // comes from the scenario's seed through the simulator's own PRNG, so the same scenario and seed give the same
 // events and the same state hash. The engine is only used through its command/event interface; agents see only
-// what a client sees (see client.ts).
+// what a client sees (see client.ts). The runner does not call Exchange.beginBlock: a long simulated block is a
+// modelling step, not a stalled chain, so it does not trigger long-block auctions.
 import { Exchange } from '../core/exchange.ts';
 import type { Market } from '../core/market.ts';
 import { Decimal } from '../core/num/decimal.ts';
