@@ -1,4 +1,5 @@
-// The `perpsim` command: `session` (the default: a scripted market session on a governance proposal),
+// The `perpsim` command: `session` (the default: a scripted market session on a governance proposal), `simulate`
+// (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads),
 // `conformance` (Vega's feature files against the engine), `analyze` (what a proposal means) and `liquidity` (the
 // daily economics of liquidity provision). Run from the working tree with `npm run perpsim -- …`
 // or through bin/perpsim.js (`npx perpsim …`).
@@ -10,15 +11,21 @@ import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
 import { liquidityCommand } from './liquidity.ts';
 import { sessionCommand } from './session.ts';
+import { simulateCommand } from './simulate.ts';
+import { sweepCommand } from './sweep.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
   return pkg.version ?? '0.0.0';
 }
 
-/** Runs the CLI on `argv` (the arguments after the program name) and returns the exit status. */
-export function main(argv: readonly string[]): number {
+/**
+ * Runs the CLI on `argv` (the arguments after the program name) and returns the exit status; a command that works
+ * asynchronously (sweep's worker threads) makes it a promise of the status.
+ */
+export function main(argv: readonly string[]): number | Promise<number> {
   let status = 0;
+  let pending: Promise<void> | undefined;
   const setStatus = (code: number) => {
     status = code;
   };
@@ -28,6 +35,12 @@ export function main(argv: readonly string[]): number {
     .exitOverride()
     .showHelpAfterError();
   program.addCommand(sessionCommand(setStatus), { isDefault: true });
+  program.addCommand(simulateCommand(setStatus));
+  program.addCommand(
+    sweepCommand(setStatus, (p) => {
+      pending = p;
+    }),
+  );
   program.addCommand(conformanceCommand(setStatus));
   program.addCommand(analyzeCommand(setStatus));
   program.addCommand(liquidityCommand(setStatus));
@@ -39,9 +52,11 @@ export function main(argv: readonly string[]): number {
     if (e instanceof CommanderError) return e.exitCode;
     throw e;
   }
-  return status;
+  return pending ? pending.then(() => status) : status;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  const r = main(process.argv.slice(2));
+  if (typeof r === 'number') process.exitCode = r;
+  else void r.then((code) => (process.exitCode = code));
 }

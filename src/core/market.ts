@@ -21,6 +21,7 @@ import {
 import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
 import { Positions, type Position } from './positions/positions.ts';
+import { OpenInterestHistory } from './liquidity/oi-history.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
 import {
   crossMarginLevels,
@@ -305,7 +306,7 @@ export class Market {
   readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
-  private oiHistory: { time: bigint; oi: number }[] = [];
+  private readonly oiHistory = new OpenInterestHistory();
   private openedAt = -1n;
   private factorsDueAt = 0n;
 
@@ -1459,9 +1460,7 @@ export class Market {
   private recordOpenInterest(): void {
     const oi = this.positions.openInterest();
     const now = this.now;
-    const last = this.oiHistory[this.oiHistory.length - 1];
-    if (last && last.time === now) last.oi = Math.max(last.oi, oi);
-    else this.oiHistory.push({ time: now, oi });
+    this.oiHistory.record(now, oi);
   }
 
   // ------------------------------------------------------------------ amend and cancel
@@ -2937,7 +2936,8 @@ export class Market {
       maxOi = this.theoreticalOpenInterest();
     }
     const from = maxBig(now - BigInt(this.cfg.targetStake.timeWindow) * NS, this.openedAt < 0n ? now : this.openedAt);
-    for (const s of this.oiHistory) if (s.time >= from && s.oi > maxOi) maxOi = s.oi;
+    const windowMax = this.oiHistory.maxSince(from);
+    if (windowMax > maxOi) maxOi = windowMax;
     const current = this.positions.openInterest();
     if (current > maxOi) maxOi = current;
     const value = Decimal.fromBigInt(price * BigInt(maxOi))

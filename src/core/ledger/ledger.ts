@@ -48,13 +48,20 @@ export class Ledger {
   listener: LedgerListener = {};
 
   get(owner: string, type: AccountType, asset: string, market = ''): Account | undefined {
-    return this.accounts.get(accountId(owner, type, asset, market));
+    // a scan of the owner's few accounts: cheaper than building and hashing the id on every lookup
+    const list = this.byOwner.get(owner);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      if (a.type === type && a.market === market && a.asset === asset) return a;
+    }
+    return undefined;
   }
 
   getOrCreate(owner: string, type: AccountType, asset: string, market = ''): Account {
-    const id = accountId(owner, type, asset, market);
-    let acc = this.accounts.get(id);
+    let acc = this.get(owner, type, asset, market);
     if (!acc) {
+      const id = accountId(owner, type, asset, market);
       acc = { id, owner, type, asset, market, balance: 0n };
       this.accounts.set(id, acc);
       let list = this.byOwner.get(owner);

@@ -135,6 +135,27 @@ export class LiquidityEngine {
   private potInputs: { bid: bigint; ask: bigint } | undefined;
   private potTable: PoTTable | undefined;
   private potKey = '';
+  /**
+   * Probabilities of trading already computed with the current table, by (side, best price, order price, bound,
+   * floor): a pure function of those, and LP orders stay where they are for many blocks while the best prices move
+   * among a few values, so the per-block liquidity score mostly reuses them.
+   */
+  private potMemo = new Map<string, Decimal>();
+  private potMemoTable: PoTTable | undefined;
+  /** the last LP price range and its inputs */
+  private rangeCache:
+    | {
+        bid: bigint;
+        ask: bigint;
+        range: Decimal;
+        pf: bigint;
+        value: { min: bigint; max: bigint; bid: bigint; ask: bigint };
+      }
+    | undefined;
+  /** each LP's last SLA check (commitment met) and the inputs it came from */
+  private meetsCache = new Map<string, { inputs: MeetsInputs; meets: boolean }>();
+  /** the last block's scaled liquidity scores and the inputs they came from */
+  private scoreCache: { inputs: ScoreInputs; scores: Map<string, Decimal> } | undefined;
   /** fees allocated to LP fee accounts this epoch, per party */
   private allocatedThisEpoch = new Map<string, bigint>();
 
@@ -706,10 +727,36 @@ export class LiquidityEngine {
   private meetsCommitment(party: string, mark: bigint, mid: bigint): boolean {
     const lp = this.provisions.get(party);
     if (!lp) return false;
+    // a pure function of these inputs and the party's orders: the last answer is reused while none changed
+    const auction = this.host.inAuction();
+    const inputs: MeetsInputs = {
+      auction,
+      a: auction ? this.host.lastTradedPrice() : mid,
+      b: auction ? this.host.indicativePrice() : 0n,
+      mark,
+      commitment: lp.commitment,
+      stake: this.p.stakeToCcyVolume,
+      range: this.slaParams.priceRange,
+      orders: this.host.activeOrders(party),
+    };
+    const cached = this.meetsCache.get(party);
+    if (cached && sameMeetsInputs(cached.inputs, inputs)) return cached.meets;
+    const meets = this.computeMeetsCommitment(lp.commitment, inputs.orders, auction, mark, mid);
+    this.meetsCache.set(party, { inputs, meets });
+    return meets;
+  }
+
+  private computeMeetsCommitment(
+    commitment: bigint,
+    orders: readonly LpOrderView[],
+    auction: boolean,
+    mark: bigint,
+    mid: bigint,
+  ): boolean {
     const range = this.slaParams.priceRange;
     let min: Decimal;
     let max: Decimal;
-    if (this.host.inAuction()) {
+    if (auction) {
       const ltp = this.host.lastTradedPrice();
       const ind = this.host.indicativePrice();
       min = ONE.sub(range).mulBig(ltp < ind ? ltp : ind);
@@ -721,14 +768,14 @@ export class LiquidityEngine {
     }
     let buys = Decimal.ZERO;
     let sells = Decimal.ZERO;
-    for (const o of this.host.activeOrders(party)) {
+    for (const o of orders) {
       const price = Decimal.fromBigInt(o.price);
       if (price.lt(min) || price.gt(max)) continue;
       const volume = Decimal.fromBigInt(mark * BigInt(o.trueRemaining)).div(this.host.positionFactor);
       if (o.side === 'sell') sells = sells.add(volume);
       else buys = buys.add(volume);
     }
-    const required = this.p.stakeToCcyVolume.mulBig(lp.commitment);
+    const required = this.p.stakeToCcyVolume.mulBig(commitment);
     return buys.gte(required) && sells.gte(required);
   }
 
@@ -780,6 +827,20 @@ export class LiquidityEngine {
     if (bid === undefined || ask === undefined) return undefined;
     const pf = this.host.priceFactor;
     const range = this.slaParams.priceRange;
+    // a pure function of the best static prices and the range: the last result is reused while they are unchanged
+    const last = this.rangeCache;
+    if (last && last.bid === bid && last.ask === ask && last.range === range && last.pf === pf) return last.value;
+    const value = this.computeLpPriceRange(bid, ask, pf, range);
+    this.rangeCache = { bid, ask, range, pf, value };
+    return value;
+  }
+
+  private computeLpPriceRange(
+    bid: bigint,
+    ask: bigint,
+    pf: bigint,
+    range: Decimal,
+  ): { min: bigint; max: bigint; bid: bigint; ask: bigint } {
     const mid = Decimal.fromBigInt(bid + ask).div(Decimal.fromInt(2));
     const lowerD = ONE.sub(range).mul(mid);
     const upperD = ONE.add(range).mul(mid);
@@ -797,33 +858,89 @@ export class LiquidityEngine {
   private updateScores(): void {
     const r = this.lpPriceRange();
     if (!r) return;
-    const bestBid = Decimal.fromBigInt(r.bid);
-    const bestAsk = Decimal.fromBigInt(r.ask);
     const pm = this.host.validPriceRange();
     const lower = pm.minRep > r.min ? pm.minRep : r.min;
     const upper = pm.maxRep !== undefined && pm.maxRep < r.max ? pm.maxRep : r.max;
     const minProb = this.host.params().minProbabilityOfTradingLPOrders;
     const table = this.provisions.size > 0 ? this.table() : undefined;
+    if (table !== this.potMemoTable) {
+      this.potMemo.clear();
+      this.potMemoTable = table;
+      this.scoreCache = undefined;
+    }
+    // this block's scores are a pure function of the best static prices, the ranges, the table and the LPs' orders:
+    // when none of them changed since the last block (most blocks), the last block's scores are reused
+    const inputs: ScoreInputs = {
+      bid: r.bid,
+      ask: r.ask,
+      lower,
+      upper,
+      pmMin: pm.min,
+      pmMax: pm.max,
+      minProb,
+      orders: new Map(),
+    };
+    for (const [party] of this.provisions) inputs.orders.set(party, this.host.activeOrders(party));
+    let scores: Map<string, Decimal>;
+    if (this.scoreCache && sameScoreInputs(this.scoreCache.inputs, inputs)) scores = this.scoreCache.scores;
+    else {
+      scores = this.blockScores(r, pm, lower, upper, minProb, table, inputs.orders);
+      this.scoreCache = { inputs, scores };
+    }
+    const n = scores.size;
+    if (n === 0) return;
+    const current = new Map(scores);
+    if (this.nAvg > 1) {
+      const nD = Decimal.fromInt(this.nAvg);
+      const w = nD.sub(ONE).div(nD);
+      for (const [k, v] of current) current.set(k, (this.avgScores.get(k) ?? Decimal.ZERO).mul(w).add(v.div(nD)));
+    }
+    for (const [k, v] of current) current.set(k, v.roundTo(10).reduce());
+    this.avgScores = current;
+    this.nAvg++;
+  }
+
+  /** The LPs' liquidity scores of one block, scaled to sum to 1 (equal when all are zero). */
+  private blockScores(
+    r: { bid: bigint; ask: bigint },
+    pm: ValidPriceRange,
+    lower: bigint,
+    upper: bigint,
+    minProb: Decimal,
+    table: PoTTable | undefined,
+    orders: ReadonlyMap<string, readonly LpOrderView[]>,
+  ): Map<string, Decimal> {
+    const bestBid = Decimal.fromBigInt(r.bid);
+    const bestAsk = Decimal.fromBigInt(r.ask);
     const current = new Map<string, Decimal>();
     let total = Decimal.ZERO;
-    for (const [party] of this.provisions) {
+    for (const [party, os] of orders) {
       let bLiq = Decimal.ZERO;
       let sLiq = Decimal.ZERO;
       let bSize = 0n;
       let sSize = 0n;
-      for (const o of this.host.activeOrders(party)) {
+      for (const o of os) {
         if (o.price < lower || o.price > upper) continue;
         const isBid = o.side === 'buy';
-        const prob = probabilityOfTrading(
-          bestBid,
-          bestAsk,
-          pm.min,
-          pm.max ?? Decimal.fromBigInt(upper + 1n),
-          table,
-          Decimal.fromBigInt(o.price),
-          isBid,
-          minProb,
-        );
+        const maxPrice = pm.max ?? Decimal.fromBigInt(upper + 1n);
+        const key = isBid
+          ? `b${r.bid}|${o.price}|${pm.min.coef}e${pm.min.scale}|${minProb.coef}e${minProb.scale}`
+          : `a${r.ask}|${o.price}|${maxPrice.coef}e${maxPrice.scale}|${minProb.coef}e${minProb.scale}`;
+        let prob = this.potMemo.get(key);
+        if (prob === undefined) {
+          prob = probabilityOfTrading(
+            bestBid,
+            bestAsk,
+            pm.min,
+            maxPrice,
+            table,
+            Decimal.fromBigInt(o.price),
+            isBid,
+            minProb,
+          );
+          if (this.potMemo.size >= 20_000) this.potMemo.clear();
+          this.potMemo.set(key, prob);
+        }
         const size = BigInt(o.remaining);
         if (isBid) {
           bLiq = bLiq.add(prob.mulBig(size));
@@ -840,17 +957,10 @@ export class LiquidityEngine {
       total = total.add(score);
     }
     const n = current.size;
-    if (n === 0) return;
+    if (n === 0) return current;
     const equal = ONE.div(Decimal.fromInt(n));
     for (const [k, v] of current) current.set(k, total.isZero() ? equal : v.div(total));
-    if (this.nAvg > 1) {
-      const nD = Decimal.fromInt(this.nAvg);
-      const w = nD.sub(ONE).div(nD);
-      for (const [k, v] of current) current.set(k, (this.avgScores.get(k) ?? Decimal.ZERO).mul(w).add(v.div(nD)));
-    }
-    for (const [k, v] of current) current.set(k, v.roundTo(10).reduce());
-    this.avgScores = current;
-    this.nAvg++;
+    return current;
   }
 
   /** The final allocation when the market settles. */
@@ -978,4 +1088,71 @@ export class LiquidityEngine {
   allocatedFees(): ReadonlyMap<string, bigint> {
     return this.allocatedThisEpoch;
   }
+}
+
+/** What one block's liquidity scores depend on (besides the probability table). */
+interface ScoreInputs {
+  readonly bid: bigint;
+  readonly ask: bigint;
+  readonly lower: bigint;
+  readonly upper: bigint;
+  readonly pmMin: Decimal;
+  readonly pmMax: Decimal | undefined;
+  readonly minProb: Decimal;
+  readonly orders: Map<string, readonly LpOrderView[]>;
+}
+
+/** What an LP's SLA check depends on. */
+interface MeetsInputs {
+  readonly auction: boolean;
+  /** mid (continuous trading) or last traded price (auction) */
+  readonly a: bigint;
+  /** indicative price (auction) */
+  readonly b: bigint;
+  readonly mark: bigint;
+  readonly commitment: bigint;
+  readonly stake: Decimal;
+  readonly range: Decimal;
+  readonly orders: readonly LpOrderView[];
+}
+
+function sameDecimal(x: Decimal | undefined, y: Decimal | undefined): boolean {
+  return x === y || (x !== undefined && y !== undefined && x.coef === y.coef && x.scale === y.scale);
+}
+
+function sameOrders(x: readonly LpOrderView[], y: readonly LpOrderView[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (a.side !== b.side || a.price !== b.price || a.remaining !== b.remaining || a.trueRemaining !== b.trueRemaining)
+      return false;
+  }
+  return true;
+}
+
+function sameScoreInputs(x: ScoreInputs, y: ScoreInputs): boolean {
+  if (x.bid !== y.bid || x.ask !== y.ask || x.lower !== y.lower || x.upper !== y.upper) return false;
+  if (!sameDecimal(x.pmMin, y.pmMin) || !sameDecimal(x.pmMax, y.pmMax) || !sameDecimal(x.minProb, y.minProb))
+    return false;
+  if (x.orders.size !== y.orders.size) return false;
+  const xs = [...x.orders];
+  const ys = [...y.orders];
+  for (let i = 0; i < xs.length; i++) {
+    if (xs[i]![0] !== ys[i]![0] || !sameOrders(xs[i]![1], ys[i]![1])) return false;
+  }
+  return true;
+}
+
+function sameMeetsInputs(x: MeetsInputs, y: MeetsInputs): boolean {
+  return (
+    x.auction === y.auction &&
+    x.a === y.a &&
+    x.b === y.b &&
+    x.mark === y.mark &&
+    x.commitment === y.commitment &&
+    sameDecimal(x.stake, y.stake) &&
+    sameDecimal(x.range, y.range) &&
+    sameOrders(x.orders, y.orders)
+  );
 }

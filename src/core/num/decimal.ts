@@ -93,6 +93,8 @@ export class Decimal {
   /** Division rounded to `precision` fractional digits, half away from zero (shopspring DivRound). */
   div(o: Decimal, precision = DIVISION_PRECISION): Decimal {
     if (o.coef === 0n) throw new RangeError('decimal division by zero');
+    // x / 1 is exact when x has no more digits than the precision: the same reduced value the long path gives
+    if (o.coef === 1n && o.scale === 0 && this.scale <= precision) return this.reduce();
     // this/o = (a*10^-sa)/(b*10^-sb); scaled to 10^-precision: a * 10^(precision - sa + sb) / b
     const shift = precision - this.scale + o.scale;
     let num = this.coef;

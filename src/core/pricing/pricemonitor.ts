@@ -107,12 +107,16 @@ export class PriceMonitor {
   /** Reference price for a horizon, undefined when nothing was ever recorded. */
   refPrice(horizonNs: bigint, now: bigint): Decimal | undefined {
     const target = now - horizonNs;
-    let ref: Decimal | undefined;
-    for (const p of this.past) {
-      if (p.time <= target) ref = p.price;
-      else break;
+    // the last past average at or before the target (the history is in time order: binary search)
+    const past = this.past;
+    let lo = 0;
+    let hi = past.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past[mid]!.time <= target) lo = mid + 1;
+      else hi = mid;
     }
-    if (ref) return ref;
+    if (lo > 0) return past[lo - 1]!.price;
     if (this.past.length > 0) return this.past[0]!.price;
     if (this.nowPrices.length > 0) return Decimal.fromBigInt(this.nowPrices[0]!);
     return undefined;

@@ -45,6 +45,17 @@ export interface FundingPeriodEvent {
 
 const truncSeconds = (t: bigint) => (t / NS) * NS;
 
+/**
+ * The closed segments of a series' TWAP, summed once and extended as time moves on: segments [p_i, p_i+1) for
+ * i < k, each price × (span − auction time in it). Exact (bigint sums), so the same TWAP as a full pass; dropped
+ * whenever a point is inserted before the end, the auctions change or a period starts.
+ */
+interface TwapPrefix {
+  k: number;
+  sum: bigint;
+  elapsed: bigint;
+}
+
 export class PerpetualState {
   started = false;
   seq = 0;
@@ -55,11 +66,23 @@ export class PerpetualState {
   /** [start, end) auction intervals in the current period; end undefined while the auction lasts */
   private auctions: { start: bigint; end?: bigint }[] = [];
   inAuction = false;
+  /** closed-segment sums of each series (see TwapPrefix); undefined: recompute from the first point */
+  private prefix: { internal?: TwapPrefix; external?: TwapPrefix } = {};
+  /** bumped on every change of the series, auctions, period or configuration; keys the funding cache */
+  private version = 0;
+  private fundingCache: { version: number; t: bigint; value: FundingData | undefined } | undefined;
 
   constructor(private cfg: PerpetualProduct) {}
 
   update(cfg: PerpetualProduct): void {
     this.cfg = cfg;
+    this.version++;
+  }
+
+  /** Drops the cached sums (a change that can affect segments already summed). */
+  private invalidate(): void {
+    this.prefix = {};
+    this.version++;
   }
 
   /** Starts the first funding period (opening auction end) with the internal points seen so far. */
@@ -68,6 +91,7 @@ export class PerpetualState {
     this.started = true;
     this.seq = 0;
     this.startedAt = truncSeconds(now);
+    this.invalidate();
     return { seq: 0, start: this.startedAt };
   }
 
@@ -88,12 +112,21 @@ export class PerpetualState {
 
   private insert(source: 'internal' | 'external', p: Point): FundingDataPoint | undefined {
     const series = source === 'internal' ? this.internal : this.external;
+    // the usual case: a point after the last one (the series is sorted by time, so no duplicate is possible)
+    const last = series[series.length - 1];
+    if (last !== undefined && p.t > last.t) {
+      series.push(p);
+      this.version++;
+      return this.dataPoint(source, p);
+    }
+    if (last !== undefined && p.t === last.t) return undefined;
     if (series.some((x) => x.t === p.t)) return undefined;
     // a point older than the carried pre-period point is too old
     if (this.started && series.length > 0 && p.t < this.startedAt && p.t < series[0]!.t) return undefined;
     let i = series.length;
     while (i > 0 && series[i - 1]!.t > p.t) i--;
     series.splice(i, 0, p);
+    this.invalidate();
     return this.dataPoint(source, p);
   }
 
@@ -123,6 +156,7 @@ export class PerpetualState {
     if (this.inAuction) return;
     this.inAuction = true;
     if (this.started) this.auctions.push({ start: truncSeconds(now) });
+    this.invalidate();
   }
 
   auctionEnded(now: bigint): void {
@@ -130,6 +164,7 @@ export class PerpetualState {
     this.inAuction = false;
     const open = this.auctions[this.auctions.length - 1];
     if (open && open.end === undefined) open.end = truncSeconds(now);
+    this.invalidate();
   }
 
   /** Auction time within [from, to]. */
@@ -157,9 +192,30 @@ export class PerpetualState {
       for (const p of pts) if (p.t <= t) last = p;
       return this.inAuction ? 0n : last.price;
     }
+    // segments whose next point is before t are closed: their sums are kept and only extended (queries move
+    // forward in time); a query behind the kept sums is computed in full
+    let c = this.prefix[series];
+    if (c === undefined || c.k > pts.length) c = this.prefix[series] = { k: 0, sum: 0n, elapsed: 0n };
     let sum = 0n;
     let elapsed = 0n;
-    for (let i = 0; i < pts.length; i++) {
+    let i = 0;
+    if (c.k === 0 || pts[c.k]!.t < t) {
+      while (c.k + 1 < pts.length && pts[c.k + 1]!.t < t) {
+        const p = pts[c.k]!;
+        const next = pts[c.k + 1]!.t;
+        const s = p.t > from ? p.t : from;
+        if (next > s) {
+          const span = next - s - this.auctionTime(s, next);
+          c.sum += p.price * span;
+          c.elapsed += span;
+        }
+        c.k++;
+      }
+      sum = c.sum;
+      elapsed = c.elapsed;
+      i = c.k;
+    }
+    for (; i < pts.length; i++) {
       const p = pts[i]!;
       if (p.t > t) break;
       const next = i + 1 < pts.length && pts[i + 1]!.t < t ? pts[i + 1]!.t : t;
@@ -177,6 +233,15 @@ export class PerpetualState {
   fundingAt(t: bigint): FundingData | undefined {
     if (!this.started) return undefined;
     const tt = truncSeconds(t);
+    // margins ask for it once per party at the same time: compute once per (state, second)
+    const cached = this.fundingCache;
+    if (cached && cached.version === this.version && cached.t === tt) return cached.value;
+    const value = this.computeFunding(tt);
+    this.fundingCache = { version: this.version, t: tt, value };
+    return value;
+  }
+
+  private computeFunding(tt: bigint): FundingData | undefined {
     const F = this.twap('internal', tt);
     const S = this.twap('external', tt);
     if (F === undefined || S === undefined) return undefined;
@@ -252,6 +317,7 @@ export class PerpetualState {
     this.internal = carry(this.internal);
     this.external = carry(this.external);
     this.auctions = this.inAuction ? [{ start: tt }] : [];
+    this.invalidate();
     const internalTwap = this.twap('internal', tt);
     const externalTwap = this.twap('external', tt);
     return {

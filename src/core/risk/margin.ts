@@ -45,6 +45,11 @@ export interface MarginInput {
 const SCALE_DIGITS = 5;
 const SCALE = pow10(SCALE_DIGITS);
 
+/** Slippage per unit of price for a volume: linear × |v| + quadratic × v². */
+function slip(m: MarginInput, v: Decimal): Decimal {
+  return m.linearSlippageFactor.mul(v.abs()).add(m.quadraticSlippageFactor.mul(v).mul(v));
+}
+
 /** Maintenance margin as an exact decimal (before rounding up). */
 export function maintenanceMarginDecimal(m: MarginInput): Decimal {
   const pf = m.positionFactor;
@@ -52,7 +57,6 @@ export function maintenanceMarginDecimal(m: MarginInput): Decimal {
   const B = Decimal.fromInt(m.buyOrders).div(pf);
   const S = Decimal.fromInt(m.sellOrders).div(pf);
   const P = Decimal.fromBigInt(m.price);
-  const slip = (v: Decimal) => m.linearSlippageFactor.mul(v.abs()).add(m.quadraticSlippageFactor.mul(v).mul(v));
   let mmLong = Decimal.ZERO;
   let mmShort = Decimal.ZERO;
   const riskiestLong = V.add(B);
@@ -60,7 +64,7 @@ export function maintenanceMarginDecimal(m: MarginInput): Decimal {
   const funding = m.fundingIncreasePerUnit ? Decimal.max(Decimal.ZERO, m.fundingIncreasePerUnit.mul(V)) : Decimal.ZERO;
   if (riskiestLong.isPositive()) {
     const vL = Decimal.max(V, Decimal.ZERO);
-    const slippage = Decimal.max(Decimal.ZERO, P.mul(slip(vL)));
+    const slippage = Decimal.max(Decimal.ZERO, P.mul(slip(m, vL)));
     const orders = m.auction
       ? Decimal.max(
           Decimal.fromBigInt(m.auction.buyNotional).div(pf),
@@ -71,7 +75,7 @@ export function maintenanceMarginDecimal(m: MarginInput): Decimal {
   }
   if (riskiestShort.isNegative()) {
     const vS = Decimal.min(V, Decimal.ZERO).abs();
-    const slippage = Decimal.max(Decimal.ZERO, P.mul(slip(vS)));
+    const slippage = Decimal.max(Decimal.ZERO, P.mul(slip(m, vS)));
     const orders = m.auction
       ? Decimal.max(
           Decimal.fromBigInt(m.auction.sellNotional).div(pf),
@@ -85,16 +89,81 @@ export function maintenanceMarginDecimal(m: MarginInput): Decimal {
 
 /** Scales a maintenance margin into the four levels (newMarginLevels: factors truncated to 5 decimals, floored). */
 export function scaleMargins(maintenance: bigint, sf: MarginScalingFactors): MarginLevels {
-  const f = (x: Decimal) => x.mulBig(SCALE).trunc();
   return {
     maintenance,
-    search: (f(sf.searchLevel) * maintenance) / SCALE,
-    initial: (f(sf.initialMargin) * maintenance) / SCALE,
-    release: (f(sf.collateralRelease) * maintenance) / SCALE,
+    search: (scaleFactor(sf.searchLevel) * maintenance) / SCALE,
+    initial: (scaleFactor(sf.initialMargin) * maintenance) / SCALE,
+    release: (scaleFactor(sf.collateralRelease) * maintenance) / SCALE,
   };
 }
 
+/** A scaling factor truncated to 5 decimals, as an integer of 10^-5 units. */
+function scaleFactor(x: Decimal): bigint {
+  return x.mulBig(SCALE).trunc();
+}
+
 export function crossMarginLevels(m: MarginInput, sf: MarginScalingFactors): MarginLevels {
+  if (m.auction) return computeCrossMarginLevels(m, sf);
+  // a pure function of its inputs, asked for twice per party at every mark-to-market (settlement, then the recheck):
+  // a small direct-mapped cache of recent answers, compared field by field (objects by identity, the funding
+  // add-on by value)
+  const slot =
+    (Math.imul(m.openVolume | 0, 0x9e3779b1) ^ Math.imul(m.buyOrders | 0, 0x85ebca6b) ^ (m.sellOrders | 0)) &
+    CACHE_MASK;
+  const f = m.fundingIncreasePerUnit;
+  const e = CACHE[slot];
+  if (
+    e !== undefined &&
+    e.openVolume === m.openVolume &&
+    e.buyOrders === m.buyOrders &&
+    e.sellOrders === m.sellOrders &&
+    e.price === m.price &&
+    e.positionFactor === m.positionFactor &&
+    e.riskFactors === m.riskFactors &&
+    e.linear === m.linearSlippageFactor &&
+    e.quadratic === m.quadraticSlippageFactor &&
+    e.sf === sf &&
+    (f === undefined ? e.fundingCoef === undefined : e.fundingCoef === f.coef && e.fundingScale === f.scale)
+  ) {
+    return e.levels;
+  }
+  const levels = computeCrossMarginLevels(m, sf);
+  CACHE[slot] = {
+    openVolume: m.openVolume,
+    buyOrders: m.buyOrders,
+    sellOrders: m.sellOrders,
+    price: m.price,
+    positionFactor: m.positionFactor,
+    riskFactors: m.riskFactors,
+    linear: m.linearSlippageFactor,
+    quadratic: m.quadraticSlippageFactor,
+    sf,
+    fundingCoef: f?.coef,
+    fundingScale: f?.scale ?? 0,
+    levels,
+  };
+  return levels;
+}
+
+function computeCrossMarginLevels(m: MarginInput, sf: MarginScalingFactors): MarginLevels {
   const mm = maintenanceMarginDecimal(m);
   return scaleMargins(mm.isNegative() ? 0n : mm.ceil(), sf);
 }
+
+interface CacheEntry {
+  readonly openVolume: number;
+  readonly buyOrders: number;
+  readonly sellOrders: number;
+  readonly price: bigint;
+  readonly positionFactor: Decimal;
+  readonly riskFactors: RiskFactors;
+  readonly linear: Decimal;
+  readonly quadratic: Decimal;
+  readonly sf: MarginScalingFactors;
+  readonly fundingCoef: bigint | undefined;
+  readonly fundingScale: number;
+  readonly levels: MarginLevels;
+}
+
+const CACHE_MASK = 1023;
+const CACHE: (CacheEntry | undefined)[] = new Array<CacheEntry | undefined>(CACHE_MASK + 1);

@@ -1,0 +1,106 @@
+// `perpsim simulate [SCENARIO] [--days N] [--seed S] [--out DIR]`: runs an agent-based simulation (default: the
+// 7-day LINK/USD perpetual scenario, scenarios/default.scenario.yaml) with a progress bar on the terminal, prints
+// the summary table and writes summary.json, report.html and the CSV time series into DIR.
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { relative } from 'node:path';
+import { fileSafe, resultJson, writeResults } from '../sim/output.ts';
+import { runSimulation, type RunResult } from '../sim/runner.ts';
+import { DEFAULT_SCENARIO, loadScenarioFile, ScenarioError, type LoadedScenario } from '../sim/scenario.ts';
+import { renderSummary } from '../sim/summary.ts';
+
+interface SimulateOptions {
+  days?: number;
+  seed?: string;
+  out?: string;
+  progress: boolean;
+  json?: boolean;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!/^\d*\.?\d+$/.test(v) || !(n > 0)) throw new InvalidArgumentError('must be a positive number.');
+  return n;
+}
+
+/** Progress on stderr: a bar on a terminal, a line every 10% otherwise (logs). */
+function progressReporter(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+  const started = performance.now();
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | {value}/{total} blocks | {speed} blocks/s | eta {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 5,
+    });
+    let begun = false;
+    return {
+      update(done, total) {
+        const speed = Math.round(done / Math.max(1e-3, (performance.now() - started) / 1000)).toLocaleString('en-US');
+        if (!begun) {
+          bar.start(total, done, { speed });
+          begun = true;
+        } else bar.update(done, { speed });
+      },
+      stop() {
+        if (begun) bar.stop();
+      },
+    };
+  }
+  let nextPct = 10;
+  return {
+    update(done, total) {
+      const pct = (100 * done) / total;
+      if (pct >= nextPct && done < total) {
+        const s = (performance.now() - started) / 1000;
+        process.stderr.write(`${label}: ${Math.floor(pct)}% (${done}/${total} blocks, ${s.toFixed(1)} s)\n`);
+        while (nextPct <= pct) nextPct += 10;
+      }
+    },
+    stop() {},
+  };
+}
+
+export function runSimulateCommand(file: string | undefined, o: SimulateOptions): RunResult {
+  const loaded: LoadedScenario = loadScenarioFile(file ?? DEFAULT_SCENARIO);
+  const out = o.out ?? `out/${fileSafe(loaded.scenario.name)}`;
+  const progress = o.progress ? progressReporter('simulating') : undefined;
+  let result: RunResult;
+  try {
+    result = runSimulation(loaded, {
+      ...(o.days !== undefined ? { days: o.days } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(progress ? { onProgress: progress.update, progressEvery: 1000 } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
+  writeResults(result, out);
+  const shown = relative(process.cwd(), out) || '.';
+  console.log(o.json ? resultJson(result) : renderSummary(result, shown.startsWith('..') ? out : shown));
+  return result;
+}
+
+export function simulateCommand(setStatus: (code: number) => void): Command {
+  return new Command('simulate')
+    .description(
+      'run an agent-based simulation of a scenario (default: 7 days of the LINK/USD perpetual with market makers, LPs and traders) and write its report',
+    )
+    .argument('[scenario]', 'scenario file, YAML or JSON (default: scenarios/default.scenario.yaml)')
+    .option('--days <n>', "simulated days (default: the scenario's)", positiveNumber)
+    .option('--seed <s>', "random seed (default: the scenario's)")
+    .option('--out <dir>', 'results directory (default: out/<scenario name>)')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print summary.json instead of the summary table')
+    .action((file: string | undefined, o: SimulateOptions) => {
+      try {
+        const r = runSimulateCommand(file, o);
+        setStatus(r.summary.conservation.ok ? 0 : 2);
+      } catch (e) {
+        if (e instanceof ScenarioError) console.error(`perpsim simulate: ${e.message}`);
+        else console.error(`perpsim simulate: ${(e as Error).stack ?? e}`);
+        setStatus(1);
+      }
+    });
+}

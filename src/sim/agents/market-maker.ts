@@ -1,0 +1,136 @@
+// The Avellaneda–Stoikov market maker agent: the venue-agnostic strategy (src/strategies) wired to the simulated
+// venue. Every `wakeSeconds` (jittered) it samples the book without its own orders, feeds the public trade stream
+// (with the mid before each trade) to the intensity estimator, derives its position limit from the market's margin
+// parameters and its equity, reads the funding estimate, and lets the strategy plan cancels and new quotes. In an
+// auction (where the book may be crossed) it quotes around the mark, or the oracle price before the first mark.
+import { AvellanedaStoikovMaker, type MakerConfig, type RestingQuote } from '../../strategies/index.ts';
+import type { Side } from '../../core/types.ts';
+import type { PublicTrade } from '../client.ts';
+import type { MarketMakerSpec } from '../scenario.ts';
+import { SECONDS_PER_YEAR } from '../price-process.ts';
+import { equityOf, positionOf, type Agent, type AgentContext } from './agent.ts';
+
+export class MarketMakerAgent implements Agent {
+  readonly kind = 'avellaneda-stoikov';
+  readonly maker: AvellanedaStoikovMaker;
+  private readonly resting: { bid?: RestingQuote & { id: string }; ask?: RestingQuote & { id: string } } = {};
+  private lastMaxPosition = 0;
+  private quotesPlaced = 0;
+
+  constructor(
+    readonly party: string,
+    private readonly spec: MarketMakerSpec,
+    private readonly startPrice: number,
+    tick: number,
+  ) {
+    const cfg: MakerConfig = {
+      model: spec.model,
+      horizonSeconds: spec.horizonSeconds,
+      gamma: spec.gamma,
+      eta: spec.eta,
+      orderSize: spec.orderSize,
+      minSpread: spec.minSpread,
+      fairPrice: spec.fairPrice,
+      vampLevels: spec.vampLevels,
+      volatility: {
+        // annual relative volatility at the starting price → price units per √second
+        prior: (spec.sigmaPriorAnnual * startPrice) / Math.sqrt(SECONDS_PER_YEAR),
+        priorWeightSeconds: 600,
+        halfLifeSeconds: spec.sigmaHalfLifeSeconds,
+      },
+      intensity: {
+        priorA: spec.aPrior,
+        priorKappa: spec.kappaPrior,
+        priorWeight: 50,
+        bucket: tick,
+        buckets: 30,
+        halfLifeSeconds: spec.intensityHalfLifeSeconds,
+      },
+      orderRefreshSeconds: spec.orderRefreshSeconds,
+      filledOrderDelaySeconds: spec.filledOrderDelaySeconds,
+      maxOrderAgeSeconds: spec.maxOrderAgeSeconds,
+      refreshToleranceTicks: spec.refreshToleranceTicks,
+      carryHorizonSeconds: spec.carryHorizonSeconds,
+    };
+    this.maker = new AvellanedaStoikovMaker(cfg);
+  }
+
+  start(ctx: AgentContext): number {
+    return ctx.time + ctx.rng.uniform(0, this.spec.wakeSeconds);
+  }
+
+  onPublicTrade(t: PublicTrade): void {
+    this.maker.observeTrade(t.time, t.price, t.midBefore);
+  }
+
+  onFill(t: PublicTrade): void {
+    this.maker.observeFill(t.time);
+  }
+
+  act(ctx: AgentContext): number {
+    const { feed, me, gateway } = ctx;
+    // forget quotes that are no longer live (filled, cancelled, expired)
+    for (const side of ['bid', 'ask'] as const) {
+      const r = this.resting[side];
+      if (!r) continue;
+      const live = me.orders.get(r.id);
+      if (!live) delete this.resting[side];
+      else if (live.remaining / feed.sizeScale !== r.size)
+        this.resting[side] = { ...r, size: live.remaining / feed.sizeScale };
+    }
+    const continuous = feed.continuous;
+    const book = continuous ? feed.depth(this.spec.vampLevels, me.orders) : { bids: [], asks: [] };
+    if (continuous) this.maker.observeBook(ctx.time, book);
+    const reference = feed.reference();
+    const price = reference ?? this.startPrice;
+    const equity = equityOf(ctx);
+    const maxPosition = Math.max(0, (equity * this.spec.marginUtilisation) / (price * feed.initialMarginFraction));
+    this.lastMaxPosition = maxPosition;
+    const rate = feed.fundingPeriodSeconds !== undefined ? feed.fundingRate() : undefined;
+    const plan = this.maker.plan(
+      {
+        time: ctx.time,
+        book,
+        reference,
+        inventory: positionOf(ctx),
+        maxPosition,
+        funding:
+          rate !== undefined && feed.fundingPeriodSeconds !== undefined
+            ? { rate, periodSeconds: feed.fundingPeriodSeconds }
+            : undefined,
+        rules: { tick: feed.tick, lot: feed.lot, minSize: feed.lot },
+      },
+      this.resting,
+    );
+    for (const side of plan.cancel) {
+      const r = this.resting[side];
+      if (r) gateway.cancel(r.id);
+      delete this.resting[side];
+    }
+    for (const { side, leg } of plan.place) {
+      const engineSide: Side = side === 'bid' ? 'buy' : 'sell';
+      const res = gateway.limit(engineSide, leg.ticks * feed.tickSize, feed.toSize(leg.size));
+      this.quotesPlaced++;
+      if (res.orderId && me.orders.has(res.orderId))
+        this.resting[side] = { id: res.orderId, ticks: leg.ticks, size: leg.size, placedAt: ctx.time };
+    }
+    // wake again after about wakeSeconds (jittered so the makers do not move in lockstep)
+    return ctx.time + this.spec.wakeSeconds * (0.5 + ctx.rng.next());
+  }
+
+  describe(): Record<string, unknown> {
+    const s = this.maker.state();
+    return {
+      gamma: this.spec.gamma,
+      model: this.spec.model,
+      sigma: s.volatility.sigma,
+      sigmaSamples: s.volatility.samples,
+      A: s.intensity.A,
+      kappa: s.intensity.kappa,
+      intensityFit: s.intensity.fit,
+      ...(s.intensity.reason ? { intensityNote: s.intensity.reason } : {}),
+      maxPosition: this.lastMaxPosition,
+      quotesPlaced: this.quotesPlaced,
+    };
+  }
+}

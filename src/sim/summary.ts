@@ -1,0 +1,145 @@
+// The summary table printed at the end of a run: activity (blocks, speed, trades, volume, auctions, close-outs),
+// funding, fees, liquidity provision (LP fees and penalties from the ledger's transfers), each market maker's P&L
+// split into spread, inventory, funding and fees, P&L by agent type, and the integrity lines (state hash, money).
+import { table } from '../cli/format.ts';
+import type { RunResult, Summary } from './runner.ts';
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const n2 = (x: number) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'auto' });
+const pct = (x: number, d = 4) => `${(x * 100).toFixed(d)}%`;
+
+export function renderSummary(r: RunResult, outDir?: string): string {
+  const s: Summary = r.summary;
+  const out: string[] = [];
+  const m = s.markets[0];
+  out.push(
+    `perpsim simulate: ${s.scenario} — ${s.days} days of ${s.blockSeconds}-second blocks, ${s.agents} agents, seed ${s.seed}`,
+  );
+  for (const mk of s.markets) out.push(`  market          ${mk.name} (${mk.product}); underlying: ${mk.priceProcess}`);
+  out.push('');
+  const rows: [string, string][] = [
+    ['blocks', `${n0(s.blocks)} in ${s.wallSeconds.toFixed(1)} s (${n0(s.blocksPerSecond)} blocks/s)`],
+    ['trades', `${n0(s.trades)} (+ ${n0(s.networkTrades)} with the network)`],
+    ['volume', `${n0(s.volume)} contracts, notional ${n2(s.notional)}`],
+    [
+      'auctions',
+      `${s.auctions.total}${
+        s.auctions.total
+          ? ` (${Object.entries(s.auctions.byTrigger)
+              .map(([k, v]) => `${k.toLowerCase()} ${v}`)
+              .join(', ')})`
+          : ''
+      }`,
+    ],
+    ['close-outs', `${s.closeOuts.total} (${s.closeOuts.parties} parties)`],
+    [
+      'funding',
+      `${s.funding.periods} periods, ${n2(s.funding.paid)} paid${s.funding.meanRate !== null ? `, mean rate ${pct(s.funding.meanRate)}` : ''}`,
+    ],
+    [
+      'fees paid',
+      `maker ${n2(s.fees.maker)}, infrastructure ${n2(s.fees.infrastructure)}, liquidity ${n2(s.fees.liquidity)}`,
+    ],
+    [
+      'LP fees',
+      `${n2(s.liquidity.lpFees)} allocated; SLA fee penalties ${n2(s.liquidity.feePenalties)} (bonus paid back ${n2(s.liquidity.bonus)}); bond penalties ${n2(s.liquidity.bondPenalties)}`,
+    ],
+    ['LP stake', m ? `supplied ${n2(m.suppliedStake)} vs target ${n2(m.targetStake)} at the end` : '-'],
+    [
+      'commands',
+      `${n0(s.commands.submitted)} submitted, ${n0(s.commands.rejected)} rejected, ${n0(s.commands.cancels)} cancels`,
+    ],
+  ];
+  if (m)
+    rows.push([
+      'end',
+      `mark ${m.finalMark.toFixed(4)} vs index ${m.finalIndex.toFixed(4)}; open interest ${n0(m.openInterest)}; insurance pool ${n2(m.insurancePool)}`,
+    ]);
+  const w = Math.max(...rows.map((x) => x[0].length));
+  for (const [k, v] of rows) out.push(`  ${k.padEnd(w)}  ${v}`);
+  if (s.commands.topRejections.length)
+    out.push(`  ${''.padEnd(w)}  rejections: ${s.commands.topRejections.map(([k, v]) => `${k} ×${v}`).join('; ')}`);
+
+  out.push('', 'Market makers (P&L in the settlement asset; total = equity − deposits)');
+  out.push(
+    table(
+      [
+        { title: 'party' },
+        { title: 'gamma', align: 'right' },
+        { title: 'trades', align: 'right' },
+        { title: 'position', align: 'right' },
+        { title: 'spread', align: 'right' },
+        { title: 'inventory', align: 'right' },
+        { title: 'funding', align: 'right' },
+        { title: 'fees', align: 'right' },
+        { title: 'other', align: 'right' },
+        { title: 'total', align: 'right' },
+      ],
+      s.marketMakers.map((a) => [
+        a.party,
+        String(a.strategy?.['gamma'] ?? ''),
+        n0(a.trades),
+        n0(a.position),
+        n2(a.pnl.spread),
+        n2(a.pnl.inventory),
+        n2(a.pnl.funding),
+        n2(a.pnl.fees),
+        n2(a.pnl.other),
+        n2(a.pnl.total),
+      ]),
+    ),
+  );
+  const lps = r.agents.filter((a) => a.kind === 'liquidity-provider');
+  if (lps.length) {
+    out.push('', 'Liquidity providers');
+    out.push(
+      table(
+        [
+          { title: 'party' },
+          { title: 'commitment', align: 'right' },
+          { title: 'fee' },
+          { title: 'status' },
+          { title: 'LP fees', align: 'right' },
+          { title: 'penalties', align: 'right' },
+          { title: 'trading', align: 'right' },
+          { title: 'total', align: 'right' },
+        ],
+        lps.map((a) => {
+          const p = s.liquidity.provisions.find((x) => x.party === a.party);
+          const trading = a.pnl.spread + a.pnl.inventory + a.pnl.funding + a.pnl.fees + a.pnl.other;
+          return [
+            a.party,
+            p ? n2(p.commitment) : '-',
+            p?.fee ?? '-',
+            p?.status.toLowerCase() ?? 'none',
+            n2(a.pnl.lpFees),
+            n2(a.pnl.penalties),
+            n2(trading),
+            n2(a.pnl.total),
+          ];
+        }),
+      ),
+    );
+  }
+  out.push('', 'By agent type');
+  out.push(
+    table(
+      [
+        { title: 'type' },
+        { title: 'parties', align: 'right' },
+        { title: 'volume', align: 'right' },
+        { title: 'P&L', align: 'right' },
+      ],
+      Object.entries(s.byKind).map(([k, v]) => [k, String(v.parties), n0(v.volume), n2(v.pnl)]),
+    ),
+  );
+  out.push('');
+  out.push(`  state hash      ${s.stateHash}`);
+  const c = s.conservation;
+  out.push(
+    `  money           ${c.ok ? 'conserved' : 'NOT CONSERVED'}: ${n0(c.transfersChecked)} transfers and ${n0(c.blocksChecked)} block ends checked, ${c.fullScans} full scans of ${c.accounts} accounts${c.failure ? `; first failure ${c.failure}` : ''}`,
+  );
+  if (outDir) out.push(`  results         ${outDir}/ (summary.json, report.html, CSV time series)`);
+  return out.join('\n');
+}

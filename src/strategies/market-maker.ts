@@ -1,0 +1,334 @@
+// The Avellaneda–Stoikov market maker as a venue-agnostic controller: it is fed book snapshots, public trades (with
+// the mid just before each) and its own fills, and answers with one bid and one ask — fair price (mid, microprice or
+// VAMP, falling back to a reference price on an empty or one-sided book), online σ and (A, κ) with priors,
+// GLFT (default) or finite-horizon quotes, perpetual funding carry, sizes shaped by η, a position limit (reduce-only
+// beyond it), quantised to tick and lot, never crossing the book — and with the seed's order management: refresh
+// only after `orderRefreshSeconds` and outside a tolerance, wait `filledOrderDelaySeconds` after a fill, replace
+// anything older than `maxOrderAgeSeconds`. Units: price units, size units, seconds (see avellaneda-stoikov.ts).
+import {
+  finiteHorizonQuotes,
+  fundingCarry,
+  glftQuotes,
+  quantisePrices,
+  quantiseSize,
+  shapedSizes,
+  type ModelParams,
+  type QuoteLeg,
+  type RawQuotes,
+  type VenueRules,
+} from './avellaneda-stoikov.ts';
+import {
+  IntensityEstimator,
+  VolatilityEstimator,
+  type IntensityConfig,
+  type IntensityState,
+  type VolatilityConfig,
+  type VolatilityState,
+} from './estimators.ts';
+import { fairPrice, type BookSnapshot, type FairPriceKind } from './fair-price.ts';
+
+export type QuoteSide = 'bid' | 'ask';
+
+export interface MakerConfig {
+  /** 'glft': infinite horizon (perpetuals); 'finite': Avellaneda–Stoikov with T − t = horizon − (t mod horizon) */
+  readonly model: 'glft' | 'finite';
+  /** finite model: the horizon cycle, seconds */
+  readonly horizonSeconds: number;
+  /** γ, per (price unit × size unit) */
+  readonly gamma: number;
+  /** η ≥ 0, per size unit */
+  readonly eta: number;
+  /** φ (and the GLFT Δ), size units */
+  readonly orderSize: number;
+  /** smallest total spread, price units */
+  readonly minSpread: number;
+  readonly fairPrice: FairPriceKind;
+  /** VAMP depth, levels per side */
+  readonly vampLevels: number;
+  readonly volatility: VolatilityConfig;
+  readonly intensity: IntensityConfig;
+  readonly orderRefreshSeconds: number;
+  readonly filledOrderDelaySeconds: number;
+  readonly maxOrderAgeSeconds: number;
+  /** a resting order within this many ticks of the new quote (and of the same size) is kept */
+  readonly refreshToleranceTicks: number;
+  /** expected holding time of inventory for the funding carry, seconds (0: ignore funding) */
+  readonly carryHorizonSeconds: number;
+}
+
+/** The seed's defaults where it has one (order size 1, γ 1, min spread 0, refresh 60 s, fill delay 60 s, age 1800 s). */
+export const SEED_DEFAULTS = {
+  model: 'glft',
+  gamma: 1,
+  orderSize: 1,
+  minSpread: 0,
+  orderRefreshSeconds: 60,
+  filledOrderDelaySeconds: 60,
+  maxOrderAgeSeconds: 1800,
+} as const;
+
+export interface MakerContext {
+  /** seconds */
+  readonly time: number;
+  /** the book without the maker's own orders */
+  readonly book: BookSnapshot;
+  /** fallback fair price (mark, last trade, oracle) for an empty or one-sided book */
+  readonly reference?: number;
+  /** signed position, size units */
+  readonly inventory: number;
+  /** largest |position| allowed, size units (Infinity: no limit) */
+  readonly maxPosition: number;
+  /** perpetuals: the current funding rate per period (longs pay when > 0) */
+  readonly funding?: { readonly rate: number; readonly periodSeconds: number };
+  readonly rules: VenueRules;
+}
+
+export interface QuoteDecision {
+  readonly bid?: QuoteLeg;
+  readonly ask?: QuoteLeg;
+  readonly fair?: number;
+  readonly fairSource: 'book' | 'reference' | 'one-sided' | 'none';
+  readonly raw?: RawQuotes;
+  /** the funding carry subtracted from both quotes, price units */
+  readonly carry: number;
+  readonly model: ModelParams;
+  /** why a side is not quoted or was moved */
+  readonly notes: readonly string[];
+}
+
+export interface RestingQuote {
+  readonly ticks: number;
+  readonly size: number;
+  /** seconds */
+  readonly placedAt: number;
+}
+
+export interface MakerPlan {
+  /** sides whose resting order goes */
+  readonly cancel: readonly QuoteSide[];
+  /** orders to place (after the cancels) */
+  readonly place: readonly { readonly side: QuoteSide; readonly leg: QuoteLeg }[];
+  readonly decision: QuoteDecision;
+}
+
+export interface MakerState {
+  readonly volatility: VolatilityState;
+  readonly intensity: IntensityState;
+  readonly lastFill?: number;
+}
+
+function checkConfig(c: MakerConfig): void {
+  const positive: [string, number][] = [
+    ['gamma', c.gamma],
+    ['orderSize', c.orderSize],
+    ['vampLevels', c.vampLevels],
+  ];
+  for (const [k, v] of positive) if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${k}: must be > 0`);
+  const nonNegative: [string, number][] = [
+    ['eta', c.eta],
+    ['minSpread', c.minSpread],
+    ['orderRefreshSeconds', c.orderRefreshSeconds],
+    ['filledOrderDelaySeconds', c.filledOrderDelaySeconds],
+    ['maxOrderAgeSeconds', c.maxOrderAgeSeconds],
+    ['refreshToleranceTicks', c.refreshToleranceTicks],
+    ['carryHorizonSeconds', c.carryHorizonSeconds],
+  ];
+  for (const [k, v] of nonNegative) if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${k}: must be >= 0`);
+  if (c.model === 'finite' && !(c.horizonSeconds > 0)) throw new RangeError('horizonSeconds: must be > 0');
+}
+
+export class AvellanedaStoikovMaker {
+  readonly volatility: VolatilityEstimator;
+  readonly intensity: IntensityEstimator;
+  private lastFill: number | undefined;
+  private lastFair: number | undefined;
+
+  constructor(readonly cfg: MakerConfig) {
+    checkConfig(cfg);
+    this.volatility = new VolatilityEstimator(cfg.volatility);
+    this.intensity = new IntensityEstimator(cfg.intensity);
+  }
+
+  /** A book observation: samples the fair price for σ and moves the intensity clock. */
+  observeBook(time: number, book: BookSnapshot): void {
+    const f = fairPrice(book, this.cfg.fairPrice, this.cfg.vampLevels);
+    if (f !== undefined) {
+      this.volatility.observe(time, f);
+      this.lastFair = f;
+    }
+    this.intensity.advance(time);
+  }
+
+  /** A public trade at `price`, with the mid of the book just before it (undefined: unknown, the trade is skipped). */
+  observeTrade(time: number, price: number, midBefore: number | undefined): void {
+    if (midBefore === undefined || !Number.isFinite(midBefore) || !Number.isFinite(price)) return;
+    this.intensity.observe(time, Math.abs(price - midBefore));
+  }
+
+  /** One of the maker's own orders traded. */
+  observeFill(time: number): void {
+    this.lastFill = time;
+  }
+
+  state(): MakerState {
+    return {
+      volatility: this.volatility.state(),
+      intensity: this.intensity.estimate(),
+      ...(this.lastFill !== undefined ? { lastFill: this.lastFill } : {}),
+    };
+  }
+
+  /** The model parameters now: σ from the fair price, A and κ from trades, each with its prior. */
+  model(): ModelParams {
+    const i = this.intensity.estimate();
+    return { sigma: this.volatility.sigma(), A: i.A, kappa: i.kappa };
+  }
+
+  /** The quotes the model wants now (no order management). */
+  quote(ctx: MakerContext): QuoteDecision {
+    const c = this.cfg;
+    const notes: string[] = [];
+    const m = this.model();
+    const { tick } = ctx.rules;
+    let fair = fairPrice(ctx.book, c.fairPrice, c.vampLevels);
+    let fairSource: QuoteDecision['fairSource'] = 'book';
+    if (fair === undefined) {
+      if (ctx.reference !== undefined && Number.isFinite(ctx.reference) && ctx.reference > 0) {
+        fair = ctx.reference;
+        fairSource = 'reference';
+      } else {
+        const one = ctx.book.bids[0]?.price ?? ctx.book.asks[0]?.price ?? this.lastFair;
+        if (one !== undefined && Number.isFinite(one) && one > 0) {
+          fair = one;
+          fairSource = 'one-sided';
+        }
+      }
+    }
+    if (fair === undefined || !(m.sigma >= 0) || !(m.kappa > 0) || !(m.A > 0)) {
+      return { fairSource: 'none', carry: 0, model: m, notes: ['no fair price: empty book and no reference'] };
+    }
+    const q = ctx.inventory;
+    let raw =
+      c.model === 'glft'
+        ? glftQuotes(fair, q, c.gamma, m, c.orderSize)
+        : finiteHorizonQuotes(fair, q, c.gamma, m, c.horizonSeconds - (ctx.time % c.horizonSeconds));
+    const carry =
+      ctx.funding && c.carryHorizonSeconds > 0
+        ? fundingCarry(ctx.funding.rate, fair, ctx.funding.periodSeconds, c.carryHorizonSeconds)
+        : 0;
+    if (carry !== 0)
+      raw = {
+        reservation: raw.reservation - carry,
+        halfSpread: raw.halfSpread,
+        bid: raw.bid - carry,
+        ask: raw.ask - carry,
+      };
+    if (raw.ask - raw.bid < c.minSpread) {
+      const half = c.minSpread / 2;
+      raw = {
+        reservation: raw.reservation,
+        halfSpread: half,
+        bid: raw.reservation - half,
+        ask: raw.reservation + half,
+      };
+    }
+    if (!Number.isFinite(raw.bid) || !Number.isFinite(raw.ask) || !Number.isFinite(raw.reservation)) {
+      return { fair, fairSource, carry, model: m, notes: ['model gave a non-finite quote'] };
+    }
+
+    // prices: bid down, ask up to the tick, then post-only against the rest of the book
+    let { bidTicks, askTicks } = quantisePrices(raw.bid, raw.ask, tick);
+    const bestBid = ctx.book.bids[0]?.price;
+    const bestAsk = ctx.book.asks[0]?.price;
+    if (bestAsk !== undefined && bestAsk > 0) {
+      const t = Math.round(bestAsk / tick);
+      if (bidTicks >= t) {
+        bidTicks = t - 1;
+        notes.push('bid kept below the best ask');
+      }
+    }
+    if (bestBid !== undefined && bestBid > 0) {
+      const t = Math.round(bestBid / tick);
+      if (askTicks <= t) {
+        askTicks = t + 1;
+        notes.push('ask kept above the best bid');
+      }
+    }
+    if (askTicks <= bidTicks) askTicks = bidTicks + 1;
+
+    // sizes: the seed's shape, capped by the room left under the position limit
+    const shaped = shapedSizes(c.orderSize, c.eta, q);
+    const roomBid = ctx.maxPosition - q;
+    const roomAsk = ctx.maxPosition + q;
+    const bid = this.leg('bid', bidTicks, shaped.bid, roomBid, ctx, notes);
+    const ask = this.leg('ask', askTicks, shaped.ask, roomAsk, ctx, notes);
+    const decision: { -readonly [K in keyof QuoteDecision]: QuoteDecision[K] } = {
+      fair,
+      fairSource,
+      raw,
+      carry,
+      model: m,
+      notes,
+    };
+    if (bid) decision.bid = bid;
+    if (ask) decision.ask = ask;
+    return decision;
+  }
+
+  /** One side's order: at least one tick, sized within the room left under the position limit. */
+  private leg(
+    side: QuoteSide,
+    ticks: number,
+    wanted: number,
+    room: number,
+    ctx: MakerContext,
+    notes: string[],
+  ): QuoteLeg | undefined {
+    if (ticks < 1) {
+      notes.push(`${side}: price below one tick`);
+      return undefined;
+    }
+    if (!(room >= ctx.rules.minSize)) {
+      notes.push(`${side}: position limit ${ctx.maxPosition} reached (reduce-only)`);
+      return undefined;
+    }
+    let size = quantiseSize(Math.min(wanted, room), ctx.rules);
+    if (size > room) size = Math.floor(room / ctx.rules.lot + 1e-9) * ctx.rules.lot;
+    if (!(size >= ctx.rules.minSize)) {
+      notes.push(`${side}: size below the minimum`);
+      return undefined;
+    }
+    return { ticks, price: ticks * ctx.rules.tick, size };
+  }
+
+  /** Order management: what to cancel and place given the maker's resting quotes. */
+  plan(ctx: MakerContext, resting: { readonly bid?: RestingQuote; readonly ask?: RestingQuote }): MakerPlan {
+    const c = this.cfg;
+    const decision = this.quote(ctx);
+    const cancel: QuoteSide[] = [];
+    const place: { side: QuoteSide; leg: QuoteLeg }[] = [];
+    const waiting = this.lastFill !== undefined && ctx.time < this.lastFill + c.filledOrderDelaySeconds;
+    for (const side of ['bid', 'ask'] as const) {
+      const want = decision[side];
+      const r = resting[side];
+      if (!want) {
+        if (r) cancel.push(side);
+        continue;
+      }
+      if (waiting) continue;
+      if (!r) {
+        place.push({ side, leg: want });
+        continue;
+      }
+      const age = ctx.time - r.placedAt;
+      const tooOld = age >= c.maxOrderAgeSeconds;
+      const due = age >= c.orderRefreshSeconds;
+      const moved = Math.abs(want.ticks - r.ticks) > c.refreshToleranceTicks || want.size !== r.size;
+      if (tooOld || (due && moved)) {
+        cancel.push(side);
+        place.push({ side, leg: want });
+      }
+    }
+    return { cancel, place, decision };
+  }
+}

@@ -1,0 +1,119 @@
+// The HTML reports render in headless Chromium: a short simulation's report.html is opened from disk offline (the
+// chart library is inlined), every chart draws (the page counts them), each chart's canvas holds drawn pixels in
+// several colours, and a full-page screenshot is taken; likewise a small sweep's sweep.html (run on worker threads).
+// Needs Debian's chromium (/usr/bin/chromium, or PERPSIM_CHROMIUM). Without it the test is skipped with a message,
+// except in CI (CI or PERPSIM_REQUIRE_CHROMIUM set; .ci/run installs chromium), where its absence is a failure.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { writeResults } from '../../src/sim/output.ts';
+import { loadSweep, runSweep, writeSweep } from '../../src/sim/sweep.ts';
+import { runSimulation } from '../../src/sim/runner.ts';
+import { DEFAULT_SCENARIO, loadScenarioFile } from '../../src/sim/scenario.ts';
+
+const CHROMIUM = process.env['PERPSIM_CHROMIUM'] ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && (process.env['CI'] || process.env['PERPSIM_REQUIRE_CHROMIUM']))
+  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run) for the report test`);
+const skip = available
+  ? false
+  : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set PERPSIM_CHROMIUM)`;
+
+describe('report.html in headless Chromium', { skip }, () => {
+  let context: BrowserContext;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'perpsim-report-'));
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1300, height: 900 },
+      offline: true,
+    });
+  });
+  after(async () => {
+    await context?.close();
+  });
+
+  test('every chart draws, with lines on its canvas, and the page screenshots', async () => {
+    const r = runSimulation(loadScenarioFile(DEFAULT_SCENARIO), { days: 0.04 });
+    const files = writeResults(r, join(dir, 'run'));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(files.report).href);
+    await page.waitForSelector('body[data-charts]', { timeout: 30_000 });
+    // browser-side code as strings: the test is type-checked without the DOM library
+    const charts = Number(await page.evaluate('document.body.dataset.charts'));
+    assert.equal(charts, 10, 'seven market charts and three P&L charts');
+    assert.deepEqual(errors, []);
+    const canvases = (await page.evaluate(`[...document.querySelectorAll('#charts canvas')].map((c) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      const colours = new Set();
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] === 0) continue;
+        ink++;
+        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+      return { width: c.width, height: c.height, ink, colours: colours.size };
+    })`)) as { width: number; height: number; ink: number; colours: number }[];
+    assert.equal(canvases.length, 10);
+    for (const [i, c] of canvases.entries()) {
+      assert.ok(c.width > 500 && c.height > 100, `canvas ${i} size ${c.width}x${c.height}`);
+      assert.ok(c.ink > 2000, `canvas ${i}: ${c.ink} drawn pixels`);
+      assert.ok(c.colours > 4, `canvas ${i}: ${c.colours} colours`);
+    }
+    const shot = join(dir, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    const png = readFileSync(shot);
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.ok(statSync(shot).size > 50_000, 'a full-page screenshot with content');
+    await page.close();
+  });
+
+  test('a sweep runs on worker threads and its page draws its charts', async () => {
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(
+      file,
+      `scenario: ${JSON.stringify(DEFAULT_SCENARIO)}\ndays: 0.025\nseeds: [1]\ngrid:\n  agents.mm-bold.gamma: [0.01, 1]\n`,
+    );
+    const sweep = loadSweep(file);
+    assert.equal(sweep.runs.length, 2);
+    const rows = await runSweep(sweep, { workers: 2 });
+    assert.deepEqual(
+      rows.map((r) => [r.index, r.params['agents.mm-bold.gamma'], r.summary?.conservation.ok]),
+      [
+        [0, 0.01, true],
+        [1, 1, true],
+      ],
+    );
+    // a worker thread computes what the main thread computes: the same state hash as an in-process run
+    const direct = runSimulation(loadScenarioFile(DEFAULT_SCENARIO), { days: 0.025, seed: '1' });
+    assert.equal(rows[0]!.summary!.stateHash, direct.summary.stateHash);
+    const files = writeSweep(sweep, rows, join(dir, 'sweep'));
+    const csv = readFileSync(files.csv, 'utf8').trim().split('\n');
+    assert.equal(csv.length, 3, 'a header and one row per run');
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(files.report).href);
+    await page.waitForSelector('body[data-charts]', { timeout: 30_000 });
+    assert.equal(await page.evaluate('document.body.dataset.charts'), '2');
+    await page.screenshot({ path: join(dir, 'sweep.png'), fullPage: true });
+    await page.close();
+  });
+});
