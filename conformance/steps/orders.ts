@@ -124,6 +124,27 @@ function stopLeg(row: Row, leg: 'fb' | 'ra', sub: OrderSubmission, start: bigint
   };
 }
 
+/** A limit or market order row (optionally an iceberg) without its party: the iceberg and batch steps. */
+function orderRow(row: Row, start: bigint, iceberg: boolean): Omit<OrderSubmission, 'party'> {
+  const type = orderType(row.str('type'));
+  const tf = tif(row.str('tif'));
+  const exp = expiry(row, tf, start, type === 'MARKET');
+  return {
+    marketId: row.str('market id'),
+    side: side(row.str('side')),
+    size: row.num('volume'),
+    price: row.num('price'),
+    type,
+    tif: tf,
+    reference: row.opt('reference') ?? '',
+    ...only(row),
+    ...(exp !== undefined ? { expiresAt: exp } : {}),
+    ...(iceberg
+      ? { iceberg: { peakSize: row.num('peak size'), minimumVisibleSize: row.num('minimum visible size') } }
+      : {}),
+  };
+}
+
 function placeOrders(w: World, t: Table, how: After): void {
   const start = w.ex.now();
   for (const row of t.expect(['party', 'market id', 'side', 'volume', 'price', 'type', 'tif'], ORDER_OPTIONAL).rows) {
@@ -198,24 +219,8 @@ export function registerOrderSteps(r: Registry): void {
   r.define(/^the parties place the following iceberg orders:$/, (w, _a, t) => {
     const start = w.ex.now();
     const cols = ['party', 'market id', 'side', 'volume', 'price', 'type', 'tif', 'peak size', 'minimum visible size'];
-    for (const row of need(t).expect(cols, ['reference', 'error', 'resulting trades', 'expires in', 'only']).rows) {
-      const type = orderType(row.str('type'));
-      const tf = tif(row.str('tif'));
-      const exp = expiry(row, tf, start, type === 'MARKET');
-      submitRow(w, row, {
-        marketId: row.str('market id'),
-        party: row.str('party'),
-        side: side(row.str('side')),
-        size: row.num('volume'),
-        price: row.num('price'),
-        type,
-        tif: tf,
-        reference: row.opt('reference') ?? '',
-        ...only(row),
-        ...(exp !== undefined ? { expiresAt: exp } : {}),
-        iceberg: { peakSize: row.num('peak size'), minimumVisibleSize: row.num('minimum visible size') },
-      });
-    }
+    for (const row of need(t).expect(cols, ['reference', 'error', 'resulting trades', 'expires in', 'only']).rows)
+      submitRow(w, row, { ...orderRow(row, start, true), party: row.str('party') });
   });
 
   // batch instructions (spec 0074-BTCH): rows are collected per party and processed as one transaction
@@ -228,25 +233,8 @@ export function registerOrderSteps(r: Registry): void {
     const start = w.ex.now();
     const cols = ['market id', 'side', 'volume', 'price', 'type', 'tif'];
     if (iceberg) cols.push('peak size', 'minimum visible size');
-    for (const row of t.expect(cols, ['reference', 'expires in', 'only']).rows) {
-      const type = orderType(row.str('type'));
-      const tf = tif(row.str('tif'));
-      const exp = expiry(row, tf, start, type === 'MARKET');
-      b.submissions.push({
-        marketId: row.str('market id'),
-        side: side(row.str('side')),
-        size: row.num('volume'),
-        price: row.num('price'),
-        type,
-        tif: tf,
-        reference: row.opt('reference') ?? '',
-        ...only(row),
-        ...(exp !== undefined ? { expiresAt: exp } : {}),
-        ...(iceberg
-          ? { iceberg: { peakSize: row.num('peak size'), minimumVisibleSize: row.num('minimum visible size') } }
-          : {}),
-      });
-    }
+    for (const row of t.expect(cols, ['reference', 'expires in', 'only']).rows)
+      b.submissions.push(orderRow(row, start, iceberg));
   };
   r.define(/^the party "([^"]+)" adds the following orders to a batch:$/, (w, [party], t) =>
     addToBatch(w, party!, need(t), false),

@@ -2090,35 +2090,42 @@ export class Market {
 
   private enterPriceAuction(trigger: MonitorTrigger): void {
     trigger.active = false;
-    const now = this.now;
     const duration = maxBig(BigInt(trigger.auctionExtension) * NS, this.ctx.params.auctionMinimumDuration);
-    this.auction = {
-      opening: false,
-      trigger: 'PRICE',
-      extensionTrigger: 'UNSPECIFIED',
-      start: now,
-      end: now + duration,
-    };
+    this.startAuction('PRICE', 'MONITORING_AUCTION', duration);
+  }
+
+  /**
+   * A (non-opening) auction starts now for `duration`: the market is suspended, GFN orders are cancelled and pegged
+   * orders parked.
+   */
+  private startAuction(trigger: AuctionTrigger, mode: TradingMode, duration: bigint): void {
+    const now = this.now;
+    this.auction = { opening: false, trigger, extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
     this.perp?.auctionStarted(now);
     this.state = 'SUSPENDED';
-    this.tradingMode = 'MONITORING_AUCTION';
-    // GFN orders are cancelled, pegged orders parked
+    this.tradingMode = mode;
     for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
     for (const o of [...this.pegged]) {
       if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
       else if (o.status === 'ACTIVE') this.parkPegged(o);
     }
+    this.emitAuction(true);
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  /** The auction event of the running auction: its start (`started`) or an extension. */
+  private emitAuction(started: boolean): void {
+    const a = this.auction!;
     this.emit({
       type: 'auction',
       marketId: this.id,
-      started: true,
+      started,
       leave: false,
-      trigger: 'PRICE',
-      extensionTrigger: 'UNSPECIFIED',
-      start: now,
-      end: this.auction.end,
+      trigger: a.trigger,
+      extensionTrigger: a.extensionTrigger,
+      start: a.start,
+      end: a.end,
     });
-    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
   }
 
   /**
@@ -2130,51 +2137,16 @@ export class Market {
   enterLongBlockAuction(duration: bigint): void {
     if (!this.canTrade() || this.state === 'SUSPENDED_VIA_GOVERNANCE') return;
     const a = this.auction;
-    const now = this.now;
     if (a) {
       if (a.opening || a.trigger === 'GOVERNANCE_SUSPENSION' || a.extensionTrigger === 'GOVERNANCE_SUSPENSION') return;
-      const effective = now / NS + duration / NS - a.start / NS;
+      const effective = this.now / NS + duration / NS - a.start / NS;
       if ((a.end - a.start) / NS > effective) return;
       a.end = a.start + effective * NS;
       a.extensionTrigger = 'LONG_BLOCK';
-      this.emit({
-        type: 'auction',
-        marketId: this.id,
-        started: false,
-        leave: false,
-        trigger: a.trigger,
-        extensionTrigger: 'LONG_BLOCK',
-        start: a.start,
-        end: a.end,
-      });
+      this.emitAuction(false);
       return;
     }
-    this.auction = {
-      opening: false,
-      trigger: 'LONG_BLOCK',
-      extensionTrigger: 'UNSPECIFIED',
-      start: now,
-      end: now + duration,
-    };
-    this.perp?.auctionStarted(now);
-    this.state = 'SUSPENDED';
-    this.tradingMode = 'LONG_BLOCK_AUCTION';
-    for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
-    for (const o of [...this.pegged]) {
-      if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
-      else if (o.status === 'ACTIVE') this.parkPegged(o);
-    }
-    this.emit({
-      type: 'auction',
-      marketId: this.id,
-      started: true,
-      leave: false,
-      trigger: 'LONG_BLOCK',
-      extensionTrigger: 'UNSPECIFIED',
-      start: now,
-      end: this.auction.end,
-    });
-    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    this.startAuction('LONG_BLOCK', 'LONG_BLOCK_AUCTION', duration);
     this.flushMargins();
   }
 
@@ -2219,16 +2191,7 @@ export class Market {
         breach.active = false;
         a.end += BigInt(breach.auctionExtension) * NS;
         a.extensionTrigger = 'PRICE';
-        this.emit({
-          type: 'auction',
-          marketId: this.id,
-          started: false,
-          leave: false,
-          trigger: a.trigger,
-          extensionTrigger: 'PRICE',
-          start: a.start,
-          end: a.end,
-        });
+        this.emitAuction(false);
         return;
       }
     }

@@ -37,7 +37,8 @@ interface ChartSpec {
   readonly legend?: boolean;
 }
 
-const COLORS = [
+/** The chart palette (matplotlib's tab10), shared with the sweep page. */
+export const COLORS = [
   '#1f77b4',
   '#ff7f0e',
   '#2ca02c',

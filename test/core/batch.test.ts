@@ -6,22 +6,12 @@ import assert from 'node:assert/strict';
 import { Exchange } from '../../src/core/exchange.ts';
 import { dec } from '../../src/core/num/decimal.ts';
 import { NS } from '../../src/core/types.ts';
-import { NO_FEES, T0, USD, simpleMarket } from './fixtures.ts';
+import { T0, USD, plainMarket } from './fixtures.ts';
 
 function setup(funds = 10n ** 12n) {
   const ex = new Exchange({ now: T0, params: { markPriceUpdateMaximumFrequency: 0n, auctionMinimumDuration: NS } });
   ex.registerAsset(USD);
-  ex.createMarket(
-    simpleMarket({
-      id: 'M',
-      decimalPlaces: USD.decimals,
-      positionDecimalPlaces: 0,
-      tickSize: 1n,
-      fees: NO_FEES,
-      priceMonitoringTriggers: [],
-      openingAuctionDuration: 1,
-    }),
-  );
+  ex.createMarket(plainMarket('M'));
   for (const p of ['a', 'b']) assert.deepEqual(ex.deposit(p, USD.id, 10n ** 12n), {});
   assert.deepEqual(ex.deposit('mm', USD.id, funds), {});
   const limit = (side: 'buy' | 'sell', price: number, size = 1, reference = '') => ({

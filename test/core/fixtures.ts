@@ -188,6 +188,23 @@ export function simpleMarket(overrides: Partial<MarketConfig> = {}): MarketConfi
 }
 
 /**
+ * A SIMPLE market stripped down so that prices and sizes are plain integers (market decimals = the asset's, whole
+ * contracts, tick 1), without fees or price monitoring and with a one-second opening auction.
+ */
+export function plainMarket(id: string, overrides: Partial<MarketConfig> = {}): MarketConfig {
+  return simpleMarket({
+    id,
+    decimalPlaces: USD.decimals,
+    positionDecimalPlaces: 0,
+    tickSize: 1n,
+    fees: NO_FEES,
+    priceMonitoringTriggers: [],
+    openingAuctionDuration: 1,
+    ...overrides,
+  });
+}
+
+/**
  * Market "LOGNORMAL": log-normal risk model (sigma 1.5, tau one hour), no price monitoring, no fees, market
  * decimals = asset decimals (price factor 1), whole contracts, tick size 10. Prices around 50.00000 = 5000000.
  */

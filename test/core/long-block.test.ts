@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exchange } from '../../src/core/exchange.ts';
 import { NS } from '../../src/core/types.ts';
-import { NO_FEES, T0, USD, simpleMarket } from './fixtures.ts';
+import { T0, USD, plainMarket } from './fixtures.ts';
 
 function setup() {
   const ex = new Exchange({
@@ -14,18 +14,7 @@ function setup() {
   });
   ex.registerAsset(USD);
   for (const p of ['a', 'b']) assert.deepEqual(ex.deposit(p, USD.id, 10n ** 12n), {});
-  const market = (id: string, opening = 1) =>
-    ex.createMarket(
-      simpleMarket({
-        id,
-        decimalPlaces: USD.decimals,
-        positionDecimalPlaces: 0,
-        tickSize: 1n,
-        fees: NO_FEES,
-        priceMonitoringTriggers: [],
-        openingAuctionDuration: opening,
-      }),
-    );
+  const market = (id: string, opening = 1) => ex.createMarket(plainMarket(id, { openingAuctionDuration: opening }));
   const order = (m: string, party: string, side: 'buy' | 'sell', price: number) =>
     ex.submitOrder({ marketId: m, party, side, size: 1, price, type: 'LIMIT', tif: 'GTC' });
   const open = (m: string) => {

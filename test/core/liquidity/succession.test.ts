@@ -7,24 +7,9 @@ import { Exchange } from '../../../src/core/exchange.ts';
 import { EventLog } from '../../../src/core/events.ts';
 import { dec, Decimal } from '../../../src/core/num/decimal.ts';
 import { NS, SYSTEM_OWNER } from '../../../src/core/types.ts';
-import type { MarketConfig } from '../../../src/core/config/market.ts';
-import { NO_FEES, T0, USD, simpleMarket } from '../fixtures.ts';
+import { T0, USD, plainMarket } from '../fixtures.ts';
 
 const FUNDS = 10n ** 12n;
-
-/** Prices and sizes are plain integers here: market decimals = asset decimals, whole contracts, tick 1. */
-function cfg(id: string, overrides: Partial<MarketConfig> = {}): MarketConfig {
-  return simpleMarket({
-    id,
-    decimalPlaces: USD.decimals,
-    positionDecimalPlaces: 0,
-    tickSize: 1n,
-    fees: NO_FEES,
-    priceMonitoringTriggers: [],
-    openingAuctionDuration: 1,
-    ...overrides,
-  });
-}
 
 function setup(window = 3600n * NS) {
   const log = new EventLog();
@@ -81,7 +66,7 @@ function setup(window = 3600n * NS) {
 
 test('a successor takes over virtual stakes and its insurance share; the other successor is rejected', () => {
   const { ex, log, total, pool, global, commit, cross, step, shares, conserved } = setup();
-  ex.createMarket(cfg('P'));
+  ex.createMarket(plainMarket('P'));
   assert.deepEqual(ex.fundInsurancePool('P', 5000n), {});
   commit('a1', 'lpA', 'P', 9000n);
   commit('b1', 'lpB', 'P', 1000n);
@@ -93,10 +78,16 @@ test('a successor takes over virtual stakes and its insurance share; the other s
   assert.equal(shares('P').get('lpB')!.averageEntryValuation.toString(), '10000');
 
   ex.createMarket(
-    cfg('S1', { openingAuctionDuration: 5, successor: { parentMarketId: 'P', insurancePoolFraction: dec('0.6') } }),
+    plainMarket('S1', {
+      openingAuctionDuration: 5,
+      successor: { parentMarketId: 'P', insurancePoolFraction: dec('0.6') },
+    }),
   );
   ex.createMarket(
-    cfg('S2', { openingAuctionDuration: 5, successor: { parentMarketId: 'P', insurancePoolFraction: dec('0.6') } }),
+    plainMarket('S2', {
+      openingAuctionDuration: 5,
+      successor: { parentMarketId: 'P', insurancePoolFraction: dec('0.6') },
+    }),
   );
   commit('a2', 'lpA', 'S1', 2000n);
   commit('b2', 'lpB', 'S1', 8000n);
@@ -145,13 +136,13 @@ test('a successor takes over virtual stakes and its insurance share; the other s
 
 test('after the successor window a settled parent is gone: its pool goes to the global pool, nothing carries over', () => {
   const { ex, pool, global, commit, cross, step, shares, conserved } = setup(3n * NS);
-  ex.createMarket(cfg('P'));
+  ex.createMarket(plainMarket('P'));
   assert.deepEqual(ex.fundInsurancePool('P', 5000n), {});
   commit('a1', 'lpA', 'P', 9000n);
   cross('P');
   step(2);
   ex.createMarket(
-    cfg('S', {
+    plainMarket('S', {
       openingAuctionDuration: 20,
       successor: { parentMarketId: 'P', insurancePoolFraction: dec('1') },
       // its own oracle: the parent's termination must not end it
@@ -194,7 +185,7 @@ test('after the successor window a settled parent is gone: its pool goes to the 
 
 test('a successor of a proposal is rejected when enacted first; a proposed market accepts commitments only', () => {
   const { ex, commit, conserved } = setup();
-  ex.createMarket(cfg('P'), { proposed: true });
+  ex.createMarket(plainMarket('P'), { proposed: true });
   assert.equal(ex.market('P')!.state, 'PROPOSED');
   commit('a1', 'lpA', 'P', 9000n);
   assert.equal(ex.ledger.get('lpA', 'BOND', USD.id, 'P')!.balance, 9000n);
@@ -208,17 +199,18 @@ test('a successor of a proposal is rejected when enacted first; a proposed marke
     tif: 'GTC',
   });
   assert.equal(r.error, 'trading not allowed');
-  ex.createMarket(cfg('S', { successor: { parentMarketId: 'P', insurancePoolFraction: Decimal.ONE } }));
+  ex.createMarket(plainMarket('S', { successor: { parentMarketId: 'P', insurancePoolFraction: Decimal.ONE } }));
   assert.deepEqual(ex.succeedMarket('S'), { error: "parent market in proposed state, can't enact successor" });
   assert.equal(ex.market('S'), undefined);
   assert.deepEqual(ex.startOpeningAuction('P'), {});
   assert.equal(ex.market('P')!.state, 'PENDING');
   assert.throws(
-    () => ex.createMarket(cfg('X', { successor: { parentMarketId: 'NOPE', insurancePoolFraction: Decimal.ONE } })),
+    () =>
+      ex.createMarket(plainMarket('X', { successor: { parentMarketId: 'NOPE', insurancePoolFraction: Decimal.ONE } })),
     /successor\.parentMarketId: market "NOPE" does not exist/,
   );
   assert.throws(
-    () => ex.createMarket(cfg('Y', { successor: { parentMarketId: 'P', insurancePoolFraction: dec('1.5') } })),
+    () => ex.createMarket(plainMarket('Y', { successor: { parentMarketId: 'P', insurancePoolFraction: dec('1.5') } })),
     /successor\.insurancePoolFraction: must be in \[0, 1\]/,
   );
   conserved(0n);
