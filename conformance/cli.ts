@@ -140,7 +140,7 @@ export function runConformance(argv: string[]): number {
       } else {
         const keep = filtered ? baseline.filter((id) => !byId.has(id)) : [];
         const now = [...new Set([...keep, ...results.filter((r) => r.status === 'passed').map(scenarioId)])].sort();
-        writeFileSync(file, JSON.stringify({ passing: now }, null, 1) + '\n');
+        writeFileSync(file, JSON.stringify({ passing: now }, null, 2) + '\n');
         console.log(`baseline updated: ${now.length} scenarios`);
       }
     }
