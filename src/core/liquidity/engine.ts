@@ -800,8 +800,6 @@ export class LiquidityEngine {
     const bestBid = Decimal.fromBigInt(r.bid);
     const bestAsk = Decimal.fromBigInt(r.ask);
     const pm = this.host.validPriceRange();
-    const lower = pm.minRep > r.min ? pm.minRep : r.min;
-    const upper = pm.maxRep !== undefined && pm.maxRep < r.max ? pm.maxRep : r.max;
     const minProb = this.host.params().minProbabilityOfTradingLPOrders;
     const table = this.provisions.size > 0 ? this.table() : undefined;
     const current = new Map<string, Decimal>();
@@ -812,18 +810,25 @@ export class LiquidityEngine {
       let bSize = 0n;
       let sSize = 0n;
       for (const o of this.host.activeOrders(party)) {
-        if (o.price < lower || o.price > upper) continue;
+        // orders outside the LP price range do not count; orders outside the tightest price-monitoring bounds count
+        // with their volume at probability 0, and so do orders whose probability is at or below the minimum
+        // (spec 0042-LIQF "Calculating the liquidity score")
+        if (o.price < r.min || o.price > r.max) continue;
         const isBid = o.side === 'buy';
-        const prob = probabilityOfTrading(
-          bestBid,
-          bestAsk,
-          pm.min,
-          pm.max ?? Decimal.fromBigInt(upper + 1n),
-          table,
-          Decimal.fromBigInt(o.price),
-          isBid,
-          minProb,
-        );
+        let prob = Decimal.ZERO;
+        if (o.price >= pm.minRep && (pm.maxRep === undefined || o.price <= pm.maxRep)) {
+          prob = probabilityOfTrading(
+            bestBid,
+            bestAsk,
+            pm.min,
+            pm.max ?? Decimal.fromBigInt(o.price + 1n),
+            table,
+            Decimal.fromBigInt(o.price),
+            isBid,
+            minProb,
+          );
+          if (prob.lte(minProb)) prob = Decimal.ZERO;
+        }
         const size = BigInt(o.remaining);
         if (isBid) {
           bLiq = bLiq.add(prob.mulBig(size));
