@@ -255,6 +255,11 @@ export class Market {
 
   markPrice = 0n;
   lastTradedPrice = 0n;
+  /**
+   * The order book's own last traded price (asset precision), which the SLA range uses during auctions: set by
+   * continuous matching only, so an auction uncrossing leaves it as it was (0 until the first continuous trade).
+   */
+  private bookLastTradedPrice = 0n;
   private nextMTM = 0n;
   /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
   private readonly markCalc: CompositePriceCalculator;
@@ -513,7 +518,7 @@ export class Market {
           ask: ask === undefined ? undefined : this.toAsset(ask),
         };
       },
-      lastTradedPrice: () => this.lastTradedPrice,
+      lastTradedPrice: () => this.bookLastTradedPrice,
       indicativePrice: () => this.indicativePrice(),
       validPriceRange: () => this.validPriceRange(),
       riskPoT: (current: Decimal, price: Decimal, min: Decimal, max: Decimal, isBid: boolean, applyMinMax: boolean) =>
@@ -1432,6 +1437,7 @@ export class Market {
     if (trades.length === 0) return;
     const networkTrade = trades[0]!.type !== 'DEFAULT';
     if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    if (!this.inAuction) this.bookLastTradedPrice = trades[trades.length - 1]!.price;
     // traded value for the market-value windows (asset precision, truncated per confirmation)
     let traded = 0n;
     for (const t of trades) traded += t.price * BigInt(t.size);

@@ -65,6 +65,7 @@ export interface LiquidityHost {
   activeOrders(party: string): readonly LpOrderView[];
   /** best static bid and ask, asset precision */
   bestStatic(): { bid: bigint | undefined; ask: bigint | undefined };
+  /** the order book's last traded price (continuous trading only), asset precision */
   lastTradedPrice(): bigint;
   indicativePrice(): bigint;
   validPriceRange(): ValidPriceRange;
