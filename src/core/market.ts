@@ -2689,8 +2689,8 @@ export class Market {
   }
 
   /**
-   * Search and release for one party without partial moves (MarginUpdateOnOrder): a party that cannot reach the
-   * minimum gets no transfer at all and is not closed out.
+   * Search and release for one party (MarginUpdateOnOrder): a party whose general, bond and margin balances together
+   * fall short of the minimum top-up gets no transfer at all; nobody is closed out here.
    */
   private recheckMargin(pos: Position): void {
     const party = pos.party;
@@ -2705,7 +2705,9 @@ export class Market {
       const want = lv.initial - bal;
       const minAmount = maxBig(0n, lv.maintenance - bal);
       const bond = this.bond(party);
-      const avail = general.balance + (bond?.balance ?? 0n);
+      // Vega's guard (MarginUpdateOnOrder) compares general + bond + margin with the minimum top-up; past it, what
+      // general and bond hold is moved and an LP pays the bond penalty on all general could not cover
+      const avail = general.balance + (bond?.balance ?? 0n) + bal;
       if (avail < minAmount) return;
       const shortfall = bond && want > general.balance ? want - general.balance : 0n;
       const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
