@@ -147,6 +147,9 @@ function orderRow(row: Row, start: bigint, iceberg: boolean): Omit<OrderSubmissi
 
 function placeOrders(w: World, t: Table, how: After): void {
   const start = w.ex.now();
+  // Vega's "with ticks" and "blocks apart" steps first set the clock to its current time ("ensure time is set"):
+  // one tick, without a block end, before the first row (a liquidity-score sample, a state-variable update, ...)
+  if (how.kind !== 'none') w.ex.advanceTo(start);
   for (const row of t.expect(['party', 'market id', 'side', 'volume', 'price', 'type', 'tif'], ORDER_OPTIONAL).rows) {
     const isStop = ['fb price trigger', 'fb trailing', 'ra price trigger', 'ra trailing'].some(
       (c) => row.opt(c) !== undefined,

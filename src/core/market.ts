@@ -256,6 +256,11 @@ export class Market {
 
   markPrice = 0n;
   lastTradedPrice = 0n;
+  /**
+   * The order book's own last traded price (asset precision), which the SLA range uses during auctions: set by
+   * continuous matching only, so an auction uncrossing leaves it as it was (0 until the first continuous trade).
+   */
+  private bookLastTradedPrice = 0n;
   private nextMTM = 0n;
   /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
   private readonly markCalc: CompositePriceCalculator;
@@ -514,7 +519,7 @@ export class Market {
           ask: ask === undefined ? undefined : this.toAsset(ask),
         };
       },
-      lastTradedPrice: () => this.lastTradedPrice,
+      lastTradedPrice: () => this.bookLastTradedPrice,
       indicativePrice: () => this.indicativePrice(),
       validPriceRange: () => this.validPriceRange(),
       riskPoT: (current: Decimal, price: Decimal, min: Decimal, max: Decimal, isBid: boolean, applyMinMax: boolean) =>
@@ -1433,6 +1438,7 @@ export class Market {
     if (trades.length === 0) return;
     const networkTrade = trades[0]!.type !== 'DEFAULT';
     if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    if (!this.inAuction) this.bookLastTradedPrice = trades[trades.length - 1]!.price;
     // traded value for the market-value windows (asset precision, truncated per confirmation)
     let traded = 0n;
     for (const t of trades) traded += t.price * BigInt(t.size);
@@ -2645,8 +2651,8 @@ export class Market {
   }
 
   /**
-   * Search and release for one party without partial moves (MarginUpdateOnOrder): a party that cannot reach the
-   * minimum gets no transfer at all and is not closed out.
+   * Search and release for one party (MarginUpdateOnOrder): a party whose general, bond and margin balances together
+   * fall short of the minimum top-up gets no transfer at all; nobody is closed out here.
    */
   private recheckMargin(pos: Position): void {
     const party = pos.party;
@@ -2661,7 +2667,9 @@ export class Market {
       const want = lv.initial - bal;
       const minAmount = maxBig(0n, lv.maintenance - bal);
       const bond = this.bond(party);
-      const avail = general.balance + (bond?.balance ?? 0n);
+      // Vega's guard (MarginUpdateOnOrder) compares general + bond + margin with the minimum top-up; past it, what
+      // general and bond hold is moved and an LP pays the bond penalty on all general could not cover
+      const avail = general.balance + (bond?.balance ?? 0n) + bal;
       if (avail < minAmount) return;
       const shortfall = bond && want > general.balance ? want - general.balance : 0n;
       const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');

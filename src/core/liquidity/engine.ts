@@ -65,6 +65,7 @@ export interface LiquidityHost {
   activeOrders(party: string): readonly LpOrderView[];
   /** best static bid and ask, asset precision */
   bestStatic(): { bid: bigint | undefined; ask: bigint | undefined };
+  /** the order book's last traded price (continuous trading only), asset precision */
   lastTradedPrice(): bigint;
   indicativePrice(): bigint;
   validPriceRange(): ValidPriceRange;
@@ -859,8 +860,9 @@ export class LiquidityEngine {
     const r = this.lpPriceRange();
     if (!r) return;
     const pm = this.host.validPriceRange();
-    const lower = pm.minRep > r.min ? pm.minRep : r.min;
-    const upper = pm.maxRep !== undefined && pm.maxRep < r.max ? pm.maxRep : r.max;
+    // the LP price range filters orders; the price-monitoring bounds only zero their probability (blockScores)
+    const lower = r.min;
+    const upper = r.max;
     const minProb = this.host.params().minProbabilityOfTradingLPOrders;
     const table = this.provisions.size > 0 ? this.table() : undefined;
     if (table !== this.potMemoTable) {
@@ -920,26 +922,34 @@ export class LiquidityEngine {
       let bSize = 0n;
       let sSize = 0n;
       for (const o of os) {
+        // orders outside the LP price range do not count; orders outside the tightest price-monitoring bounds count
+        // with their volume at probability 0, and so do orders whose probability is at or below the minimum
+        // (spec 0042-LIQF "Calculating the liquidity score")
         if (o.price < lower || o.price > upper) continue;
         const isBid = o.side === 'buy';
-        const maxPrice = pm.max ?? Decimal.fromBigInt(upper + 1n);
-        const key = isBid
-          ? `b${r.bid}|${o.price}|${pm.min.coef}e${pm.min.scale}|${minProb.coef}e${minProb.scale}`
-          : `a${r.ask}|${o.price}|${maxPrice.coef}e${maxPrice.scale}|${minProb.coef}e${minProb.scale}`;
-        let prob = this.potMemo.get(key);
-        if (prob === undefined) {
-          prob = probabilityOfTrading(
-            bestBid,
-            bestAsk,
-            pm.min,
-            maxPrice,
-            table,
-            Decimal.fromBigInt(o.price),
-            isBid,
-            minProb,
-          );
-          if (this.potMemo.size >= 20_000) this.potMemo.clear();
-          this.potMemo.set(key, prob);
+        let prob = Decimal.ZERO;
+        if (o.price >= pm.minRep && (pm.maxRep === undefined || o.price <= pm.maxRep)) {
+          const maxPrice = pm.max ?? Decimal.fromBigInt(o.price + 1n);
+          const key = isBid
+            ? `b${r.bid}|${o.price}|${pm.min.coef}e${pm.min.scale}|${minProb.coef}e${minProb.scale}`
+            : `a${r.ask}|${o.price}|${maxPrice.coef}e${maxPrice.scale}|${minProb.coef}e${minProb.scale}`;
+          const memo = this.potMemo.get(key);
+          if (memo !== undefined) prob = memo;
+          else {
+            prob = probabilityOfTrading(
+              bestBid,
+              bestAsk,
+              pm.min,
+              maxPrice,
+              table,
+              Decimal.fromBigInt(o.price),
+              isBid,
+              minProb,
+            );
+            if (prob.lte(minProb)) prob = Decimal.ZERO;
+            if (this.potMemo.size >= 20_000) this.potMemo.clear();
+            this.potMemo.set(key, prob);
+          }
         }
         const size = BigInt(o.remaining);
         if (isBid) {

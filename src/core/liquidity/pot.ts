@@ -1,7 +1,8 @@
 // Probability of trading of LP orders (spec 0034-PROB, 0042-LIQF liquidity score): a table of (offset, probability)
 // from the best static bid and ask in steps of 0.1 % of the price, built from the risk model at each state-variable
-// calculation, then interpolated linearly for an order's price and scaled by 0.5 (an order at or better than the best
-// price gets 0.5). Before the first calculation a price within 20 % of the best gets 0.05.
+// calculation (horizon τ × market.liquidity.probabilityOfTrading.tau.scaling), then interpolated linearly for an
+// order's price, whose offset from the best is counted in whole millionths (rounded down), and scaled by 0.5 (an order
+// at or better than the best price gets 0.5). Before the first calculation a price within 20 % of the best gets 0.05.
 import { Decimal } from '../num/decimal.ts';
 
 /** The risk model's probability of trading (current price, order price, min, max, isBid, applyMinMax). */
@@ -68,6 +69,7 @@ export interface PoTTable {
 
 const HALF = Decimal.parse('0.5');
 const INCREMENT = Decimal.parse('0.001');
+const OFFSET_ONE = Decimal.fromInt(1_000_000);
 const MIN_TABLE_PROBABILITY = Decimal.parse('0.00000001');
 const NO_CONSENSUS_PROBABILITY = Decimal.parse('0.05');
 const NO_CONSENSUS_DISTANCE = Decimal.parse('0.2');
@@ -110,7 +112,11 @@ function sideProbability(
   isBid: boolean,
   minProbability: Decimal,
 ): Decimal {
-  const offset = side ? (isBid ? best.sub(price) : price.sub(best)).div(best) : Decimal.ZERO;
+  // the offset from the best price is counted in whole millionths of it, rounded down (the table's rows are 1000
+  // millionths apart), as Vega's integer offsets do
+  const offset = side
+    ? Decimal.fromBigInt((isBid ? best.sub(price) : price.sub(best)).div(best).mul(OFFSET_ONE).floor()).div(OFFSET_ONE)
+    : Decimal.ZERO;
   if (side) side.extendPast(offset);
   if (!side || side.offsets.length === 0) {
     return best.sub(price).abs().lte(NO_CONSENSUS_DISTANCE.mul(best)) ? NO_CONSENSUS_PROBABILITY : minProbability;

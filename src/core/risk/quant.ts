@@ -407,8 +407,10 @@ export interface ProbabilityOfTradingInput {
 
 /**
  * Probability of trading of an order under the log-normal model (Vega LogNormal.ProbabilityOfTrading → quant
- * ProbabilityOfTrading): with applyMinMax, 0 outside [min, max], 0.5 exactly at min or max, else F truncated to
- * [min, max]: bid (F(p) − F(min))/(F(max) − F(min)), ask (F(max) − F(p))/(F(max) − F(min)). Without it, F(p) / 1 − F(p).
+ * ProbabilityOfTrading): with applyMinMax, 0 outside [min, max], else F truncated to [min, max]: bid
+ * (F(p) − F(min))/(F(max) − F(min)), ask (F(max) − F(p))/(F(max) − F(min)), so 1 at the touch. Without it, F(p) /
+ * 1 − F(p). (Later versions of quant return 0.5 exactly at min or max; the LP fee shares of
+ * verified/0034-PROB-liquidity_TauScaling.feature show that the version Vega v0.79 runs does not.)
  * Vega wraps the result with num.DecimalFromFloat. The LP probability ladder (formulas 1.6/6.7) calls it with
  * applyMinMax for bids as (current = best bid, min 0, max best bid) and for asks as (current = best ask, min best ask,
  * max 6 × best ask), stepping the order price by 0.1 % of best bid/ask until the probability is <= 1e-8.
@@ -423,7 +425,6 @@ export function probabilityOfTrading(input: ProbabilityOfTradingInput, params: L
   let z = 1.0;
   if (input.applyMinMax) {
     if (price < minPrice || price > maxPrice) return 0;
-    if (price === minPrice || price === maxPrice) return 0.5;
     lo = logNormalCdf(m, s, minPrice);
     hi = logNormalCdf(m, s, maxPrice);
     z = hi - lo;

@@ -585,13 +585,18 @@ describe('log-normal probability of trading (LP scoring)', () => {
     assertRel(probabilityOfTrading({ ...input, isBid: false }, params), 0.732144186217987, 1e-14, 'ask');
   });
 
-  test('0.5 exactly at min or max, 0 outside, negative min raised to 0', () => {
+  test('at min or max the truncated distribution gives 1 (or 0), 0 outside, negative min raised to 0', () => {
+    // the version of quant that Vega v0.79 runs has no special case at the bounds (the LP tables of
+    // verified/0034-PROB-liquidity_TauScaling.feature need a first row of 1)
     const bid = { ...base, currentPrice: 1000, minPrice: 0, maxPrice: 1000, isBid: true };
-    assert.equal(probabilityOfTrading({ ...bid, orderPrice: 1000 }, params), 0.5);
+    assert.equal(probabilityOfTrading({ ...bid, orderPrice: 1000 }, params), 1);
     assert.equal(probabilityOfTrading({ ...bid, orderPrice: 1001 }, params), 0);
-    assert.equal(probabilityOfTrading({ ...bid, orderPrice: 0 }, params), 0.5);
-    assert.equal(probabilityOfTrading({ ...bid, minPrice: -5, orderPrice: 0 }, params), 0.5);
+    assert.equal(probabilityOfTrading({ ...bid, orderPrice: 0 }, params), 0);
+    assert.equal(probabilityOfTrading({ ...bid, minPrice: -5, orderPrice: 0 }, params), 0);
     assert.equal(probabilityOfTrading({ ...bid, minPrice: 900, orderPrice: 899 }, params), 0);
+    const ask = { ...base, currentPrice: 1010, minPrice: 1010, maxPrice: 6060, isBid: false };
+    assert.equal(probabilityOfTrading({ ...ask, orderPrice: 1010 }, params), 1);
+    assert.equal(probabilityOfTrading({ ...ask, orderPrice: 6060 }, params), 0);
   });
 
   test('decreases monotonically away from the touch on both sides and drops below 1e-8 within the ladder', () => {
