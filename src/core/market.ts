@@ -20,7 +20,7 @@ import {
 } from './book/orderbook.ts';
 import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
-import { Positions, type Position } from './positions/positions.ts';
+import { Positions, Position } from './positions/positions.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
 import {
   crossMarginLevels,
@@ -691,9 +691,13 @@ export class Market {
   /**
    * Pre-trade margin check (risk UpdateMarginOnNewOrder / UpdateMarginAuction): the position with the order must be
    * coverable by margin + general (initial level in continuous trading, maintenance in auctions); tops up to initial.
+   * A market order counts as filled: its size is open volume, slippage term included.
    */
   private checkMarginForOrder(o: Order): boolean {
-    const pos = this.positions.getOrCreate(o.party);
+    const current = this.positions.getOrCreate(o.party);
+    // cross margin values a market order as filled (see assumeFilled); fully-collateralised levels price it
+    // as an order at the cap
+    const pos = o.type === 'MARKET' && !this.fullyCollateralised ? assumeFilled(current, o) : current;
     const price = this.observablePrice(this.toAsset(o.price));
     const levels = this.levelsFor(pos, price, o);
     const margin = this.marginAccount(o.party);
@@ -3612,6 +3616,22 @@ export class Market {
 }
 
 /** Vega's checks of a peg (reference against side, offset sign), in its order; undefined when valid. */
+/**
+ * The position as if a market order had filled in full: its size moves from the potential volume into the open
+ * volume, where the slippage term applies. Vega quirk inferred from the features (596-margin-account-non-zero…,
+ * 598-open-position-with-zero-margin, release-margins-issues): after a market order the aggressor's margin account
+ * holds the initial margin of the filled position at the mark price from before the trade, slippage included.
+ */
+function assumeFilled(pos: Position, o: Order): Position {
+  const filled = new Position(pos.party);
+  const signed = o.side === 'buy' ? o.remaining : -o.remaining;
+  filled.openVolume = pos.openVolume + signed;
+  filled.buy = pos.buy - (o.side === 'buy' ? o.remaining : 0);
+  filled.sell = pos.sell - (o.side === 'sell' ? o.remaining : 0);
+  filled.averageEntryPrice = pos.averageEntryPrice;
+  return filled;
+}
+
 function pegError(side: Side, reference: PeggedReference, offset: number): string | undefined {
   if (side === 'buy' && reference === 'BEST_ASK') return 'OrderError: buy cannot reference best ask price';
   if (side === 'sell' && reference === 'BEST_BID') return 'OrderError: sell cannot reference best bid price';
