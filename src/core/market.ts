@@ -2040,6 +2040,7 @@ export class Market {
       ...this.pegged.filter((o) => o.status === 'PARKED' && moved(o)),
     ];
     const toSubmit: Order[] = [];
+    const parked = new Set<string>();
     for (const o of affected) {
       const wasLive = o.status === 'ACTIVE';
       if (wasLive) {
@@ -2050,6 +2051,7 @@ export class Market {
         if (wasLive) {
           o.status = 'PARKED';
           this.emitOrder(o);
+          parked.add(o.party);
         }
         continue;
       }
@@ -2068,6 +2070,8 @@ export class Market {
       this.book.insert(o);
       this.emitOrder(o);
     }
+    // as Vega's parkOrder: a party left with no position and no order on the book gets its margin back
+    for (const party of [...parked].sort()) this.releaseMarginExcess(party);
     // the parties whose pegged orders went back on the book have their margins updated at once (general, then bond);
     // a party that cannot reach its maintenance margin has those orders cancelled
     const resubmitted = toSubmit.filter((o) => o.status === 'ACTIVE');
