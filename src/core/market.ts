@@ -198,6 +198,10 @@ interface IsolatedPlan {
   /** the order margin to hold afterwards */
   readonly orderMargin: bigint;
   readonly levels: MarginLevels;
+  /** an amend: a positive marginDelta comes out of the order-margin account */
+  readonly fromOrderMargin: boolean;
+  /** what would rest needs more order margin than general can add (the trades alone are affordable) */
+  readonly orderMarginShort: boolean;
 }
 
 interface Aggression {
@@ -826,9 +830,14 @@ export class Market {
   /**
    * UpdateIsolatedMarginOnAggressor, planned from the simulated fills: a growing position adds price × size × factor
    * from general, a shrinking one releases, a flip resets the margin to the factor times the new part; then the order
-   * margin for what rests. Undefined when the party cannot afford it.
+   * margin for what rests. Undefined when the party cannot afford the trades; `orderMarginShort` when it can afford
+   * them but not the order margin of the rest.
+   * An amend pays a position increase out of the order-margin account alone (what the amended order had reserved),
+   * not general: Vega behaviour inferred from the features, 0019-MCAL-204 (general and order margin together would
+   * cover the trade, the amend still fails) and 0019-MCAL-037 scenario 002 (general is empty, the trade is paid from
+   * the order margin).
    */
-  private planIsolatedAggressor(o: Order, agg: Aggression): IsolatedPlan | undefined {
+  private planIsolatedAggressor(o: Order, agg: Aggression, isAmend = false): IsolatedPlan | undefined {
     const factor = this.marginFactors.get(o.party)!;
     const pf = this.positionFactor;
     const pos = this.positions.getOrCreate(o.party);
@@ -846,7 +855,7 @@ export class Market {
       for (const f of agg.sim.fills) notional += this.toAsset(f.price) * BigInt(f.size);
       if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
         const add = Decimal.fromBigInt(notional).div(pf).mul(factor).floor();
-        if (add + marginBal < levels.maintenance || add > generalBal) return undefined;
+        if (add + marginBal < levels.maintenance || add > (isAmend ? omBal : generalBal)) return undefined;
         delta = add;
       } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
         const release = isolatedRelease(marginBal, notional / BigInt(filled), mark, old, filled, pf);
@@ -871,20 +880,26 @@ export class Market {
       undefined,
       rests ? { side: o.side, price: this.toAsset(o.price), size: o.remaining - filled } : undefined,
     );
-    const need = om - omBal;
-    if (need > 0n && need > generalBal - delta) return undefined;
-    return { marginDelta: delta, orderMargin: om, levels };
+    const fromOrderMargin = isAmend && delta > 0n;
+    const need = om - (fromOrderMargin ? omBal - delta : omBal);
+    const orderMarginShort = need > 0n && need > generalBal - (fromOrderMargin ? 0n : delta);
+    if (orderMarginShort && filled === 0) return undefined;
+    return { marginDelta: delta, orderMargin: om, levels, fromOrderMargin, orderMarginShort };
   }
 
-  private applyIsolatedPlan(party: string, plan: IsolatedPlan): void {
+  /** Applies a plan; `positionOnly` leaves the order-margin account to the caller (an amend that failed it). */
+  private applyIsolatedPlan(party: string, plan: IsolatedPlan, positionOnly = false): void {
     const l = this.ctx.ledger;
     const margin = this.marginAccount(party);
     const general = l.getOrCreate(party, 'GENERAL', this.asset);
-    if (plan.marginDelta > 0n) {
+    if (plan.marginDelta > 0n && plan.fromOrderMargin) {
+      l.transferUpTo(this.orderMarginAccount(party), margin, plan.marginDelta, 'ISOLATED_MARGIN_LOW');
+    } else if (plan.marginDelta > 0n) {
       const moved = l.transferUpTo(general, margin, plan.marginDelta, 'MARGIN_LOW');
       const bond = this.bond(party);
       if (moved < plan.marginDelta && bond) l.transferUpTo(bond, margin, plan.marginDelta - moved, 'MARGIN_LOW');
     } else if (plan.marginDelta < 0n) this.transfer(margin, general, -plan.marginDelta, 'MARGIN_HIGH');
+    if (positionOnly) return;
     const acct = this.orderMarginAccount(party);
     const need = plan.orderMargin - acct.balance;
     if (need > 0n) l.transferUpTo(general, acct, need, 'ORDER_MARGIN_LOW');
@@ -1182,7 +1197,7 @@ export class Market {
     let plan: IsolatedPlan | undefined;
     if (this.marginFactors.has(o.party) && !agg.breach) {
       plan = this.planIsolatedAggressor(o, agg);
-      if (!plan) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
+      if (!plan || plan.orderMarginShort) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
     }
     const trades = this.commitAggression(o, agg, heldBack);
     if (plan) this.applyIsolatedPlan(o.party, plan);
@@ -1612,7 +1627,7 @@ export class Market {
       if (o.peg) this.pegged.push(o);
       let plan: IsolatedPlan | undefined;
       if (isolated && !prep.breach) {
-        plan = this.planIsolatedAggressor(o, prep);
+        plan = this.planIsolatedAggressor(o, prep, true);
         if (!plan) {
           this.positions.unregisterOrder(o.party, o.side, o.remaining);
           o.status = 'STOPPED';
@@ -1622,6 +1637,12 @@ export class Market {
       }
       // the simulation ran against the unchanged opposite side: it still holds
       const trades = this.commitAggression(o, prep, 0);
+      if (plan?.orderMarginShort) {
+        // spec 0019-MCAL "placing an order": what traded stands with its margin, what would rest cannot be
+        // covered, so the party's orders are stopped and the amend fails (0019-MCAL-037 scenario 002)
+        this.applyIsolatedPlan(o.party, plan, true);
+        this.failIsolatedAmend(o.party);
+      }
       if (plan) this.applyIsolatedPlan(o.party, plan);
       return { order: snapshot(o), trades };
     }
