@@ -2802,15 +2802,17 @@ export class Market {
     for (const party of distressed) {
       const margin = this.marginAccount(party);
       const general = this.general(party);
+      const isolated = this.marginFactors.has(party);
+      // the collateral the party loses: margin and general; an isolated party keeps its general account, which
+      // its margin event does not carry (0019-MCAL-070 scenario 002: the positions API realised PnL)
       this.emit({
         type: 'settleDistressed',
         marketId: this.id,
         party,
-        margin: margin.balance + (general?.balance ?? 0n),
+        margin: margin.balance + (isolated ? 0n : (general?.balance ?? 0n)),
         price: this.markPrice,
       });
       this.settlement.removeParty(party);
-      const isolated = this.marginFactors.has(party);
       const pos = this.positions.get(party);
       if (!isolated || !pos || (pos.buy === 0 && pos.sell === 0)) this.positions.remove(party);
       const bond = this.bond(party);
