@@ -2819,7 +2819,15 @@ export class Market {
       if (bond && bond.balance > 0n) this.transfer(bond, margin, bond.balance, 'MARGIN_LOW');
       if (!isolated && general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
       if (margin.balance > 0n) l.transfer(margin, this.insurance, margin.balance, 'MARGIN_CONFISCATED');
-      this.bufferMargin(party, ZERO_MARGIN, isolated ? this.isolatedOrderMarginOf(party, 0) : 0n);
+      let orderMargin = isolated ? this.isolatedOrderMarginOf(party, 0) : 0n;
+      if (orderMargin > this.orderMarginAccount(party).balance) {
+        // an isolated party's orders stay after its close-out, but orders that reduced the position now need order
+        // margin the account does not hold: all of them are stopped (spec 0019-MCAL-071, no search of general)
+        this.stopIsolatedOrders(party);
+        orderMargin = 0n;
+        if (this.positions.get(party)?.isEmpty()) this.positions.remove(party);
+      }
+      this.bufferMargin(party, ZERO_MARGIN, orderMargin);
     }
     this.checkForReferenceMoves(false);
   }
