@@ -3531,6 +3531,11 @@ export class Market {
     if (changes.product && changes.product.kind !== this.cfg.product.kind)
       throw new RangeError("product: cannot change a market's product kind");
     const next: MarketConfig = { ...this.cfg, ...changes };
+    if (changes.liquidationStrategy && this.networkNextStep !== 0n) {
+      // the next disposal keeps its anchor, the last one: last step time + the new time step
+      const last = this.networkNextStep - BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
+      this.networkNextStep = last + BigInt(changes.liquidationStrategy.disposalTimeStep) * NS;
+    }
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
     if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
