@@ -623,17 +623,29 @@ export class Market {
     const pf = this.positionFactor;
     const v = BigInt(pos.openVolume);
     let total = Decimal.fromBigInt(v >= 0n ? v * price : -v * (max - price)).div(pf);
-    let buy = 0n;
-    let sell = 0n;
+    // per side Σ price × size and Σ size; the orders are valued at the side's volume-weighted price, floored to an
+    // integer (Vega quirk inferred from 0019-MCAL-154: buys 15@18 and 30@16 count as 45 × 16 = 720, not 750)
+    let buyNotional = 0n;
+    let buySize = 0n;
+    let sellNotional = 0n;
+    let sellSize = 0n;
     const add = (o: Order) => {
       if (o.remaining <= 0) return;
       const p = o.type === 'MARKET' ? (o.side === 'buy' ? max : 0n) : this.toAsset(o.price);
-      if (o.side === 'buy') buy += p * BigInt(o.remaining);
-      else sell += (max - p) * BigInt(o.remaining);
+      const size = BigInt(o.remaining);
+      if (o.side === 'buy') {
+        buyNotional += p * size;
+        buySize += size;
+      } else {
+        sellNotional += p * size;
+        sellSize += size;
+      }
     };
     const mine = this.ordersByParty.get(pos.party);
     for (const o of mine ?? []) if (o.status === 'ACTIVE' || o.status === 'PARKED') add(o);
     if (extra && !mine?.has(extra)) add(extra);
+    const buy = buySize === 0n ? 0n : (buyNotional / buySize) * buySize;
+    const sell = sellSize === 0n ? 0n : (max - sellNotional / sellSize) * sellSize;
     total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
     const level = total.ceil();
     return { maintenance: level, search: level, initial: level, release: level };
