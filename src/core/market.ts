@@ -20,7 +20,7 @@ import {
 } from './book/orderbook.ts';
 import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
-import { Positions, type Position } from './positions/positions.ts';
+import { Positions, Position } from './positions/positions.ts';
 import { OpenInterestHistory } from './liquidity/oi-history.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
 import {
@@ -199,6 +199,10 @@ interface IsolatedPlan {
   /** the order margin to hold afterwards */
   readonly orderMargin: bigint;
   readonly levels: MarginLevels;
+  /** an amend: a positive marginDelta comes out of the order-margin account */
+  readonly fromOrderMargin: boolean;
+  /** what would rest needs more order margin than general can add (the trades alone are affordable) */
+  readonly orderMarginShort: boolean;
 }
 
 interface Aggression {
@@ -625,17 +629,29 @@ export class Market {
     const pf = this.positionFactor;
     const v = BigInt(pos.openVolume);
     let total = Decimal.fromBigInt(v >= 0n ? v * price : -v * (max - price)).div(pf);
-    let buy = 0n;
-    let sell = 0n;
+    // per side Σ price × size and Σ size; the orders are valued at the side's volume-weighted price, floored to an
+    // integer (Vega quirk inferred from 0019-MCAL-154: buys 15@18 and 30@16 count as 45 × 16 = 720, not 750)
+    let buyNotional = 0n;
+    let buySize = 0n;
+    let sellNotional = 0n;
+    let sellSize = 0n;
     const add = (o: Order) => {
       if (o.remaining <= 0) return;
       const p = o.type === 'MARKET' ? (o.side === 'buy' ? max : 0n) : this.toAsset(o.price);
-      if (o.side === 'buy') buy += p * BigInt(o.remaining);
-      else sell += (max - p) * BigInt(o.remaining);
+      const size = BigInt(o.remaining);
+      if (o.side === 'buy') {
+        buyNotional += p * size;
+        buySize += size;
+      } else {
+        sellNotional += p * size;
+        sellSize += size;
+      }
     };
     const mine = this.ordersByParty.get(pos.party);
     for (const o of mine ?? []) if (o.status === 'ACTIVE' || o.status === 'PARKED') add(o);
     if (extra && !mine?.has(extra)) add(extra);
+    const buy = buySize === 0n ? 0n : (buyNotional / buySize) * buySize;
+    const sell = sellSize === 0n ? 0n : (max - sellNotional / sellSize) * sellSize;
     total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
     const level = total.ceil();
     return { maintenance: level, search: level, initial: level, release: level };
@@ -697,9 +713,13 @@ export class Market {
   /**
    * Pre-trade margin check (risk UpdateMarginOnNewOrder / UpdateMarginAuction): the position with the order must be
    * coverable by margin + general (initial level in continuous trading, maintenance in auctions); tops up to initial.
+   * A market order counts as filled: its size is open volume, slippage term included.
    */
   private checkMarginForOrder(o: Order): boolean {
-    const pos = this.positions.getOrCreate(o.party);
+    const current = this.positions.getOrCreate(o.party);
+    // cross margin values a market order as filled (see assumeFilled); fully-collateralised levels price it
+    // as an order at the cap
+    const pos = o.type === 'MARKET' && !this.fullyCollateralised ? assumeFilled(current, o) : current;
     const price = this.observablePrice(this.toAsset(o.price));
     const levels = this.levelsFor(pos, price, o);
     const margin = this.marginAccount(o.party);
@@ -828,9 +848,14 @@ export class Market {
   /**
    * UpdateIsolatedMarginOnAggressor, planned from the simulated fills: a growing position adds price × size × factor
    * from general, a shrinking one releases, a flip resets the margin to the factor times the new part; then the order
-   * margin for what rests. Undefined when the party cannot afford it.
+   * margin for what rests. Undefined when the party cannot afford the trades; `orderMarginShort` when it can afford
+   * them but not the order margin of the rest.
+   * An amend pays a position increase out of the order-margin account alone (what the amended order had reserved),
+   * not general: Vega behaviour inferred from the features, 0019-MCAL-204 (general and order margin together would
+   * cover the trade, the amend still fails) and 0019-MCAL-037 scenario 002 (general is empty, the trade is paid from
+   * the order margin).
    */
-  private planIsolatedAggressor(o: Order, agg: Aggression): IsolatedPlan | undefined {
+  private planIsolatedAggressor(o: Order, agg: Aggression, isAmend = false): IsolatedPlan | undefined {
     const factor = this.marginFactors.get(o.party)!;
     const pf = this.positionFactor;
     const pos = this.positions.getOrCreate(o.party);
@@ -848,7 +873,7 @@ export class Market {
       for (const f of agg.sim.fills) notional += this.toAsset(f.price) * BigInt(f.size);
       if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
         const add = Decimal.fromBigInt(notional).div(pf).mul(factor).floor();
-        if (add + marginBal < levels.maintenance || add > generalBal) return undefined;
+        if (add + marginBal < levels.maintenance || add > (isAmend ? omBal : generalBal)) return undefined;
         delta = add;
       } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
         const release = isolatedRelease(marginBal, notional / BigInt(filled), mark, old, filled, pf);
@@ -873,20 +898,26 @@ export class Market {
       undefined,
       rests ? { side: o.side, price: this.toAsset(o.price), size: o.remaining - filled } : undefined,
     );
-    const need = om - omBal;
-    if (need > 0n && need > generalBal - delta) return undefined;
-    return { marginDelta: delta, orderMargin: om, levels };
+    const fromOrderMargin = isAmend && delta > 0n;
+    const need = om - (fromOrderMargin ? omBal - delta : omBal);
+    const orderMarginShort = need > 0n && need > generalBal - (fromOrderMargin ? 0n : delta);
+    if (orderMarginShort && filled === 0) return undefined;
+    return { marginDelta: delta, orderMargin: om, levels, fromOrderMargin, orderMarginShort };
   }
 
-  private applyIsolatedPlan(party: string, plan: IsolatedPlan): void {
+  /** Applies a plan; `positionOnly` leaves the order-margin account to the caller (an amend that failed it). */
+  private applyIsolatedPlan(party: string, plan: IsolatedPlan, positionOnly = false): void {
     const l = this.ctx.ledger;
     const margin = this.marginAccount(party);
     const general = l.getOrCreate(party, 'GENERAL', this.asset);
-    if (plan.marginDelta > 0n) {
+    if (plan.marginDelta > 0n && plan.fromOrderMargin) {
+      l.transferUpTo(this.orderMarginAccount(party), margin, plan.marginDelta, 'ISOLATED_MARGIN_LOW');
+    } else if (plan.marginDelta > 0n) {
       const moved = l.transferUpTo(general, margin, plan.marginDelta, 'MARGIN_LOW');
       const bond = this.bond(party);
       if (moved < plan.marginDelta && bond) l.transferUpTo(bond, margin, plan.marginDelta - moved, 'MARGIN_LOW');
     } else if (plan.marginDelta < 0n) this.transfer(margin, general, -plan.marginDelta, 'MARGIN_HIGH');
+    if (positionOnly) return;
     const acct = this.orderMarginAccount(party);
     const need = plan.orderMargin - acct.balance;
     if (need > 0n) l.transferUpTo(general, acct, need, 'ORDER_MARGIN_LOW');
@@ -1184,7 +1215,7 @@ export class Market {
     let plan: IsolatedPlan | undefined;
     if (this.marginFactors.has(o.party) && !agg.breach) {
       plan = this.planIsolatedAggressor(o, agg);
-      if (!plan) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
+      if (!plan || plan.orderMarginShort) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
     }
     const trades = this.commitAggression(o, agg, heldBack);
     if (plan) this.applyIsolatedPlan(o.party, plan);
@@ -1613,7 +1644,7 @@ export class Market {
       if (o.peg) this.pegged.push(o);
       let plan: IsolatedPlan | undefined;
       if (isolated && !prep.breach) {
-        plan = this.planIsolatedAggressor(o, prep);
+        plan = this.planIsolatedAggressor(o, prep, true);
         if (!plan) {
           this.positions.unregisterOrder(o.party, o.side, o.remaining);
           o.status = 'STOPPED';
@@ -1623,6 +1654,12 @@ export class Market {
       }
       // the simulation ran against the unchanged opposite side: it still holds
       const trades = this.commitAggression(o, prep, 0);
+      if (plan?.orderMarginShort) {
+        // spec 0019-MCAL "placing an order": what traded stands with its margin, what would rest cannot be
+        // covered, so the party's orders are stopped and the amend fails (0019-MCAL-037 scenario 002)
+        this.applyIsolatedPlan(o.party, plan, true);
+        this.failIsolatedAmend(o.party);
+      }
       if (plan) this.applyIsolatedPlan(o.party, plan);
       return { order: snapshot(o), trades };
     }
@@ -2041,6 +2078,7 @@ export class Market {
       ...this.pegged.filter((o) => o.status === 'PARKED' && moved(o)),
     ];
     const toSubmit: Order[] = [];
+    const parked = new Set<string>();
     for (const o of affected) {
       const wasLive = o.status === 'ACTIVE';
       if (wasLive) {
@@ -2051,6 +2089,7 @@ export class Market {
         if (wasLive) {
           o.status = 'PARKED';
           this.emitOrder(o);
+          parked.add(o.party);
         }
         continue;
       }
@@ -2069,6 +2108,8 @@ export class Market {
       this.book.insert(o);
       this.emitOrder(o);
     }
+    // as Vega's parkOrder: a party left with no position and no order on the book gets its margin back
+    for (const party of [...parked].sort()) this.releaseMarginExcess(party);
     // the parties whose pegged orders went back on the book have their margins updated at once (general, then bond);
     // a party that cannot reach its maintenance margin has those orders cancelled
     const resubmitted = toSubmit.filter((o) => o.status === 'ACTIVE');
@@ -2743,22 +2784,32 @@ export class Market {
     for (const party of distressed) {
       const margin = this.marginAccount(party);
       const general = this.general(party);
+      const isolated = this.marginFactors.has(party);
+      // the collateral the party loses: margin and general; an isolated party keeps its general account, which
+      // its margin event does not carry (0019-MCAL-070 scenario 002: the positions API realised PnL)
       this.emit({
         type: 'settleDistressed',
         marketId: this.id,
         party,
-        margin: margin.balance + (general?.balance ?? 0n),
+        margin: margin.balance + (isolated ? 0n : (general?.balance ?? 0n)),
         price: this.markPrice,
       });
       this.settlement.removeParty(party);
-      const isolated = this.marginFactors.has(party);
       const pos = this.positions.get(party);
       if (!isolated || !pos || (pos.buy === 0 && pos.sell === 0)) this.positions.remove(party);
       const bond = this.bond(party);
       if (bond && bond.balance > 0n) this.transfer(bond, margin, bond.balance, 'MARGIN_LOW');
       if (!isolated && general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
       if (margin.balance > 0n) l.transfer(margin, this.insurance, margin.balance, 'MARGIN_CONFISCATED');
-      this.bufferMargin(party, ZERO_MARGIN, isolated ? this.isolatedOrderMarginOf(party, 0) : 0n);
+      let orderMargin = isolated ? this.isolatedOrderMarginOf(party, 0) : 0n;
+      if (orderMargin > this.orderMarginAccount(party).balance) {
+        // an isolated party's orders stay after its close-out, but orders that reduced the position now need order
+        // margin the account does not hold: all of them are stopped (spec 0019-MCAL-071, no search of general)
+        this.stopIsolatedOrders(party);
+        orderMargin = 0n;
+        if (this.positions.get(party)?.isEmpty()) this.positions.remove(party);
+      }
+      this.bufferMargin(party, ZERO_MARGIN, orderMargin);
     }
     this.checkForReferenceMoves(false);
   }
@@ -3463,6 +3514,11 @@ export class Market {
     if (changes.product && changes.product.kind !== this.cfg.product.kind)
       throw new RangeError("product: cannot change a market's product kind");
     const next: MarketConfig = { ...this.cfg, ...changes };
+    if (changes.liquidationStrategy && this.networkNextStep !== 0n) {
+      // the next disposal keeps its anchor, the last one: last step time + the new time step
+      const last = this.networkNextStep - BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
+      this.networkNextStep = last + BigInt(changes.liquidationStrategy.disposalTimeStep) * NS;
+    }
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
     if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
@@ -3583,6 +3639,22 @@ export class Market {
 }
 
 /** Vega's checks of a peg (reference against side, offset sign), in its order; undefined when valid. */
+/**
+ * The position as if a market order had filled in full: its size moves from the potential volume into the open
+ * volume, where the slippage term applies. Vega quirk inferred from the features (596-margin-account-non-zero…,
+ * 598-open-position-with-zero-margin, release-margins-issues): after a market order the aggressor's margin account
+ * holds the initial margin of the filled position at the mark price from before the trade, slippage included.
+ */
+function assumeFilled(pos: Position, o: Order): Position {
+  const filled = new Position(pos.party);
+  const signed = o.side === 'buy' ? o.remaining : -o.remaining;
+  filled.openVolume = pos.openVolume + signed;
+  filled.buy = pos.buy - (o.side === 'buy' ? o.remaining : 0);
+  filled.sell = pos.sell - (o.side === 'sell' ? o.remaining : 0);
+  filled.averageEntryPrice = pos.averageEntryPrice;
+  return filled;
+}
+
 function pegError(side: Side, reference: PeggedReference, offset: number): string | undefined {
   if (side === 'buy' && reference === 'BEST_ASK') return 'OrderError: buy cannot reference best ask price';
   if (side === 'sell' && reference === 'BEST_BID') return 'OrderError: sell cannot reference best bid price';

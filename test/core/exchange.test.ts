@@ -170,6 +170,23 @@ test('continuous matching, then mark price, MTM and margin levels at block end',
   s.conserved();
 });
 
+test("a market order's margin check counts it as filled, at the mark price before the trade", () => {
+  const s = setup({ A: DEPOSIT, B: DEPOSIT, D: DEPOSIT, E: DEPOSIT });
+  s.place('A', 'buy', 1, 1000);
+  s.place('B', 'sell', 1, 1000);
+  s.open(); // mark 1000
+  s.place('D', 'sell', 5, 1010);
+  const r = s.ex.submitOrder({ marketId: 'M', party: 'E', side: 'buy', size: 5, type: 'MARKET', tif: 'IOC' });
+  assert.equal(r.error, undefined);
+  // E as if long 5 at 1000: 0.2 × 5 × 1000 = 1000 maintenance → initial 1200 (not 0.1 × 5 × 1000 → 600 for an order)
+  assert.equal(s.balance('E', 'MARGIN'), 1200n);
+  s.ex.endBlock();
+  // at 1010 (trade price, MTM 0): search 1111 ≤ 1200 < release 1414, so the balance stays
+  assert.equal(s.market.markPrice, 1010n);
+  assert.equal(s.balance('E', 'MARGIN'), 1200n);
+  s.conserved();
+});
+
 test('a party that cannot reach maintenance after MTM is closed out to the network', () => {
   const s = setup({ X: 300n, S: DEPOSIT, Q: DEPOSIT, R: DEPOSIT });
   s.place('X', 'buy', 1, 1000);
