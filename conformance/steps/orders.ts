@@ -154,22 +154,11 @@ function placeOrders(w: World, t: Table, how: After): void {
     const isStop = ['fb price trigger', 'fb trailing', 'ra price trigger', 'ra trailing'].some(
       (c) => row.opt(c) !== undefined,
     );
-    const type = orderType(row.str('type'));
-    const tf = tif(row.str('tif'));
     const pegRef = row.opt('pegged reference');
     const pegOffset = row.optNum('pegged offset');
-    const exp = expiry(row, tf, start, type === 'MARKET');
     const sub: OrderSubmission = {
-      marketId: row.str('market id'),
+      ...orderRow(row, start, false),
       party: row.str('party'),
-      side: side(row.str('side')),
-      size: row.num('volume'),
-      price: row.num('price'),
-      type,
-      tif: tf,
-      reference: row.opt('reference') ?? '',
-      ...only(row),
-      ...(exp !== undefined ? { expiresAt: exp } : {}),
       ...(pegRef !== undefined ? { peg: { reference: peggedReference(pegRef), offset: pegOffset ?? 0 } } : {}),
     };
     if (isStop) {
