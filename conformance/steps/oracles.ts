@@ -7,7 +7,7 @@ import type { OracleCondition, OracleFilter, OracleValueType } from '../../src/c
 import { Decimal } from '../../src/core/num/decimal.ts';
 import { NS } from '../../src/core/types.ts';
 import { duration, timestamp } from './parse.ts';
-import { markPriceConfig } from './setup.ts';
+import { COMPOSITE_PRICE_COLUMNS, markPriceConfig } from './setup.ts';
 
 const need = (t: Table | undefined): Table => {
   if (!t) throw new StepError('this step needs a table');
@@ -129,12 +129,7 @@ export function registerOracleSteps(r: Registry): void {
       'funding rate scaling factor',
       'funding rate lower bound',
       'funding rate upper bound',
-      'price type',
-      'decay weight',
-      'decay power',
-      'cash amount',
-      'source weights',
-      'source staleness tolerance',
+      ...COMPOSITE_PRICE_COLUMNS,
       'spec id',
     ];
     const signerList = signers!.split(',').map((s) => s.trim());

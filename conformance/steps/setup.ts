@@ -239,17 +239,8 @@ export function registerSetupSteps(r: Registry): void {
       'sla params',
       'liquidity fee settings',
       'liquidation strategy',
-      'price type',
-      'decay weight',
-      'decay power',
-      'cash amount',
-      'source weights',
-      'source staleness tolerance',
-      'oracle1',
-      'oracle2',
-      'oracle3',
-      'oracle4',
-      'oracle5',
+      ...COMPOSITE_PRICE_COLUMNS,
+      ...ORACLE_SOURCE_COLUMNS,
       'tick size',
     ];
     for (const row of need(t).expect(['id'], opt).rows) {
@@ -321,6 +312,17 @@ export function registerSetupSteps(r: Registry): void {
   });
 }
 
+/** The columns markPriceConfig reads for a composite price's methodology, and for its oracle sources. */
+export const COMPOSITE_PRICE_COLUMNS = [
+  'price type',
+  'decay weight',
+  'decay power',
+  'cash amount',
+  'source weights',
+  'source staleness tolerance',
+];
+export const ORACLE_SOURCE_COLUMNS = ['oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5'];
+
 const MARKET_REQUIRED = [
   'id',
   'quote name',
@@ -346,17 +348,8 @@ const MARKET_OPTIONAL = [
   'is passed',
   'market type',
   'liquidation strategy',
-  'price type',
-  'decay weight',
-  'decay power',
-  'cash amount',
-  'source weights',
-  'source staleness tolerance',
-  'oracle1',
-  'oracle2',
-  'oracle3',
-  'oracle4',
-  'oracle5',
+  ...COMPOSITE_PRICE_COLUMNS,
+  ...ORACLE_SOURCE_COLUMNS,
   'tick size',
   'max price cap',
   'binary',
@@ -501,7 +494,7 @@ export function markPriceConfig(w: World, row: Row, base: MarkPriceConfig = DEFA
   let oracles = base.oracles;
   if (row.opt('oracle1') !== undefined) {
     const found: OracleSource[] = [];
-    for (const c of ['oracle1', 'oracle2', 'oracle3', 'oracle4', 'oracle5']) {
+    for (const c of ORACLE_SOURCE_COLUMNS) {
       const v = row.opt(c);
       const o = v === undefined ? undefined : w.compositeOracles.get(v);
       if (o) found.push(o);

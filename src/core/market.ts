@@ -3351,11 +3351,19 @@ export class Market {
         this.emitOrder(o);
       }
     }
+    this.closeUnsettled('CANCELLED');
+  }
+
+  /**
+   * Closes a market that never settles (cancelled in its opening auction, or a rejected successor): money back to
+   * general accounts, the insurance pool to the global pool, what is left of orders and provisions stopped.
+   */
+  private closeUnsettled(state: 'CANCELLED' | 'REJECTED'): void {
     this.clearMarketAccounts();
     this.clearInsurancePool();
     this.stopEverything();
     this.auction = null;
-    this.state = 'CANCELLED';
+    this.state = state;
     this.tradingMode = 'NO_TRADING';
     this.closed = true;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
@@ -3391,15 +3399,7 @@ export class Market {
    * global pool, and the market is rejected.
    */
   rejectMarket(): void {
-    if (this.closed) return;
-    this.clearMarketAccounts();
-    this.clearInsurancePool();
-    this.stopEverything();
-    this.auction = null;
-    this.state = 'REJECTED';
-    this.tradingMode = 'NO_TRADING';
-    this.closed = true;
-    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    if (!this.closed) this.closeUnsettled('REJECTED');
   }
 
   /** The market insurance pool goes to the asset's global insurance pool. */

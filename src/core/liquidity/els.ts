@@ -20,8 +20,11 @@ export interface ElsShare {
 }
 
 /** One LP's equity-like-share state, as a successor market inherits it from its parent (spec 0081-SUCM). */
-export interface ElsState extends ElsShare {
+export interface ElsState {
+  readonly party: string;
   readonly stake: Decimal;
+  readonly vStake: Decimal;
+  readonly avg: Decimal;
 }
 
 export class EquityLikeShares {
@@ -75,11 +78,11 @@ export class EquityLikeShares {
     return this.lps.has(party);
   }
 
-  /** Every LP's stake, virtual stake, valuation and share, by party. */
+  /** Every LP's stake, virtual stake and valuation (a copy: the exchange keeps one per market and tick). */
   snapshot(): ElsState[] {
-    return [...this.lps.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([party, e]) => ({ party, stake: e.stake, vStake: e.vStake, avg: e.avg, share: this.share(e) }));
+    const out: ElsState[] = [];
+    for (const [party, e] of this.lps) out.push({ party, stake: e.stake, vStake: e.vStake, avg: e.avg });
+    return out;
   }
 
   /**
