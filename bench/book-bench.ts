@@ -11,8 +11,7 @@
 // - partial fills keep time priority in both (nodejs-order-book replaces the partially filled head order with a
 //   copy at the head of its queue; perpsim reduces the order in place).
 import { OrderBook as BaselineBook, Side as BaselineSide } from 'nodejs-order-book';
-import { OrderBook, type BookOrder } from '../src/core/book/orderbook.ts';
-import type { Side } from '../src/core/types.ts';
+import { type BookOrder, OrderBook, type Side } from '../src/core/index.ts';
 import { BUY, OP_CANCEL, type BookSummary, type Workload } from './workload.ts';
 
 export interface ReplayResult {

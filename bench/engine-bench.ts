@@ -6,11 +6,16 @@
 // The random draws (command kind, party, side, offsets, sizes) are generated once, up front, as plain data. Prices,
 // crossing sizes and cancel targets are resolved against the live book while replaying, because the engine's
 // self-trade prevention and margin checks make the book diverge from any pre-computed one.
-import { Exchange } from '../src/core/exchange.ts';
-import type { Market } from '../src/core/market.ts';
-import { Decimal } from '../src/core/num/decimal.ts';
-import { DEFAULT_MARK_PRICE, LEGACY_LIQUIDATION_STRATEGY, type MarketConfig } from '../src/core/config/market.ts';
-import { NS, type Side } from '../src/core/types.ts';
+import {
+  Decimal,
+  DEFAULT_MARK_PRICE,
+  Exchange,
+  LEGACY_LIQUIDATION_STRATEGY,
+  type Market,
+  type MarketConfig,
+  NS,
+  type Side,
+} from '../src/core/index.ts';
 import { Prng } from './prng.ts';
 import {
   BUY,

@@ -2,21 +2,21 @@
 // into engine configuration pieces. Scenario steps add their own named configurations on top of these.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Decimal } from '../src/core/num/decimal.ts';
-import type {
-  MarkPriceConfig,
-  OracleFilter,
-  OracleValueType,
-  FeeConfig,
-  LiquidationStrategy,
-  LiquidityFeeMethod,
-  MarginScalingFactors,
-  OracleSource,
-  PriceMonitoringTrigger,
-  RiskModelConfig,
-  SlaParams,
-  TargetStakeParams,
-} from '../src/core/config/market.ts';
+import {
+  Decimal,
+  type FeeConfig,
+  type LiquidationStrategy,
+  type LiquidityFeeMethod,
+  type MarginScalingFactors,
+  type MarkPriceConfig,
+  type OracleFilter,
+  type OracleSource,
+  type OracleValueType,
+  type PriceMonitoringTrigger,
+  type RiskModelConfig,
+  type SlaParams,
+  type TargetStakeParams,
+} from '../src/core/index.ts';
 
 export interface OracleConfig {
   readonly kind: 'future' | 'perpetual';

@@ -1,25 +1,29 @@
 // Per-scenario state of the conformance harness: a fresh exchange at Vega's harness start time, the named
 // configurations, event buffers with the harness's clearing rules, the positions API, and the two invariants
 // (every balance change explained by transfers after each step; balances sum to net deposits at the end).
-import { Exchange } from '../src/core/exchange.ts';
-import type { EngineEvent, EventSink, OrderSnapshot, Trade } from '../src/core/events.ts';
-import type { LedgerEntry } from '../src/core/ledger/ledger.ts';
-import { PnlTracker } from '../src/core/positions/pnl.ts';
-import { Decimal } from '../src/core/num/decimal.ts';
-import { NS } from '../src/core/types.ts';
-import type { Market, OrderSubmission } from '../src/core/market.ts';
-import type { MarginLevels } from '../src/core/risk/margin.ts';
-import type {
-  OracleFilter,
-  OracleSource,
-  FeeConfig,
-  LiquidationStrategy,
-  MarginScalingFactors,
-  PriceMonitoringTrigger,
-  RiskModelConfig,
-  SlaParams,
-  TargetStakeParams,
-} from '../src/core/config/market.ts';
+import {
+  Decimal,
+  type EngineEvent,
+  type EventSink,
+  Exchange,
+  type FeeConfig,
+  type LedgerEntry,
+  type LiquidationStrategy,
+  type MarginLevels,
+  type MarginScalingFactors,
+  type Market,
+  NS,
+  type OracleFilter,
+  type OracleSource,
+  type OrderSnapshot,
+  type OrderSubmission,
+  PnlTracker,
+  type PriceMonitoringTrigger,
+  type RiskModelConfig,
+  type SlaParams,
+  type TargetStakeParams,
+  type Trade,
+} from '../src/core/index.ts';
 import type { Defaults, OracleConfig } from './defaults.ts';
 import { StepError } from './table.ts';
 

@@ -1,8 +1,6 @@
 // Using the engine from TypeScript: a market from a governance proposal, two parties, an opening auction, a trade,
 // mark-to-market, and what the market looks like afterwards. Run it with `node --import tsx examples/engine.ts`.
-import { Exchange } from '../src/core/exchange.ts';
-import { EventLog } from '../src/core/events.ts';
-import { NS } from '../src/core/types.ts';
+import { EventLog, Exchange, NS } from '../src/core/index.ts';
 import { loadProposalFile } from '../src/proposal/index.ts';
 
 const proposal = loadProposalFile(new URL('../scenarios/link-usd-perp.proposal.json', import.meta.url).pathname);

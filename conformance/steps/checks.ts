@@ -2,12 +2,20 @@
 import type { Registry } from '../registry.ts';
 import { StepError, type Table } from '../table.ts';
 import type { World } from '../world.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import type { Account } from '../../src/core/ledger/ledger.ts';
-import type { AccountType, TradingMode, AuctionTrigger } from '../../src/core/types.ts';
-import { NETWORK_PARTY, NS, SYSTEM_OWNER } from '../../src/core/types.ts';
-import type { EngineEvent, FeeBreakdown, Trade } from '../../src/core/events.ts';
-import type { Market } from '../../src/core/market.ts';
+import {
+  type Account,
+  type AccountType,
+  type AuctionTrigger,
+  Decimal,
+  type EngineEvent,
+  type FeeBreakdown,
+  type Market,
+  NETWORK_PARTY,
+  NS,
+  SYSTEM_OWNER,
+  type Trade,
+  type TradingMode,
+} from '../../src/core/index.ts';
 import { side } from './parse.ts';
 
 const need = (t: Table | undefined): Table => {

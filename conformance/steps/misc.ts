@@ -1,8 +1,7 @@
 // Time, collateral, liquidity-provision and housekeeping steps.
 import type { Registry } from '../registry.ts';
 import { StepError, type Table } from '../table.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import { NS } from '../../src/core/types.ts';
+import { Decimal, NS } from '../../src/core/index.ts';
 import { checkError, duration, timestamp } from './parse.ts';
 
 const need = (t: Table | undefined): Table => {

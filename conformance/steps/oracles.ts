@@ -3,9 +3,7 @@
 import type { Registry } from '../registry.ts';
 import { StepError, type Row, type Table } from '../table.ts';
 import type { World } from '../world.ts';
-import type { OracleCondition, OracleFilter, OracleValueType } from '../../src/core/config/market.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import { NS } from '../../src/core/types.ts';
+import { Decimal, NS, type OracleCondition, type OracleFilter, type OracleValueType } from '../../src/core/index.ts';
 import { duration, timestamp } from './parse.ts';
 import { COMPOSITE_PRICE_COLUMNS, markPriceConfig } from './setup.ts';
 

@@ -2,9 +2,7 @@
 import type { Registry } from '../registry.ts';
 import { StepError, type Row, type Table } from '../table.ts';
 import type { World } from '../world.ts';
-import type { OrderSubmission, StopOrderSpec } from '../../src/core/market.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import { NS } from '../../src/core/types.ts';
+import { Decimal, NS, type OrderSubmission, type StopOrderSpec } from '../../src/core/index.ts';
 import { checkError, orderType, peggedReference, side, tif, timestamp } from './parse.ts';
 
 const need = (t: Table | undefined): Table => {

@@ -1,7 +1,13 @@
 // Parsing of the feature dialect's cell values into engine vocabulary.
 import { StepError } from '../table.ts';
-import { parseDuration } from '../../src/core/config/network.ts';
-import { NS, type OrderType, type PeggedReference, type Side, type TimeInForce } from '../../src/core/types.ts';
+import {
+  NS,
+  type OrderType,
+  parseDuration,
+  type PeggedReference,
+  type Side,
+  type TimeInForce,
+} from '../../src/core/index.ts';
 
 export function side(v: string): Side {
   if (v === 'buy' || v === 'sell') return v;

@@ -1,20 +1,20 @@
 // Setup steps: named configurations, assets, network parameters, markets, block duration, insurance pools.
 import type { Registry } from '../registry.ts';
-import type { MarketChanges } from '../../src/core/market.ts';
-import { StepError, type Row, type Table } from '../table.ts';
-import type { World } from '../world.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import { NS } from '../../src/core/types.ts';
 import {
+  type CompositePriceType,
+  Decimal,
   DEFAULT_MARK_PRICE,
   LEGACY_LIQUIDATION_STRATEGY,
-  type CompositePriceType,
   type LiquidityFeeMethod,
+  type MarketChanges,
   type MarketConfig,
   type MarkPriceConfig,
+  NS,
   type OracleSource,
   type ProductConfig,
-} from '../../src/core/config/market.ts';
+} from '../../src/core/index.ts';
+import { StepError, type Row, type Table } from '../table.ts';
+import type { World } from '../world.ts';
 import { duration, seconds } from './parse.ts';
 
 const need = (t: Table | undefined): Table => {

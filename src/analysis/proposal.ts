@@ -5,15 +5,24 @@
 // engine cannot disagree. Spec: vega-formulas.md §1.2 (risk factors), §1.4 (leverage as the console shows it),
 // §2.2–2.3 (margins), §3.2 (bound factors), §5.4 (funding), §6.1–6.5 (SLA, target stake), 0062-SPAM (minimum order
 // margin).
-import { Decimal } from '../core/num/decimal.ts';
-import { pow10 } from '../core/num/bigint.ts';
-import { NS } from '../core/types.ts';
-import type { MarketConfig, PerpetualProduct, RiskModelConfig } from '../core/config/market.ts';
-import { defaultNetworkParams } from '../core/config/network.ts';
-import { boundFactors, riskFactors as engineRiskFactors } from '../core/risk/models.ts';
-import { crossMarginLevels, maintenanceMarginDecimal, type RiskFactors } from '../core/risk/margin.ts';
-import { logNormalRiskFactors, SECONDS_PER_YEAR } from '../core/risk/quant.ts';
-import { PerpetualState, YEAR_NS } from '../core/products/perpetual.ts';
+import {
+  boundFactors,
+  crossMarginLevels,
+  Decimal,
+  defaultNetworkParams,
+  logNormalRiskFactors,
+  maintenanceMarginDecimal,
+  type MarketConfig,
+  NS,
+  type PerpetualProduct,
+  PerpetualState,
+  pow10,
+  type RiskFactors,
+  riskFactors as engineRiskFactors,
+  type RiskModelConfig,
+  SECONDS_PER_YEAR,
+  YEAR_NS,
+} from '../core/index.ts';
 import {
   formatPath,
   type DefaultedField,

@@ -1,7 +1,6 @@
 // Unit helpers shared by the analysers: exact decimal scaling between asset base units, asset units and market
 // precision, and readable durations and percentages for the text output.
-import { Decimal } from '../core/num/decimal.ts';
-import { pow10 } from '../core/num/bigint.ts';
+import { Decimal, pow10 } from '../core/index.ts';
 
 /** d × 10^-n, exactly (n >= 0). */
 export function shiftDown(d: Decimal, n: number): Decimal {

@@ -9,13 +9,19 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
-import { Exchange } from '../core/exchange.ts';
-import type { EngineEvent, EventSink, Trade } from '../core/events.ts';
-import type { MarginLevels } from '../core/risk/margin.ts';
-import { riskFactors } from '../core/risk/models.ts';
-import { Decimal } from '../core/num/decimal.ts';
-import type { Side, TradingMode } from '../core/types.ts';
-import { NETWORK_PARTY, NS } from '../core/types.ts';
+import {
+  Decimal,
+  type EngineEvent,
+  type EventSink,
+  Exchange,
+  type MarginLevels,
+  NETWORK_PARTY,
+  NS,
+  riskFactors,
+  type Side,
+  type Trade,
+  type TradingMode,
+} from '../core/index.ts';
 import { loadProposalFile, parseAssetSpec, type AssetRegistry, type ParsedProposal } from '../proposal/index.ts';
 import { clock, formatScaled, formatTime, isoTime, table } from './format.ts';
 

@@ -5,59 +5,24 @@ import { Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from './config/network.ts';
 import { validateMarketConfig, type MarketConfig } from './config/market.ts';
-import {
-  Market,
-  type MarketChanges,
-  type OrderAmendment,
-  type OrderResult,
-  type OrderSubmission,
-  type StopOrderSpec,
-  type SuccessionState,
-} from './market.ts';
+import { Market, type SuccessionState } from './market.ts';
+import type {
+  AssetConfig,
+  BatchInstruction,
+  BatchResult,
+  CommandResult,
+  MarketChanges,
+  OrderAmendment,
+  OrderResult,
+  OrderSubmission,
+  StopOrderSpec,
+} from './commands.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { NULL_SINK } from './events.ts';
 import { sha256Hex } from './hash.ts';
 import { snapshot } from './book/order.ts';
 import { SYSTEM_OWNER } from './types.ts';
 import { OracleError, type OracleData } from './products/oracle.ts';
-
-export interface AssetConfig {
-  readonly id: string;
-  readonly decimals: number;
-  /** asset quantum (minimum LP stake unit etc.), asset units */
-  readonly quantum: Decimal;
-}
-
-export interface CommandResult {
-  readonly error?: string;
-}
-
-/** One party's batch of market instructions (spec 0074-BTCH). */
-export interface BatchInstruction {
-  readonly party: string;
-  /** an order id cancels that order; a market id alone cancels the party's orders there; neither cancels all */
-  readonly cancellations?: readonly { readonly marketId?: string; readonly orderId?: string }[];
-  readonly amendments?: readonly Omit<OrderAmendment, 'party'>[];
-  readonly marginMode?: {
-    readonly marketId: string;
-    readonly mode: 'cross' | 'isolated';
-    readonly marginFactor?: Decimal;
-  };
-  readonly submissions?: readonly Omit<OrderSubmission, 'party'>[];
-}
-
-export interface BatchResult {
-  /** the whole batch was refused (empty or too large); nothing was processed */
-  readonly error?: string;
-  /** one result per instruction, in processing order */
-  readonly results: readonly {
-    readonly kind: 'cancel' | 'amend' | 'marginMode' | 'submit';
-    /** index within its list */
-    readonly index: number;
-    readonly error?: string;
-    readonly result?: OrderResult;
-  }[];
-}
 
 export interface ExchangeOptions {
   /** start time, ns since the Unix epoch */

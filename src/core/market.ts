@@ -4,7 +4,7 @@
 // mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
 import type { CompositePriceType, MarketConfig, FeeConfig } from './config/market.ts';
 import type { NetworkParams } from './config/network.ts';
-import type { EngineEvent, EventSink, FeeBreakdown, OrderSnapshot, SettleTrade, Trade, TradeType } from './events.ts';
+import type { EngineEvent, EventSink, FeeBreakdown, SettleTrade, Trade, TradeType } from './events.ts';
 import { NO_FEES } from './events.ts';
 import type { Account, Ledger } from './ledger/ledger.ts';
 import type { ElsState } from './liquidity/els.ts';
@@ -19,7 +19,7 @@ import {
   type MatchResult,
 } from './book/orderbook.ts';
 import { StopOrderPool, type StopDirection, type StopOrder } from './book/stoporders.ts';
-import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order, type Peg } from './book/order.ts';
+import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order } from './book/order.ts';
 import { Positions, Position } from './positions/positions.ts';
 import { OpenInterestHistory } from './liquidity/oi-history.ts';
 import { SettlementEngine } from './settlement/settlement.ts';
@@ -44,17 +44,17 @@ import {
   type FundingPeriodEvent,
 } from './products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from './products/oracle.ts';
-import type {
-  AuctionTrigger,
-  MarketState,
-  OrderType,
-  PeggedReference,
-  Side,
-  TimeInForce,
-  TradingMode,
-  TransferType,
-} from './types.ts';
+import type { AuctionTrigger, MarketState, Side, TimeInForce, TradingMode, TransferType } from './types.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER, otherSide } from './types.ts';
+import {
+  OrderRejection,
+  pegError,
+  type MarketChanges,
+  type OrderAmendment,
+  type OrderResult,
+  type OrderSubmission,
+  type StopOrderSpec,
+} from './commands.ts';
 
 /** A market's state as a successor inherits it (Vega's checkpointed market state). */
 export interface SuccessionState {
@@ -71,66 +71,6 @@ export interface MarketContext {
   nextId(kind: 'order' | 'trade'): string;
   assetQuantum(asset: string): Decimal;
 }
-
-export interface OrderSubmission {
-  readonly marketId: string;
-  readonly party: string;
-  readonly side: Side;
-  /** position units, > 0 */
-  readonly size: number;
-  /** market precision; required for limit orders that are not pegged */
-  readonly price?: number;
-  readonly type: OrderType;
-  readonly tif: TimeInForce;
-  /** ns since epoch, GTT only */
-  readonly expiresAt?: bigint;
-  readonly reference?: string;
-  readonly postOnly?: boolean;
-  readonly reduceOnly?: boolean;
-  readonly peg?: Peg;
-  readonly iceberg?: { readonly peakSize: number; readonly minimumVisibleSize: number };
-}
-
-/** One leg of a stop-order submission. */
-export interface StopOrderSpec {
-  readonly submission: OrderSubmission;
-  readonly trigger:
-    { readonly kind: 'price'; readonly price: bigint } | { readonly kind: 'trailing'; readonly offset: Decimal };
-  /** ns */
-  readonly expiresAt?: bigint;
-  readonly expiryStrategy?: 'CANCELS' | 'SUBMIT';
-  /** submit a fraction of the position instead of the wrapped size (1 when undefined) */
-  readonly sizeOverride?: { readonly fraction?: Decimal };
-}
-
-export interface OrderAmendment {
-  readonly orderId: string;
-  readonly marketId: string;
-  readonly party: string;
-  /** new price in market precision (undefined: unchanged) */
-  readonly price?: number;
-  readonly sizeDelta?: number;
-  /** new absolute size */
-  readonly size?: number;
-  readonly tif?: TimeInForce;
-  /** new expiry (ns); undefined: unchanged */
-  readonly expiresAt?: bigint;
-  readonly peggedOffset?: number;
-  readonly peggedReference?: PeggedReference;
-}
-
-export interface OrderResult {
-  readonly order?: OrderSnapshot;
-  readonly trades: readonly Trade[];
-  readonly error?: string;
-}
-
-/** The parts of a market's configuration a market update can change. */
-export type MarketChanges = {
-  -readonly [
-    K in Exclude<keyof MarketConfig, 'id' | 'settlementAsset' | 'decimalPlaces' | 'positionDecimalPlaces'>
-  ]?: MarketConfig[K];
-};
 
 export interface AuctionState {
   readonly opening: boolean;
@@ -210,9 +150,6 @@ interface Aggression {
   readonly fees: { readonly perTrade: FeeBreakdown[]; readonly total: bigint };
   readonly breach: MonitorTrigger | undefined;
 }
-
-/** Thrown for a rejected command; carries Vega's reason string. */
-export class OrderRejection extends Error {}
 
 const FIVE_DP = pow10(5);
 
@@ -3638,7 +3575,6 @@ export class Market {
   }
 }
 
-/** Vega's checks of a peg (reference against side, offset sign), in its order; undefined when valid. */
 /**
  * The position as if a market order had filled in full: its size moves from the potential volume into the open
  * volume, where the slippage term applies. Vega quirk inferred from the features (596-margin-account-non-zero…,
@@ -3653,12 +3589,4 @@ function assumeFilled(pos: Position, o: Order): Position {
   filled.sell = pos.sell - (o.side === 'sell' ? o.remaining : 0);
   filled.averageEntryPrice = pos.averageEntryPrice;
   return filled;
-}
-
-function pegError(side: Side, reference: PeggedReference, offset: number): string | undefined {
-  if (side === 'buy' && reference === 'BEST_ASK') return 'OrderError: buy cannot reference best ask price';
-  if (side === 'sell' && reference === 'BEST_BID') return 'OrderError: sell cannot reference best bid price';
-  if (offset < 0) return 'OrderError: offset must be >= 0';
-  if (reference === 'MID' && offset <= 0) return 'OrderError: offset must be greater than zero';
-  return undefined;
 }

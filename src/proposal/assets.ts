@@ -1,7 +1,7 @@
 // Asset registry for proposal parsing: a proposal names its settlement asset by Vega asset id (a 64-hex hash); the
 // symbol, decimals and quantum come from the network's asset records, which the caller supplies. A small default
 // registry covers the assets of the bundled example proposals.
-import { Decimal } from '../core/num/decimal.ts';
+import { Decimal } from '../core/index.ts';
 
 export interface AssetInfo {
   readonly symbol: string;

@@ -3,7 +3,7 @@
 // integers are accepted as a JSON number or a decimal-digit string ("3600"), doubles as a number or a numeric
 // string, enums by name. A value of the wrong JSON type is rejected, as Vega's wallet rejects it.
 import * as z from 'zod';
-import { Decimal } from '../core/num/decimal.ts';
+import { Decimal } from '../core/index.ts';
 
 /** A check on a parsed value: the reason it is invalid, or undefined. */
 export type Check<T> = (v: T) => string | undefined;

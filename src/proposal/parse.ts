@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import {
   ConfigError,
+  Decimal,
   DEFAULT_MARK_PRICE,
-  LEGACY_LIQUIDATION_STRATEGY,
-  validateMarketConfig,
   type FeeConfig,
   type FundingSchedule,
   type FutureProduct,
+  LEGACY_LIQUIDATION_STRATEGY,
   type LiquidationStrategy,
   type LiquidityFeeMethod,
   type MarginScalingFactors,
@@ -22,11 +22,11 @@ import {
   type MarkPriceConfig,
   type OracleFilter,
   type OracleSource,
+  parseDuration,
   type ProductConfig,
   type RiskModelConfig,
-} from '../core/config/market.ts';
-import { parseDuration } from '../core/config/network.ts';
-import { Decimal } from '../core/num/decimal.ts';
+  validateMarketConfig,
+} from '../core/index.ts';
 import { assetRegistry, type AssetInfo, type AssetRegistry } from './assets.ts';
 import { formatPath, IssueCollector, ProposalValidationError, type PathSegment, type ProposalIssue } from './errors.ts';
 import type { Repair } from './fields.ts';

@@ -5,7 +5,7 @@
 // the settlement asset) are checked after the shape, in parse.ts. Objects are strict: an unknown field is an error,
 // as in protobuf JSON, which catches misspelt parameter names.
 import * as z from 'zod';
-import { Decimal } from '../core/num/decimal.ts';
+import { Decimal } from '../core/index.ts';
 import {
   atMost,
   bool,

@@ -6,14 +6,21 @@
 // levels), and act through an OrderGateway (the Exchange's commands). The
 // EventBus receives every engine event once and routes it: public trades to subscribers, private events to the
 // party's state, ledger entries to the conservation checker, and totals to the run's statistics.
-import type { Exchange } from '../core/exchange.ts';
-import type { EngineEvent, EventSink, Trade } from '../core/events.ts';
-import type { Account, LedgerEntry } from '../core/ledger/ledger.ts';
-import type { Market } from '../core/market.ts';
-import { Decimal } from '../core/num/decimal.ts';
-import { riskFactors } from '../core/risk/models.ts';
-import type { Side, TradingMode, TransferType } from '../core/types.ts';
-import { NETWORK_PARTY } from '../core/types.ts';
+import {
+  type Account,
+  Decimal,
+  type EngineEvent,
+  type EventSink,
+  type Exchange,
+  type LedgerEntry,
+  type Market,
+  NETWORK_PARTY,
+  riskFactors,
+  type Side,
+  type Trade,
+  type TradingMode,
+  type TransferType,
+} from '../core/index.ts';
 import type { BookLevel, BookSnapshot } from '../strategies/fair-price.ts';
 import { ConservationChecker } from './conservation.ts';
 

@@ -9,7 +9,7 @@
 //   - every `fullScanEvery` blocks and at the end: every account of the engine against the mirror, and the engine's
 //     own sums (held vs net deposits) recomputed from its accounts.
 // The first failure is kept with its block and reason; `ok` is false from then on.
-import type { Account, LedgerEntry } from '../core/ledger/ledger.ts';
+import type { Account, LedgerEntry } from '../core/index.ts';
 
 export interface ConservationReport {
   readonly ok: boolean;

@@ -7,10 +7,7 @@
 // events and the same state hash. The engine is only used through its command/event interface; agents see only
 // what a client sees (see client.ts). The runner does not call Exchange.beginBlock: a long simulated block is a
 // modelling step, not a stalled chain, so it does not trigger long-block auctions.
-import { Exchange } from '../core/exchange.ts';
-import type { Market } from '../core/market.ts';
-import { Decimal } from '../core/num/decimal.ts';
-import { NS, type TransferType } from '../core/types.ts';
+import { Decimal, Exchange, type Market, NS, type TransferType } from '../core/index.ts';
 import { loadProposalFile, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
 import type { Agent, AgentContext } from './agents/agent.ts';
 import { Arbitrageur } from './agents/arbitrageur.ts';

@@ -9,10 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { Exchange } from '../../src/core/exchange.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import { NS } from '../../src/core/types.ts';
-import { riskFactors } from '../../src/core/risk/models.ts';
+import { Decimal, Exchange, NS, riskFactors } from '../../src/core/index.ts';
 import { loadProposalFile } from '../../src/proposal/index.ts';
 import {
   liquidityFeeFactor,

@@ -15,7 +15,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Exchange } from '../../src/core/exchange.ts';
-import type { Market, OrderAmendment, OrderSubmission } from '../../src/core/market.ts';
+import type { Market } from '../../src/core/market.ts';
+import type { OrderAmendment, OrderSubmission } from '../../src/core/commands.ts';
 import type { EngineEvent, EventSink } from '../../src/core/events.ts';
 import { Decimal } from '../../src/core/num/decimal.ts';
 import type { Side, TimeInForce } from '../../src/core/types.ts';

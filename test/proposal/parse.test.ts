@@ -4,9 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Exchange } from '../../src/core/exchange.ts';
-import { Decimal } from '../../src/core/num/decimal.ts';
-import { LEGACY_LIQUIDATION_STRATEGY } from '../../src/core/config/market.ts';
+import { Decimal, Exchange, LEGACY_LIQUIDATION_STRATEGY } from '../../src/core/index.ts';
 import {
   DEFAULT_OPENING_AUCTION_SECONDS,
   ProposalValidationError,

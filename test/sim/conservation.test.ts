@@ -3,7 +3,7 @@
 // amount, and a difference between the money held and the net deposits. A correct ledger passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Ledger } from '../../src/core/ledger/ledger.ts';
+import { Ledger } from '../../src/core/index.ts';
 import { ConservationChecker } from '../../src/sim/conservation.ts';
 
 function setup() {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as z from 'zod';
-import { Decimal } from '../../core/num/decimal.ts';
+import { Decimal } from '../../core/index.ts';
 import { formatPath, parseJsonText, type PathSegment } from '../../proposal/index.ts';
 
 /** Raised for invalid calculator input; `issues` lists every problem as "where: reason". */

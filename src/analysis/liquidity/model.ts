@@ -16,13 +16,16 @@
 // What the daily data cannot give and is assumed (documented in the report): the book is at the day's price (best bid
 // = best ask = mid = price); providers quote their order shape all day and are on the book for `timeOnBook` of the
 // epoch; no position is taken (no inventory risk, as in seed 000); the day's liquidity fees are volume × fee factor.
-import { Decimal } from '../../core/num/decimal.ts';
-import { pow10 } from '../../core/num/bigint.ts';
-import type { MarketConfig } from '../../core/config/market.ts';
-import { defaultNetworkParams } from '../../core/config/network.ts';
-import { boundFactors, riskFactors as engineRiskFactors } from '../../core/risk/models.ts';
-import { crossMarginLevels } from '../../core/risk/margin.ts';
-import { probabilityOfTrading } from '../../core/risk/quant.ts';
+import {
+  boundFactors,
+  crossMarginLevels,
+  Decimal,
+  defaultNetworkParams,
+  type MarketConfig,
+  pow10,
+  probabilityOfTrading,
+  riskFactors as engineRiskFactors,
+} from '../../core/index.ts';
 import type { ParsedProposal } from '../../proposal/index.ts';
 import { positionFactor, shiftDown, shiftUp } from '../units.ts';
 import type { CommitmentInput, CommitmentsFile, DailyRow } from './inputs.ts';

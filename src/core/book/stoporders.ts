@@ -2,7 +2,7 @@
 // reaches a trigger — a price (falls below / rises above, inclusive) or a trailing percentage from the best price
 // seen since — or at expiry. One-cancels-the-other pairs link two legs.
 import { Decimal } from '../num/decimal.ts';
-import type { OrderSubmission } from '../market.ts';
+import type { OrderSubmission } from '../commands.ts';
 
 export type StopDirection = 'FALLS_BELOW' | 'RISES_ABOVE';
 export type StopStatus = 'PENDING' | 'TRIGGERED' | 'EXPIRED' | 'CANCELLED' | 'STOPPED' | 'REJECTED';

@@ -1,7 +1,7 @@
 // The agent interface: an agent owns one party on one market, wakes at times it chooses (never every block unless
 // it asks to), reads only client-visible data (the market feed, its own party state, the public trade stream, and —
 // for the informed trader only — a private price signal) and acts through its order gateway.
-import type { Side } from '../../core/types.ts';
+import type { Side } from '../../core/index.ts';
 import type { MarketFeed, OrderGateway, PartyState, PublicTrade } from '../client.ts';
 import type { Prng } from '../prng.ts';
 

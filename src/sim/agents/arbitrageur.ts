@@ -2,7 +2,7 @@
 // published oracle price (public data) and, when the basis exceeds `threshold`, sells a rich perpetual or buys a
 // cheap one with immediate-or-cancel limit orders priced at the oracle ± threshold, within a position limit; when
 // the basis has turned, it unwinds the position it holds the same way.
-import type { Side } from '../../core/types.ts';
+import type { Side } from '../../core/index.ts';
 import type { ArbitrageurSpec } from '../scenario.ts';
 import { positionOf, type Agent, type AgentContext } from './agent.ts';
 

@@ -4,7 +4,7 @@
 // price as the SLA values it, is `coverage` × commitment. It rebuilds the ladder when the mid moved by `recenter`,
 // when orders were filled or expired, and otherwise leaves it alone; a position beyond `maxPositionRatio` ×
 // commitment of notional is reduced with a reduce-only market order.
-import type { Side } from '../../core/types.ts';
+import type { Side } from '../../core/index.ts';
 import type { LiquidityProviderSpec } from '../scenario.ts';
 import { positionOf, type Agent, type AgentContext } from './agent.ts';
 

@@ -4,7 +4,7 @@
 // parameters and its equity, reads the funding estimate, and lets the strategy plan cancels and new quotes. In an
 // auction (where the book may be crossed) it quotes around the mark, or the oracle price before the first mark.
 import { AvellanedaStoikovMaker, type MakerConfig, type RestingQuote } from '../../strategies/index.ts';
-import type { Side } from '../../core/types.ts';
+import type { Side } from '../../core/index.ts';
 import type { PublicTrade } from '../client.ts';
 import type { MarketMakerSpec } from '../scenario.ts';
 import { SECONDS_PER_YEAR } from '../price-process.ts';

@@ -3,7 +3,7 @@
 // after `limitLifetimeSeconds`. Beyond `maxLeverage` × equity of position notional it only sends reduce-only market
 // orders (and nothing once it has neither money nor position, e.g. after a close-out). In the
 // opening auction it places limit orders around the oracle price, which is what lets the auction uncross.
-import type { Side } from '../../core/types.ts';
+import type { Side } from '../../core/index.ts';
 import type { NoiseSpec } from '../scenario.ts';
 import { equityOf, positionOf, type Agent, type AgentContext } from './agent.ts';
 

@@ -1,0 +1,27 @@
+// The engine's public surface (DESIGN "Layout"): the exchange, its commands and results, the events it emits, the
+// configuration types and the pure helpers outside code legitimately uses (exact decimals, the risk-model and
+// margin formulas the proposal analyser and the liquidity model evaluate, the funding formula, PnL accounting).
+// Code outside src/core imports only this module; the folders behind it are the engine's internals.
+export { Exchange, type ExchangeOptions } from './exchange.ts';
+export * from './commands.ts';
+export * from './events.ts';
+export * from './types.ts';
+export * from './config/market.ts';
+export * from './config/network.ts';
+export { Decimal, dec, DIVISION_PRECISION } from './num/decimal.ts';
+export { pow10, absBig, minBig, maxBig, floorDiv, ceilDiv, parseBigInt, medianBig } from './num/bigint.ts';
+export { Ledger, InsufficientFundsError, accountId, type Account, type LedgerEntry } from './ledger/ledger.ts';
+export type { Market, MarketData, AuctionState, SuccessionState } from './market.ts';
+export {
+  crossMarginLevels,
+  maintenanceMarginDecimal,
+  scaleMargins,
+  ZERO_MARGIN,
+  type MarginLevels,
+  type RiskFactors,
+} from './risk/margin.ts';
+export { boundFactors, riskFactors } from './risk/models.ts';
+export { logNormalRiskFactors, probabilityOfTrading, SECONDS_PER_YEAR } from './risk/quant.ts';
+export { PerpetualState, YEAR_NS } from './products/perpetual.ts';
+export { PnlTracker } from './positions/pnl.ts';
+export { OrderBook, type BookOrder } from './book/orderbook.ts';
