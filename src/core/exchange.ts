@@ -5,7 +5,8 @@ import { Ledger } from './ledger/ledger.ts';
 import { Decimal } from './num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from './config/network.ts';
 import { validateMarketConfig, type MarketConfig } from './config/market.ts';
-import { Market, type SuccessionState } from './market.ts';
+import { Market } from './market/market.ts';
+import type { SuccessionState } from './market/types.ts';
 import type {
   AssetConfig,
   BatchInstruction,

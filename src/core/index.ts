@@ -11,7 +11,8 @@ export * from './config/network.ts';
 export { Decimal, dec, DIVISION_PRECISION } from './num/decimal.ts';
 export { pow10, absBig, minBig, maxBig, floorDiv, ceilDiv, parseBigInt, medianBig } from './num/bigint.ts';
 export { Ledger, InsufficientFundsError, accountId, type Account, type LedgerEntry } from './ledger/ledger.ts';
-export type { Market, MarketData, AuctionState, SuccessionState } from './market.ts';
+export type { Market } from './market/market.ts';
+export type { MarketData, AuctionState, SuccessionState } from './market/types.ts';
 export {
   crossMarginLevels,
   maintenanceMarginDecimal,

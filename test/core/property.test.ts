@@ -15,7 +15,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Exchange } from '../../src/core/exchange.ts';
-import type { Market } from '../../src/core/market.ts';
+import type { Market } from '../../src/core/market/market.ts';
 import type { OrderAmendment, OrderSubmission } from '../../src/core/commands.ts';
 import type { EngineEvent, EventSink } from '../../src/core/events.ts';
 import { Decimal } from '../../src/core/num/decimal.ts';

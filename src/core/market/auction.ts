@@ -1,0 +1,275 @@
+// Auctions (spec 0026-AUCT, 0032-PRIM price monitoring, 0035-LIQM, 0094-PRAC): entering price-monitoring and
+// long-block auctions, extensions, the indicative uncrossing price, leaving an auction (uncrossing and its trades).
+import type { Trade } from '../events.ts';
+import { NO_FEES } from '../events.ts';
+import { maxBig } from '../num/bigint.ts';
+import type { Indicative } from '../book/orderbook.ts';
+import type { Order } from '../book/order.ts';
+import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
+import { CompositePriceCalculator } from '../pricing/composite.ts';
+import { auctionFeesPerSide } from '../fees/fees.ts';
+import type { FundingDataPoint } from '../products/perpetual.ts';
+import type { AuctionTrigger, TradingMode } from '../types.ts';
+import { NS } from '../types.ts';
+import { MarketStopsPegged } from './stops-pegged.ts';
+
+export abstract class MarketAuction extends MarketStopsPegged {
+  // implemented by later layers
+  protected abstract cancelMarket(): void;
+  protected abstract recalculateFactors(now: bigint): void;
+  protected abstract sampleBook(calc: CompositePriceCalculator, now: bigint): void;
+  protected abstract endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void;
+  protected abstract emitDataPoint(p: FundingDataPoint | undefined): void;
+  protected abstract confirmMTM(skipRecheck?: boolean): void;
+  protected abstract checkNetwork(now: bigint): void;
+  abstract updateLiquidityFee(): void;
+  abstract targetStake(): bigint;
+
+  // ------------------------------------------------------------------ auctions
+
+  indicative(): Indicative | undefined {
+    return this.inAuction ? this.book.indicative() : undefined;
+  }
+
+  /** Indicative uncrossing price in asset precision (0 when the book does not cross). */
+  indicativePrice(): bigint {
+    const ind = this.book.indicative();
+    if (!ind) return 0n;
+    return (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n;
+  }
+
+  protected enterPriceAuction(trigger: MonitorTrigger): void {
+    trigger.active = false;
+    const duration = maxBig(BigInt(trigger.auctionExtension) * NS, this.ctx.params.auctionMinimumDuration);
+    this.startAuction('PRICE', 'MONITORING_AUCTION', duration);
+  }
+
+  /**
+   * A (non-opening) auction starts now for `duration`: the market is suspended, GFN orders are cancelled and pegged
+   * orders parked.
+   */
+  protected startAuction(trigger: AuctionTrigger, mode: TradingMode, duration: bigint): void {
+    const now = this.now;
+    this.auction = { opening: false, trigger, extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
+    this.perp?.auctionStarted(now);
+    this.state = 'SUSPENDED';
+    this.tradingMode = mode;
+    for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+    for (const o of [...this.pegged]) {
+      if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
+      else if (o.status === 'ACTIVE') this.parkPegged(o);
+    }
+    this.emitAuction(true);
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+
+  /** The auction event of the running auction: its start (`started`) or an extension. */
+  protected emitAuction(started: boolean): void {
+    const a = this.auction!;
+    this.emit({
+      type: 'auction',
+      marketId: this.id,
+      started,
+      leave: false,
+      trigger: a.trigger,
+      extensionTrigger: a.extensionTrigger,
+      start: a.start,
+      end: a.end,
+    });
+  }
+
+  /**
+   * A network-wide long-block auction of `duration` ns (spec 0094-PRAC): a market in continuous trading enters one;
+   * a market already in a (non-opening, non-governance) auction that would end sooner has it extended so that it
+   * lasts, from its start, until now + duration (whole seconds), with LONG_BLOCK as extension trigger. Markets in
+   * their opening auction, suspended by governance or not trading are unaffected.
+   */
+  enterLongBlockAuction(duration: bigint): void {
+    if (!this.canTrade() || this.state === 'SUSPENDED_VIA_GOVERNANCE') return;
+    const a = this.auction;
+    if (a) {
+      if (a.opening || a.trigger === 'GOVERNANCE_SUSPENSION' || a.extensionTrigger === 'GOVERNANCE_SUSPENSION') return;
+      const effective = this.now / NS + duration / NS - a.start / NS;
+      if ((a.end - a.start) / NS > effective) return;
+      a.end = a.start + effective * NS;
+      a.extensionTrigger = 'LONG_BLOCK';
+      this.emitAuction(false);
+      return;
+    }
+    this.startAuction('LONG_BLOCK', 'LONG_BLOCK_AUCTION', duration);
+    this.flushMargins();
+  }
+
+  /** Auction checks of OnTick: leave the opening auction or a price auction when due. */
+  protected checkAuction(now: bigint): void {
+    if (!this.auction) return;
+    try {
+      this.checkAuctionNow(now);
+    } finally {
+      // stop orders are evaluated on every tick of an auction, including the one that ends it
+      this.triggerStopOrders();
+    }
+  }
+
+  protected checkAuctionNow(now: bigint): void {
+    const a = this.auction;
+    if (!a) return;
+    if (a.opening) {
+      // market.auction.maximumDuration: a market that cannot leave its opening auction in time is cancelled
+      const max = this.ctx.params.auctionMaximumDuration;
+      if (max > 0n && now > a.start + max) {
+        this.cancelMarket();
+        return;
+      }
+      if (!this.priceMonitor.initialised) {
+        const ip = this.indicativePrice();
+        if (ip > 0n) {
+          this.priceMonitor.reset(ip, now);
+          this.recalculateFactors(now);
+        }
+      }
+      if (now <= a.end) return;
+      if (!this.book.indicative()) return;
+      this.leaveAuction(now);
+      return;
+    }
+    if (now <= a.end) return;
+    const ip = this.indicativePrice();
+    if (ip > 0n) {
+      const breach = this.priceMonitor.findBreach([ip], now);
+      if (breach) {
+        breach.active = false;
+        a.end += BigInt(breach.auctionExtension) * NS;
+        a.extensionTrigger = 'PRICE';
+        this.emitAuction(false);
+        return;
+      }
+    }
+    this.leaveAuction(now);
+  }
+
+  protected leaveAuction(now: bigint): void {
+    const a = this.auction!;
+    // bonds below their commitment are refilled from general before trading starts
+    if (a.opening) this.liquidity.topUpBonds();
+    const ind = this.book.indicative();
+    const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
+    const trades: Trade[] = [];
+    if (ind) {
+      const matches = this.book.uncross(ind);
+      const feeF = this.feeFactors();
+      const touched: Order[] = [];
+      for (const m of matches) {
+        const buy = m.aggressor.side === 'buy';
+        const fees = a.opening ? NO_FEES : auctionFeesPerSide(feeF, uncrossPrice, m.size, this.positionFactor);
+        const t: Trade = {
+          id: this.ctx.nextId('trade'),
+          marketId: this.id,
+          price: uncrossPrice,
+          marketPrice: uncrossPrice / this.priceFactor,
+          size: m.size,
+          buyer: buy ? m.aggressor.party : m.passive.party,
+          seller: buy ? m.passive.party : m.aggressor.party,
+          aggressor: undefined,
+          buyOrder: buy ? m.aggressor.id : m.passive.id,
+          sellOrder: buy ? m.passive.id : m.aggressor.id,
+          timestamp: now,
+          type: 'DEFAULT',
+          buyerFee: fees,
+          sellerFee: fees,
+        };
+        trades.push(t);
+        if (!touched.includes(m.aggressor)) touched.push(m.aggressor);
+        if (!touched.includes(m.passive)) touched.push(m.passive);
+      }
+      if (!a.opening) this.payAuctionFees(trades);
+      for (const o of touched) {
+        if (o.remaining === 0) {
+          o.status = 'FILLED';
+          this.dropOrder(o);
+        }
+        o.updatedAt = now;
+        this.emitOrder(o);
+      }
+      this.confirmTrades(trades, null);
+    }
+    // GFA orders are cancelled
+    for (const o of [...this.book.allOrders()]) if (o.tif === 'GFA') this.cancel(o, 'CANCELLED', false);
+    const wasOpening = a.opening;
+    this.auction = null;
+    this.state = 'ACTIVE';
+    this.tradingMode = 'CONTINUOUS';
+    if (wasOpening) this.openedAt = now;
+    // mark price (spec 0009-MRKP): the book source takes the uncrossing price, then the methodology runs at now
+    // (the perpetual's internal composite price also samples the book as it stands after the uncrossing:
+    // 0053-PERP-033/035 need the post-auction book, 0009-MRKP-022 needs the mark price not to)
+    if (uncrossPrice > 0n) {
+      this.markCalc.setBookPriceAt(now, uncrossPrice);
+      this.internalCalc?.setBookPriceAt(now, uncrossPrice);
+    }
+    if (this.internalCalc) this.sampleBook(this.internalCalc, now);
+    const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+    this.endMarkCalculation(this.markCalc, now);
+    if (wasOpening) {
+      // leaving the opening auction: the candidate is not checked; without one, the last traded price. The
+      // price history restarts at the first mark price.
+      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
+      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+      if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
+      else this.priceMonitor.reactivateAll();
+    } else {
+      // price history restarts at the uncrossing price; a candidate out of the new bounds puts the market
+      // straight back into a monitoring auction (no MTM, no auction-left event)
+      if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
+      else this.priceMonitor.reactivateAll();
+      if (candidate !== undefined && candidate > 0n) {
+        const breach = this.priceMonitor.findBreach([candidate], now);
+        if (breach) {
+          this.enterPriceAuction(breach);
+          return;
+        }
+        this.markPrice = candidate;
+        if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
+      }
+    }
+    if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
+    if (this.perp) {
+      // the internal composite price at the auction end is an internal funding data point
+      let internal = this.markPrice;
+      if (this.internalCalc) {
+        const c = this.internalCalc.calculate(now, this.ctx.params.internalCompositePriceUpdateFrequency);
+        this.endMarkCalculation(this.internalCalc, now);
+        if (c !== undefined && c > 0n) this.internalCalc.price = c;
+        if (!this.internalCalc.price) this.internalCalc.price = this.lastTradedPrice;
+        internal = this.internalCalc.price;
+      }
+      if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
+    }
+    this.checkForReferenceMoves(true);
+    this.liquidity.topUpBonds();
+    this.emit({
+      type: 'auction',
+      marketId: this.id,
+      started: false,
+      leave: true,
+      trigger: a.trigger,
+      extensionTrigger: a.extensionTrigger,
+      start: a.start,
+      end: now,
+    });
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    if (this.markPrice > 0n) this.confirmMTM();
+    this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
+    if (this.perp) {
+      if (wasOpening) {
+        const ev = this.perp.start(now);
+        if (ev) this.startedFundingPeriod(ev);
+      } else this.perp.auctionEnded(now);
+    }
+    this.recalculateFactors(now);
+    this.checkNetwork(now);
+    this.updateLiquidityFee();
+    // the end of the opening auction starts the SLA epoch and the market-value windows; pending provisions apply
+    if (wasOpening) this.liquidity.openingAuctionEnded(now, this.markPrice, this.midPrice(), this.targetStake());
+  }
+}

@@ -1,0 +1,386 @@
+// The market's state and the helpers every flow uses: configuration, trading mode, the mechanism instances (order
+// book, positions, settlement, price monitor, mark-price calculators, liquidity engine, perpetual funding), the
+// accounts and the order registry. The flows are layered on top of this class, one file each (market/*.ts), and the
+// concrete Market is the last layer (market/market.ts).
+import type { MarketConfig, FeeConfig } from '../config/market.ts';
+import type { EngineEvent } from '../events.ts';
+import type { Account } from '../ledger/ledger.ts';
+import { Decimal } from '../num/decimal.ts';
+import { pow10 } from '../num/bigint.ts';
+import { OrderBook } from '../book/orderbook.ts';
+import { StopOrderPool, type StopOrder } from '../book/stoporders.ts';
+import { snapshot, type Order } from '../book/order.ts';
+import { Positions } from '../positions/positions.ts';
+import { OpenInterestHistory } from '../liquidity/oi-history.ts';
+import { SettlementEngine } from '../settlement/settlement.ts';
+import type { RiskFactors } from '../risk/margin.ts';
+import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
+import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
+import { PriceMonitor } from '../pricing/pricemonitor.ts';
+import { CompositePriceCalculator } from '../pricing/composite.ts';
+import type { FeeFactors } from '../fees/fees.ts';
+import { PerpetualState, type FundingPeriodEvent } from '../products/perpetual.ts';
+import type { MarketState, Side, TradingMode, TransferType } from '../types.ts';
+import { NS, SYSTEM_OWNER } from '../types.ts';
+import type { AuctionState, MarketContext } from './types.ts';
+
+export abstract class MarketBase {
+  // implemented by later layers
+  protected abstract startedFundingPeriod(ev: FundingPeriodEvent): void;
+  protected abstract staticBest(side: Side): number | undefined;
+  abstract indicativePrice(): bigint;
+
+  readonly id: string;
+  cfg: MarketConfig;
+  readonly asset: string;
+  readonly assetDecimals: number;
+  /** 10^(asset decimals − market decimals): market precision → asset precision */
+  readonly priceFactor: bigint;
+  /** 10^PDP as a decimal */
+  readonly positionFactor: Decimal;
+  tickSize: number;
+
+  state: MarketState = 'PENDING';
+  tradingMode: TradingMode = 'OPENING_AUCTION';
+  auction: AuctionState | null = null;
+
+  readonly book = new OrderBook<Order>();
+  /** live orders: on the book or parked */
+  readonly orders = new Map<string, Order>();
+  protected readonly ordersByParty = new Map<string, Set<Order>>();
+  /** pegged orders in bookkeeping order (live and parked) */
+  protected pegged: Order[] = [];
+  protected peggedRefs: { bid?: number; ask?: number; midBuy?: number; midSell?: number } = {};
+  readonly positions = new Positions();
+  readonly settlement: SettlementEngine;
+  readonly priceMonitor: PriceMonitor;
+  riskFactors: RiskFactors;
+
+  markPrice = 0n;
+  lastTradedPrice = 0n;
+  /**
+   * The order book's own last traded price (asset precision), which the SLA range uses during auctions: set by
+   * continuous matching only, so an auction uncrossing leaves it as it was (0 until the first continuous trade).
+   */
+  protected bookLastTradedPrice = 0n;
+  protected nextMTM = 0n;
+  /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
+  protected readonly markCalc: CompositePriceCalculator;
+  /** trades of the current transaction (settlement and events) */
+  protected marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
+  /** parties that have placed orders or held positions in this market (margin accounts exist) */
+  protected readonly parties = new Set<string>();
+  /** pending stop orders, and every stop order by id */
+  protected readonly stopPool = new StopOrderPool();
+  protected readonly stopOrders = new Map<string, StopOrder>();
+  /** trigger evaluation is running (orders it submits do not evaluate again) */
+  protected evaluatingStops = false;
+  /** isolated-margin parties and their margin factor (a party is in isolated mode iff it has an entry) */
+  protected readonly marginFactors = new Map<string, Decimal>();
+
+  readonly insurance: Account;
+  readonly settlementAccount: Account;
+  readonly liquidityFeeAccount: Account;
+  readonly makerFeeAccount: Account;
+  readonly infrastructureFeeAccount: Account;
+
+  // network position disposal
+  protected networkNextStep = 0n;
+
+  // products
+  /** perpetual funding state (perpetual markets) */
+  readonly perp: PerpetualState | undefined;
+  /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
+  protected readonly internalCalc: CompositePriceCalculator | undefined;
+  protected nextInternalCalc = 0n;
+  /** futures: the settlement price received (asset precision), used when trading terminates */
+  protected settlementPrice: bigint | undefined;
+  /** built-in time trigger of a perpetual's funding schedule: next cue (ns) */
+  protected nextScheduledCue: bigint | undefined;
+  /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
+  closed = false;
+
+  // succession (spec 0081-SUCM)
+  /** the market this one succeeds, until it takes over or the parent's state expires */
+  parentMarketId: string | undefined;
+  /** share of the parent's insurance pool moved here when this market leaves its opening auction */
+  insurancePoolFraction: Decimal;
+  /** a successor has taken over from this market: its insurance pool is not kept for another one */
+  succeeded = false;
+
+  // liquidity
+  readonly liquidity: LiquidityEngine;
+  readonly bonusAccount: Account;
+  liquidityFee: Decimal;
+  /** (time, open interest) samples for target stake */
+  protected readonly oiHistory = new OpenInterestHistory();
+  protected openedAt = -1n;
+  protected factorsDueAt = 0n;
+
+  constructor(
+    cfg: MarketConfig,
+    assetDecimals: number,
+    protected readonly ctx: MarketContext,
+    proposed = false,
+  ) {
+    this.id = cfg.id;
+    this.cfg = cfg;
+    this.asset = cfg.settlementAsset;
+    this.parentMarketId = cfg.successor?.parentMarketId;
+    this.insurancePoolFraction = cfg.successor?.insurancePoolFraction ?? Decimal.ZERO;
+    this.assetDecimals = assetDecimals;
+    this.priceFactor = pow10(assetDecimals - cfg.decimalPlaces);
+    this.positionFactor =
+      cfg.positionDecimalPlaces >= 0
+        ? Decimal.fromBigInt(pow10(cfg.positionDecimalPlaces))
+        : Decimal.ONE.div(Decimal.fromBigInt(pow10(-cfg.positionDecimalPlaces)));
+    if (cfg.tickSize > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('tickSize: too large');
+    this.tickSize = Number(cfg.tickSize);
+    this.settlement = new SettlementEngine(this.positionFactor);
+    this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
+    this.riskFactors = riskFactors(cfg.riskModel);
+    this.liquidityFee = cfg.fees.liquidityFee;
+    this.perp = cfg.product.kind === 'perpetual' ? new PerpetualState(cfg.product) : undefined;
+    this.markCalc = new CompositePriceCalculator(cfg.markPrice, assetDecimals);
+    this.internalCalc =
+      cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
+        ? new CompositePriceCalculator(cfg.product.internalCompositePrice, assetDecimals)
+        : undefined;
+    const l = ctx.ledger;
+    this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);
+    this.settlementAccount = l.getOrCreate(SYSTEM_OWNER, 'SETTLEMENT', this.asset, this.id);
+    this.liquidityFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_LIQUIDITY', this.asset, this.id);
+    this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
+    this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
+    this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
+    this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
+    if (proposed) {
+      // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
+      this.state = 'PROPOSED';
+      this.tradingMode = 'NO_TRADING';
+      this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+      return;
+    }
+    this.startOpeningAuction();
+  }
+
+  /** The proposal is enacted: the opening auction starts now (straight to continuous trading without one). */
+  startOpeningAuction(): void {
+    const now = this.ctx.now();
+    const cfg = this.cfg;
+    if (cfg.openingAuctionDuration > 0) {
+      const end = now + BigInt(cfg.openingAuctionDuration) * NS;
+      this.auction = { opening: true, trigger: 'OPENING', extensionTrigger: 'UNSPECIFIED', start: now, end };
+      this.applyMinimumDuration();
+      this.state = 'PENDING';
+      this.tradingMode = 'OPENING_AUCTION';
+    } else {
+      this.state = 'ACTIVE';
+      this.tradingMode = 'CONTINUOUS';
+      this.openedAt = now;
+    }
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    // without an opening auction the first funding period starts with the market
+    if (this.perp && this.state === 'ACTIVE') {
+      const ev = this.perp.start(now);
+      if (ev) this.startedFundingPeriod(ev);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  protected emit(e: EngineEvent): void {
+    this.ctx.sink.emit(e);
+  }
+
+  protected get now(): bigint {
+    return this.ctx.now();
+  }
+
+  get inAuction(): boolean {
+    return this.auction !== null;
+  }
+
+  toAsset(p: number): bigint {
+    return BigInt(p) * this.priceFactor;
+  }
+
+  toMarket(p: bigint): bigint {
+    return p / this.priceFactor;
+  }
+
+  canTrade(): boolean {
+    return (
+      this.state === 'ACTIVE' ||
+      this.state === 'PENDING' ||
+      this.state === 'SUSPENDED' ||
+      this.state === 'SUSPENDED_VIA_GOVERNANCE'
+    );
+  }
+
+  /** A capped future's price cap (market precision), if any. */
+  protected get cap() {
+    return this.cfg.product.kind === 'future' ? this.cfg.product.cap : undefined;
+  }
+
+  /** Positions and orders fully collateralised (capped futures): no leverage, no close-outs. */
+  get fullyCollateralised(): boolean {
+    return this.cap?.fullyCollateralised === true;
+  }
+
+  /** Whether a settlement price (asset precision) is acceptable under the cap (binary markets: 0 or the cap only). */
+  protected settlementWithinCap(value: bigint): boolean {
+    const cap = this.cap;
+    if (!cap) return true;
+    const max = this.toAsset(Number(cap.maxPrice));
+    if (value < 0n || value > max) return false;
+    return !cap.binarySettlement || value === 0n || value === max;
+  }
+
+  protected feeFactors(): FeeFactors {
+    const f: FeeConfig = this.cfg.fees;
+    const p = this.ctx.params;
+    return {
+      makerFee: p.makerFee ?? f.makerFee,
+      infrastructureFee: p.infrastructureFee ?? f.infrastructureFee,
+      liquidityFee: this.liquidityFee,
+      buyBackFee: p.buyBackFee ?? f.buyBackFee,
+      treasuryFee: p.treasuryFee ?? f.treasuryFee,
+    };
+  }
+
+  /** Re-applies market.auction.minimumDuration to the current auction (never shortens it). */
+  applyMinimumDuration(): void {
+    if (!this.auction) return;
+    const min = this.auction.start + this.ctx.params.auctionMinimumDuration;
+    if (min > this.auction.end) this.auction.end = min;
+  }
+
+  protected general(party: string): Account | undefined {
+    return this.ctx.ledger.get(party, 'GENERAL', this.asset);
+  }
+
+  protected marginAccount(party: string): Account {
+    return this.ctx.ledger.getOrCreate(party, 'MARGIN', this.asset, this.id);
+  }
+
+  protected bond(party: string): Account | undefined {
+    return this.ctx.ledger.get(party, 'BOND', this.asset, this.id);
+  }
+
+  protected transfer(from: Account, to: Account, amount: bigint, type: TransferType): void {
+    this.ctx.ledger.transfer(from, to, amount, type);
+  }
+
+  protected addPartyOrder(o: Order): void {
+    let s = this.ordersByParty.get(o.party);
+    if (!s) this.ordersByParty.set(o.party, (s = new Set()));
+    s.add(o);
+    this.orders.set(o.id, o);
+  }
+
+  protected dropOrder(o: Order): void {
+    this.orders.delete(o.id);
+    this.ordersByParty.get(o.party)?.delete(o);
+    if (o.peg) this.pegged = this.pegged.filter((x) => x !== o);
+  }
+
+  partyOrders(party: string): Order[] {
+    return [...(this.ordersByParty.get(party) ?? [])];
+  }
+
+  protected emitOrder(o: Order): void {
+    this.emit({ type: 'order', order: snapshot(o) });
+  }
+
+  /** What the liquidity engine sees of this market. */
+  protected liquidityHost() {
+    const l = this.ctx.ledger;
+    return {
+      marketId: this.id,
+      asset: this.asset,
+      ledger: l,
+      priceFactor: this.priceFactor,
+      positionFactor: this.positionFactor,
+      now: () => this.now,
+      params: () => this.ctx.params,
+      emit: (e: EngineEvent) => this.emit(e),
+      insurance: () => this.insurance,
+      feeAccount: () => this.liquidityFeeAccount,
+      bonusAccount: () => this.bonusAccount,
+      marginAccount: (party: string) => this.marginAccount(party),
+      general: (party: string) => this.general(party),
+      isOpeningAuction: () => this.auction?.opening === true || this.state === 'PROPOSED',
+      inAuction: () => this.inAuction,
+      activeOrders: (party: string) => this.lpOrderViews(party),
+      bestStatic: () => {
+        const bid = this.staticBest('buy');
+        const ask = this.staticBest('sell');
+        return {
+          bid: bid === undefined ? undefined : this.toAsset(bid),
+          ask: ask === undefined ? undefined : this.toAsset(ask),
+        };
+      },
+      lastTradedPrice: () => this.bookLastTradedPrice,
+      indicativePrice: () => this.indicativePrice(),
+      validPriceRange: () => this.validPriceRange(),
+      riskPoT: (current: Decimal, price: Decimal, min: Decimal, max: Decimal, isBid: boolean, applyMinMax: boolean) =>
+        modelProbabilityOfTrading(
+          this.cfg.riskModel,
+          this.ctx.params.probabilityOfTradingTauScaling,
+          current,
+          price,
+          min,
+          max,
+          isBid,
+          applyMinMax,
+        ),
+    };
+  }
+
+  /** A party's orders on the book (pegged orders on the book included, parked ones not), asset precision. */
+  protected lpOrderViews(party: string): LpOrderView[] {
+    const out: LpOrderView[] = [];
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || o.bookLevel === null) continue;
+      out.push({
+        side: o.side,
+        price: this.toAsset(o.price),
+        remaining: o.peakSize > 0 ? o.displayed : o.remaining,
+        trueRemaining: o.remaining,
+      });
+    }
+    return out;
+  }
+
+  /** The range of prices no active price-monitoring trigger would object to (asset precision). */
+  protected validPriceRange(): ValidPriceRange {
+    let min = Decimal.ZERO;
+    let minRep = 0n;
+    let max: Decimal | undefined;
+    let maxRep: bigint | undefined;
+    for (const b of this.priceMonitor.activeBounds(this.now)) {
+      if (b.min > minRep) {
+        minRep = b.min;
+        min = b.ref.mul(b.trigger.factors.down);
+      }
+      if (b.max !== 0n && (maxRep === undefined || b.max < maxRep)) {
+        maxRep = b.max;
+        max = b.ref.mul(b.trigger.factors.up);
+      }
+    }
+    if (min.isNegative()) {
+      min = Decimal.ZERO;
+      minRep = 0n;
+    }
+    return { min, minRep, max, maxRep };
+  }
+
+  /** Mid of the best bid and ask (pegged orders included), asset precision, floored; 0 when a side is empty. */
+  protected midPrice(): bigint {
+    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
+    if (bid === undefined || ask === undefined) return 0n;
+    return (this.toAsset(bid) + this.toAsset(ask)) / 2n;
+  }
+}

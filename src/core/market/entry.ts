@@ -1,0 +1,475 @@
+// Order entry (spec 0008-TRAD, 0014-ORDT, 0068-MATC, 0029-FEES): validate → pre-trade risk → match → fees and
+// post-trade collateral → confirm; continuous and auction trade confirmation and fee payments.
+import type { FeeBreakdown, Trade, TradeType } from '../events.ts';
+import { NO_FEES } from '../events.ts';
+import type { Account } from '../ledger/ledger.ts';
+import { Decimal } from '../num/decimal.ts';
+import { NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type MatchResult } from '../book/orderbook.ts';
+import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order } from '../book/order.ts';
+import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
+import { continuousFees, totalFee } from '../fees/fees.ts';
+import type { Side, TransferType } from '../types.ts';
+import { NETWORK_PARTY, SYSTEM_OWNER } from '../types.ts';
+import { OrderRejection, pegError, type OrderResult, type OrderSubmission } from '../commands.ts';
+import { MarketMargins } from './margins.ts';
+import { mergeFills, type Aggression, type IsolatedPlan } from './internal.ts';
+
+export abstract class MarketEntry extends MarketMargins {
+  // implemented by later layers
+  protected abstract triggerStopOrders(): void;
+  protected abstract sizeFits(party: string, side: Side, extra: number): boolean;
+  protected abstract repricePegged(o: Order): boolean;
+  protected abstract checkForReferenceMoves(force: boolean): void;
+  protected abstract enterPriceAuction(trigger: MonitorTrigger): void;
+  protected abstract parkPegged(o: Order): void;
+
+  // ------------------------------------------------------------------ order entry
+
+  submitOrder(sub: OrderSubmission): OrderResult {
+    const now = this.now;
+    if (!this.canTrade()) return { trades: [], error: 'trading not allowed' };
+    const o: Order = {
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party: sub.party,
+      side: sub.side,
+      type: sub.type,
+      tif: sub.tif,
+      status: 'ACTIVE',
+      price: sub.peg ? 0 : (sub.price ?? 0),
+      size: sub.size,
+      remaining: sub.size,
+      displayed: sub.size,
+      peakSize: sub.iceberg?.peakSize ?? 0,
+      minPeakSize: sub.iceberg?.minimumVisibleSize ?? 0,
+      reference: sub.reference ?? '',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: sub.tif === 'GTT' ? (sub.expiresAt ?? 0n) : (sub.expiresAt ?? 0n),
+      postOnly: !!sub.postOnly,
+      reduceOnly: !!sub.reduceOnly,
+      peg: sub.peg ? { ...sub.peg } : undefined,
+      version: 1,
+      reason: undefined,
+      bookLevel: null,
+      bookPos: 0,
+    };
+    try {
+      const trades = this.submitValidated(o);
+      return { order: snapshot(o), trades };
+    } catch (e) {
+      if (e instanceof OrderRejection) return { order: snapshot(o), trades: [], error: e.message };
+      throw e;
+    } finally {
+      this.triggerStopOrders();
+      this.flushMargins();
+    }
+  }
+
+  protected reject(o: Order, error: string, status: 'REJECTED' | 'STOPPED' = 'REJECTED'): never {
+    o.status = status;
+    o.reason = error;
+    this.emitOrder(o);
+    throw new OrderRejection(error);
+  }
+
+  protected validateOrder(o: Order): void {
+    const inAuction = this.inAuction;
+    if (inAuction && o.tif === 'GFN') this.reject(o, 'gfn order received during auction trading');
+    if (inAuction && o.tif === 'IOC') this.reject(o, 'ioc order received during auction trading');
+    if (inAuction && o.tif === 'FOK') this.reject(o, 'fok order received during auction trading');
+    if (!inAuction && o.tif === 'GFA') this.reject(o, 'gfa order received during continuous trading');
+    if (o.expiresAt > 0n && o.expiresAt < o.createdAt) this.reject(o, 'invalid expiresAt time');
+    if (o.type === 'NETWORK') this.reject(o, 'invalid order type');
+    if (o.peg && this.marginFactors.has(o.party))
+      this.reject(o, 'OrderError: pegged orders not allowed in isolated margin mode');
+    if (o.peg) {
+      if (o.type !== 'LIMIT' || !(o.tif === 'GTC' || o.tif === 'GTT' || o.tif === 'GFN'))
+        this.reject(o, 'invalid OrderError');
+      const error = pegError(o.side, o.peg.reference, o.peg.offset);
+      if (error) this.reject(o, error);
+      if (o.peg.offset % this.tickSize !== 0) this.reject(o, 'OrderError: price not in tick size');
+    } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
+      this.reject(o, 'OrderError: price not in tick size');
+    }
+    const cap = this.cap;
+    // capped futures: order prices stay below the cap (the conformance corpus never rests an order at the cap itself)
+    if (cap && !o.peg && o.type === 'LIMIT' && BigInt(o.price) >= cap.maxPrice) this.reject(o, 'invalid order price');
+  }
+
+  /** Matching-engine validation (core/matching validation). */
+  protected validateForBook(o: Order): void {
+    if (o.remaining <= 0) this.reject(o, 'OrderError: Invalid Remaining Size');
+    if (o.tif === 'GTT' && o.expiresAt === 0n) this.reject(o, 'OrderError: Invalid Expiration Datetime');
+    if (o.size <= 0) this.reject(o, 'OrderError: Invalid Size');
+    if (o.type === 'MARKET' && (o.tif === 'GTT' || o.tif === 'GTC')) this.reject(o, 'OrderError: Invalid Persistence');
+    if (o.type === 'MARKET' && o.expiresAt > 0n) this.reject(o, 'OrderError: Invalid Expiration Datetime');
+  }
+
+  protected submitValidated(o: Order): Trade[] {
+    this.validateOrder(o);
+    if (!this.sizeFits(o.party, o.side, o.remaining)) this.reject(o, 'OrderError: Invalid Size');
+    if (!this.general(o.party)) this.reject(o, 'party has insufficient balance in asset');
+    this.marginAccount(o.party);
+    this.parties.add(o.party);
+    if (o.peakSize > 0) o.displayed = Math.min(o.peakSize, o.remaining);
+
+    if (o.peg) {
+      this.pegged.push(o);
+      this.addPartyOrder(o);
+      if (this.inAuction || !this.repricePegged(o)) {
+        o.status = 'PARKED';
+        this.emitOrder(o);
+        return [];
+      }
+    }
+
+    const pos = this.positions.registerOrder(o.party, o.side, o.remaining);
+    let heldBack = 0;
+    if (o.reduceOnly) {
+      const v = pos.openVolume;
+      const reduces = v !== 0 && (v > 0 ? o.side === 'sell' : o.side === 'buy');
+      const extra = Math.max(0, o.remaining - Math.abs(v));
+      if (!reduces || (o.tif === 'FOK' && extra > 0)) {
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+        this.dropOrder(o);
+        this.reject(o, 'OrderError: reduce only order would not reduce position', 'STOPPED');
+      }
+      heldBack = extra;
+    }
+
+    const isolated = this.marginFactors.has(o.party);
+    if (!isolated && !o.reduceOnly && !this.reducesExposure(o, pos)) {
+      if (!this.checkMarginForOrder(o)) {
+        this.positions.unregisterOrder(o.party, o.side, o.remaining);
+        this.dropOrder(o);
+        this.reject(o, 'margin check failed');
+      }
+    }
+
+    try {
+      if (this.inAuction) {
+        this.unregisterIfFails(o, () => this.validateForBook(o));
+        if (isolated && !this.updateIsolatedOrderMargin(o.party, o)) {
+          this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
+        }
+        this.rest(o);
+        return [];
+      }
+      return this.matchContinuous(o, heldBack);
+    } finally {
+      this.releaseMarginExcess(o.party);
+    }
+  }
+
+  protected unregisterIfFails(o: Order, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.positions.unregisterOrder(o.party, o.side, o.remaining);
+      this.dropOrder(o);
+      throw e;
+    }
+  }
+
+  /** Puts an order on the book (ACTIVE), registering its GTT expiry. */
+  protected rest(o: Order): void {
+    o.status = 'ACTIVE';
+    this.book.insert(o);
+    this.addPartyOrder(o);
+    this.emitOrder(o);
+  }
+
+  protected matchContinuous(o: Order, heldBack: number): Trade[] {
+    this.unregisterIfFails(o, () => this.validateForBook(o));
+    const prep = this.prepareAggression(o, o.price, o.remaining, heldBack);
+    if ('error' in prep) this.unregisterIfFails(o, () => this.reject(o, prep.error, prep.status));
+    const agg = prep as Aggression;
+    let plan: IsolatedPlan | undefined;
+    if (this.marginFactors.has(o.party) && !agg.breach) {
+      plan = this.planIsolatedAggressor(o, agg);
+      if (!plan || plan.orderMarginShort) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
+    }
+    const trades = this.commitAggression(o, agg, heldBack);
+    if (plan) this.applyIsolatedPlan(o.party, plan);
+    return trades;
+  }
+
+  /** The status an aggressive order ends with after the simulated fills. */
+  protected finalStatus(o: Order, sim: MatchResult<Order>): Order['status'] {
+    const remaining = o.remaining - sim.filled;
+    if (remaining === 0) return 'FILLED';
+    if (sim.selfTrade) return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.tif === 'IOC' || o.tif === 'FOK' || o.type === 'MARKET')
+      return sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.reduceOnly) return 'STOPPED';
+    return 'ACTIVE';
+  }
+
+  /**
+   * What an aggressive order would do (checkPriceAndGetTrades): the fills, post-only, price monitoring and whether
+   * the aggressor can pay the fees. Changes nothing.
+   */
+  protected prepareAggression(
+    o: Order,
+    price: number,
+    remaining: number,
+    heldBack: number,
+  ): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
+    const limit = o.type === 'MARKET' ? (o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL) : price;
+    const wanted = remaining - heldBack;
+    let sim = this.book.simulate(o.party, o.side, limit, wanted);
+    if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade))
+      sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
+    sim = { ...sim, fills: mergeFills(sim.fills) };
+    if (o.postOnly && sim.fills.length > 0)
+      return { error: 'OrderError: post only order would trade', status: 'STOPPED' };
+    const breach = this.priceMonitor.findBreach(
+      sim.fills.map((f) => this.toAsset(f.price)),
+      this.now,
+    );
+    if (breach) {
+      if (isNonPersistentForMonitoring(o) || !isPersistent(o)) {
+        return { error: 'OrderError: non-persistent order trades out of price bounds', status: 'STOPPED' };
+      }
+      return { sim, fees: { perTrade: [], total: 0n }, breach };
+    }
+    const fees = this.computeContinuousFees(sim.fills);
+    if (fees.total > 0n) {
+      const g = this.general(o.party)?.balance ?? 0n;
+      const m = this.ctx.ledger.get(o.party, 'MARGIN', this.asset, this.id)?.balance ?? 0n;
+      if (g + m < fees.total) return { error: 'margin check failed', status: 'REJECTED' };
+    }
+    return { sim, fees, breach: undefined };
+  }
+
+  /** Applies a prepared aggression: trades, fees, the aggressor's final status, resting, events. */
+  protected commitAggression(o: Order, prep: Aggression, heldBack: number): Trade[] {
+    if (prep.breach) {
+      // a persistent order that would trade outside the bounds starts a price auction and rests in it
+      this.enterPriceAuction(prep.breach);
+      if (o.peg) {
+        // entering the auction parked the market's live pegged orders, normally this one too
+        if (o.status === 'ACTIVE') this.parkPegged(o);
+        return [];
+      }
+      this.rest(o);
+      return [];
+    }
+    const { sim, fees } = prep;
+    this.book.apply(sim.fills);
+    o.remaining -= sim.filled;
+    o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, o.remaining) : o.remaining;
+    const trades = this.makeTrades(o, sim.fills, fees.perTrade);
+    o.remaining += sim.filled;
+    o.status = this.finalStatus(o, sim);
+    o.remaining -= sim.filled;
+    if (sim.selfTrade && o.remaining > 0) o.reason = 'OrderError: Self trading';
+    if (o.status === 'ACTIVE') {
+      this.book.insert(o);
+      this.addPartyOrder(o);
+    } else {
+      // what did not trade leaves the potential position (a reduce-only order's held-back size included)
+      if (o.remaining > 0) this.positions.unregisterOrder(o.party, o.side, o.remaining);
+      this.dropOrder(o);
+    }
+    void heldBack;
+    this.payContinuousFees(o.party, fees.perTrade, trades);
+    this.emitOrder(o);
+    this.confirmTrades(trades, sim.fills);
+    if (!this.inAuction) this.checkForReferenceMoves(false);
+    return trades;
+  }
+
+  protected computeContinuousFees(fills: readonly Fill<Order>[]): { perTrade: FeeBreakdown[]; total: bigint } {
+    const f = this.feeFactors();
+    let total = 0n;
+    const perTrade = fills.map((fl) => {
+      const fee = continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor);
+      total += totalFee(fee);
+      return fee;
+    });
+    return { perTrade, total };
+  }
+
+  protected makeTrades(
+    aggressor: Order,
+    fills: readonly Fill<Order>[],
+    fees: readonly FeeBreakdown[],
+    type: TradeType = 'DEFAULT',
+  ): Trade[] {
+    return fills.map((f, i) => {
+      const price = this.toAsset(f.price);
+      const buy = aggressor.side === 'buy';
+      return {
+        id: this.ctx.nextId('trade'),
+        marketId: this.id,
+        price,
+        marketPrice: BigInt(f.price),
+        size: f.size,
+        buyer: buy ? aggressor.party : f.passive.party,
+        seller: buy ? f.passive.party : aggressor.party,
+        aggressor: aggressor.side,
+        buyOrder: buy ? aggressor.id : f.passive.id,
+        sellOrder: buy ? f.passive.id : aggressor.id,
+        timestamp: this.now,
+        type,
+        buyerFee: buy ? fees[i]! : NO_FEES,
+        sellerFee: buy ? NO_FEES : fees[i]!,
+      };
+    });
+  }
+
+  /**
+   * Fee transfers of continuous trading (fee engine order): per trade the maker, buy-back and treasury fees, then
+   * the infrastructure and liquidity fees of all trades together, then the makers receive theirs. The aggressor
+   * pays from general, then margin.
+   */
+  protected payContinuousFees(payer: string, fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
+    let infra = 0n;
+    let liquidity = 0n;
+    fees.forEach((fee) => {
+      this.payFrom(payer, fee.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
+      this.payFrom(payer, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
+      this.payFrom(payer, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
+      infra += fee.infrastructureFee;
+      liquidity += fee.liquidityFee;
+    });
+    this.payFrom(payer, infra, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+    this.payFrom(payer, liquidity, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
+    fees.forEach((fee, i) => {
+      const t = trades[i]!;
+      this.receiveMakerFee(t.buyer === payer ? t.seller : t.buyer, fee.makerFee);
+    });
+  }
+
+  /** Auction uncrossing fees: for each trade the seller, then the buyer, pays half of each fee (no maker fee). */
+  protected payAuctionFees(trades: readonly Trade[]): void {
+    for (const t of trades) {
+      for (const [party, fee] of [
+        [t.seller, t.sellerFee],
+        [t.buyer, t.buyerFee],
+      ] as const) {
+        this.payFrom(party, fee.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+        this.payFrom(party, fee.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
+        this.payFrom(party, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
+        this.payFrom(party, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
+      }
+    }
+  }
+
+  /** Network disposal trades: the network pays every fee from the insurance pool; the counterparties get the maker fee. */
+  protected payNetworkFees(fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
+    const total = fees.reduce(
+      (a, f) => ({
+        ...a,
+        makerFee: a.makerFee + f.makerFee,
+        infrastructureFee: a.infrastructureFee + f.infrastructureFee,
+        liquidityFee: a.liquidityFee + f.liquidityFee,
+        buyBackFee: a.buyBackFee + f.buyBackFee,
+        treasuryFee: a.treasuryFee + f.treasuryFee,
+      }),
+      NO_FEES,
+    );
+    this.payFrom(NETWORK_PARTY, total.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
+    this.payFrom(NETWORK_PARTY, total.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
+    fees.forEach((fee, i) => {
+      const t = trades[i]!;
+      this.receiveMakerFee(t.buyer === NETWORK_PARTY ? t.seller : t.buyer, fee.makerFee);
+    });
+  }
+
+  protected buyBackAccount(): Account {
+    return this.ctx.ledger.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset);
+  }
+
+  protected treasuryAccount(): Account {
+    return this.ctx.ledger.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset);
+  }
+
+  /** Pays an amount from a party's general then margin account (the network: its insurance pool). */
+  protected payFrom(payer: string, amount: bigint, to: Account, type: TransferType): void {
+    const l = this.ctx.ledger;
+    if (amount <= 0n) {
+      // Vega sends every fee transfer of a trade, including the ones of amount 0
+      const from = payer === NETWORK_PARTY ? this.insurance : this.general(payer);
+      if (from && amount === 0n) l.transfer(from, to, 0n, type, { recordZero: true });
+      return;
+    }
+    if (payer === NETWORK_PARTY) {
+      l.transferUpTo(this.insurance, to, amount, type);
+      return;
+    }
+    let left = amount;
+    const g = this.general(payer);
+    if (g) left -= l.transferUpTo(g, to, left, type);
+    if (left > 0n) l.transferUpTo(this.marginAccount(payer), to, left, type);
+  }
+
+  protected receiveMakerFee(maker: string, amount: bigint): void {
+    const to = maker === NETWORK_PARTY ? this.insurance : this.ctx.ledger.getOrCreate(maker, 'GENERAL', this.asset);
+    if (amount === 0n) {
+      // like the fee payments, a maker fee of 0 is still a transfer
+      this.ctx.ledger.transfer(this.makerFeeAccount, to, 0n, 'MAKER_FEE_RECEIVE', { recordZero: true });
+      return;
+    }
+    if (amount < 0n || this.makerFeeAccount.balance === 0n) return;
+    this.ctx.ledger.transferUpTo(this.makerFeeAccount, to, amount, 'MAKER_FEE_RECEIVE');
+  }
+
+  /**
+   * handleConfirmation: passive order events, last traded price, trade events, positions, open interest and the
+   * settlement queue.
+   */
+  protected confirmTrades(trades: readonly Trade[], fills: readonly Fill<Order>[] | null): void {
+    if (fills) {
+      const seen = new Set<Order>();
+      for (const f of fills) {
+        const p = f.passive;
+        if (seen.has(p)) continue;
+        seen.add(p);
+        if (p.remaining === 0) {
+          p.status = 'FILLED';
+          this.dropOrder(p);
+        }
+        p.updatedAt = this.now;
+        this.emitOrder(p);
+      }
+    }
+    if (trades.length === 0) return;
+    const networkTrade = trades[0]!.type !== 'DEFAULT';
+    if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    if (!this.inAuction) this.bookLastTradedPrice = trades[trades.length - 1]!.price;
+    // traded value for the market-value windows (asset precision, truncated per confirmation)
+    let traded = 0n;
+    for (const t of trades) traded += t.price * BigInt(t.size);
+    this.liquidity.windows.addTradeValue(Decimal.fromBigInt(traded).div(this.positionFactor).trunc());
+    for (const t of trades) {
+      this.emit({ type: 'trade', trade: t });
+      const buyerBefore = this.positions.get(t.buyer)?.openVolume ?? 0;
+      const sellerBefore = this.positions.get(t.seller)?.openVolume ?? 0;
+      this.positions.applyTrade(t.buyer, t.seller, t.size, true, true, t.price);
+      // isolated parties whose resting orders traded (uncrossing: both sides)
+      if (t.aggressor !== 'buy' && this.marginFactors.has(t.buyer))
+        this.isolatedPassiveTrade(t.buyer, buyerBefore, t.size, t.price, t.size);
+      if (t.aggressor !== 'sell' && this.marginFactors.has(t.seller))
+        this.isolatedPassiveTrade(t.seller, sellerBefore, -t.size, t.price, t.size);
+      this.settlement.addTrade(t.buyer, t.seller, t.price, t.size);
+      // the price sources see every trade but network close-outs (and anything the network party takes part in)
+      if (t.type === 'DEFAULT' && t.buyer !== NETWORK_PARTY && t.seller !== NETWORK_PARTY) {
+        this.markCalc.newTrade(t.price, t.size, t.timestamp);
+        this.internalCalc?.newTrade(t.price, t.size, t.timestamp);
+      }
+    }
+    this.recordOpenInterest();
+  }
+
+  protected recordOpenInterest(): void {
+    const oi = this.positions.openInterest();
+    const now = this.now;
+    this.oiHistory.record(now, oi);
+  }
+}

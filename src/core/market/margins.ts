@@ -1,0 +1,493 @@
+// Margins (spec 0019-MCAL margin calculator, 0010-MARG margin orchestration, 0011-MARA isolated margin): margin
+// levels of a party (cross, isolated, fully collateralised), the buffered margin-level events, the margin check of
+// an order, margin release, and the isolated-margin planning and account moves.
+import type { Account } from '../ledger/ledger.ts';
+import { Decimal } from '../num/decimal.ts';
+import { minBig, maxBig } from '../num/bigint.ts';
+import type { MatchResult } from '../book/orderbook.ts';
+import type { Order } from '../book/order.ts';
+import { Position } from '../positions/positions.ts';
+import {
+  crossMarginLevels,
+  maintenanceMarginDecimal,
+  scaleMargins,
+  ZERO_MARGIN,
+  type MarginLevels,
+} from '../risk/margin.ts';
+import { isolatedOrderMargin, isolatedRelease } from '../risk/isolated.ts';
+import type { Side } from '../types.ts';
+import { NETWORK_PARTY } from '../types.ts';
+import { OrderRejection } from '../commands.ts';
+import { MarketBase } from './base.ts';
+import { assumeFilled, type Aggression, type IsolatedPlan } from './internal.ts';
+
+export abstract class MarketMargins extends MarketBase {
+  // implemented by later layers
+  protected abstract finalStatus(o: Order, sim: MatchResult<Order>): Order['status'];
+  protected abstract removeLive(o: Order): void;
+  protected abstract cancel(o: Order, status: 'CANCELLED' | 'STOPPED' | 'EXPIRED', after?: boolean): void;
+
+  // ------------------------------------------------------------------ margins
+
+  protected observablePrice(orderPrice?: bigint): bigint {
+    if (this.auction?.opening) {
+      const ind = this.indicativePrice();
+      if (ind > 0n) return ind;
+      return orderPrice ?? this.markPrice;
+    }
+    return this.markPrice;
+  }
+
+  /** Margin levels of a party from its position and live orders. */
+  protected levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    if (this.fullyCollateralised) return this.fullCollateralLevels(pos, price, extra);
+    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, extra) : undefined;
+    return crossMarginLevels(
+      {
+        openVolume: pos.openVolume,
+        buyOrders: pos.buy,
+        sellOrders: pos.sell,
+        price,
+        positionFactor: this.positionFactor,
+        riskFactors: this.riskFactors,
+        linearSlippageFactor: this.cfg.linearSlippageFactor,
+        quadraticSlippageFactor: this.cfg.quadraticSlippageFactor,
+        ...(auction ? { auction } : {}),
+        ...(this.fundingIncrease ? { fundingIncreasePerUnit: this.fundingIncrease } : {}),
+      },
+      this.cfg.marginScalingFactors,
+    );
+  }
+
+  /**
+   * Fully-collateralised margin (spec 0019-MCAL): a long position needs |V| × price, a short |V| × (cap − price); buy
+   * orders price × size, sell orders (cap − price) × size, the larger side counting. Every level is the same, rounded
+   * up. Price moves alone never leave a party short (mark-to-market moves the margin by as much as the level), but fees
+   * paid out of margin can, and such a party is closed out as usual.
+   */
+  protected fullCollateralLevels(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    const max = this.toAsset(Number(this.cap!.maxPrice));
+    const pf = this.positionFactor;
+    const v = BigInt(pos.openVolume);
+    let total = Decimal.fromBigInt(v >= 0n ? v * price : -v * (max - price)).div(pf);
+    // per side Σ price × size and Σ size; the orders are valued at the side's volume-weighted price, floored to an
+    // integer (Vega quirk inferred from 0019-MCAL-154: buys 15@18 and 30@16 count as 45 × 16 = 720, not 750)
+    let buyNotional = 0n;
+    let buySize = 0n;
+    let sellNotional = 0n;
+    let sellSize = 0n;
+    const add = (o: Order) => {
+      if (o.remaining <= 0) return;
+      const p = o.type === 'MARKET' ? (o.side === 'buy' ? max : 0n) : this.toAsset(o.price);
+      const size = BigInt(o.remaining);
+      if (o.side === 'buy') {
+        buyNotional += p * size;
+        buySize += size;
+      } else {
+        sellNotional += p * size;
+        sellSize += size;
+      }
+    };
+    const mine = this.ordersByParty.get(pos.party);
+    for (const o of mine ?? []) if (o.status === 'ACTIVE' || o.status === 'PARKED') add(o);
+    if (extra && !mine?.has(extra)) add(extra);
+    const buy = buySize === 0n ? 0n : (buyNotional / buySize) * buySize;
+    const sell = sellSize === 0n ? 0n : (max - sellNotional / sellSize) * sellSize;
+    total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
+    const level = total.ceil();
+    return { maintenance: level, search: level, initial: level, release: level };
+  }
+
+  /** Perpetuals: the margin add-on per unit, funding as if the period ended now × margin funding factor. */
+  protected get fundingIncrease(): Decimal | undefined {
+    return this.perp?.marginIncrease(this.now);
+  }
+
+  /**
+   * Σ size × price of the party's live orders per side (plus `extra`, an order being checked or amended), and the
+   * auction price max(mark price, indicative uncrossing price) the margin calculator values the volume at.
+   */
+  protected auctionOrderNotional(party: string, extra?: Order) {
+    let buyNotional = 0n;
+    let sellNotional = 0n;
+    const auctionPrice = maxBig(this.markPrice, this.indicativePrice());
+    const add = (o: Order) => {
+      const v = this.toAsset(o.price) * BigInt(o.remaining);
+      if (o.side === 'buy') buyNotional += v;
+      else sellNotional += v;
+    };
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || (extra && o.id === extra.id)) continue;
+      add(o);
+    }
+    if (extra) add(extra);
+    return { auctionPrice, buyNotional, sellNotional };
+  }
+
+  protected canLeaveAuction(): boolean {
+    return false;
+  }
+
+  protected bufferMargin(party: string, levels: MarginLevels, orderMargin = 0n): void {
+    const factor = this.marginFactors.get(party);
+    this.marginBuffer.set(party, {
+      type: 'marginLevels',
+      marketId: this.id,
+      party,
+      asset: this.asset,
+      levels,
+      orderMargin,
+      mode: factor ? 'isolated' : 'cross',
+      ...(factor ? { marginFactor: factor.toString() } : {}),
+      timestamp: this.now,
+    });
+  }
+
+  /** Emits the buffered margin levels sorted by party (end of every transaction). */
+  flushMargins(): void {
+    if (this.marginBuffer.size === 0) return;
+    const parties = [...this.marginBuffer.keys()].sort();
+    for (const p of parties) this.emit(this.marginBuffer.get(p)!);
+    this.marginBuffer.clear();
+  }
+
+  /**
+   * Pre-trade margin check (risk UpdateMarginOnNewOrder / UpdateMarginAuction): the position with the order must be
+   * coverable by margin + general (initial level in continuous trading, maintenance in auctions); tops up to initial.
+   * A market order counts as filled: its size is open volume, slippage term included.
+   */
+  protected checkMarginForOrder(o: Order): boolean {
+    const current = this.positions.getOrCreate(o.party);
+    // cross margin values a market order as filled (see assumeFilled); fully-collateralised levels price it
+    // as an order at the cap
+    const pos = o.type === 'MARKET' && !this.fullyCollateralised ? assumeFilled(current, o) : current;
+    const price = this.observablePrice(this.toAsset(o.price));
+    const levels = this.levelsFor(pos, price, o);
+    const margin = this.marginAccount(o.party);
+    const general = this.general(o.party);
+    // a liquidity provider's bond counts as available funds, and tops the margin up once the general account is
+    // empty (Vega's margin event adds the bond to the general balance)
+    const bond = this.ctx.ledger.get(o.party, 'BOND', this.asset, this.id);
+    const available = margin.balance + (general?.balance ?? 0n) + (bond?.balance ?? 0n);
+    const threshold = this.auction ? levels.maintenance : levels.initial;
+    if (available < threshold) return false;
+    this.bufferMargin(o.party, levels);
+    if (margin.balance < levels.initial) {
+      const need = levels.initial - margin.balance;
+      const moved = general ? this.ctx.ledger.transferUpTo(general, margin, need, 'MARGIN_LOW') : 0n;
+      if (moved < need && bond) {
+        // the bond that covered the shortfall is slashed (market.liquidity.bondPenaltyParameter)
+        const fromBond = this.ctx.ledger.transferUpTo(bond, margin, need - moved, 'MARGIN_LOW');
+        this.liquidity.bondSlashing(o.party, fromBond);
+      }
+    }
+    return true;
+  }
+
+  /** The order reduces exposure: opposite side to the position and the party's opposite orders do not flip it. */
+  protected reducesExposure(o: Order, pos: Position): boolean {
+    if (pos.openVolume === 0) return false;
+    const long = pos.openVolume > 0;
+    if (long !== (o.side === 'sell')) return false;
+    const abs = Math.abs(pos.openVolume);
+    if (o.type === 'MARKET') return o.remaining <= abs;
+    return (long ? pos.sell : pos.buy) <= abs;
+  }
+
+  /** Releases the whole margin of a party with no position, no orders and no trades waiting for settlement. */
+  protected releaseMarginExcess(party: string): void {
+    if (party === NETWORK_PARTY) return;
+    const pos = this.positions.get(party);
+    if (pos && !pos.isEmpty()) return;
+    if (this.settlement.hasPosition(party)) return;
+    const margin = this.ctx.ledger.get(party, 'MARGIN', this.asset, this.id);
+    if (!margin) return;
+    const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
+    if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
+    const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
+    if (om && om.balance > 0n) this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
+    this.bufferMargin(party, ZERO_MARGIN);
+  }
+
+  // ------------------------------------------------------------------ isolated margin
+
+  isIsolated(party: string): boolean {
+    return this.marginFactors.has(party);
+  }
+
+  marginFactor(party: string): Decimal | undefined {
+    return this.marginFactors.get(party);
+  }
+
+  protected orderMarginAccount(party: string): Account {
+    return this.ctx.ledger.getOrCreate(party, 'ORDER_MARGIN', this.asset, this.id);
+  }
+
+  /** Isolated levels: position-only maintenance (with the funding add-on), initial from it; no search or release. */
+  protected isolatedLevels(openVolume: number, price: bigint): MarginLevels {
+    const mm = maintenanceMarginDecimal({
+      openVolume,
+      buyOrders: 0,
+      sellOrders: 0,
+      price,
+      positionFactor: this.positionFactor,
+      riskFactors: this.riskFactors,
+      linearSlippageFactor: this.cfg.linearSlippageFactor,
+      quadraticSlippageFactor: this.cfg.quadraticSlippageFactor,
+      ...(this.fundingIncrease ? { fundingIncreasePerUnit: this.fundingIncrease } : {}),
+    });
+    const lv = scaleMargins(mm.isNegative() ? 0n : mm.ceil(), this.cfg.marginScalingFactors);
+    return { maintenance: lv.maintenance, search: 0n, initial: lv.initial, release: 0n };
+  }
+
+  /** The auction price isolated order margin uses in auctions: max(mark price, indicative uncrossing price). */
+  protected isolatedAuctionPrice(): bigint | undefined {
+    return this.inAuction ? maxBig(this.markPrice, this.indicativePrice()) : undefined;
+  }
+
+  /** Order margin of a party's live non-pegged orders (plus `extra`, an order about to rest) at a position. */
+  protected isolatedOrderMarginOf(
+    party: string,
+    openVolume: number,
+    auctionPrice?: bigint,
+    extra?: { side: Side; price: bigint; size: number },
+  ): bigint {
+    const factor = this.marginFactors.get(party);
+    if (!factor) return 0n;
+    const orders = [];
+    for (const o of this.ordersByParty.get(party) ?? []) {
+      if (o.status !== 'ACTIVE' || o.peg) continue;
+      orders.push({ side: o.side, price: this.toAsset(o.price), size: o.remaining });
+    }
+    if (extra && extra.size > 0) orders.push(extra);
+    return isolatedOrderMargin(orders, openVolume, factor, this.positionFactor, auctionPrice);
+  }
+
+  /**
+   * UpdateIsolatedMarginOnOrder: moves the order-margin account to what the party's orders need (plus `extra`, an
+   * order being placed); false when general cannot cover an increase.
+   */
+  protected updateIsolatedOrderMargin(party: string, extra?: Order): boolean {
+    const pos = this.positions.getOrCreate(party);
+    const auctionPrice = this.isolatedAuctionPrice();
+    const om = this.isolatedOrderMarginOf(
+      party,
+      pos.openVolume,
+      auctionPrice,
+      extra ? { side: extra.side, price: this.toAsset(extra.price), size: extra.remaining } : undefined,
+    );
+    const acct = this.orderMarginAccount(party);
+    const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
+    const need = om - acct.balance;
+    if (need > 0n && need > general.balance) return false;
+    this.bufferMargin(party, this.isolatedLevels(pos.openVolume, this.observablePrice()), om);
+    if (need > 0n) this.transfer(general, acct, need, 'ORDER_MARGIN_LOW');
+    else if (need < 0n) this.transfer(acct, general, -need, 'ORDER_MARGIN_HIGH');
+    return true;
+  }
+
+  /**
+   * UpdateIsolatedMarginOnAggressor, planned from the simulated fills: a growing position adds price × size × factor
+   * from general, a shrinking one releases, a flip resets the margin to the factor times the new part; then the order
+   * margin for what rests. Undefined when the party cannot afford the trades; `orderMarginShort` when it can afford
+   * them but not the order margin of the rest.
+   * An amend pays a position increase out of the order-margin account alone (what the amended order had reserved),
+   * not general: Vega behaviour inferred from the features, 0019-MCAL-204 (general and order margin together would
+   * cover the trade, the amend still fails) and 0019-MCAL-037 scenario 002 (general is empty, the trade is paid from
+   * the order margin).
+   */
+  protected planIsolatedAggressor(o: Order, agg: Aggression, isAmend = false): IsolatedPlan | undefined {
+    const factor = this.marginFactors.get(o.party)!;
+    const pf = this.positionFactor;
+    const pos = this.positions.getOrCreate(o.party);
+    const old = pos.openVolume;
+    const filled = agg.sim.filled;
+    const newV = old + (o.side === 'buy' ? filled : -filled);
+    const marginBal = this.marginAccount(o.party).balance;
+    const generalBal = this.general(o.party)?.balance ?? 0n;
+    const omBal = this.orderMarginAccount(o.party).balance;
+    const mark = this.observablePrice();
+    const levels = this.isolatedLevels(newV, mark);
+    let delta = 0n;
+    if (filled > 0) {
+      let notional = 0n;
+      for (const f of agg.sim.fills) notional += this.toAsset(f.price) * BigInt(f.size);
+      if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
+        const add = Decimal.fromBigInt(notional).div(pf).mul(factor).floor();
+        if (add + marginBal < levels.maintenance || add > (isAmend ? omBal : generalBal)) return undefined;
+        delta = add;
+      } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
+        const release = isolatedRelease(marginBal, notional / BigInt(filled), mark, old, filled, pf);
+        delta = -minBig(release, marginBal);
+      } else {
+        let closeLeft = Math.abs(old);
+        let beyond = 0n;
+        for (const f of agg.sim.fills) {
+          const c = Math.min(f.size, closeLeft);
+          closeLeft -= c;
+          beyond += this.toAsset(f.price) * BigInt(f.size - c);
+        }
+        const add = Decimal.fromBigInt(beyond).div(pf).mul(factor).floor();
+        if (add + marginBal < levels.maintenance || add > generalBal + marginBal) return undefined;
+        delta = add - marginBal;
+      }
+    }
+    const rests = this.finalStatus(o, agg.sim) === 'ACTIVE' && !o.peg;
+    const om = this.isolatedOrderMarginOf(
+      o.party,
+      newV,
+      undefined,
+      rests ? { side: o.side, price: this.toAsset(o.price), size: o.remaining - filled } : undefined,
+    );
+    const fromOrderMargin = isAmend && delta > 0n;
+    const need = om - (fromOrderMargin ? omBal - delta : omBal);
+    const orderMarginShort = need > 0n && need > generalBal - (fromOrderMargin ? 0n : delta);
+    if (orderMarginShort && filled === 0) return undefined;
+    return { marginDelta: delta, orderMargin: om, levels, fromOrderMargin, orderMarginShort };
+  }
+
+  /** Applies a plan; `positionOnly` leaves the order-margin account to the caller (an amend that failed it). */
+  protected applyIsolatedPlan(party: string, plan: IsolatedPlan, positionOnly = false): void {
+    const l = this.ctx.ledger;
+    const margin = this.marginAccount(party);
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    if (plan.marginDelta > 0n && plan.fromOrderMargin) {
+      l.transferUpTo(this.orderMarginAccount(party), margin, plan.marginDelta, 'ISOLATED_MARGIN_LOW');
+    } else if (plan.marginDelta > 0n) {
+      const moved = l.transferUpTo(general, margin, plan.marginDelta, 'MARGIN_LOW');
+      const bond = this.bond(party);
+      if (moved < plan.marginDelta && bond) l.transferUpTo(bond, margin, plan.marginDelta - moved, 'MARGIN_LOW');
+    } else if (plan.marginDelta < 0n) this.transfer(margin, general, -plan.marginDelta, 'MARGIN_HIGH');
+    if (positionOnly) return;
+    const acct = this.orderMarginAccount(party);
+    const need = plan.orderMargin - acct.balance;
+    if (need > 0n) l.transferUpTo(general, acct, need, 'ORDER_MARGIN_LOW');
+    else if (need < 0n) this.transfer(acct, general, -need, 'ORDER_MARGIN_HIGH');
+    this.bufferMargin(party, plan.levels, plan.orderMargin);
+  }
+
+  /** A passive isolated party's margin after one of its orders traded (the limit price was already reserved). */
+  protected isolatedPassiveTrade(party: string, old: number, signed: number, price: bigint, size: number): void {
+    const factor = this.marginFactors.get(party)!;
+    const pf = this.positionFactor;
+    const l = this.ctx.ledger;
+    const margin = this.marginAccount(party);
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const om = this.orderMarginAccount(party);
+    const newV = old + signed;
+    const omBefore = om.balance;
+    let first = 0n;
+    if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
+      first = Decimal.fromBigInt(price * BigInt(size))
+        .div(pf)
+        .mul(factor)
+        .floor();
+      l.transferUpTo(om, margin, first, 'ISOLATED_MARGIN_LOW');
+    } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
+      first = minBig(isolatedRelease(margin.balance, price, this.observablePrice(), old, size, pf), margin.balance);
+      if (first > 0n) this.transfer(margin, general, first, 'MARGIN_HIGH');
+    } else {
+      const beyond = BigInt(size - Math.abs(old));
+      const target = Decimal.fromBigInt(price * beyond)
+        .div(pf)
+        .mul(factor)
+        .floor();
+      first = target - margin.balance;
+      if (first > 0n) l.transferUpTo(general, margin, first, 'MARGIN_LOW');
+      else if (first < 0n) this.transfer(margin, general, -first, 'MARGIN_HIGH');
+    }
+    const required = this.isolatedOrderMarginOf(party, newV);
+    if (required === 0n && omBefore > 0n && omBefore > first && om.balance > 0n)
+      this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
+    const levels = this.isolatedLevels(newV, this.observablePrice());
+    this.bufferMargin(party, levels, required);
+    if (margin.balance < levels.maintenance) this.stopIsolatedOrders(party);
+  }
+
+  /** An isolated party's amend failed its order-margin check: its orders are stopped and the amend reports it. */
+  protected failIsolatedAmend(party: string): never {
+    this.stopIsolatedOrders(party);
+    this.updateIsolatedOrderMargin(party);
+    throw new OrderRejection('margin check failed');
+  }
+
+  /** Not enough isolated margin: every order of the party is stopped and its order margin released. */
+  protected stopIsolatedOrders(party: string): void {
+    const now = this.now;
+    for (const o of this.partyOrders(party)) {
+      this.removeLive(o);
+      o.status = 'STOPPED';
+      o.updatedAt = now;
+      this.emitOrder(o);
+    }
+    const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
+    if (om && om.balance > 0n)
+      this.transfer(om, this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset), om.balance, 'ORDER_MARGIN_HIGH');
+  }
+
+  /**
+   * Switches a party between cross and isolated margin or changes its isolated margin factor (spec 0019-MCAL).
+   * Returns Vega's error string on refusal.
+   */
+  updateMarginMode(party: string, mode: 'cross' | 'isolated', factor: Decimal): string | undefined {
+    if (mode === 'isolated') {
+      const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short).add(this.cfg.linearSlippageFactor);
+      if (factor.lte(rf)) {
+        return `margin factor (${factor.toString()}) must be greater than max(riskFactorLong (${this.riskFactors.long.toString()}), riskFactorShort (${this.riskFactors.short.toString()})) + linearSlippageFactor (${this.cfg.linearSlippageFactor.toString()})`;
+      }
+    }
+    if (mode === 'isolated' && this.fullyCollateralised)
+      return 'isolated margin not permitted on fully collateralised markets';
+    const current = this.marginFactors.get(party);
+    if ((mode === 'cross' && !current) || (mode === 'isolated' && current && current.eq(factor))) return undefined;
+    this.parties.add(party);
+    const margin = this.marginAccount(party);
+    const observable = this.observablePrice();
+    if (observable === 0n) return 'no market observable price';
+    const l = this.ctx.ledger;
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const pos = this.positions.getOrCreate(party);
+    if (mode === 'cross') {
+      const om = this.orderMarginAccount(party);
+      this.marginFactors.delete(party);
+      if (om.balance > 0n) this.transfer(om, margin, om.balance, 'ISOLATED_MARGIN_LOW');
+      this.bufferMargin(party, this.levelsFor(pos, observable));
+      this.flushMargins();
+      return undefined;
+    }
+    const levels = this.isolatedLevels(pos.openVolume, observable);
+    let notional = 0n;
+    for (const o of this.ordersByParty.get(party) ?? [])
+      if (o.status === 'ACTIVE' && !o.peg) notional += this.toAsset(o.price) * BigInt(o.remaining);
+    const reqPos = Decimal.fromBigInt(pos.averageEntryPrice * BigInt(Math.abs(pos.openVolume)))
+      .mul(factor)
+      .div(this.positionFactor);
+    const reqOrd = Decimal.fromBigInt(notional).mul(factor).div(this.positionFactor);
+    const om = this.orderMarginAccount(party);
+    if (
+      reqPos
+        .add(reqOrd)
+        .sub(Decimal.fromBigInt(margin.balance + om.balance))
+        .gt(Decimal.fromBigInt(general.balance))
+    ) {
+      return 'insufficient balance in general account to cover for required order margin';
+    }
+    if (!reqPos.isZero() && reqPos.lte(Decimal.fromBigInt(levels.initial)))
+      return 'required position margin must be greater than initial margin';
+    const pm = reqPos.floor();
+    if (pm > margin.balance) {
+      const moved = l.transferUpTo(general, margin, pm - margin.balance, 'MARGIN_LOW');
+      const bond = this.bond(party);
+      if (bond && moved < pm - margin.balance) l.transferUpTo(bond, margin, pm - margin.balance - moved, 'MARGIN_LOW');
+    } else if (pm < margin.balance) this.transfer(margin, general, margin.balance - pm, 'MARGIN_HIGH');
+    const ordTarget = reqOrd.floor();
+    if (ordTarget > om.balance) this.transfer(general, om, ordTarget - om.balance, 'ORDER_MARGIN_LOW');
+    else if (ordTarget < om.balance) this.transfer(om, general, om.balance - ordTarget, 'ORDER_MARGIN_HIGH');
+    this.marginFactors.set(party, factor);
+    this.bufferMargin(party, levels, this.isolatedOrderMarginOf(party, pos.openVolume, this.isolatedAuctionPrice()));
+    // pegged orders are not allowed in isolated mode
+    for (const o of this.partyOrders(party)) if (o.peg) this.cancel(o, 'CANCELLED');
+    this.flushMargins();
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+// One market (spec 0001-MKTF market framework, 0008-TRAD trading workflow): the concrete class, with the market-data
+// queries. Its behaviour is layered in the flow files of this folder (base → margins → entry → amend → stops-pegged
+// → auction → clock → settle → liquidity → products → lifecycle → market).
+// Transactions (submit, amend, cancel, liquidity provision) change positions but never settle: the mark price,
+// mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
+import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
+import type { Side } from '../types.ts';
+import { MarketLifecycle } from './lifecycle.ts';
+import type { MarketData } from './types.ts';
+
+export class Market extends MarketLifecycle {
+  // ------------------------------------------------------------------ market data
+
+  marketData(): MarketData {
+    const now = this.now;
+    const bb = this.book.bestBid();
+    const ba = this.book.bestAsk();
+    const sbb = this.staticBest('buy');
+    const sba = this.staticBest('sell');
+    const mid = (b: number | undefined, a: number | undefined) =>
+      b === undefined || a === undefined ? 0n : (this.toAsset(b) + this.toAsset(a)) / 2n;
+    const staticVolume = (side: Side, price: number | undefined) => {
+      if (price === undefined) return 0;
+      let v = 0;
+      for (const o of this.book.side(side).level(price)?.orders() ?? []) if (!o.peg) v += o.remaining;
+      return v;
+    };
+    const ind = this.inAuction ? this.book.indicative() : undefined;
+    const bounds = this.priceMonitor.allBounds(now);
+    return {
+      marketId: this.id,
+      markPrice: this.markPrice,
+      lastTradedPrice: this.lastTradedPrice,
+      bestBidPrice: bb === undefined ? 0n : this.toAsset(bb),
+      bestBidVolume: bb === undefined ? 0 : this.book.volumeAt('buy', bb),
+      bestOfferPrice: ba === undefined ? 0n : this.toAsset(ba),
+      bestOfferVolume: ba === undefined ? 0 : this.book.volumeAt('sell', ba),
+      bestStaticBidPrice: sbb === undefined ? 0n : this.toAsset(sbb),
+      bestStaticBidVolume: staticVolume('buy', sbb),
+      bestStaticOfferPrice: sba === undefined ? 0n : this.toAsset(sba),
+      bestStaticOfferVolume: staticVolume('sell', sba),
+      midPrice: mid(bb, ba),
+      staticMidPrice: mid(sbb, sba),
+      openInterest: this.positions.openInterest(),
+      indicativePrice: ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n,
+      indicativeVolume: ind ? ind.volume : 0,
+      auctionStart: this.auction?.start ?? 0n,
+      auctionEnd: this.auction?.end ?? 0n,
+      tradingMode: this.tradingMode,
+      state: this.state,
+      trigger: this.auction?.trigger ?? 'UNSPECIFIED',
+      extensionTrigger: this.auction?.extensionTrigger ?? 'UNSPECIFIED',
+      targetStake: this.targetStake(),
+      suppliedStake: this.suppliedStake(),
+      priceMonitoringBounds: bounds.map((b) => ({
+        horizon: b.trigger.horizon,
+        minValidPrice: b.min,
+        maxValidPrice: b.max,
+        referencePrice: b.ref,
+        active: b.active,
+      })),
+      markPriceType: this.cfg.markPrice.type,
+      markPriceSources: this.markCalc.sources(),
+      nextMarkToMarket: this.nextMTM,
+      ...(this.perp
+        ? {
+            perpetual: {
+              internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
+              internalCompositePriceType: this.internalCalc?.cfg.type ?? this.cfg.markPrice.type,
+              internalCompositePriceSources: this.internalCalc?.sources() ?? [],
+              nextInternalCompositePriceCalc: this.internalCalc ? this.nextInternalCalc : this.nextMTM,
+              underlyingIndexPrice: this.perp.lastExternalPrice(),
+              fundingPeriodSeq: this.perp.seq,
+              fundingPeriodStart: this.perp.startedAt,
+            },
+          }
+        : {}),
+      timestamp: now,
+    };
+  }
+
+  /** Margin levels a party would have now (for queries; does not change state). */
+  marginLevels(party: string): MarginLevels {
+    const pos = this.positions.get(party);
+    if (!pos) return ZERO_MARGIN;
+    return this.levelsFor(pos, this.observablePrice());
+  }
+}

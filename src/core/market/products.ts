@@ -1,0 +1,331 @@
+// Products (spec 0016-PFUT futures, 0053-PERP perpetuals, 0045-DSRC oracle data): oracle data, funding periods
+// and funding exchange, trading termination, final settlement and closing the market.
+import { Decimal } from '../num/decimal.ts';
+import type { FundingData, FundingDataPoint, FundingPeriodEvent } from '../products/perpetual.ts';
+import { scaleToAsset, specMatches, type OracleData } from '../products/oracle.ts';
+import { NETWORK_PARTY, NS, SYSTEM_OWNER } from '../types.ts';
+import { MarketLiquidity } from './liquidity.ts';
+
+export abstract class MarketProducts extends MarketLiquidity {
+  // implemented by later layers
+  abstract clearInsurancePool(): void;
+
+  // ------------------------------------------------------------------ products: oracles, funding, settlement
+
+  /** A data point of a started funding period (points before the first period are announced when it starts). */
+  protected emitDataPoint(p: FundingDataPoint | undefined): void {
+    if (!p || !this.perp?.started) return;
+    this.emit({
+      type: 'fundingDataPoint',
+      marketId: this.id,
+      seq: p.seq,
+      source: p.source === 'internal' ? 'INTERNAL' : 'EXTERNAL',
+      price: p.price,
+      timestamp: p.t,
+      twap: p.twap,
+    });
+  }
+
+  /** A period started: its event, then its (carried) data points. */
+  protected startedFundingPeriod(ev: FundingPeriodEvent): void {
+    this.emitFundingPeriod(ev);
+    for (const p of this.perp!.periodPoints()) this.emitDataPoint(p);
+  }
+
+  protected emitFundingPeriod(ev: FundingPeriodEvent): void {
+    this.emit({
+      type: 'fundingPeriod',
+      marketId: this.id,
+      seq: ev.seq,
+      start: ev.start,
+      ...(ev.end !== undefined ? { end: ev.end } : {}),
+      ...(ev.payment !== undefined ? { fundingPayment: ev.payment } : {}),
+      ...(ev.rate !== undefined ? { fundingRate: ev.rate } : {}),
+      ...(ev.internalTwap !== undefined ? { internalTwap: ev.internalTwap } : {}),
+      ...(ev.externalTwap !== undefined ? { externalTwap: ev.externalTwap } : {}),
+    });
+  }
+
+  /**
+   * Oracle data: the settlement-data spec is served first, then the termination (futures) or schedule
+   * (perpetuals) spec, as Vega subscribes them. Throws OracleError when a condition's value cannot be parsed.
+   */
+  onOracleData(data: OracleData): void {
+    if (this.closed) return;
+    const p = this.cfg.product;
+    if (specMatches(p.settlementData, data)) {
+      const type = p.settlementData.filters?.find((f) => f.property === p.settlementData.property)?.type ?? 'INTEGER';
+      const value = scaleToAsset(
+        data.properties[p.settlementData.property]!,
+        type === 'DECIMAL' ? 'DECIMAL' : 'INTEGER',
+        p.settlementData.decimals,
+        this.assetDecimals,
+      );
+      // capped futures ignore settlement data outside the cap (binary: anything but 0 and the cap)
+      if (value !== undefined && (p.kind !== 'future' || this.settlementWithinCap(value))) {
+        if (p.kind === 'future') {
+          this.settlementPrice = value;
+          if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
+        } else if (this.perp && value > 0n) this.emitDataPoint(this.perp.addExternal(data.timestamp, value));
+      }
+    }
+    if (p.kind === 'future') {
+      if (this.state !== 'TRADING_TERMINATED' && specMatches(p.tradingTermination, data)) this.terminate();
+    } else if (p.settlementSchedule.kind === 'oracle' && specMatches(p.settlementSchedule, data)) {
+      const v = data.properties[p.settlementSchedule.property]!;
+      if (/^\d+$/.test(v)) this.fundingCue(BigInt(v) * NS);
+    }
+    // composite-price oracles: the value is kept with the time of receipt (not the data's own timestamp)
+    if (!this.closed) {
+      this.markCalc.onOracleData(data, this.now);
+      this.internalCalc?.onOracleData(data, this.now);
+    }
+    this.flushMargins();
+  }
+
+  /** The protocol's built-in time source (spec 0048-DSRI), delivered before the market's tick. */
+  onTime(now: bigint): void {
+    const p = this.cfg.product;
+    const seconds = (now / NS).toString();
+    const data: OracleData = {
+      signers: [],
+      properties: { 'vegaprotocol.builtin.timestamp': seconds, 'vegaprotocol.builtin.timetrigger': seconds },
+      timestamp: now,
+    };
+    if (p.kind === 'future') {
+      if (
+        this.state !== 'TRADING_TERMINATED' &&
+        !this.closed &&
+        p.tradingTermination.property.startsWith('vegaprotocol.builtin') &&
+        specMatches(p.tradingTermination, data)
+      ) {
+        this.terminate();
+      }
+      return;
+    }
+    const sched = p.settlementSchedule;
+    if (sched.kind !== 'timeTrigger' || !this.perp?.started) return;
+    if (this.nextScheduledCue === undefined) {
+      this.nextScheduledCue =
+        sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
+    }
+    if (now >= this.nextScheduledCue) {
+      const trigger = 'vegaprotocol.builtin.timetrigger';
+      const spec = { signers: [], property: trigger, filters: [{ property: trigger, type: 'TIMESTAMP' as const }] };
+      if (
+        !sched.conditions?.length ||
+        specMatches({ ...spec, filters: [{ ...spec.filters[0]!, conditions: sched.conditions }] }, data)
+      )
+        this.fundingCue(now);
+      while (this.nextScheduledCue <= now) this.nextScheduledCue += BigInt(sched.every) * NS;
+    }
+  }
+
+  /** End of a funding period at time t: exchange funding, then start the next period. */
+  protected fundingCue(t: bigint): void {
+    const perp = this.perp;
+    if (!perp?.started || perp.terminated) return;
+    const r = perp.cue(t);
+    if (!r) return;
+    if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, perp.seq);
+    this.emitFundingPeriod(r.end);
+    const next = perp.startNext(t);
+    if (next) this.startedFundingPeriod(next);
+  }
+
+  /**
+   * Funding exchange (settlementDataPerp): each position pays −size × payment / positionFactor (truncated), losses
+   * then wins in positions order; collected like mark-to-market; the rounding residue goes to the insurance pool;
+   * then margins are searched/released and distressed parties closed out.
+   */
+  protected exchangeFunding(f: FundingData, seq: number): void {
+    const losses: { party: string; amount: bigint }[] = [];
+    const wins: { party: string; amount: bigint }[] = [];
+    const zeros: { party: string; amount: bigint }[] = [];
+    const payment = Decimal.fromBigInt(f.payment);
+    let fracWins = Decimal.ZERO;
+    let fracLosses = Decimal.ZERO;
+    for (const pos of this.positions.all()) {
+      const exact = Decimal.fromInt(-pos.openVolume).mul(payment).div(this.positionFactor);
+      const amount = exact.trunc();
+      const frac = exact.sub(Decimal.fromBigInt(amount)).abs();
+      if (amount < 0n) {
+        losses.push({ party: pos.party, amount });
+        fracLosses = fracLosses.add(frac);
+      } else if (amount > 0n) {
+        wins.push({ party: pos.party, amount });
+        fracWins = fracWins.add(frac);
+      } else zeros.push({ party: pos.party, amount: 0n });
+    }
+    const entries = [...losses, ...(wins.length ? wins : zeros)];
+    this.emit({
+      type: 'fundingPayments',
+      marketId: this.id,
+      seq,
+      payments: entries.map((e) => ({ party: e.party, amount: e.amount })),
+    });
+    const parties = this.settleCashFlows(entries, {
+      loss: 'PERPETUALS_FUNDING_LOSS',
+      win: 'PERPETUALS_FUNDING_WIN',
+      funding: true,
+    });
+    // truncation residue stays in the settlement account: swept to the insurance pool
+    if (this.settlementAccount.balance > 0n)
+      this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
+    void fracWins;
+    void fracLosses;
+    const closed = this.updateMarginsOnSettlement(parties);
+    if (closed.length) this.resolveClosedOut(closed);
+    this.checkForReferenceMoves(false);
+  }
+
+  /** Trading terminates (futures oracle or governance): a final MTM if trades are pending, then no more trading. */
+  terminate(settlementPrice?: bigint): void {
+    if (this.closed || this.state === 'TRADING_TERMINATED') return;
+    if (this.state === 'PENDING') {
+      this.cancelMarket();
+      return;
+    }
+    const now = this.now;
+    if (this.settlement.hasTraded() && !this.inAuction) {
+      this.updateMarkPrice(now);
+      if (this.perp) {
+        // the internal composite price (else the mark price) is a last internal data point
+        let internal = this.markPrice;
+        if (this.internalCalc) {
+          const c = this.internalCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+          this.endMarkCalculation(this.internalCalc, now);
+          if (c !== undefined && c > 0n) this.internalCalc.price = c;
+          internal = this.internalCalc.price ?? this.markPrice;
+        }
+        if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
+      }
+      if (this.markPrice > 0n) this.confirmMTM(true);
+    }
+    this.state = 'TRADING_TERMINATED';
+    this.tradingMode = 'NO_TRADING';
+    if (this.perp) {
+      // a final funding cue at termination; no new period starts
+      this.fundingCue(now);
+      this.perp.terminated = true;
+    }
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
+    const price = settlementPrice ?? this.settlementPrice;
+    if (price !== undefined) this.closeMarket(settlementPrice !== undefined ? 'CLOSED' : 'SETTLED', price);
+    this.flushMargins();
+  }
+
+  /**
+   * Final settlement at price S (spec 0002-STTL): every position settled at the last mark-to-market pays
+   * (S − last mark price) × size / positionFactor, truncated, in party-id order; then margins and bonds are
+   * returned, remaining orders stopped and the market closed.
+   */
+  protected closeMarket(finalState: 'SETTLED' | 'CLOSED', price: bigint): void {
+    const l = this.ctx.ledger;
+    const mark = this.settlement.lastMarkPrice;
+    const sized = this.settlement
+      .settledSizes()
+      .filter(([, size]) => size !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const losses: { party: string; amount: bigint }[] = [];
+    const wins: { party: string; amount: bigint }[] = [];
+    let fractions = Decimal.ZERO;
+    for (const [party, size] of sized) {
+      const exact = Decimal.fromBigInt((price - mark) * BigInt(size)).div(this.positionFactor);
+      const amount = exact.trunc();
+      const frac = exact.sub(Decimal.fromBigInt(amount));
+      if (amount < 0n) {
+        losses.push({ party, amount });
+        fractions = fractions.sub(frac.abs());
+      } else {
+        wins.push({ party, amount });
+        fractions = fractions.add(frac.abs());
+      }
+    }
+    this.settleCashFlows([...losses, ...wins], { loss: 'LOSS', win: 'WIN', funding: false });
+    if (this.settlementAccount.balance > 0n) {
+      const global = l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset);
+      this.transfer(this.settlementAccount, global, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
+    }
+    // final distribution of liquidity fees: an allocation, then the epoch-end penalties and bonuses
+    this.liquidity.allocateFeesNow();
+    this.liquidity.onEpochEnd();
+    this.clearMarketAccounts();
+    // a market a successor has taken over keeps no insurance pool for another one
+    if (this.succeeded) this.clearInsurancePool();
+    this.stopEverything();
+    this.state = finalState;
+    this.tradingMode = 'NO_TRADING';
+    this.closed = true;
+    this.markPrice = price;
+    this.lastTradedPrice = price;
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+    this.emit({ type: 'settleMarket', marketId: this.id, price, positionFactor: this.positionFactor });
+  }
+
+  /** Margin, order margin and bond accounts back to general (party-id order); market fee accounts to the insurance pool. */
+  protected clearMarketAccounts(): void {
+    const l = this.ctx.ledger;
+    const parties = new Set<string>([
+      ...this.parties,
+      ...this.liquidity.provisions.keys(),
+      ...this.liquidity.pending.keys(),
+    ]);
+    for (const party of [...parties].sort()) {
+      if (party === NETWORK_PARTY) continue;
+      const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      for (const type of ['MARGIN', 'ORDER_MARGIN', 'BOND'] as const) {
+        const a = l.get(party, type, this.asset, this.id);
+        // Vega clears every existing account, recording a transfer even when it is empty
+        if (a) l.transfer(a, general, a.balance, 'CLEAR_ACCOUNT', { recordZero: true });
+      }
+      const lpFees = l.get(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
+      if (lpFees && lpFees.balance > 0n) this.transfer(lpFees, this.insurance, lpFees.balance, 'CLEAR_ACCOUNT');
+    }
+    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount, this.bonusAccount]) {
+      if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
+    }
+  }
+
+  /** All remaining orders stopped, liquidity provisions stopped. */
+  protected stopEverything(): void {
+    const now = this.now;
+    for (const o of [...this.orders.values()]) {
+      this.removeLive(o);
+      o.status = 'STOPPED';
+      o.updatedAt = now;
+      this.emitOrder(o);
+    }
+    this.liquidity.stopAll();
+  }
+
+  /** Termination during the opening auction cancels the market: orders cancelled, money returned, pool to global. */
+  protected cancelMarket(): void {
+    const now = this.now;
+    for (const party of [...this.ordersByParty.keys()].sort()) {
+      for (const o of this.partyOrders(party)) {
+        this.removeLive(o);
+        o.status = 'CANCELLED';
+        o.updatedAt = now;
+        this.emitOrder(o);
+      }
+    }
+    this.closeUnsettled('CANCELLED');
+  }
+
+  /**
+   * Closes a market that never settles (cancelled in its opening auction, or a rejected successor): money back to
+   * general accounts, the insurance pool to the global pool, what is left of orders and provisions stopped.
+   */
+  protected closeUnsettled(state: 'CANCELLED' | 'REJECTED'): void {
+    this.clearMarketAccounts();
+    this.clearInsurancePool();
+    this.stopEverything();
+    this.auction = null;
+    this.state = state;
+    this.tradingMode = 'NO_TRADING';
+    this.closed = true;
+    this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
+  }
+}

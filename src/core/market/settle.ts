@@ -1,0 +1,372 @@
+// Mark-to-market and close-outs (spec 0003-MTMK, 0012-POSR position resolution, 0002-STTL, 0015-INSR): settling
+// cash flows with loss socialisation, margin search and release after settlement, distressed parties closed out,
+// and the network's position disposal.
+import type { SettleTrade, Trade } from '../events.ts';
+import { NO_FEES } from '../events.ts';
+import { Decimal } from '../num/decimal.ts';
+import { minBig, maxBig } from '../num/bigint.ts';
+import type { Order } from '../book/order.ts';
+import { Position } from '../positions/positions.ts';
+import { ZERO_MARGIN } from '../risk/margin.ts';
+import { continuousFees } from '../fees/fees.ts';
+import type { Side, TransferType } from '../types.ts';
+import { NETWORK_PARTY, NS } from '../types.ts';
+import { MarketClock } from './clock.ts';
+
+export abstract class MarketSettle extends MarketClock {
+  // ------------------------------------------------------------------ mark-to-market, margins, close-outs
+
+  protected confirmMTM(skipRecheck = false): void {
+    const mark = this.markPrice;
+    const res = this.settlement.settleMTM(mark, this.positions.all());
+    for (const s of res.settled) {
+      this.emit({
+        type: 'settlePosition',
+        marketId: this.id,
+        party: s.party,
+        markPrice: mark,
+        positionFactor: this.positionFactor,
+        trades: s.trades as SettleTrade[],
+      });
+    }
+    const marginOrder = this.collectAndPayMTM(res.entries);
+    const closed = this.updateMarginsOnSettlement(marginOrder);
+    if (closed.length) this.resolveClosedOut(closed);
+    if (!skipRecheck) this.recheckMargins();
+  }
+
+  /** Moves MTM money: losses into the settlement account, then (socialised if short) wins out of it. */
+  protected collectAndPayMTM(entries: { party: string; amount: bigint }[]): string[] {
+    return this.settleCashFlows(entries, { loss: 'MTM_LOSS', win: 'MTM_WIN', funding: false });
+  }
+
+  /**
+   * Mark-to-market-like cash flows (MTM, funding, final settlement; collateral mtmOrFundingSettlement): losses, in
+   * order, from margin → general → bond → market insurance pool (the network: the pool only) into the settlement
+   * account; if less was collected than the wins expect, each win is floored pro rata (the remainder to the network's
+   * win, else the last win) and loss-socialisation events are emitted; wins go to margin accounts (the network's to
+   * the pool). Returns the parties in the order processed.
+   */
+  protected settleCashFlows(
+    entries: { party: string; amount: bigint }[],
+    kind: { loss: TransferType; win: TransferType; funding: boolean },
+  ): string[] {
+    const l = this.ctx.ledger;
+    const order: string[] = [];
+    let expected = 0n;
+    for (const e of entries) if (e.amount > 0n) expected += e.amount;
+    for (const e of entries) {
+      order.push(e.party);
+      if (e.amount >= 0n) continue;
+      let left = -e.amount;
+      if (e.party === NETWORK_PARTY) {
+        left -= l.transferUpTo(this.insurance, this.settlementAccount, left, kind.loss);
+        continue;
+      }
+      const isolated = this.marginFactors.has(e.party);
+      for (const src of [
+        this.marginAccount(e.party),
+        isolated ? undefined : this.general(e.party),
+        this.bond(e.party),
+        this.insurance,
+      ]) {
+        if (!src || left === 0n) continue;
+        left -= l.transferUpTo(src, this.settlementAccount, left, kind.loss);
+      }
+      if (left > 0n)
+        this.emit({
+          type: 'lossSocialisation',
+          marketId: this.id,
+          party: e.party,
+          amount: left,
+          funding: kind.funding,
+        });
+    }
+    const collected = this.settlementAccount.balance;
+    const wins = entries.filter((e) => e.amount > 0n);
+    if (collected < expected && wins.length > 0) {
+      const ratio = Decimal.fromBigInt(collected).div(Decimal.fromBigInt(expected));
+      let paid = 0n;
+      const reduced = wins.map((w) => {
+        const nw = Decimal.fromBigInt(w.amount).mul(ratio).floor();
+        paid += nw;
+        return { w, original: w.amount, nw };
+      });
+      const mismatch = collected - paid;
+      const net = reduced.find((r) => r.w.party === NETWORK_PARTY);
+      if (mismatch !== 0n) {
+        if (net) net.nw += mismatch;
+        else reduced[reduced.length - 1]!.nw += mismatch;
+      }
+      for (const r of reduced) {
+        r.w.amount = r.nw;
+        if (r.w.party !== NETWORK_PARTY) {
+          this.emit({
+            type: 'lossSocialisation',
+            marketId: this.id,
+            party: r.w.party,
+            amount: r.nw - r.original,
+            funding: kind.funding,
+          });
+        }
+      }
+    }
+    for (const w of wins) {
+      const to = w.party === NETWORK_PARTY ? this.insurance : this.marginAccount(w.party);
+      let left = w.amount;
+      // a win socialised down to nothing is still paid, as a transfer of 0 (Vega records it)
+      if (left === 0n) l.transfer(this.settlementAccount, to, 0n, kind.win, { recordZero: true });
+      left -= l.transferUpTo(this.settlementAccount, to, left, kind.win);
+      if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, kind.win);
+    }
+    return order;
+  }
+
+  /**
+   * UpdateMarginsOnSettlement + MarginUpdate for the parties in MTM order: release everything for flat parties,
+   * search (top up to initial, partial allowed) below the search level, release down to initial above the release
+   * level. A party that cannot reach maintenance is returned as distressed.
+   */
+  protected updateMarginsOnSettlement(parties: string[], slashBonds = true): string[] {
+    const closed: string[] = [];
+    const shortfalls: { party: string; amount: bigint }[] = [];
+    const l = this.ctx.ledger;
+    for (const party of parties) {
+      if (party === NETWORK_PARTY) continue;
+      const pos = this.positions.get(party);
+      if (!pos) continue;
+      const margin = this.marginAccount(party);
+      const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      if (this.marginFactors.has(party)) {
+        // isolated: no search or release; margin below maintenance means close-out
+        const lv = this.isolatedLevels(pos.openVolume, this.markPrice);
+        this.bufferMargin(party, lv, this.isolatedOrderMarginOf(party, pos.openVolume));
+        if (pos.openVolume !== 0 && margin.balance < lv.maintenance) closed.push(party);
+        continue;
+      }
+      if (pos.isEmpty()) {
+        if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
+        this.bufferMargin(party, ZERO_MARGIN);
+        continue;
+      }
+      const lv = this.levelsFor(pos, this.markPrice);
+      this.bufferMargin(party, lv);
+      const bal = margin.balance;
+      if (bal < lv.search) {
+        const want = lv.initial - bal;
+        const minAmount = maxBig(0n, lv.maintenance - bal);
+        const bond = this.bond(party);
+        // an LP that needs its bond pays a penalty on the part general could not cover (after all top-ups)
+        if (bond && want > general.balance) shortfalls.push({ party, amount: want - general.balance });
+        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
+        if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+        if (moved < minAmount) closed.push(party);
+      } else if (bal >= lv.release && !this.inAuction) {
+        this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
+      }
+    }
+    if (slashBonds) for (const s of shortfalls) this.liquidity.bondSlashing(s.party, s.amount);
+    return closed;
+  }
+
+  /** Margin recheck for every position after MTM: no partial moves and no close-outs. */
+  protected recheckMargins(): void {
+    for (const pos of this.positions.all()) this.recheckMargin(pos);
+  }
+
+  /**
+   * Search and release for one party (MarginUpdateOnOrder): a party whose general, bond and margin balances together
+   * fall short of the minimum top-up gets no transfer at all; nobody is closed out here.
+   */
+  protected recheckMargin(pos: Position): void {
+    const party = pos.party;
+    if (party === NETWORK_PARTY || pos.isEmpty() || this.marginFactors.has(party)) return;
+    const l = this.ctx.ledger;
+    const margin = this.marginAccount(party);
+    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const lv = this.levelsFor(pos, this.markPrice);
+    this.bufferMargin(party, lv);
+    const bal = margin.balance;
+    if (bal < lv.search) {
+      const want = lv.initial - bal;
+      const minAmount = maxBig(0n, lv.maintenance - bal);
+      const bond = this.bond(party);
+      // Vega's guard (MarginUpdateOnOrder) compares general + bond + margin with the minimum top-up; past it, what
+      // general and bond hold is moved and an LP pays the bond penalty on all general could not cover
+      const avail = general.balance + (bond?.balance ?? 0n) + bal;
+      if (avail < minAmount) return;
+      const shortfall = bond && want > general.balance ? want - general.balance : 0n;
+      const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
+      if (moved < want && bond) l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
+      if (shortfall > 0n) this.liquidity.bondSlashing(party, shortfall);
+    } else if (bal >= lv.release && !this.inAuction) {
+      this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
+    }
+  }
+
+  /** Position resolution (spec 0012-POSR): cancel orders, recheck, hand positions to the network. */
+  protected resolveClosedOut(candidates: string[]): void {
+    const now = this.now;
+    let removedOrders = false;
+    for (const party of candidates) {
+      if (this.marginFactors.has(party)) continue;
+      for (const o of this.partyOrders(party)) {
+        this.removeLive(o);
+        o.status = 'STOPPED';
+        o.updatedAt = now;
+        this.emitOrder(o);
+        removedOrders = true;
+      }
+    }
+    let distressed = candidates;
+    if (removedOrders) {
+      const safe: string[] = [];
+      distressed = [];
+      for (const party of candidates) {
+        const pos = this.positions.get(party)!;
+        const lv = this.levelsFor(pos, this.lastTradedPrice);
+        if (this.marginAccount(party).balance > lv.maintenance) safe.push(party);
+        else distressed.push(party);
+      }
+      if (safe.length) this.emit({ type: 'distressedOrdersClosed', marketId: this.id, parties: safe });
+    }
+    if (distressed.length === 0) return;
+    const netWasFlat = (this.positions.get(NETWORK_PARTY)?.openVolume ?? 0) === 0;
+    if (netWasFlat || this.networkNextStep === 0n)
+      this.networkNextStep = now + BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
+    const trades: Trade[] = [];
+    for (const party of distressed) {
+      const pos = this.positions.get(party)!;
+      const size = Math.abs(pos.openVolume);
+      if (size === 0) continue;
+      const partyLong = pos.openVolume > 0;
+      const t: Trade = {
+        id: this.ctx.nextId('trade'),
+        marketId: this.id,
+        price: this.markPrice,
+        marketPrice: this.markPrice / this.priceFactor,
+        size,
+        buyer: partyLong ? NETWORK_PARTY : party,
+        seller: partyLong ? party : NETWORK_PARTY,
+        aggressor: partyLong ? 'buy' : 'sell',
+        buyOrder: '',
+        sellOrder: '',
+        timestamp: now,
+        type: 'NETWORK_CLOSE_OUT_BAD',
+        buyerFee: NO_FEES,
+        sellerFee: NO_FEES,
+      };
+      trades.push(t);
+      this.positions.applyTrade(t.buyer, t.seller, size, false, false, t.price);
+      // the network's new position is marked to market from this price at the next MTM
+      this.settlement.addCloseOut(partyLong ? size : -size, t.price, NETWORK_PARTY);
+    }
+    for (const t of trades) this.emit({ type: 'trade', trade: t });
+    this.emit({ type: 'distressedPositions', marketId: this.id, distressed: [...distressed].sort(), safe: [] });
+    const l = this.ctx.ledger;
+    for (const party of distressed) {
+      const margin = this.marginAccount(party);
+      const general = this.general(party);
+      const isolated = this.marginFactors.has(party);
+      // the collateral the party loses: margin and general; an isolated party keeps its general account, which
+      // its margin event does not carry (0019-MCAL-070 scenario 002: the positions API realised PnL)
+      this.emit({
+        type: 'settleDistressed',
+        marketId: this.id,
+        party,
+        margin: margin.balance + (isolated ? 0n : (general?.balance ?? 0n)),
+        price: this.markPrice,
+      });
+      this.settlement.removeParty(party);
+      const pos = this.positions.get(party);
+      if (!isolated || !pos || (pos.buy === 0 && pos.sell === 0)) this.positions.remove(party);
+      const bond = this.bond(party);
+      if (bond && bond.balance > 0n) this.transfer(bond, margin, bond.balance, 'MARGIN_LOW');
+      if (!isolated && general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
+      if (margin.balance > 0n) l.transfer(margin, this.insurance, margin.balance, 'MARGIN_CONFISCATED');
+      let orderMargin = isolated ? this.isolatedOrderMarginOf(party, 0) : 0n;
+      if (orderMargin > this.orderMarginAccount(party).balance) {
+        // an isolated party's orders stay after its close-out, but orders that reduced the position now need order
+        // margin the account does not hold: all of them are stopped (spec 0019-MCAL-071, no search of general)
+        this.stopIsolatedOrders(party);
+        orderMargin = 0n;
+        if (this.positions.get(party)?.isEmpty()) this.positions.remove(party);
+      }
+      this.bufferMargin(party, ZERO_MARGIN, orderMargin);
+    }
+    this.checkForReferenceMoves(false);
+  }
+
+  /** Network disposal (liquidation strategy): an IOC against the book within the slippage range. */
+  protected checkNetwork(now: bigint): void {
+    const net = this.positions.get(NETWORK_PARTY);
+    if (!net || net.openVolume === 0 || this.inAuction || this.networkNextStep > now) return;
+    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
+    if (bid === undefined || ask === undefined) return;
+    const s = this.cfg.liquidationStrategy;
+    const mid = Decimal.fromBigInt((this.toAsset(bid) + this.toAsset(ask)) / 2n);
+    const maxP = mid.mul(Decimal.ONE.add(s.disposalSlippageRange)).floor();
+    let minP = s.disposalSlippageRange.lt(Decimal.ONE) ? mid.mul(Decimal.ONE.sub(s.disposalSlippageRange)).floor() : 0n;
+    let maxBound = maxP;
+    for (const b of this.priceMonitor.activeBounds(now)) {
+      minP = maxBig(minP, b.min);
+      maxBound = minBig(maxBound, b.max);
+    }
+    const side: Side = net.openVolume > 0 ? 'sell' : 'buy';
+    // limits in market precision: sells accept bids >= ceil(minP), buys accept asks <= floor(maxP)
+    const limit =
+      side === 'sell' ? Number((minP + this.priceFactor - 1n) / this.priceFactor) : Number(maxBound / this.priceFactor);
+    let size = BigInt(Math.abs(net.openVolume));
+    if (size > s.fullDisposalSize) size = Decimal.fromBigInt(size).mul(s.disposalFraction).ceil();
+    const available = this.book.availableVolume(side, limit);
+    if (available === 0) return;
+    const cap = Decimal.fromInt(available).mul(s.maxFractionConsumed).ceil();
+    size = minBig(size, cap);
+    if (size === 0n) return;
+    this.networkNextStep = now + BigInt(s.disposalTimeStep) * NS;
+    const o: Order = {
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party: NETWORK_PARTY,
+      side,
+      type: 'NETWORK',
+      tif: 'IOC',
+      status: 'ACTIVE',
+      price: limit,
+      size: Number(size),
+      remaining: Number(size),
+      displayed: Number(size),
+      peakSize: 0,
+      minPeakSize: 0,
+      reference: 'LS',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: 0n,
+      postOnly: false,
+      reduceOnly: false,
+      peg: undefined,
+      version: 1,
+      reason: undefined,
+      bookLevel: null,
+      bookPos: 0,
+    };
+    this.positions.registerOrder(NETWORK_PARTY, side, o.remaining);
+    this.emitOrder(o);
+    const sim = this.book.simulate(NETWORK_PARTY, side, limit, o.remaining);
+    this.book.apply(sim.fills);
+    o.remaining -= sim.filled;
+    o.status = o.remaining === 0 ? 'FILLED' : sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
+    if (o.remaining > 0) this.positions.unregisterOrder(NETWORK_PARTY, side, o.remaining);
+    const f = this.feeFactors();
+    const fees = sim.fills.map((fl) => continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor));
+    const trades = this.makeTrades(o, sim.fills, fees, 'NETWORK_CLOSE_OUT_GOOD');
+    this.payNetworkFees(fees, trades);
+    this.emitOrder(o);
+    const ltp = this.lastTradedPrice;
+    this.confirmTrades(trades, sim.fills);
+    this.lastTradedPrice = ltp;
+    if (this.positions.get(NETWORK_PARTY)?.openVolume === 0) this.networkNextStep = 0n;
+    this.checkForReferenceMoves(false);
+  }
+}
