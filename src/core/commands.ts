@@ -116,3 +116,39 @@ export function pegError(side: Side, reference: PeggedReference, offset: number)
   if (reference === 'MID' && offset <= 0) return 'OrderError: offset must be greater than zero';
   return undefined;
 }
+
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(['LIMIT', 'MARKET', 'NETWORK']);
+export const TIMES_IN_FORCE: ReadonlySet<unknown> = new Set(['GTC', 'GTT', 'IOC', 'FOK', 'GFA', 'GFN']);
+export const PEG_REFERENCES: ReadonlySet<unknown> = new Set(['BEST_BID', 'BEST_ASK', 'MID']);
+
+export function validParty(p: string): boolean {
+  return p.length > 0 && p.length <= 256 && !/[\s|]/.test(p);
+}
+
+/** Stateless checks of an order submission at the boundary: malformed numbers and missing fields. */
+export function checkSubmission(s: OrderSubmission): string | undefined {
+  if (!validParty(s.party)) return `party: "${s.party}" is not a valid party id`;
+  if (s.side !== 'buy' && s.side !== 'sell') return `side: "${String(s.side)}" must be buy or sell`;
+  if (!Number.isSafeInteger(s.size) || s.size <= 0) return 'OrderError: Invalid Size';
+  if (!ORDER_TYPES.has(s.type)) return 'OrderError: Invalid Type';
+  if (!TIMES_IN_FORCE.has(s.tif)) return 'OrderError: invalid time in force';
+  if (s.price !== undefined && (!Number.isSafeInteger(s.price) || s.price < 0)) return 'invalid order price';
+  if (s.type === 'LIMIT' && !s.peg && (s.price === undefined || s.price <= 0)) return 'invalid order price';
+  if (s.peg) {
+    if (!PEG_REFERENCES.has(s.peg.reference))
+      return `peg.reference: "${String(s.peg.reference)}" is not a valid reference (BEST_BID, BEST_ASK or MID)`;
+    if (!Number.isSafeInteger(s.peg.offset)) return 'peg.offset: must be an integer';
+  }
+  if (s.iceberg) {
+    const { peakSize, minimumVisibleSize } = s.iceberg;
+    if (
+      !Number.isSafeInteger(peakSize) ||
+      !Number.isSafeInteger(minimumVisibleSize) ||
+      minimumVisibleSize <= 0 ||
+      peakSize <= 0
+    ) {
+      return 'iceberg: peak size and minimum visible size must be positive integers';
+    }
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@
 // configuration types and the pure helpers outside code legitimately uses (exact decimals, the risk-model and
 // margin formulas the proposal analyser and the liquidity model evaluate, the funding formula, PnL accounting).
 // Code outside src/core imports only this module; the folders behind it are the engine's internals.
-export { Exchange, type ExchangeOptions } from './exchange.ts';
+export { Exchange, type ExchangeOptions } from './exchange/exchange.ts';
 export * from './commands.ts';
 export * from './events.ts';
 export * from './types.ts';

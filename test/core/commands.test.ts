@@ -10,7 +10,7 @@
 // is rejected later (margin check failed). The twin gets that account as well.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Exchange } from '../../src/core/exchange.ts';
+import type { Exchange } from '../../src/core/exchange/exchange.ts';
 import type { CommandResult, OrderAmendment, OrderSubmission } from '../../src/core/commands.ts';
 import type { MarketConfig } from '../../src/core/config/market.ts';
 import type { EngineEvent } from '../../src/core/events.ts';

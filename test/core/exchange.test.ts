@@ -5,7 +5,7 @@
 // Every test ends with money conservation: the sum of all non-EXTERNAL balances equals the deposits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Exchange } from '../../src/core/exchange.ts';
+import { Exchange } from '../../src/core/exchange/exchange.ts';
 import { EventLog, type EngineEvent } from '../../src/core/events.ts';
 import {
   DEFAULT_MARK_PRICE,

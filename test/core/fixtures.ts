@@ -1,7 +1,7 @@
 // Shared test fixtures for engine-level tests: a seeded PRNG (no Math.random anywhere in the tests), the assets and
 // market configurations the property and bad-command tests run against, and helpers to snapshot an exchange's
 // observable state (balances, live orders, positions) for "nothing changed" assertions.
-import { Exchange, type ExchangeOptions } from '../../src/core/exchange.ts';
+import { Exchange, type ExchangeOptions } from '../../src/core/exchange/exchange.ts';
 import type { AssetConfig } from '../../src/core/commands.ts';
 import {
   DEFAULT_MARK_PRICE,

@@ -3,7 +3,7 @@
 // opening auction left alone, and the table's validation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Exchange } from '../../src/core/exchange.ts';
+import { Exchange } from '../../src/core/exchange/exchange.ts';
 import { NS } from '../../src/core/types.ts';
 import { T0, USD, plainMarket } from './fixtures.ts';
 

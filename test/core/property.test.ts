@@ -14,7 +14,7 @@
 // PROPERTY_SEED=<n> runs another seed; PROPERTY_VERBOSE=1 prints what the stream exercised.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Exchange } from '../../src/core/exchange.ts';
+import type { Exchange } from '../../src/core/exchange/exchange.ts';
 import type { Market } from '../../src/core/market/market.ts';
 import type { OrderAmendment, OrderSubmission } from '../../src/core/commands.ts';
 import type { EngineEvent, EventSink } from '../../src/core/events.ts';

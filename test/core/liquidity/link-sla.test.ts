@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { Exchange } from '../../../src/core/exchange.ts';
+import { Exchange } from '../../../src/core/exchange/exchange.ts';
 import type { EngineEvent } from '../../../src/core/events.ts';
 import { Decimal } from '../../../src/core/num/decimal.ts';
 import { NS } from '../../../src/core/types.ts';

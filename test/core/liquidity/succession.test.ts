@@ -3,7 +3,7 @@
 // proposals that have not passed. Expected values are worked by hand from the spec's rules (comments show how).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Exchange } from '../../../src/core/exchange.ts';
+import { Exchange } from '../../../src/core/exchange/exchange.ts';
 import { EventLog } from '../../../src/core/events.ts';
 import { dec, Decimal } from '../../../src/core/num/decimal.ts';
 import { NS, SYSTEM_OWNER } from '../../../src/core/types.ts';

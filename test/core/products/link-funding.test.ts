@@ -8,7 +8,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { Exchange } from '../../../src/core/exchange.ts';
+import { Exchange } from '../../../src/core/exchange/exchange.ts';
 import type { EngineEvent } from '../../../src/core/events.ts';
 import type { Side } from '../../../src/core/types.ts';
 import { NS } from '../../../src/core/types.ts';
