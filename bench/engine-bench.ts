@@ -204,7 +204,6 @@ function setup(parties: number): { ex: Exchange; market: Market; partyIds: strin
 /** Replays the stream through a fresh engine; only the command loop (blocks included) is timed. */
 export function runEngine(s: EngineStream): EngineResult {
   const { ex, market, partyIds } = setup(s.parties);
-  const book = market.book;
   // live orders we may cancel: ids and owners, pruned lazily when a picked order turned out to be gone
   const liveIds: string[] = [];
   const liveParties: string[] = [];
@@ -236,7 +235,7 @@ export function runEngine(s: EngineStream): EngineResult {
     if (kind === OP_CANCEL) {
       // pick a live order; drop entries that were filled, stopped or closed out since they were recorded
       let j = Math.floor(s.u[i]! * liveIds.length);
-      while (liveIds.length > 0 && market.orders.get(liveIds[j]!)?.status !== 'ACTIVE') {
+      while (liveIds.length > 0 && market.liveOrderStatus(liveIds[j]!) !== 'ACTIVE') {
         liveIds[j] = liveIds[liveIds.length - 1]!;
         liveParties[j] = liveParties[liveParties.length - 1]!;
         liveIds.pop();
@@ -262,24 +261,24 @@ export function runEngine(s: EngineStream): EngineResult {
     let price = 0;
     let size = 0;
     if (kind === OP_CROSS) {
-      let oppBest = sideCode === BUY ? book.bestAsk() : book.bestBid();
+      let oppBest = sideCode === BUY ? market.bestAsk() : market.bestBid();
       if (oppBest === undefined) {
         sideCode = 1 - sideCode;
-        oppBest = sideCode === BUY ? book.bestAsk() : book.bestBid();
+        oppBest = sideCode === BUY ? market.bestAsk() : market.bestBid();
       }
       if (oppBest === undefined) kind = OP_REST;
       else if (s.size[i]! > 0) {
         // sweep: the whole opposite best level, the remainder rests there
         price = oppBest;
-        size = book.availableVolume(sideCode === BUY ? 'buy' : 'sell', price) + s.size[i]!;
+        size = market.availableVolume(sideCode === BUY ? 'buy' : 'sell', price) + s.size[i]!;
       } else {
         const through = s.offset[i]!;
         price = sideCode === BUY ? oppBest + through : Math.max(1, oppBest - through);
-        size = crossingSize(s.u[i]!, market.orders.size, s.targetLive);
+        size = crossingSize(s.u[i]!, market.liveOrderCount(), s.targetLive);
       }
     }
     if (kind === OP_REST) {
-      price = restingPrice(sideCode, s.fair[i]!, s.offset[i]!, book.bestBid(), book.bestAsk());
+      price = restingPrice(sideCode, s.fair[i]!, s.offset[i]!, market.bestBid(), market.bestAsk());
       size = s.size[i]! > 0 ? s.size[i]! : 1 + Math.floor(s.u[i]! * REST_MAX_SIZE);
     }
     const side: Side = sideCode === BUY ? 'buy' : 'sell';
@@ -300,8 +299,7 @@ export function runEngine(s: EngineStream): EngineResult {
   ex.endBlock();
   const ns = process.hrtime.bigint() - t0;
 
-  let openPositions = 0;
-  for (const p of market.positions.all()) if (p.openVolume !== 0) openPositions++;
+  const openPositions = market.openPositionCount();
   return {
     ns,
     stats: {
@@ -315,7 +313,7 @@ export function runEngine(s: EngineStream): EngineResult {
       rejectionReasons: reasons,
       selfTradeStops,
       idleCancels,
-      liveOrdersAtEnd: market.orders.size,
+      liveOrdersAtEnd: market.liveOrderCount(),
       openPositionsAtEnd: openPositions,
       markPrice: market.markPrice.toString(),
       stateHash: ex.stateHash(),

@@ -163,17 +163,17 @@ export class MarketFeed {
 
   /** Best bid and ask in market precision (undefined when the side is empty). */
   bestBid(): number | undefined {
-    return this.market.book.bestBid();
+    return this.market.bestBid();
   }
 
   bestAsk(): number | undefined {
-    return this.market.book.bestAsk();
+    return this.market.bestAsk();
   }
 
   /** The mid in quote units, undefined for a one-sided or empty book. */
   mid(): number | undefined {
-    const b = this.market.book.bestBid();
-    const a = this.market.book.bestAsk();
+    const b = this.market.bestBid();
+    const a = this.market.bestAsk();
     if (b === undefined || a === undefined) return undefined;
     return (b + a) / 2 / this.priceScale;
   }
@@ -208,7 +208,7 @@ export class MarketFeed {
   }
 
   private depthSide(s: Side, levels: number, own: ReadonlyMap<string, LiveOrder> | undefined): BookLevel[] {
-    const lv = this.market.book.side(s).levels;
+    const lv = this.market.depthLevels(s);
     const out: BookLevel[] = [];
     for (let i = lv.length - 1; i >= 0 && out.length < levels; i--) {
       const l = lv[i]!;
@@ -228,9 +228,9 @@ export class MarketFeed {
     const hi = mid * (1 + fraction) * this.priceScale;
     let bid = 0;
     let ask = 0;
-    const bl = this.market.book.side('buy').levels;
+    const bl = this.market.depthLevels('buy');
     for (let i = bl.length - 1; i >= 0 && bl[i]!.price >= lo; i--) bid += bl[i]!.volume;
-    const al = this.market.book.side('sell').levels;
+    const al = this.market.depthLevels('sell');
     for (let i = al.length - 1; i >= 0 && al[i]!.price <= hi; i--) ask += al[i]!.volume;
     return { bid: bid / this.sizeScale, ask: ask / this.sizeScale };
   }

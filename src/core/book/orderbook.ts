@@ -165,6 +165,12 @@ export class BookSide<O extends BookOrder> {
   }
 }
 
+/** A price level as clients read it (market precision, visible plus hidden volume). */
+export interface DepthLevel {
+  readonly price: number;
+  readonly volume: number;
+}
+
 export interface Fill<O extends BookOrder> {
   readonly passive: O;
   readonly size: number;
@@ -209,6 +215,16 @@ export class OrderBook<O extends BookOrder> {
 
   side(s: Side): BookSide<O> {
     return s === 'buy' ? this.bids : this.asks;
+  }
+
+  /** The book's part of the state hash: every level, bids then asks, worst first, with its orders in time priority. */
+  hashParts(): string[] {
+    const parts: string[] = [];
+    for (const side of [this.bids, this.asks]) {
+      for (const l of side.levels)
+        parts.push(`l ${side.side} ${l.price} ${l.volume} ${[...l.orders()].map((o) => o.id).join(',')}`);
+    }
+    return parts;
   }
 
   bestBid(): number | undefined {

@@ -5,7 +5,6 @@
 import { Market } from '../market/market.ts';
 import type { SuccessionState } from '../market/types.ts';
 import { sha256Hex } from '../hash.ts';
-import { snapshot } from '../book/order.ts';
 import { SYSTEM_OWNER } from '../types.ts';
 
 import { ExchangeTrading } from './trading.ts';
@@ -169,23 +168,7 @@ export class Exchange extends ExchangeTrading {
       const c = this.succession.get(id)!;
       if (c.closed) parts.push(`closed ${id} until=${c.ttl}`);
     }
-    for (const m of this.markets.values()) {
-      parts.push(
-        `market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} auction=${m.auction ? `${m.auction.start}-${m.auction.end}` : '-'} parent=${m.parentMarketId ?? '-'} succeeded=${m.succeeded}`,
-      );
-      const orders = [...m.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-      for (const o of orders) {
-        const s = snapshot(o);
-        parts.push(
-          `o ${s.id} ${s.party} ${s.side} ${s.status} ${s.price} ${s.size} ${o.remaining} ${s.remaining} ${s.tif} ${s.expiresAt}`,
-        );
-      }
-      for (const side of [m.book.bids, m.book.asks]) {
-        for (const l of side.levels)
-          parts.push(`l ${side.side} ${l.price} ${l.volume} ${[...l.orders()].map((o) => o.id).join(',')}`);
-      }
-      for (const p of m.positions.all()) parts.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
-    }
+    for (const m of this.markets.values()) for (const p of m.hashParts()) parts.push(p);
     return sha256Hex(parts.join('\n'));
   }
 }

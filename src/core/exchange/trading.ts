@@ -243,7 +243,7 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
 
   protected livePeggedOrders(): number {
     let n = 0;
-    for (const m of this.markets.values()) for (const o of m.orders.values()) if (o.peg && o.status === 'ACTIVE') n++;
+    for (const m of this.markets.values()) n += m.activePeggedOrderCount();
     return n;
   }
 }

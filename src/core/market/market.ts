@@ -3,6 +3,8 @@
 // → auction → clock → settle → liquidity → products → lifecycle → market).
 // Transactions (submit, amend, cancel, liquidity provision) change positions but never settle: the mark price,
 // mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
+import { snapshot, type Order } from '../book/order.ts';
+import type { DepthLevel } from '../book/orderbook.ts';
 import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import type { Side } from '../types.ts';
 import { MarketLifecycle } from './lifecycle.ts';
@@ -84,5 +86,76 @@ export class Market extends MarketLifecycle {
     const pos = this.positions.get(party);
     if (!pos) return ZERO_MARGIN;
     return this.levelsFor(pos, this.observablePrice());
+  }
+
+  // ------------------------------------------------------------------ queries (what clients and the exchange read)
+
+  /** Best bid in market precision (pegged orders included); undefined when the side is empty. */
+  bestBid(): number | undefined {
+    return this.book.bestBid();
+  }
+
+  /** Best ask in market precision (pegged orders included); undefined when the side is empty. */
+  bestAsk(): number | undefined {
+    return this.book.bestAsk();
+  }
+
+  /**
+   * One side's price levels (market precision) with their volume (iceberg hidden volume included), sorted with the
+   * best level last: a read-only view of the book, not a copy, so a client reading the top few levels allocates
+   * nothing.
+   */
+  depthLevels(side: Side): readonly DepthLevel[] {
+    return this.book.side(side).levels;
+  }
+
+  /** Volume on the side opposite to `side` that an order of `side` limited at `price` could trade against. */
+  availableVolume(side: Side, price: number): number {
+    return this.book.availableVolume(side, price);
+  }
+
+  /** Number of live orders (on the book or parked). */
+  liveOrderCount(): number {
+    return this.orders.size;
+  }
+
+  /** A live order's status; undefined when the order is not live (filled, cancelled, expired or unknown). */
+  liveOrderStatus(id: string): Order['status'] | undefined {
+    return this.orders.get(id)?.status;
+  }
+
+  /** Number of pegged orders on the book (parked ones not counted). */
+  activePeggedOrderCount(): number {
+    let n = 0;
+    for (const o of this.orders.values()) if (o.peg && o.status === 'ACTIVE') n++;
+    return n;
+  }
+
+  /** Number of parties with a non-zero open volume. */
+  openPositionCount(): number {
+    let n = 0;
+    for (const p of this.positions.all()) if (p.openVolume !== 0) n++;
+    return n;
+  }
+
+  /**
+   * This market's part of the exchange's state hash: its state line, then the order registry (live orders by id),
+   * the book's levels and the positions, each contributing its own lines.
+   */
+  hashParts(): string[] {
+    const a = this.auction;
+    const parts = [
+      `market ${this.id} ${this.state} ${this.tradingMode} mark=${this.markPrice} last=${this.lastTradedPrice} auction=${a ? `${a.start}-${a.end}` : '-'} parent=${this.parentMarketId ?? '-'} succeeded=${this.succeeded}`,
+    ];
+    const orders = [...this.orders.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
+    for (const o of orders) {
+      const s = snapshot(o);
+      parts.push(
+        `o ${s.id} ${s.party} ${s.side} ${s.status} ${s.price} ${s.size} ${o.remaining} ${s.remaining} ${s.tif} ${s.expiresAt}`,
+      );
+    }
+    for (const l of this.book.hashParts()) parts.push(l);
+    for (const l of this.positions.hashParts()) parts.push(l);
+    return parts;
   }
 }

@@ -73,6 +73,13 @@ export class Positions {
     return this.map.values();
   }
 
+  /** The positions' part of the state hash: every record (empty ones included) in creation order. */
+  hashParts(): string[] {
+    const parts: string[] = [];
+    for (const p of this.map.values()) parts.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
+    return parts;
+  }
+
   /** Sum of long positions (open interest), position units. */
   openInterest(): number {
     let oi = 0;
