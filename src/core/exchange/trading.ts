@@ -171,7 +171,6 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
     if (commitment < 0n) return { error: 'commitment amount: must not be negative' };
     if (!validParty(party)) return { error: `party: "${party}" is not a valid party id` };
     const error = m.submitLiquidityProvision(id, party, commitment, fee, reference);
-    m.flushMargins();
     return error ? { error } : {};
   }
 
@@ -191,7 +190,6 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
     if (commitment !== undefined && (typeof commitment !== 'bigint' || commitment < 0n))
       return { error: 'commitment amount: must be a non-negative integer' };
     const error = m.amendLiquidityProvision(party, commitment, fee, reference);
-    m.flushMargins();
     return error ? { error } : {};
   }
 
@@ -200,7 +198,6 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
     const m = this.markets.get(marketId);
     if (!m) return { error: 'OrderError: Invalid Market ID' };
     const error = m.cancelLiquidityProvision(party);
-    m.flushMargins();
     return error ? { error } : {};
   }
 
@@ -225,7 +222,6 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
     const m = this.markets.get(marketId);
     if (!m) return { error: 'OrderError: Invalid Market ID' };
     const error = m.updateMarginMode(party, mode, marginFactor);
-    m.flushMargins();
     return error ? { error } : {};
   }
 

@@ -21,8 +21,7 @@ export abstract class MarketAmend extends MarketEntry {
       if (e instanceof OrderRejection) return { trades: [], error: e.message };
       throw e;
     } finally {
-      this.triggerStopOrders();
-      this.flushMargins();
+      this.endTransaction(true);
     }
   }
 
@@ -230,7 +229,7 @@ export abstract class MarketAmend extends MarketEntry {
       if (e instanceof OrderRejection) return { trades: [], error: e.message };
       throw e;
     } finally {
-      this.flushMargins();
+      this.endTransaction(false);
     }
   }
 
@@ -248,7 +247,7 @@ export abstract class MarketAmend extends MarketEntry {
       if (e instanceof OrderRejection) return { trades: [], error: e.message };
       throw e;
     } finally {
-      this.flushMargins();
+      this.endTransaction(false);
     }
   }
 

@@ -97,7 +97,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
       return;
     }
     this.startAuction('LONG_BLOCK', 'LONG_BLOCK_AUCTION', duration);
-    this.flushMargins();
+    this.endTransaction(false);
   }
 
   /** Auction checks of OnTick: leave the opening auction or a price auction when due. */

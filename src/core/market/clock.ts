@@ -28,7 +28,7 @@ export abstract class MarketClock extends MarketAuction {
       this.liquidity.updateMarketValue(now);
       this.updateLiquidityFee();
     }
-    this.flushMargins();
+    this.endTransaction(false);
   }
 
   /** State-variable calculation: price-monitoring bound factors from the current reference prices. */

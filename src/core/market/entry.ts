@@ -16,7 +16,6 @@ import { mergeFills, type Aggression, type IsolatedPlan } from './internal.ts';
 
 export abstract class MarketEntry extends MarketMargins {
   // implemented by later layers
-  protected abstract triggerStopOrders(): void;
   protected abstract sizeFits(party: string, side: Side, extra: number): boolean;
   protected abstract repricePegged(o: Order): boolean;
   protected abstract checkForReferenceMoves(force: boolean): void;
@@ -61,8 +60,7 @@ export abstract class MarketEntry extends MarketMargins {
       if (e instanceof OrderRejection) return { order: snapshot(o), trades: [], error: e.message };
       throw e;
     } finally {
-      this.triggerStopOrders();
-      this.flushMargins();
+      this.endTransaction(true);
     }
   }
 

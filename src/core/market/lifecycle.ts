@@ -94,7 +94,7 @@ export abstract class MarketLifecycle extends MarketProducts {
       this.state = 'SUSPENDED_VIA_GOVERNANCE';
       this.tradingMode = 'SUSPENDED_VIA_GOVERNANCE';
       this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
-      this.flushMargins();
+      this.endTransaction(false);
       return undefined;
     }
     if (this.state !== 'SUSPENDED_VIA_GOVERNANCE') return 'market is not suspended';
@@ -108,7 +108,7 @@ export abstract class MarketLifecycle extends MarketProducts {
       this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
       this.checkAuction(now);
     }
-    this.flushMargins();
+    this.endTransaction(false);
     return undefined;
   }
 

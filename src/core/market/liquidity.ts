@@ -21,6 +21,20 @@ export abstract class MarketLiquidity extends MarketSettle {
     fee: Decimal,
     reference = id,
   ): string | undefined {
+    try {
+      return this.submitCommitment(id, party, commitment, fee, reference);
+    } finally {
+      this.endTransaction(false);
+    }
+  }
+
+  private submitCommitment(
+    id: string,
+    party: string,
+    commitment: bigint,
+    fee: Decimal,
+    reference: string,
+  ): string | undefined {
     if (!this.canCommit()) return 'commitment submission not allowed';
     const error = this.liquidity.submit(id, party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
     if (!error) {
@@ -36,12 +50,20 @@ export abstract class MarketLiquidity extends MarketSettle {
     fee: Decimal | undefined,
     reference?: string,
   ): string | undefined {
-    if (!this.canCommit()) return 'commitment submission not allowed';
-    return this.liquidity.amend(party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
+    try {
+      if (!this.canCommit()) return 'commitment submission not allowed';
+      return this.liquidity.amend(party, commitment, fee, reference, this.ctx.assetQuantum(this.asset));
+    } finally {
+      this.endTransaction(false);
+    }
   }
 
   cancelLiquidityProvision(party: string): string | undefined {
-    return this.liquidity.cancel(party);
+    try {
+      return this.liquidity.cancel(party);
+    } finally {
+      this.endTransaction(false);
+    }
   }
 
   /** Epoch start: SLA parameters and network values are taken up, pending commitments apply. */

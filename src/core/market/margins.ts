@@ -23,6 +23,7 @@ import { assumeFilled, type Aggression, type IsolatedPlan } from './internal.ts'
 
 export abstract class MarketMargins extends MarketBase {
   // implemented by later layers
+  protected abstract triggerStopOrders(): void;
   protected abstract finalStatus(o: Order, sim: MatchResult<Order>): Order['status'];
   protected abstract removeLive(o: Order): void;
   protected abstract cancel(o: Order, status: 'CANCELLED' | 'STOPPED' | 'EXPIRED', after?: boolean): void;
@@ -143,8 +144,18 @@ export abstract class MarketMargins extends MarketBase {
     });
   }
 
-  /** Emits the buffered margin levels sorted by party (end of every transaction). */
-  flushMargins(): void {
+  /**
+   * The end of a command's transaction, its one boundary: evaluates stop orders (after commands that can move the
+   * last traded price) and emits the buffered margin levels. Every public command of the market ends here, so no
+   * caller has to remember to.
+   */
+  protected endTransaction(evaluateStops: boolean): void {
+    if (evaluateStops) this.triggerStopOrders();
+    this.flushMargins();
+  }
+
+  /** Emits the buffered margin levels sorted by party (end of every transaction, and between steps of block end). */
+  protected flushMargins(): void {
     if (this.marginBuffer.size === 0) return;
     const parties = [...this.marginBuffer.keys()].sort();
     for (const p of parties) this.emit(this.marginBuffer.get(p)!);
@@ -430,6 +441,14 @@ export abstract class MarketMargins extends MarketBase {
    * Returns Vega's error string on refusal.
    */
   updateMarginMode(party: string, mode: 'cross' | 'isolated', factor: Decimal): string | undefined {
+    try {
+      return this.changeMarginMode(party, mode, factor);
+    } finally {
+      this.endTransaction(false);
+    }
+  }
+
+  protected changeMarginMode(party: string, mode: 'cross' | 'isolated', factor: Decimal): string | undefined {
     if (mode === 'isolated') {
       const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short).add(this.cfg.linearSlippageFactor);
       if (factor.lte(rf)) {
@@ -452,7 +471,6 @@ export abstract class MarketMargins extends MarketBase {
       this.marginFactors.delete(party);
       if (om.balance > 0n) this.transfer(om, margin, om.balance, 'ISOLATED_MARGIN_LOW');
       this.bufferMargin(party, this.levelsFor(pos, observable));
-      this.flushMargins();
       return undefined;
     }
     const levels = this.isolatedLevels(pos.openVolume, observable);
@@ -487,7 +505,6 @@ export abstract class MarketMargins extends MarketBase {
     this.bufferMargin(party, levels, this.isolatedOrderMarginOf(party, pos.openVolume, this.isolatedAuctionPrice()));
     // pegged orders are not allowed in isolated mode
     for (const o of this.partyOrders(party)) if (o.peg) this.cancel(o, 'CANCELLED');
-    this.flushMargins();
     return undefined;
   }
 }

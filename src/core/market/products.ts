@@ -80,7 +80,7 @@ export abstract class MarketProducts extends MarketLiquidity {
       this.markCalc.onOracleData(data, this.now);
       this.internalCalc?.onOracleData(data, this.now);
     }
-    this.flushMargins();
+    this.endTransaction(false);
   }
 
   /** The protocol's built-in time source (spec 0048-DSRI), delivered before the market's tick. */
@@ -213,7 +213,7 @@ export abstract class MarketProducts extends MarketLiquidity {
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
     const price = settlementPrice ?? this.settlementPrice;
     if (price !== undefined) this.closeMarket(settlementPrice !== undefined ? 'CLOSED' : 'SETTLED', price);
-    this.flushMargins();
+    this.endTransaction(false);
   }
 
   /**

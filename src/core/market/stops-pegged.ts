@@ -73,7 +73,7 @@ export abstract class MarketStopsPegged extends MarketAmend {
         this.stopOrders.set(l.id, l);
         this.emitStop(l);
       }
-      this.flushMargins();
+      this.endTransaction(false);
       return error ? { trades: [], error } : (result ?? { trades: [] });
     };
     if (legs.length === 0) return { trades: [], error: 'stop order submission must have a trigger' };
