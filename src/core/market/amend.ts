@@ -164,7 +164,7 @@ export abstract class MarketAmend extends MarketEntry {
         }
       }
       // the simulation ran against the unchanged opposite side: it still holds
-      const trades = this.commitAggression(o, prep, 0);
+      const trades = this.commitAggression(o, prep);
       if (plan?.orderMarginShort) {
         // spec 0019-MCAL "placing an order": what traded stands with its margin, what would rest cannot be
         // covered, so the party's orders are stopped and the amend fails (0019-MCAL-037 scenario 002)

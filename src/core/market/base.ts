@@ -8,7 +8,7 @@ import type { Account } from '../ledger/ledger.ts';
 import { Decimal } from '../num/decimal.ts';
 import { pow10 } from '../num/bigint.ts';
 import { OrderBook } from '../book/orderbook.ts';
-import { StopOrderPool, type StopOrder } from '../book/stoporders.ts';
+import { StopOrderPool } from '../book/stoporders.ts';
 import { snapshot, type Order } from '../book/order.ts';
 import { Positions } from '../positions/positions.ts';
 import { OpenInterestHistory } from '../liquidity/oi-history.ts';
@@ -70,9 +70,8 @@ export abstract class MarketBase {
   protected marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
   protected readonly parties = new Set<string>();
-  /** pending stop orders, and every stop order by id */
+  /** pending stop orders */
   protected readonly stopPool = new StopOrderPool();
-  protected readonly stopOrders = new Map<string, StopOrder>();
   /** trigger evaluation is running (orders it submits do not evaluate again) */
   protected evaluatingStops = false;
   /** isolated-margin parties and their margin factor (a party is in isolated mode iff it has an entry) */
@@ -203,10 +202,6 @@ export abstract class MarketBase {
 
   toAsset(p: number): bigint {
     return BigInt(p) * this.priceFactor;
-  }
-
-  toMarket(p: bigint): bigint {
-    return p / this.priceFactor;
   }
 
   canTrade(): boolean {

@@ -188,7 +188,7 @@ export abstract class MarketEntry extends MarketMargins {
       plan = this.planIsolatedAggressor(o, agg);
       if (!plan || plan.orderMarginShort) this.unregisterIfFails(o, () => this.reject(o, 'margin check failed'));
     }
-    const trades = this.commitAggression(o, agg, heldBack);
+    const trades = this.commitAggression(o, agg);
     if (plan) this.applyIsolatedPlan(o.party, plan);
     return trades;
   }
@@ -242,7 +242,7 @@ export abstract class MarketEntry extends MarketMargins {
   }
 
   /** Applies a prepared aggression: trades, fees, the aggressor's final status, resting, events. */
-  protected commitAggression(o: Order, prep: Aggression, heldBack: number): Trade[] {
+  protected commitAggression(o: Order, prep: Aggression): Trade[] {
     if (prep.breach) {
       // a persistent order that would trade outside the bounds starts a price auction and rests in it
       this.enterPriceAuction(prep.breach);
@@ -271,7 +271,6 @@ export abstract class MarketEntry extends MarketMargins {
       if (o.remaining > 0) this.positions.unregisterOrder(o.party, o.side, o.remaining);
       this.dropOrder(o);
     }
-    void heldBack;
     this.payContinuousFees(o.party, fees.perTrade, trades);
     this.emitOrder(o);
     this.confirmTrades(trades, sim.fills);

@@ -42,7 +42,7 @@ export abstract class MarketMargins extends MarketBase {
   /** Margin levels of a party from its position and live orders. */
   protected levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
     if (this.fullyCollateralised) return this.fullCollateralLevels(pos, price, extra);
-    const auction = this.auction && !this.canLeaveAuction() ? this.auctionOrderNotional(pos.party, extra) : undefined;
+    const auction = this.auction ? this.auctionOrderNotional(pos.party, extra) : undefined;
     return crossMarginLevels(
       {
         openVolume: pos.openVolume,
@@ -123,10 +123,6 @@ export abstract class MarketMargins extends MarketBase {
     }
     if (extra) add(extra);
     return { auctionPrice, buyNotional, sellNotional };
-  }
-
-  protected canLeaveAuction(): boolean {
-    return false;
   }
 
   protected bufferMargin(party: string, levels: MarginLevels, orderMargin = 0n): void {

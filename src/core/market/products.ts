@@ -143,18 +143,13 @@ export abstract class MarketProducts extends MarketLiquidity {
     const wins: { party: string; amount: bigint }[] = [];
     const zeros: { party: string; amount: bigint }[] = [];
     const payment = Decimal.fromBigInt(f.payment);
-    let fracWins = Decimal.ZERO;
-    let fracLosses = Decimal.ZERO;
     for (const pos of this.positions.all()) {
       const exact = Decimal.fromInt(-pos.openVolume).mul(payment).div(this.positionFactor);
       const amount = exact.trunc();
-      const frac = exact.sub(Decimal.fromBigInt(amount)).abs();
       if (amount < 0n) {
         losses.push({ party: pos.party, amount });
-        fracLosses = fracLosses.add(frac);
       } else if (amount > 0n) {
         wins.push({ party: pos.party, amount });
-        fracWins = fracWins.add(frac);
       } else zeros.push({ party: pos.party, amount: 0n });
     }
     const entries = [...losses, ...(wins.length ? wins : zeros)];
@@ -172,8 +167,6 @@ export abstract class MarketProducts extends MarketLiquidity {
     // truncation residue stays in the settlement account: swept to the insurance pool
     if (this.settlementAccount.balance > 0n)
       this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
-    void fracWins;
-    void fracLosses;
     const closed = this.updateMarginsOnSettlement(parties);
     if (closed.length) this.resolveClosedOut(closed);
     this.checkForReferenceMoves(false);

@@ -70,7 +70,6 @@ export abstract class MarketStopsPegged extends MarketAmend {
           l.status = 'REJECTED';
           l.rejectionReason = error;
         } else if (l.status === 'PENDING') this.stopPool.add(l);
-        this.stopOrders.set(l.id, l);
         this.emitStop(l);
       }
       this.endTransaction(false);
