@@ -1,5 +1,5 @@
 // The exchange's trading commands, routed to their market after the boundary checks (spec 0008-TRAD, 0074-BTCH
-// batches, 0044-LIME commitments, 0045-DSRC oracle data, 0011-MARA margin modes).
+// batches, 0044-LIME commitments, 0045-DSRC oracle data, 0019-MCAL margin modes).
 import { Decimal } from '../num/decimal.ts';
 import type {
   BatchInstruction,

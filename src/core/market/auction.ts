@@ -1,4 +1,4 @@
-// Auctions (spec 0026-AUCT, 0032-PRIM price monitoring, 0035-LIQM, 0094-PRAC): entering price-monitoring and
+// Auctions (spec 0026-AUCT, 0032-PRIM price monitoring, 0094-PRAC protective auctions): entering price-monitoring and
 // long-block auctions, extensions, the indicative uncrossing price, leaving an auction (uncrossing and its trades).
 import type { Trade } from '../events.ts';
 import { NO_FEES } from '../events.ts';

@@ -1,6 +1,6 @@
-// Margins (spec 0019-MCAL margin calculator, 0010-MARG margin orchestration, 0011-MARA isolated margin): margin
-// levels of a party (cross, isolated, fully collateralised), the buffered margin-level events, the margin check of
-// an order, margin release, and the isolated-margin planning and account moves.
+// Margins (spec 0019-MCAL margin calculator and isolated margin, 0010-MARG margin orchestration, 0011-MARA order
+// margin allocation): margin levels of a party (cross, isolated, fully collateralised), the buffered margin-level
+// events, the margin check of an order, margin release, and the isolated-margin planning and account moves.
 import type { Account } from '../ledger/ledger.ts';
 import { Decimal } from '../num/decimal.ts';
 import { minBig, maxBig } from '../num/bigint.ts';
