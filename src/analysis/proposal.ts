@@ -638,6 +638,9 @@ function reviewWarnings(
   const { parsed } = input;
   const cfg = parsed.config;
 
+  // rules Vega rejects the proposal for that do not change the figures below
+  for (const r of input.rejections) w('vega-rejects', 'error', r.path, `Vega rejects the proposal: ${r.message}`);
+
   // values Vega rejects as written
   for (const r of input.repairs) {
     if (r.kind === 'whitespace') {
@@ -802,7 +805,14 @@ function reviewWarnings(
     const i = note.indexOf(': ');
     const path = i > 0 ? note.slice(0, i) : '(document)';
     const message = i > 0 ? note.slice(i + 2) : note;
-    w(/closingTimestamp\/enactmentTimestamp/.test(message) ? 'draft-timestamps' : 'parser-note', 'info', path, message);
+    if (message.startsWith('deprecated:')) w('deprecated-field', 'warning', path, message);
+    else
+      w(
+        /closingTimestamp\/enactmentTimestamp/.test(message) ? 'draft-timestamps' : 'parser-note',
+        'info',
+        path,
+        message,
+      );
   }
   if (parsed.rationale && !/^\[?VMP-\d+\b/.test(parsed.rationale.title.trim())) {
     w(

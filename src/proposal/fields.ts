@@ -65,6 +65,49 @@ export function decimalString(check?: Check<Decimal>) {
   });
 }
 
+/**
+ * A decimal protobuf `string` field that may be left out: absent and "" (proto3's default) both read as not set;
+ * anything else as decimalString.
+ */
+export function optionalDecimalString(check?: Check<Decimal>) {
+  const inner = decimalString(check);
+  return z.unknown().transform((v, ctx): Decimal | undefined => {
+    if (v === undefined || v === '') return undefined;
+    const r = inner.safeParse(v);
+    if (r.success) return r.data;
+    const iss = r.error.issues[0]!;
+    const repair = (iss as { params?: { repair?: Repair } }).params?.repair;
+    return fail(ctx, iss.message, v, repair);
+  });
+}
+
+/**
+ * An unsigned integer carried as a protobuf `string` (num.Uint, up to 256 bits), such as tickSize; "" reads as not
+ * set. A JSON number is refused as protobuf JSON refuses it, with a repair to its string form.
+ */
+export function uintString() {
+  return z.unknown().transform((v, ctx): bigint | undefined => {
+    if (v === undefined || v === '') return undefined;
+    if (typeof v === 'number') {
+      return fail(
+        ctx,
+        `must be a string of digits such as "${v}" (protobuf JSON encodes this field as a string)`,
+        v,
+        Number.isSafeInteger(v) && v >= 0 ? { kind: 'type', value: String(v) } : undefined,
+      );
+    }
+    if (typeof v !== 'string') return fail(ctx, `must be a string of digits, got ${describe(v)}`, v);
+    if (v.trim() !== v && /^\d+$/.test(v.trim()))
+      return fail(ctx, `"${v}" is not an unsigned integer: remove the surrounding whitespace`, v, {
+        kind: 'whitespace',
+        value: v.trim(),
+      });
+    if (!/^\d+$/.test(v)) return fail(ctx, `"${v}" is not an unsigned integer`, v);
+    if (v.length > 78 || BigInt(v) >= 2n ** 256n) return fail(ctx, 'must fit in 256 bits', v);
+    return BigInt(v);
+  });
+}
+
 function integer(signed: boolean, check?: Check<number>) {
   return z.unknown().transform((v, ctx): number => {
     if (v === undefined) return fail(ctx, 'is required', v);

@@ -170,8 +170,25 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     });
   });
 
+  test('v2 opens with a 10-minute auction: Vega (market.auction.minimumDuration 30m) rejects it', () => {
+    // core/governance/market.go validateAuctionDuration: ProposalErrorOpeningAuctionDurationTooSmall
+    const issues = issuesOf(() => loadProposalFile(scenario('link-usd-perp-v2')));
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ['terms.enactmentTimestamp'],
+    );
+    assert.match(issues[0]!.message, /^proposal opening auction duration is too short, expected > 30m0s, got 10m0s/);
+    // and a week and a second is too long (market.auction.maximumDuration 168h)
+    const j = read('link-usd-perp-v2');
+    j.terms.enactmentTimestamp = j.terms.closingTimestamp + 168 * 3600 + 1;
+    assert.match(
+      issuesOf(() => parseProposal(j))[0]!.message,
+      /^proposal opening auction duration is too long, expected < 168h0m0s, got 168h0m1s/,
+    );
+  });
+
   test('the second JSON (v2) has timestamps: the opening auction runs from closing to enactment, funding starts at enactment', () => {
-    const p = loadProposalFile(scenario('link-usd-perp-v2'));
+    const p = loadProposalFile(scenario('link-usd-perp-v2'), { network: { auctionMinimumDuration: 600 } });
     assert.equal(p.closingTimestamp, 1701820800);
     assert.equal(p.enactmentTimestamp, 1701821400);
     assert.equal(p.config.openingAuctionDuration, 600);
@@ -204,7 +221,7 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     const honoured = [
       /^rationale\./,
       /^terms\.(closingTimestamp|enactmentTimestamp)$/,
-      /\.(linearSlippageFactor|quadraticSlippageFactor|decimalPlaces|positionDecimalPlaces)$/,
+      /\.(linearSlippageFactor|quadraticSlippageFactor|decimalPlaces|positionDecimalPlaces|tickSize)$/,
       /\.instrument\.(name|code)$/,
       /\.perpetual\.(settlementAsset|quoteName|marginFundingFactor|interestRate|clampLowerBound|clampUpperBound)$/,
       /\.ethOracle\.(address|normalisers\[\d+\]\.name|filters\[.*)$/,
@@ -224,7 +241,7 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
       return out;
     };
     for (const name of ['link-usd-perp-v1', 'link-usd-perp-v2', 'link-usd-perp']) {
-      const p = loadProposalFile(scenario(name));
+      const p = loadProposalFile(scenario(name), { network: { auctionMinimumDuration: 600 } });
       const reported = p.notModelled.map((f) => f.path);
       assert.deepEqual(reported, expected, name);
       for (const f of p.notModelled) assert.match(f.reason, /^(not modelled|informational): /, f.path);
@@ -315,6 +332,7 @@ describe('input forms and options', () => {
       marketId: 'link-perp',
       openingAuctionDuration: 120,
       network: {
+        auctionMinimumDuration: 60,
         makerFee: d('0.0002'),
         marginScalingFactors: { searchLevel: d('1.2'), initialMargin: d('2'), collateralRelease: d('2.4') },
       },
@@ -533,19 +551,21 @@ const BAD: Case[] = [
     /must be positive/,
   ],
   [
-    'six triggers',
+    // core/governance/market.go validateNewMarketChange: ProposalErrorTooManyPriceMonitoringTriggers
+    '101 triggers (Vega v0.79 allows 100)',
     (j) => {
       const t = j.terms.newMarket.changes.priceMonitoringParameters.triggers;
-      t.push(...t);
+      while (t.length < 101) t.push(t[0]);
     },
     `${P}.priceMonitoringParameters.triggers`,
-    /at most 5 triggers/,
+    /^101 price monitoring triggers set, maximum allowed is 100$/,
   ],
   [
     'negative linear slippage',
     (j) => (j.terms.newMarket.changes.linearSlippageFactor = '-0.1'),
     `${P}.linearSlippageFactor`,
-    /must be in \[0, 1000000\]/,
+    // core/governance/market.go validateSlippageFactor
+    /^proposal slippage factor has incorrect value, expected value in \[0,1000000\], got -0\.1$/,
   ],
   [
     'linear slippage as a JSON number',
@@ -557,7 +577,7 @@ const BAD: Case[] = [
     'quadratic slippage above 1e6',
     (j) => (j.terms.newMarket.changes.quadraticSlippageFactor = '2000000'),
     `${P}.quadraticSlippageFactor`,
-    /\[0, 1000000\]/,
+    /expected value in \[0,1000000\], got 2000000/,
   ],
   [
     'decimals above the asset',
