@@ -342,9 +342,9 @@ export const newMarketChanges = z.strictObject({
   logNormal: logNormal.optional(),
   simple: simple.optional(),
   // required in v0.79 (absent or "" → "is required", parse.ts); [0, 1e6] (validateSlippageFactor)
-  linearSlippageFactor: optionalDecimalString(slippage),
+  linearSlippageFactor: optionalDecimalString(slippage).optional(),
   // deprecated: read and range-checked as Vega does, then set to 0 (parse.ts)
-  quadraticSlippageFactor: optionalDecimalString(slippage),
+  quadraticSlippageFactor: optionalDecimalString(slippage).optional(),
   successor: z
     .strictObject({
       parentMarketId: text({ nonEmpty: true }),
