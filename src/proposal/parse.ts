@@ -142,7 +142,7 @@ export function readProposalText(path: string): string {
   } catch (e) {
     if (e instanceof Error && e.message.startsWith(`${path}: `)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'ENOENT: no such file' : (code ?? String(e)), e);
+    return fail(code === 'ENOENT' ? 'ENOENT' : (code ?? String(e)), e);
   }
 }
 
