@@ -395,6 +395,7 @@ function resolvePrice(
       throw new AnalysisError(`--price: "${given}" is not a number`);
     }
     if (!v.isPositive()) throw new AnalysisError(`--price: must be positive, got ${given}`);
+    if (v.gt(Decimal.parse('1e15'))) throw new AnalysisError(`--price: at most 1e15, got ${given}`);
     if (!shiftUp(v, adp).isInteger()) {
       throw new AnalysisError(`--price: ${given} has more decimals than the settlement asset (${adp})`);
     }

@@ -37,6 +37,9 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
+/** Decimal exponents beyond this are refused (values such as 1e-99999 mean nothing in a market configuration). */
+const MAX_EXPONENT = 1000;
+
 // shopspring/decimal (Vega's num.DecimalFromString) syntax: optional sign, digits with an optional fraction,
 // optional exponent; no surrounding whitespace
 const DECIMAL_SYNTAX = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -59,6 +62,9 @@ export function decimalString(check?: Check<Decimal>) {
       return fail(ctx, WHITESPACE_REASON(v), v, { kind: 'whitespace', value: v.trim() });
     }
     if (!DECIMAL_SYNTAX.test(v)) return fail(ctx, `"${v}" is not a valid number`, v);
+    const exp = /[eE]([+-]?\d+)$/.exec(v);
+    if (exp && Math.abs(Number(exp[1])) > MAX_EXPONENT)
+      return fail(ctx, `"${v}" is out of the range perpsim reads (an exponent beyond ±${MAX_EXPONENT})`, v);
     const d = Decimal.parse(v);
     const reason = check?.(d);
     return reason ? fail(ctx, reason, v) : d;
