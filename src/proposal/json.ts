@@ -151,7 +151,7 @@ export function normaliseKeys(v: unknown, source?: string): unknown {
 function jsonErrorWhere(text: string, e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const m = /position (\d+)/.exec(msg);
-  if (!m) return msg;
+  if (!m) return /end of JSON input/.test(msg) ? `${msg} (the text ends at line ${text.split('\n').length})` : msg;
   const pos = Number(m[1]);
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
