@@ -392,3 +392,18 @@ function jsonBlocks(text: string): Json[] {
   }
   return out;
 }
+
+describe('quadratic slippage (deprecated in Vega v0.79, set to 0)', () => {
+  test('a quadraticSlippageFactor of 0.5 changes no margin: maintenance = price × (risk factor + linear slippage)', () => {
+    const j = read('link-usd-perp');
+    j.terms.newMarket.changes.quadraticSlippageFactor = '0.5';
+    const a = analyse(j, { price: '11' });
+    const rf = riskFactorsByIntegration({ lambda: LAMBDA, tau: 0.0001140771161, mu: 0, sigma: 1 });
+    // one contract held as a position: the slippage term is the linear factor alone (exit price = mark)
+    assert.ok(Math.abs(+a.margins.perContract.position.maintenance.long - 11 * (rf.long + 0.001)) < 2e-6);
+    assert.ok(Math.abs(+a.margins.perContract.position.maintenance.short - 11 * (rf.short + 0.001)) < 2e-6);
+    const w = a.warnings.find((x) => x.path === 'terms.newMarket.changes.quadraticSlippageFactor');
+    assert.deepEqual(w && [w.code, w.severity], ['deprecated-field', 'warning']);
+    assert.match(w!.message, /Vega v0\.79 ignores it/);
+  });
+});

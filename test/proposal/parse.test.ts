@@ -948,3 +948,156 @@ describe('bad inputs name the field path and the reason', () => {
     }
   });
 });
+
+describe('Vega v0.79 proposal rules', () => {
+  const withChanges = (f: (c: Json, j: Json) => void) => {
+    const j = read('link-usd-perp');
+    f(j.terms.newMarket.changes, j);
+    return j;
+  };
+  const C = 'terms.newMarket.changes';
+
+  test('market.go validateNewMarketChange: up to 100 price-monitoring triggers are accepted', () => {
+    const j = withChanges((c) => {
+      const t = c.priceMonitoringParameters.triggers;
+      while (t.length < 100) t.push(t[0]);
+    });
+    assert.equal(parseProposal(j).config.priceMonitoringTriggers.length, 100);
+  });
+
+  test('quadraticSlippageFactor (deprecated, v0.79 sets it to 0): "", absent and "0.5" are accepted and read as 0', () => {
+    for (const v of ['', undefined, '0.5', '1000000']) {
+      const p = parseProposal(
+        withChanges((c) => {
+          if (v === undefined) delete c.quadraticSlippageFactor;
+          else c.quadraticSlippageFactor = v;
+        }),
+      );
+      assert.ok(p.config.quadraticSlippageFactor.isZero(), String(v));
+      const noted = p.warnings.some((w) => /quadraticSlippageFactor: deprecated/.test(w));
+      assert.equal(noted, v === '0.5' || v === '1000000', String(v));
+    }
+  });
+
+  test('quadraticSlippageFactor out of [0, 1000000] or not a number is refused (validateSlippageFactor)', () => {
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.quadraticSlippageFactor = '-1'))))[0]!.message,
+      /^proposal slippage factor has incorrect value, expected value in \[0,1000000\], got -1$/,
+    );
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.quadraticSlippageFactor = 'abc'))))[0]!.message,
+      /is not a valid number/,
+    );
+  });
+
+  test('tickSize is required and positive', () => {
+    for (const [v, reason] of [
+      [undefined, /^is required$/],
+      ['', /^is required$/],
+      ['0', /^must be positive$/],
+      ['-1', /is not an unsigned integer/],
+    ] as const) {
+      const issues = issuesOf(() =>
+        parseProposal(
+          withChanges((c) => {
+            if (v === undefined) delete c.tickSize;
+            else c.tickSize = v;
+          }),
+        ),
+      );
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        [`${C}.tickSize`],
+        String(v),
+      );
+      assert.match(issues[0]!.message, reason);
+    }
+  });
+
+  test('linearSlippageFactor is required ("" or absent)', () => {
+    for (const v of ['', undefined]) {
+      const issues = issuesOf(() =>
+        parseProposal(
+          withChanges((c) => {
+            if (v === undefined) delete c.linearSlippageFactor;
+            else c.linearSlippageFactor = v;
+          }),
+        ),
+      );
+      assert.deepEqual(
+        issues.map((i) => `${i.path}: ${i.message}`),
+        [`${C}.linearSlippageFactor: is required`],
+      );
+    }
+  });
+
+  test('protojson: a field given twice, or as camelCase and snake_case, is refused', () => {
+    const text = readFileSync(scenario('link-usd-perp'), 'utf8');
+    const twice = text.replace('"tickSize": "1",', '"tickSize": "1",\n"tickSize": "2",');
+    assert.match(issuesOf(() => parseProposalText(twice))[0]!.message, /^duplicate field "tickSize"/);
+    const both = text.replace('"tickSize": "1",', '"tickSize": "1",\n"tick_size": "2",');
+    const issue = issuesOf(() => parseProposalText(both))[0]!;
+    assert.equal(issue.path, `${C}.tickSize`);
+    assert.match(issue.message, /"tickSize" and "tick_size" name the same field/);
+    // an object built in code (no text): the same rule
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.tick_size = '2'))))[0]!.message,
+      /name the same field/,
+    );
+  });
+
+  test('metadata: at most 100 tags of at most 256 characters', () => {
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.metadata = Array(101).fill('x')))))[0]!.message,
+      /at most 100 tags, got 101/,
+    );
+    const long = issuesOf(() => parseProposal(withChanges((c) => (c.metadata = ['ok', 'y'.repeat(257)]))))[0]!;
+    assert.equal(long.path, `${C}.metadata[1]`);
+    assert.match(long.message, /at most 256 characters, got 257/);
+  });
+
+  test('market.go validateAuctionDuration: the opening auction given to perpsim is checked too, never stretched', () => {
+    const issues = issuesOf(() => parseProposal(read('link-usd-perp'), { openingAuctionDuration: 600 }));
+    assert.match(issues[0]!.message, /too short, expected > 30m0s, got 10m0s/);
+    const ok = parseProposal(read('link-usd-perp'), {
+      openingAuctionDuration: 600,
+      network: { auctionMinimumDuration: 600 },
+    });
+    assert.equal(ok.config.openingAuctionDuration, 600);
+  });
+
+  test('market.go validateLiquidationStrategy: a disposal slippage range > 0 is required', () => {
+    const j = withChanges(
+      (c) =>
+        (c.liquidationStrategy = {
+          disposalTimeStep: '1',
+          disposalFraction: '1',
+          fullDisposalSize: '1',
+          maxFractionConsumed: '0.1',
+        }),
+    );
+    assert.deepEqual(
+      issuesOf(() => parseProposal(j)).map((i) => `${i.path}: ${i.message}`),
+      [
+        `${C}.liquidationStrategy.disposalSlippageRange: liquidation strategy must specify a disposal slippage range > 0`,
+      ],
+    );
+  });
+
+  test('proto3: a last-trade mark price with zero values and empty lists (mainnet EGLP form) is accepted', () => {
+    const j = withChanges(
+      (c) =>
+        (c.markPriceConfiguration = {
+          decayWeight: '0',
+          decayPower: '0',
+          cashAmount: '0',
+          sourceWeights: [],
+          sourceStalenessTolerance: [],
+          compositePriceType: 'COMPOSITE_PRICE_TYPE_LAST_TRADE',
+          dataSourcesSpec: [],
+          dataSourcesSpecBinding: [],
+        }),
+    );
+    assert.equal(parseProposal(j).config.markPrice.type, 'LAST_TRADE');
+  });
+});
