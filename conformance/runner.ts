@@ -55,8 +55,24 @@ export function runFeatureFile(
 ): ScenarioResult[] {
   const key = featureKey(featuresDir, file);
   const newId = IdGenerator.incrementing();
-  const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(file, 'utf8'));
-  let pickles = compile(doc, key, newId);
+  let pickles: ReturnType<typeof compile>;
+  try {
+    const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(file, 'utf8'));
+    pickles = compile(doc, key, newId);
+  } catch (e) {
+    // a file that cannot be read or parsed is one failed entry naming the file; the run goes on with the others
+    const msg = e instanceof Error ? e.message : String(e);
+    const line = Number(/\((\d+):\d+\)/.exec(msg)?.[1] ?? 0);
+    return [
+      {
+        file: key,
+        name: '(feature file does not parse)',
+        line,
+        status: 'failed',
+        error: `${file}: not a valid feature file: ${msg.replace(/^Parser errors:\s*/, '').split('\n')[0]}`,
+      },
+    ];
+  }
   if (opts.perps) pickles = pickles.filter((p) => !p.tags.some((t) => t.name === '@NoPerp'));
   return pickles.map((pickle) => {
     const result: ScenarioResult = { file: key, name: pickle.name, line: pickle.location?.line ?? 0, status: 'passed' };

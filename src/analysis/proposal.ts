@@ -6,237 +6,41 @@
 // §2.2–2.3 (margins), §3.2 (bound factors), §5.4 (funding), §6.1–6.5 (SLA, target stake), 0062-SPAM (minimum order
 // margin).
 import {
-  boundFactors,
-  crossMarginLevels,
   Decimal,
-  defaultNetworkParams,
-  logNormalRiskFactors,
-  maintenanceMarginDecimal,
-  type MarketConfig,
-  NS,
-  type PerpetualProduct,
-  PerpetualState,
   pow10,
-  type RiskFactors,
-  riskFactors as engineRiskFactors,
+  NS,
+  type MarketConfig,
+  type PerpetualProduct,
   type RiskModelConfig,
+  defaultNetworkParams,
+  boundFactors,
+  riskFactors as engineRiskFactors,
+  crossMarginLevels,
+  maintenanceMarginDecimal,
+  type RiskFactors,
+  logNormalRiskFactors,
   SECONDS_PER_YEAR,
+  PerpetualState,
   YEAR_NS,
 } from '../core/index.ts';
-import {
-  formatPath,
-  type DefaultedField,
-  type LenientParse,
-  type PathSegment,
-  type ProposalRepair,
-} from '../proposal/index.ts';
+import { formatPath, type LenientParse, type PathSegment } from '../proposal/index.ts';
 import { KNOWN_ORACLE_VALUES } from './oracles.ts';
-import { duration, pct, positionFactor, shiftDown, shiftUp, sig, smallestSize } from './units.ts';
+import {
+  AnalysisError,
+  DEFAULT_MIN_ORDER_MARGIN_QUANTUM_MULTIPLE,
+  type AnalyzeOptions,
+  type FundingAnalysis,
+  type MarginSet,
+  type OracleInfo,
+  type PriceMonitoringEntry,
+  type ProposalAnalysis,
+} from './types.ts';
+import { reviewWarnings } from './warnings.ts';
 
-export type Severity = 'error' | 'warning' | 'info';
+export * from './types.ts';
+import { duration, pct, positionFactor, shiftDown, shiftUp, smallestSize } from './units.ts';
 
-export interface AnalysisWarning {
-  readonly code: string;
-  readonly severity: Severity;
-  /** JSON path of the field in the proposal as given ('(document)' for the proposal as a whole) */
-  readonly path: string;
-  readonly message: string;
-}
-
-export interface AnalyzeOptions {
-  /** price in quote units (market units) at which margins, bounds and target stake are evaluated */
-  readonly price?: string;
-  /** leverage above this is flagged (default DEFAULT_MAX_LEVERAGE) */
-  readonly maxLeverage?: number;
-  /** leverage below this is flagged (default DEFAULT_MIN_LEVERAGE) */
-  readonly minLeverage?: number;
-  /** the leverage the designers aim for: flagged when off by more than TARGET_TOLERANCE, and the tau that gives it */
-  readonly targetLeverage?: number;
-  /** spam.order.minimalMarginQuantumMultiple: a smallest order whose margin is below this × quantum is flagged */
-  readonly minOrderMarginQuantumMultiple?: string;
-}
-
-export const DEFAULT_MAX_LEVERAGE = 100;
-export const DEFAULT_MIN_LEVERAGE = 2;
-export const DEFAULT_MIN_ORDER_MARGIN_QUANTUM_MULTIPLE = '0.1';
-/** relative deviation from --target-leverage that is flagged */
-export const TARGET_TOLERANCE = 0.15;
-/** comparables: a leverage at least this many times (or at most 1/this of) the others' median is flagged */
-export const COMPARABLE_RATIO = 2;
-/** a margin horizon (tau) shorter than this, in seconds, is flagged */
-export const SHORT_TAU_SECONDS = 60;
-
-export interface SideValues<T> {
-  readonly long: T;
-  readonly short: T;
-}
-
-export interface MarginSet {
-  readonly maintenance: SideValues<string>;
-  readonly initial: SideValues<string>;
-}
-
-export interface PriceMonitoringEntry {
-  readonly horizon: number;
-  readonly horizonText: string;
-  readonly probability: string;
-  readonly auctionExtension: number;
-  /** bounds at the analysis price, in market precision (min rounded up, max down, as Vega reports them) */
-  readonly min: string;
-  readonly max: string;
-  /** the moves the bounds allow, in % of the price */
-  readonly downPct: number;
-  readonly upPct: number;
-  readonly factors: { readonly down: string; readonly up: string };
-}
-
-export interface OracleInfo {
-  readonly kind: 'ethereum' | 'signed';
-  readonly address?: string;
-  /** seconds between Ethereum oracle reads */
-  readonly every?: number;
-  readonly requiredConfirmations?: number;
-  readonly signers?: number;
-  readonly decimals: number;
-  readonly property: string;
-}
-
-export interface FundingAnalysis {
-  /** seconds between funding payments (time-trigger schedule), null for an oracle schedule */
-  readonly every: number | null;
-  readonly everyText: string;
-  readonly periodsPerYear: number | null;
-  readonly oracle: OracleInfo;
-  readonly interestRate: string;
-  /** interestRate × period / 365 days (the engine's funding year) */
-  readonly interestPerPeriod: string | null;
-  readonly clampLowerBound: string;
-  readonly clampUpperBound: string;
-  /** the funding rate per period when the mark and oracle prices agree, computed by the engine's funding code */
-  readonly rateAtZeroPremium: string | null;
-  readonly annualisedAtZeroPremium: number | null;
-  readonly fundingRateScalingFactor: string | null;
-  readonly fundingRateBounds: { readonly lower: string | null; readonly upper: string | null };
-  /** largest funding payment per period in % of notional; null when the rate is not bounded */
-  readonly largestPaymentPct: number | null;
-  readonly largestPaymentNote: string;
-  readonly marginFundingFactor: string;
-  /** funding margin add-on per contract at zero premium (quote units) */
-  readonly marginAddOnPerContract: string | null;
-}
-
-export interface ProposalAnalysis {
-  readonly source: string;
-  readonly title: string | null;
-  readonly market: {
-    readonly name: string;
-    readonly code: string;
-    readonly product: 'future' | 'perpetual';
-    readonly settlementAsset: {
-      readonly id: string;
-      readonly symbol: string;
-      readonly decimals: number;
-      readonly quantum: string;
-    };
-    readonly decimalPlaces: number;
-    readonly positionDecimalPlaces: number;
-    /** price tick in quote units */
-    readonly tick: string;
-    /** smallest order in contracts */
-    readonly smallestOrder: string;
-    readonly metadata: readonly string[];
-    readonly closingTimestamp: number | null;
-    readonly enactmentTimestamp: number | null;
-  };
-  readonly price: { readonly value: string; readonly source: 'option' | 'oracle' | 'default'; readonly note: string };
-  readonly riskModel:
-    | {
-        readonly kind: 'logNormal';
-        readonly tau: number;
-        /** tau as a time horizon (365.25-day year) */
-        readonly tauSeconds: number;
-        readonly tauText: string;
-        readonly riskAversionParameter: number;
-        readonly mu: number;
-        readonly r: number;
-        readonly sigma: number;
-        readonly riskFactorOverride: boolean;
-      }
-    | {
-        readonly kind: 'simple';
-        readonly factorLong: string;
-        readonly factorShort: string;
-        readonly maxMoveUp: string;
-        readonly minMoveDown: string;
-        readonly probabilityOfTrading: string;
-      };
-  readonly riskFactors: SideValues<string>;
-  readonly leverage: {
-    /** 1 / risk factor */
-    readonly max: SideValues<number>;
-    /** max / initial margin scaling factor */
-    readonly initial: SideValues<number>;
-    readonly initialMarginScalingFactor: string;
-    /** 1 / (max risk factor + linear slippage factor): the most an isolated-margin position can use */
-    readonly isolated: number;
-    readonly linearSlippageFactor: string;
-    /** the larger of max.long and max.short */
-    readonly headline: number;
-    /** JSON path of the risk model in the proposal */
-    readonly riskModelPath: string;
-    /** with --target-leverage: the tau that gives it, other parameters unchanged */
-    readonly target?: { readonly leverage: number; readonly tau: number | null; readonly tauText: string | null };
-  };
-  readonly margins: {
-    readonly price: string;
-    readonly asset: string;
-    /** per contract (one unit of the underlying), exact, before rounding to asset units */
-    readonly perContract: { readonly position: MarginSet; readonly order: MarginSet };
-    /** for the smallest order the position decimals allow, as the engine charges it (rounded up to asset units) */
-    readonly smallestOrder: { readonly size: string; readonly position: MarginSet; readonly order: MarginSet };
-    /** Vega's spam check (0062-SPAM): (rf + linear slippage) × size × price ≥ multiple × quantum */
-    readonly spamCheck: {
-      readonly margin: string;
-      readonly threshold: string;
-      readonly quantumMultiple: string;
-      readonly passes: boolean;
-    };
-    readonly notes: readonly string[];
-  };
-  readonly priceMonitoring: readonly PriceMonitoringEntry[];
-  readonly funding: FundingAnalysis | null;
-  readonly liquidity: {
-    readonly targetStake: {
-      readonly timeWindow: number;
-      readonly timeWindowText: string;
-      readonly scalingFactor: string;
-      /** target stake per contract of open interest at the price (quote units) */
-      readonly perContractOfOpenInterest: string;
-      /** target stake as a fraction of open-interest notional: trunc5(max rf) × trunc5(scaling factor) */
-      readonly fractionOfOpenInterestNotional: string;
-    };
-    readonly feeMethod: string;
-    readonly sla: {
-      readonly priceRange: string;
-      readonly commitmentMinTimeFraction: string;
-      readonly performanceHysteresisEpochs: number;
-      readonly slaCompetitionFactor: string;
-      readonly description: readonly string[];
-    };
-  };
-  readonly fees: {
-    readonly maker: string;
-    readonly infrastructure: string;
-    readonly buyBack: string;
-    readonly treasury: string;
-  };
-  readonly defaults: readonly DefaultedField[];
-  readonly repairs: readonly ProposalRepair[];
-  readonly warnings: AnalysisWarning[];
-}
-
-/** Raised for options the analyser cannot use (a bad --price). */
-export class AnalysisError extends Error {}
+export { trimDecimal } from './units.ts';
 
 const FIVE_DP = pow10(5);
 const trunc5 = (d: Decimal) => Decimal.of(d.mulBig(FIVE_DP).trunc(), 5);
@@ -404,6 +208,7 @@ function resolvePrice(
       throw new AnalysisError(`--price: "${given}" is not a number`);
     }
     if (!v.isPositive()) throw new AnalysisError(`--price: must be positive, got ${given}`);
+    if (v.gt(Decimal.parse('1e15'))) throw new AnalysisError(`--price: at most 1e15, got ${given}`);
     if (!shiftUp(v, adp).isInteger()) {
       throw new AnalysisError(`--price: ${given} has more decimals than the settlement asset (${adp})`);
     }
@@ -632,265 +437,10 @@ function slaInWords(cfg: MarketConfig, net: ReturnType<typeof defaultNetworkPara
   return out;
 }
 
-// ------------------------------------------------------------------ warnings
-
-function reviewWarnings(
-  a: ProposalAnalysis,
-  input: LenientParse,
-  changes: Record<string, unknown>,
-  pathOf: (...rest: PathSegment[]) => string,
-  opts: AnalyzeOptions,
-): AnalysisWarning[] {
-  const out: AnalysisWarning[] = [];
-  const w = (code: string, severity: Severity, path: string, message: string) =>
-    out.push({ code, severity, path, message });
-  const { parsed } = input;
-  const cfg = parsed.config;
-
-  // values Vega rejects as written
-  for (const r of input.repairs) {
-    if (r.kind === 'whitespace') {
-      w(
-        'stray-whitespace',
-        'error',
-        r.path,
-        `${JSON.stringify(r.original)} has stray whitespace: Vega rejects the proposal (the value is not a valid number); analysed as ${JSON.stringify(r.value)}`,
-      );
-    } else {
-      w(
-        'wrong-type',
-        'error',
-        r.path,
-        `${JSON.stringify(r.original)} is a JSON number where protobuf JSON requires a string: Vega rejects the proposal; analysed as ${JSON.stringify(r.value)}`,
-      );
-    }
-  }
-
-  // leverage
-  const lev = a.leverage.headline;
-  const maxCap = opts.maxLeverage ?? DEFAULT_MAX_LEVERAGE;
-  const minCap = opts.minLeverage ?? DEFAULT_MIN_LEVERAGE;
-  const riskPath = a.leverage.riskModelPath;
-  const tauNote =
-    a.riskModel.kind === 'logNormal'
-      ? ` (tau ${a.riskModel.tau} = ${a.riskModel.tauText} of price risk at sigma ${a.riskModel.sigma})`
-      : '';
-  if (lev > maxCap) {
-    w(
-      'leverage-above-cap',
-      'warning',
-      riskPath,
-      `maximum leverage is ${sig(lev, 4)}x${tauNote}, above ${maxCap}x: a ${pct(1 / lev, 3)} adverse move uses up the maintenance margin of a fully levered position`,
-    );
-  } else if (lev < minCap) {
-    w(
-      'leverage-below-floor',
-      'warning',
-      riskPath,
-      `maximum leverage is only ${sig(lev, 4)}x${tauNote}: margin is more than ${pct(1 / minCap, 3)} of notional`,
-    );
-  }
-  if (a.leverage.target) {
-    const t = a.leverage.target;
-    const off = lev / t.leverage - 1;
-    if (Math.abs(off) > TARGET_TOLERANCE) {
-      const fix = t.tau !== null ? `; tau ${sig(t.tau, 4)} (${t.tauText}) would give ${t.leverage}x` : '';
-      w(
-        'leverage-off-target',
-        'warning',
-        riskPath,
-        `maximum leverage is ${sig(lev, 4)}x, ${pct(Math.abs(off), 3)} ${off > 0 ? 'above' : 'below'} the target ${t.leverage}x${fix}`,
-      );
-    }
-  }
-
-  // risk model parameters
-  if (a.riskModel.kind === 'logNormal') {
-    if (a.riskModel.tauSeconds < SHORT_TAU_SECONDS && !a.riskModel.riskFactorOverride) {
-      w(
-        'tau-short',
-        'warning',
-        pathOf('logNormal', 'tau'),
-        `tau ${a.riskModel.tau} is a margin horizon of ${a.riskModel.tauText} (tau × 365.25 days): margins cover the price risk of only that long`,
-      );
-    }
-    if (a.riskModel.r !== 0) {
-      w(
-        'risk-model-r-unused',
-        'info',
-        pathOf('logNormal', 'params', 'r'),
-        `r = ${a.riskModel.r} has no effect: Vega's log-normal model ignores r in the risk factors and price bounds; it is unrelated to the perpetual's funding interestRate`,
-      );
-    }
-  }
-
-  // smallest order margin (spam) and decimals
-  const spam = a.margins.spamCheck;
-  const priceNote = a.price.source === 'default' ? ' (at the assumed price 1: give --price)' : '';
-  if (!spam.passes) {
-    w(
-      'min-order-margin-small',
-      'warning',
-      pathOf('positionDecimalPlaces'),
-      `the smallest order (${a.margins.smallestOrder.size} contract${a.margins.smallestOrder.size === '1' ? '' : 's'}) needs only ${trimDecimal(spam.margin, 6)} ${a.margins.asset} of margin at price ${a.price.value}${priceNote}, below ${spam.quantumMultiple} × quantum = ${spam.threshold} ${a.margins.asset} (spam.order.minimalMarginQuantumMultiple): the book can be spammed with cheap orders; fewer position decimals raise it (decimals cannot be changed by a market update)`,
-    );
-  }
-  const tickFraction = Decimal.parse(a.market.tick).toNumber() / Decimal.parse(a.price.value).toNumber();
-  if (tickFraction < 1e-4 && a.price.source !== 'default') {
-    w(
-      'price-decimals-fine',
-      'info',
-      pathOf('decimalPlaces'),
-      `the price tick ${a.market.tick} is ${sig(tickFraction * 1e4, 3)} basis points of the price ${a.price.value}: finer than needed; decimals cannot be changed by a market update`,
-    );
-  }
-
-  // price monitoring
-  const triggers = cfg.priceMonitoringTriggers.length;
-  if (triggers === 0) {
-    w(
-      'no-price-monitoring',
-      'warning',
-      pathOf('priceMonitoringParameters'),
-      'no price-monitoring trigger: no auction stops a sudden price move',
-    );
-  } else if (triggers === 1) {
-    w(
-      'single-price-trigger',
-      'info',
-      pathOf('priceMonitoringParameters', 'triggers'),
-      `only one price-monitoring trigger (${a.priceMonitoring[0]!.horizonText}): moves within shorter horizons are checked against the same wide band`,
-    );
-  }
-
-  // funding
-  if (a.funding && cfg.product.kind === 'perpetual') {
-    fundingWarnings(a.funding, cfg.product, pathOf, w);
-  }
-
-  // deprecated fields
-  const lmp = (changes.liquidityMonitoringParameters ?? {}) as Record<string, unknown>;
-  for (const k of ['triggeringRatio', 'auctionExtension']) {
-    if (lmp[k] !== undefined) {
-      w(
-        'deprecated-field',
-        'info',
-        pathOf('liquidityMonitoringParameters', k),
-        'ignored: liquidity-monitoring auctions were removed from Vega',
-      );
-    }
-  }
-
-  // metadata and envelope
-  parsed.metadata.forEach((m, i) => {
-    const match = /^enactment:(.*)$/i.exec(m.trim());
-    if (!match) return;
-    const value = match[1]!.trim();
-    const when = Date.parse(value);
-    if (!/\d/.test(value) || Number.isNaN(when)) {
-      w(
-        'enactment-tbd',
-        'warning',
-        pathOf('metadata', i),
-        `metadata says "${m}": the convention is to give the anticipated enactment date`,
-      );
-    } else if (parsed.enactmentTimestamp !== undefined) {
-      const meta = new Date(when).toISOString().slice(0, 10);
-      const terms = new Date(parsed.enactmentTimestamp * 1000).toISOString().slice(0, 10);
-      if (meta !== terms) {
-        w(
-          'enactment-mismatch',
-          'warning',
-          pathOf('metadata', i),
-          `metadata gives enactment ${meta} but enactmentTimestamp is ${terms}`,
-        );
-      }
-    }
-  });
-  for (const note of parsed.warnings) {
-    const i = note.indexOf(': ');
-    const path = i > 0 ? note.slice(0, i) : '(document)';
-    const message = i > 0 ? note.slice(i + 2) : note;
-    w(/closingTimestamp\/enactmentTimestamp/.test(message) ? 'draft-timestamps' : 'parser-note', 'info', path, message);
-  }
-  if (parsed.rationale && !/^\[?VMP-\d+\b/.test(parsed.rationale.title.trim())) {
-    w(
-      'title-convention',
-      'info',
-      formatPath([...parsed.changesAt.slice(0, -3), 'rationale', 'title']),
-      `title "${parsed.rationale.title}" does not start with the forum's proposal id (e.g. "VMP-14 - Create Market - …"), the naming convention for governance proposals`,
-    );
-  }
-  return out;
-}
-
-function fundingWarnings(
-  f: FundingAnalysis,
-  p: PerpetualProduct,
-  pathOf: (...rest: PathSegment[]) => string,
-  w: (code: string, severity: Severity, path: string, message: string) => void,
-): void {
-  const at = (k: string) => pathOf('instrument', 'perpetual', k);
-  const lo = p.clampLowerBound;
-  const hi = p.clampUpperBound;
-  const band = `[${pct(lo.toNumber())}, ${pct(hi.toNumber())}]`;
-  if (!p.interestRate.isZero()) {
-    if (lo.isZero() && hi.isZero()) {
-      w(
-        'interest-without-clamps',
-        'warning',
-        at('interestRate'),
-        `interestRate ${p.interestRate} has no effect: the clamp band is [0, 0], so the interest term is always clamped to 0`,
-      );
-    } else if (f.interestPerPeriod !== null) {
-      const i = Decimal.parse(f.interestPerPeriod);
-      if (i.gt(hi) || i.lt(lo)) {
-        w(
-          'interest-outside-clamps',
-          'warning',
-          at('interestRate'),
-          `interestRate ${p.interestRate} is ${pct(i.toNumber())} per ${duration(f.every!)} period, outside the clamp band ${band}: with no premium the funding rate is ${pct(Decimal.parse(f.rateAtZeroPremium ?? '0').toNumber())}, not the interest rate`,
-        );
-      }
-    }
-  } else if (!lo.isZero() || !hi.isZero()) {
-    w(
-      'clamps-unused',
-      'info',
-      at('clampLowerBound'),
-      `with interestRate 0 the clamp band ${band} has no effect: Vega skips the interest term (and its clamp) when the rate is 0`,
-    );
-  }
-  if (lo.isPositive() || hi.isNegative()) {
-    w(
-      'clamp-band-excludes-zero',
-      'warning',
-      at(lo.isPositive() ? 'clampLowerBound' : 'clampUpperBound'),
-      `the clamp band ${band} does not contain 0: funding is paid even when the interest and the premium are both 0`,
-    );
-  }
-  if (f.largestPaymentPct === null) {
-    w('funding-unbounded', 'info', at('fundingRateUpperBound'), f.largestPaymentNote);
-  }
-  if (f.every !== null && f.oracle.every !== undefined && f.oracle.every * 2 > f.every) {
-    w(
-      'oracle-cadence',
-      'warning',
-      pathOf('instrument', 'perpetual', 'dataSourceSpecForSettlementData'),
-      `the oracle is read every ${duration(f.oracle.every)} but funding is paid every ${duration(f.every)}: the oracle TWAP of a period rests on one or two values`,
-    );
-  }
-}
-
 // ------------------------------------------------------------------ helpers
 
 function locate(doc: unknown, segments: readonly PathSegment[]): Record<string, unknown> {
   let node = doc as Record<string | number, unknown>;
   for (const s of segments) node = (node?.[s] ?? {}) as Record<string | number, unknown>;
   return node as Record<string, unknown>;
-}
-
-/** A decimal string rounded (half away from zero) to at most `places` fractional digits, trailing zeros removed. */
-export function trimDecimal(s: string, places: number): string {
-  return Decimal.of(Decimal.parse(s).mulBig(pow10(places)).round(), places).toString();
 }

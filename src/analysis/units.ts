@@ -66,3 +66,8 @@ export function sig(x: number, digits = 4): string {
 export function pct(fraction: number, digits = 4): string {
   return `${sig(fraction * 100, digits)}%`;
 }
+
+/** A decimal string rounded (half away from zero) to at most `places` fractional digits, trailing zeros removed. */
+export function trimDecimal(s: string, places: number): string {
+  return Decimal.of(Decimal.parse(s).mulBig(pow10(places)).round(), places).toString();
+}

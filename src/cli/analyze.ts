@@ -5,7 +5,6 @@
 // number) is analysed as meant and the problem reported as an error-severity warning; any other invalid input is an
 // error naming the JSON path, with a non-zero exit status.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { addComparableWarnings, compareAnalyses, type Comparison } from '../analysis/compare.ts';
 import {
   AnalysisError,
@@ -24,6 +23,7 @@ import {
   parseJsonText,
   parseProposalLenient,
   ProposalValidationError,
+  readProposalText,
   type AssetRegistry,
   type LenientParse,
 } from '../proposal/index.ts';
@@ -53,10 +53,9 @@ export function runAnalyze(
 function readProposal(file: string, assets: AssetRegistry | undefined): LenientParse {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readProposalText(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new AnalysisError(`${file}: cannot read the proposal file${code ? ` (${code})` : ''}`);
+    throw new AnalysisError((e as Error).message);
   }
   return parseProposalLenient(parseJsonText(text, file), { source: file, ...(assets ? { assets } : {}) });
 }
@@ -368,12 +367,11 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
           );
         setStatus(failing ? 2 : 0);
       } catch (e) {
-        if (e instanceof ProposalValidationError || e instanceof AnalysisError || e instanceof RangeError) {
-          console.error(`perpsim analyze: ${e.message}`);
-          setStatus(1);
-          return;
-        }
-        throw e;
+        const known = e instanceof ProposalValidationError || e instanceof AnalysisError || e instanceof RangeError;
+        const msg = e instanceof Error ? e.message : String(e);
+        console.error(`perpsim analyze: ${known ? msg : `the analysis stopped: ${msg}`}`);
+        if (!known && process.env['PERPSIM_DEBUG']) console.error((e as Error).stack);
+        setStatus(1);
       }
     });
 }

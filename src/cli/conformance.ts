@@ -18,7 +18,15 @@ export function conformanceCommand(setStatus: (code: number) => void): Command {
       } catch (e) {
         // the harness's own parser reports --help and bad options as CommanderErrors (exitOverride)
         if (e instanceof CommanderError) setStatus(e.exitCode);
-        else throw e;
+        else {
+          const msg = e instanceof Error ? e.message : String(e);
+          const code = (e as NodeJS.ErrnoException).code;
+          console.error(
+            `perpsim conformance: ${code === 'ENOTDIR' ? `--features: not a folder (${msg.replace(/^ENOTDIR: /, '')})` : msg}`,
+          );
+          if (process.env['PERPSIM_DEBUG']) console.error((e as Error).stack);
+          setStatus(2);
+        }
       }
     });
 }

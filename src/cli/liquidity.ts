@@ -10,7 +10,9 @@ import { LiquidityInputError, parseCommitments, parseDailyCsv, readText } from '
 import { runLiquidityModel, type LiquidityReport } from '../analysis/liquidity/model.ts';
 import { trimDecimal } from '../analysis/proposal.ts';
 import { loadProposalFile, parseAssetSpec, ProposalValidationError, type AssetRegistry } from '../proposal/index.ts';
+import { Decimal } from '../core/index.ts';
 import { table } from './format.ts';
+import { checkOutDir, OutDirError } from './output-dir.ts';
 
 export const DEFAULT_OUT = 'out/liquidity';
 
@@ -31,6 +33,17 @@ export function runLiquidity(
   const commitments = parseCommitments(readText(commitmentsFile, 'commitments file'), commitmentsFile);
   const proposalPath = opts.proposal !== undefined ? resolve(opts.proposal) : commitments.proposal;
   const proposal = loadProposalFile(proposalPath, opts.assets ? { assets: opts.assets } : {});
+  // a price below one unit of the market's precision is 0 in the market: nothing can be computed from it
+  const mdp = proposal.config.decimalPlaces;
+  const unit = Decimal.parse(`1e-${mdp}`);
+  const low = days.flatMap((d, k) =>
+    d.price.lt(unit)
+      ? [
+          `row ${k + 1}, price: ${d.price.toString()} is below one unit of the market's price (${mdp} decimals: ${unit.toString()})`,
+        ]
+      : [],
+  );
+  if (low.length) throw new LiquidityInputError(dailyFile, low);
   return runLiquidityModel(
     days,
     { ...commitments, proposal: relative(process.cwd(), proposalPath) || proposalPath },
@@ -231,6 +244,7 @@ export function liquidityCommand(setStatus: (code: number) => void): Command {
     .action((daily: string, commitments: string, o: CommandOptions) => {
       try {
         const assets = Object.fromEntries(o.asset.map(parseAssetSpec));
+        checkOutDir(o.out);
         const report = runLiquidity(daily, commitments, {
           ...(o.proposal !== undefined ? { proposal: o.proposal } : {}),
           assets,
@@ -245,17 +259,15 @@ export function liquidityCommand(setStatus: (code: number) => void): Command {
         }
         setStatus(0);
       } catch (e) {
-        if (e instanceof LiquidityInputError || e instanceof ProposalValidationError || e instanceof RangeError) {
-          console.error(`perpsim liquidity: ${e.message}`);
-          setStatus(1);
-          return;
-        }
-        if (e instanceof Error && /cannot read the proposal file/.test(e.message)) {
-          console.error(`perpsim liquidity: ${e.message}`);
-          setStatus(1);
-          return;
-        }
-        throw e;
+        const known =
+          e instanceof LiquidityInputError ||
+          e instanceof ProposalValidationError ||
+          e instanceof OutDirError ||
+          (e instanceof Error && /cannot read the proposal file|^asset "/.test(e.message));
+        const msg = e instanceof Error ? e.message : String(e);
+        console.error(`perpsim liquidity: ${known ? msg : `the calculation stopped: ${msg}`}`);
+        if (!known && process.env['PERPSIM_DEBUG']) console.error((e as Error).stack);
+        setStatus(1);
       }
     });
 }

@@ -9,21 +9,23 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
-import {
-  Decimal,
-  type EngineEvent,
-  type EventSink,
-  Exchange,
-  type MarginLevels,
-  NETWORK_PARTY,
-  NS,
-  riskFactors,
-  type Side,
-  type Trade,
-  type TradingMode,
-} from '../core/index.ts';
+import { Exchange, riskFactors, Decimal, type Side, NETWORK_PARTY, NS } from '../core/index.ts';
 import { loadProposalFile, parseAssetSpec, type AssetRegistry, type ParsedProposal } from '../proposal/index.ts';
-import { clock, formatScaled, formatTime, isoTime, table } from './format.ts';
+import { formatScaled, isoTime } from './format.ts';
+import { SessionEvents } from './session-events.ts';
+import {
+  renderSession,
+  sessionJson,
+  type BlockRow,
+  type CloseOutRow,
+  type FundingRow,
+  type PartyRow,
+  type SessionReport,
+  type TradeRow,
+} from './session-report.ts';
+
+export { renderSession, sessionJson } from './session-report.ts';
+export type { BlockRow, CloseOutRow, FundingRow, PartyRow, SessionReport, TradeRow } from './session-report.ts';
 
 /** The proposal the session runs when none is given: the last JSON of the VMP-14 forum thread. */
 export const DEFAULT_PROPOSAL = fileURLToPath(new URL('../../scenarios/link-usd-perp.proposal.json', import.meta.url));
@@ -74,216 +76,8 @@ const TRADER = 'trader-erin';
 /** notional (quote units) of the trader's position: opened in the opening auction, deposit just above initial margin */
 const TRADER_NOTIONAL = 7_500;
 
-// ------------------------------------------------------------------ report
-
-export interface TradeRow {
-  readonly block: number;
-  readonly time: string;
-  readonly buyer: string;
-  readonly seller: string;
-  readonly price: string;
-  readonly size: string;
-  /** buy / sell (the aggressor's side), auction, or the network trade type */
-  readonly kind: string;
-}
-
-export interface BlockRow {
-  readonly block: number;
-  readonly time: string;
-  readonly targetPrice: string | null;
-  readonly markPrice: string;
-  readonly tradingMode: TradingMode;
-  readonly trades: number;
-  readonly volume: string;
-  /** parties whose margin was topped up from general (margin search) at the block's mark-to-market */
-  readonly marginSearched: readonly string[];
-  /** parties whose excess margin went back to general (release) at the block's mark-to-market */
-  readonly marginReleased: readonly string[];
-  readonly closedOut: readonly string[];
-}
-
-export interface PartyRow {
-  readonly party: string;
-  readonly role: string;
-  readonly deposit: string;
-  readonly position: string;
-  readonly maintenance: string;
-  readonly search: string;
-  readonly initial: string;
-  readonly release: string;
-  readonly general: string;
-  readonly margin: string;
-}
-
-export interface CloseOutRow {
-  readonly block: number;
-  readonly time: string;
-  readonly party: string;
-  readonly size: string;
-  readonly price: string;
-}
-
-export interface FundingRow {
-  readonly seq: number;
-  readonly start: string;
-  readonly end: string;
-  /** funding rate of the period */
-  readonly rate: string | null;
-  /** funding payment per unit of position, in the settlement asset (longs pay when positive) */
-  readonly paymentPerUnit: string | null;
-  /** time-weighted mark (internal) and oracle (external) prices of the period */
-  readonly internalTwap: string | null;
-  readonly externalTwap: string | null;
-  /** signed cash flows of the parties (positive: received) */
-  readonly payments: readonly { readonly party: string; readonly amount: string }[];
-}
-
-export interface SessionReport {
-  readonly proposal: {
-    readonly file: string;
-    readonly title: string | null;
-    readonly warnings: readonly string[];
-    /** proposal fields the engine accepts without modelling them */
-    readonly notModelled: readonly { readonly path: string; readonly reason: string }[];
-  };
-  readonly market: {
-    readonly id: string;
-    readonly name: string;
-    readonly product: 'future' | 'perpetual';
-    readonly asset: { readonly id: string; readonly symbol: string; readonly decimals: number };
-    readonly decimalPlaces: number;
-    readonly positionDecimalPlaces: number;
-    readonly tickSize: string;
-    readonly riskFactors: { readonly long: string; readonly short: string };
-    readonly marginScalingFactors: { readonly search: string; readonly initial: string; readonly release: string };
-    readonly openingAuction: { readonly start: string; readonly end: string };
-  };
-  readonly options: {
-    readonly steps: number;
-    readonly seed: string;
-    readonly blockSeconds: number;
-    readonly price: string;
-  };
-  readonly blocks: readonly BlockRow[];
-  readonly trades: readonly TradeRow[];
-  readonly parties: readonly PartyRow[];
-  readonly closeOuts: readonly CloseOutRow[];
-  /** perpetuals: funding periods that ended during the session */
-  readonly funding: readonly FundingRow[];
-  /** commands the engine refused (none in a normal run) */
-  readonly rejectedCommands: readonly {
-    readonly block: number;
-    readonly command: 'order' | 'oracle data';
-    readonly party: string;
-    readonly error: string;
-  }[];
-  readonly summary: {
-    readonly trades: number;
-    readonly networkTrades: number;
-    readonly closeOuts: number;
-    readonly totalVolume: string;
-    readonly totalNotional: string;
-    readonly feesPaid: { readonly maker: string; readonly infrastructure: string; readonly liquidity: string };
-    readonly insurancePool: string;
-    readonly finalMarkPrice: string;
-    /** the sum of all accounts equals net deposits (from the ledger events) */
-    readonly moneyConserved: boolean;
-    readonly stateHash: string;
-  };
-}
-
 /** Raised for a session that cannot run (bad options, a proposal the engine cannot simulate). */
 export class SessionError extends Error {}
-
-// ------------------------------------------------------------------ events
-
-type Phase = 'tx' | 'tick' | 'end';
-
-interface AccountState {
-  readonly owner: string;
-  readonly type: string;
-  readonly market: string;
-  readonly asset: string;
-  balance: bigint;
-}
-
-/** Collects what the session reports from the engine's event stream. */
-class SessionEvents implements EventSink {
-  block = 0;
-  phase: Phase = 'tx';
-  tradingMode: TradingMode = 'OPENING_AUCTION';
-  readonly trades: { block: number; trade: Trade }[] = [];
-  markPrice = 0n;
-  readonly margins = new Map<string, MarginLevels>();
-  readonly accounts = new Map<string, AccountState>();
-  readonly searched = new Map<number, Set<string>>();
-  readonly released = new Map<number, Set<string>>();
-  readonly distressed: { block: number; parties: readonly string[] }[] = [];
-  readonly fundingPeriods: (EngineEvent & { type: 'fundingPeriod' })[] = [];
-  readonly fundingPayments = new Map<number, readonly { party: string; amount: bigint }[]>();
-
-  constructor(private readonly marketId: string) {}
-
-  emit(e: EngineEvent): void {
-    switch (e.type) {
-      case 'accountCreated': {
-        const a = e.account;
-        this.accounts.set(a.id, { owner: a.owner, type: a.type, market: a.market, asset: a.asset, balance: 0n });
-        break;
-      }
-      case 'ledger': {
-        const { from, to, fromBalance, toBalance, type } = e.entry;
-        const f = this.accounts.get(from.id);
-        const t = this.accounts.get(to.id);
-        if (f) f.balance = fromBalance;
-        if (t) t.balance = toBalance;
-        if (this.phase === 'end') {
-          if (type === 'MARGIN_LOW' && to.type === 'MARGIN' && to.market === this.marketId)
-            this.mark(this.searched, to.owner);
-          if (type === 'MARGIN_HIGH' && from.type === 'MARGIN' && from.market === this.marketId)
-            this.mark(this.released, from.owner);
-        }
-        break;
-      }
-      case 'trade':
-        if (e.trade.marketId === this.marketId) this.trades.push({ block: this.block, trade: e.trade });
-        break;
-      case 'markPrice':
-        if (e.marketId === this.marketId) this.markPrice = e.price;
-        break;
-      case 'marginLevels':
-        if (e.marketId === this.marketId) this.margins.set(e.party, e.levels);
-        break;
-      case 'distressedPositions':
-        if (e.marketId === this.marketId && e.distressed.length)
-          this.distressed.push({ block: this.block, parties: e.distressed });
-        break;
-      case 'fundingPeriod':
-        if (e.marketId === this.marketId && e.end !== undefined) this.fundingPeriods.push(e);
-        break;
-      case 'fundingPayments':
-        if (e.marketId === this.marketId) this.fundingPayments.set(e.seq, e.payments);
-        break;
-      case 'marketState':
-        if (e.marketId === this.marketId) this.tradingMode = e.tradingMode;
-        break;
-      default:
-        break;
-    }
-  }
-
-  private mark(m: Map<number, Set<string>>, party: string): void {
-    let s = m.get(this.block);
-    if (!s) m.set(this.block, (s = new Set()));
-    s.add(party);
-  }
-
-  balance(owner: string, type: string, market = ''): bigint {
-    for (const a of this.accounts.values())
-      if (a.owner === owner && a.type === type && a.market === market) return a.balance;
-    return 0n;
-  }
-}
 
 // ------------------------------------------------------------------ the scripted session
 
@@ -301,18 +95,38 @@ function prng(seed: string): () => number {
   };
 }
 
-export function runSession(opts: SessionOptions = {}): SessionReport {
+interface CheckedOptions {
+  readonly file: string;
+  readonly steps: number;
+  readonly seed: string;
+  readonly blockSeconds: number;
+  readonly startPrice: Decimal;
+}
+
+/** The largest opening price in market precision the script works with (floating point below 2^53, with room). */
+const MAX_PRICE_UNITS = 1e12;
+
+function checkOptions(opts: SessionOptions): CheckedOptions {
   const file = opts.proposal ?? DEFAULT_PROPOSAL;
   const steps = opts.steps ?? SESSION_DEFAULTS.steps;
   const seed = opts.seed ?? SESSION_DEFAULTS.seed;
   const blockSeconds = opts.blockSeconds ?? SESSION_DEFAULTS.blockSeconds;
-  const startPrice = Decimal.parse(opts.price ?? SESSION_DEFAULTS.price, 'price');
+  const priceText = opts.price ?? SESSION_DEFAULTS.price;
+  if (!/^\d+(\.\d+)?$/.test(priceText))
+    throw new SessionError(`--price: must be a positive decimal number such as 15 or 0.25, got "${priceText}"`);
+  const startPrice = Decimal.parse(priceText, 'price');
   if (!Number.isInteger(steps) || steps < 1 || steps > 10_000)
     throw new SessionError(`--steps: must be an integer in [1, 10000], got ${steps}`);
   if (!Number.isInteger(blockSeconds) || blockSeconds < 1 || blockSeconds > 86_400) {
     throw new SessionError(`--block-seconds: must be an integer in [1, 86400], got ${blockSeconds}`);
   }
   if (!startPrice.isPositive()) throw new SessionError(`--price: must be positive, got ${startPrice}`);
+  if (seed.length > 1000) throw new SessionError(`--seed: at most 1000 characters, got ${seed.length}`);
+  return { file, steps, seed, blockSeconds, startPrice };
+}
+
+export function runSession(opts: SessionOptions = {}): SessionReport {
+  const { file, steps, seed, blockSeconds, startPrice } = checkOptions(opts);
 
   const parsed: ParsedProposal = loadProposalFile(file, opts.assets ? { assets: opts.assets } : {});
   const cfg = parsed.config;
@@ -328,14 +142,22 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
   // ---- helpers in market/position/asset precision
   const unitsPerQuote = 10 ** mdp;
   const snap = (p: number) => Math.max(tick, Math.round(p / tick) * tick);
-  const base = snap(startPrice.toNumber() * unitsPerQuote);
+  const priceUnits = startPrice.toNumber() * unitsPerQuote;
+  if (!(priceUnits <= MAX_PRICE_UNITS))
+    throw new SessionError(
+      `--price: ${startPrice} is ${priceUnits.toExponential(3)} in market precision (${mdp} decimals); at most ${MAX_PRICE_UNITS.toExponential(0)}`,
+    );
+  if (priceUnits < 100 * tick)
+    throw new SessionError(
+      `--price: ${startPrice} is below 100 ticks (tick ${formatScaled(cfg.tickSize, mdp)}): the script's quotes and price path need room; give a higher price`,
+    );
+  const base = snap(priceUnits);
   const halfSpread = snap(base * HALF_SPREAD);
   const sizeFor = (notional: number, price: number) =>
     Math.max(1, Math.round((notional / (price / unitsPerQuote)) * 10 ** pdp));
   const assetUnits = (quote: number) => BigInt(Math.round(quote)) * 10n ** BigInt(adp);
   const price = (p: bigint) => formatScaled(p, mdp);
   const size = (s: number | bigint) => formatScaled(BigInt(s), pdp);
-  const money = (v: bigint) => formatScaled(v, adp);
 
   const start = (parsed.closingTimestamp !== undefined ? BigInt(parsed.closingTimestamp) : DEFAULT_START_SECONDS) * NS;
   const blockNs = BigInt(blockSeconds) * NS;
@@ -477,6 +299,47 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     row(k, target);
   }
 
+  return sessionReport({
+    file,
+    parsed,
+    ev,
+    ex,
+    deposits,
+    blocks,
+    rejected,
+    rf,
+    opening,
+    options: { steps, seed, blockSeconds, price: price(BigInt(base)) },
+    priceFactor,
+  });
+}
+
+/** What the report is assembled from: the run's context and what the script collected. */
+interface ReportInput {
+  readonly file: string;
+  readonly parsed: ParsedProposal;
+  readonly ev: SessionEvents;
+  readonly ex: Exchange;
+  readonly deposits: ReadonlyMap<string, bigint>;
+  readonly blocks: readonly BlockRow[];
+  readonly rejected: SessionReport['rejectedCommands'];
+  readonly rf: ReturnType<typeof riskFactors>;
+  readonly opening: { readonly auctionStart: bigint; readonly auctionEnd: bigint };
+  readonly options: SessionReport['options'];
+  readonly priceFactor: bigint;
+}
+
+/** The session's tables (trades, close-outs, funding, parties) and summary, from the collected events. */
+function sessionReport(x: ReportInput): SessionReport {
+  const { file, parsed, ev, ex, deposits, rf, opening, priceFactor } = x;
+  const cfg = parsed.config;
+  const asset = parsed.asset;
+  const mdp = cfg.decimalPlaces;
+  const pdp = cfg.positionDecimalPlaces;
+  const adp = asset.decimals;
+  const price = (p: bigint) => formatScaled(p, mdp);
+  const size = (s: number | bigint) => formatScaled(BigInt(s), pdp);
+  const money = (v: bigint) => formatScaled(v, adp);
   // ---- tables from the collected events
   const trades: TradeRow[] = ev.trades.map(({ block, trade: t }) => ({
     block,
@@ -582,13 +445,13 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
       },
       openingAuction: { start: isoTime(opening.auctionStart), end: isoTime(opening.auctionEnd) },
     },
-    options: { steps, seed, blockSeconds, price: price(BigInt(base)) },
-    blocks,
+    options: x.options,
+    blocks: [...x.blocks],
     trades,
     parties,
     closeOuts,
     funding,
-    rejectedCommands: rejected,
+    rejectedCommands: x.rejected,
     summary: {
       trades: trades.length,
       networkTrades: ev.trades.filter((t) => t.trade.type !== 'DEFAULT').length,
@@ -607,172 +470,6 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
 function displayPath(p: string): string {
   const rel = relative(process.cwd(), p);
   return rel.startsWith('..') ? p : rel;
-}
-
-// ------------------------------------------------------------------ text rendering
-
-export function renderSession(r: SessionReport): string {
-  const m = r.market;
-  const sym = m.asset.symbol;
-  const out: string[] = [];
-  out.push(`perpsim session: ${m.name} (${m.product}), market ${m.id}`);
-  out.push(`  proposal        ${r.proposal.file}${r.proposal.title ? ` - "${r.proposal.title}"` : ''}`);
-  out.push(
-    `  settlement      ${sym} (${m.asset.decimals} decimals); prices ${m.decimalPlaces} dp, sizes ${m.positionDecimalPlaces} dp, tick ${m.tickSize}`,
-  );
-  out.push(
-    `  risk factors    long ${m.riskFactors.long}, short ${m.riskFactors.short}; margin scaling search ${m.marginScalingFactors.search}, initial ${m.marginScalingFactors.initial}, release ${m.marginScalingFactors.release}`,
-  );
-  out.push(
-    `  opening auction ${formatTime(BigInt(Date.parse(m.openingAuction.start)) * 1_000_000n)} to ${clock(BigInt(Date.parse(m.openingAuction.end)) * 1_000_000n)} UTC`,
-  );
-  out.push(
-    `  script          ${r.options.steps} blocks of ${r.options.blockSeconds}s from ${r.options.price}, seed ${r.options.seed}`,
-  );
-  for (const w of r.proposal.warnings) out.push(`  note: ${w}`);
-  if (r.proposal.notModelled.length) {
-    out.push('', 'Proposal fields not modelled (accepted, no effect on the simulation)');
-    for (const f of r.proposal.notModelled) out.push(`  ${f.path}: ${f.reason}`);
-  }
-
-  const t = (iso: string) => clock(BigInt(Date.parse(iso)) * 1_000_000n);
-  const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : '-');
-  out.push('', 'Blocks (mark price after each block; margin moves at its mark-to-market)');
-  out.push(
-    table(
-      [
-        { title: 'block', align: 'right' },
-        { title: 'time' },
-        { title: 'target', align: 'right' },
-        { title: 'mark', align: 'right' },
-        { title: 'mode' },
-        { title: 'trades', align: 'right' },
-        { title: 'volume', align: 'right' },
-        { title: 'margin searched' },
-        { title: 'margin released' },
-        { title: 'closed out' },
-      ],
-      r.blocks.map((b) => [
-        b.block === 0 ? 'open' : String(b.block),
-        t(b.time),
-        b.targetPrice ?? '-',
-        b.markPrice,
-        b.tradingMode.toLowerCase(),
-        String(b.trades),
-        b.volume,
-        list(b.marginSearched),
-        list(b.marginReleased),
-        list(b.closedOut),
-      ]),
-    ),
-  );
-
-  out.push('', 'Trades');
-  out.push(
-    table(
-      [
-        { title: 'block', align: 'right' },
-        { title: 'time' },
-        { title: 'buyer' },
-        { title: 'seller' },
-        { title: 'price', align: 'right' },
-        { title: 'size', align: 'right' },
-        { title: 'aggressor / type' },
-      ],
-      r.trades.map((x) => [
-        x.block === 0 ? 'open' : String(x.block),
-        t(x.time),
-        x.buyer,
-        x.seller,
-        x.price,
-        x.size,
-        x.kind,
-      ]),
-    ),
-  );
-
-  if (r.funding.length) {
-    out.push('', `Funding periods (payment per unit in ${sym}; longs pay when positive)`);
-    out.push(
-      table(
-        [
-          { title: 'period', align: 'right' },
-          { title: 'end' },
-          { title: 'rate', align: 'right' },
-          { title: 'per unit', align: 'right' },
-          { title: 'mark TWAP', align: 'right' },
-          { title: 'oracle TWAP', align: 'right' },
-          { title: 'payments' },
-        ],
-        r.funding.map((f) => [
-          String(f.seq),
-          t(f.end),
-          f.rate ?? '-',
-          f.paymentPerUnit ?? 'no data',
-          f.internalTwap ?? '-',
-          f.externalTwap ?? '-',
-          f.payments.map((p) => `${p.party} ${p.amount}`).join(', ') || '-',
-        ]),
-      ),
-    );
-  }
-
-  out.push('', `Parties at the end (${sym})`);
-  out.push(
-    table(
-      [
-        { title: 'party' },
-        { title: 'role' },
-        { title: 'position', align: 'right' },
-        { title: 'maintenance', align: 'right' },
-        { title: 'search', align: 'right' },
-        { title: 'initial', align: 'right' },
-        { title: 'release', align: 'right' },
-        { title: 'general', align: 'right' },
-        { title: 'margin', align: 'right' },
-        { title: 'deposited', align: 'right' },
-      ],
-      r.parties.map((p) => [
-        p.party,
-        p.role,
-        p.position,
-        p.maintenance,
-        p.search,
-        p.initial,
-        p.release,
-        p.general,
-        p.margin,
-        p.deposit,
-      ]),
-    ),
-  );
-
-  const s = r.summary;
-  out.push('', 'Summary');
-  const closeOuts = r.closeOuts.map((c) => `${c.party} ${c.size} at ${c.price} (block ${c.block})`).join(', ');
-  out.push(`  close-outs      ${s.closeOuts}${closeOuts ? `: ${closeOuts}` : ''}`);
-  out.push(`  insurance pool  ${s.insurancePool} ${sym}`);
-  out.push(
-    `  total volume    ${s.totalVolume} (notional ${s.totalNotional} ${sym}) in ${s.trades} trades, ${s.networkTrades} with the network`,
-  );
-  out.push(
-    `  fees paid       maker ${s.feesPaid.maker}, infrastructure ${s.feesPaid.infrastructure}, liquidity ${s.feesPaid.liquidity} ${sym}`,
-  );
-  out.push(`  final mark      ${s.finalMarkPrice}`);
-  if (r.rejectedCommands.length) {
-    const list = r.rejectedCommands.map((c) => `${c.command} of ${c.party} (block ${c.block}): ${c.error}`);
-    out.push(`  rejected        ${r.rejectedCommands.length}: ${list.join('; ')}`);
-  }
-  out.push(
-    `  money check     ${s.moneyConserved ? 'all accounts sum to net deposits' : 'MISMATCH: accounts do not sum to net deposits'}`,
-  );
-  out.push(`  state hash      ${s.stateHash}`);
-  return out.join('\n');
-}
-
-/** JSON of the report (bigints never reach it: every amount is already an exact decimal string). */
-export function sessionJson(r: SessionReport): string {
-  return JSON.stringify(r, null, 2);
 }
 
 // ------------------------------------------------------------------ the subcommand

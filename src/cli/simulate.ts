@@ -6,7 +6,9 @@ import { SingleBar } from 'cli-progress';
 import { relative } from 'node:path';
 import { fileSafe, resultJson, writeResults } from '../sim/output.ts';
 import { runSimulation, type RunResult } from '../sim/runner.ts';
-import { DEFAULT_SCENARIO, loadScenarioFile, ScenarioError, type LoadedScenario } from '../sim/scenario.ts';
+import { PriceCsvError } from '../sim/price-process.ts';
+import { checkRun, DEFAULT_SCENARIO, loadScenarioFile, ScenarioError, type LoadedScenario } from '../sim/scenario.ts';
+import { checkOutDir, OutDirError } from './output-dir.ts';
 import { renderSummary } from '../sim/summary.ts';
 
 interface SimulateOptions {
@@ -20,7 +22,13 @@ interface SimulateOptions {
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!/^\d*\.?\d+$/.test(v) || !(n > 0)) throw new InvalidArgumentError('must be a positive number.');
+  if (n > 3650) throw new InvalidArgumentError('at most 3650 (ten years).');
   return n;
+}
+
+function seedText(v: string): string {
+  if (v.length === 0 || v.length > 1000) throw new InvalidArgumentError('must be 1 to 1000 characters.');
+  return v;
 }
 
 /** Progress on stderr: a bar on a terminal, a line every 10% otherwise (logs). */
@@ -64,7 +72,13 @@ function progressReporter(label: string): { update: (done: number, total: number
 
 export function runSimulateCommand(file: string | undefined, o: SimulateOptions): RunResult {
   const loaded: LoadedScenario = loadScenarioFile(file ?? DEFAULT_SCENARIO);
+  if (o.days !== undefined) {
+    const problems = checkRun(loaded.scenario, Math.round(o.days * 86_400)).map((p) => `${p} (with --days ${o.days})`);
+    if (problems.length) throw new ScenarioError(problems, loaded.source);
+  }
   const out = o.out ?? `out/${fileSafe(loaded.scenario.name)}`;
+  // before the run: a long simulation must not lose its results to an unwritable folder at the end
+  checkOutDir(out, o.out !== undefined ? '--out' : 'output folder (scenario name)');
   const progress = o.progress ? progressReporter('simulating') : undefined;
   let result: RunResult;
   try {
@@ -89,7 +103,7 @@ export function simulateCommand(setStatus: (code: number) => void): Command {
     )
     .argument('[scenario]', 'scenario file, YAML or JSON (default: scenarios/default.scenario.yaml)')
     .option('--days <n>', "simulated days (default: the scenario's)", positiveNumber)
-    .option('--seed <s>', "random seed (default: the scenario's)")
+    .option('--seed <s>', "random seed (default: the scenario's)", seedText)
     .option('--out <dir>', 'results directory (default: out/<scenario name>)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print summary.json instead of the summary table')
@@ -98,8 +112,10 @@ export function simulateCommand(setStatus: (code: number) => void): Command {
         const r = runSimulateCommand(file, o);
         setStatus(r.summary.conservation.ok ? 0 : 2);
       } catch (e) {
-        if (e instanceof ScenarioError) console.error(`perpsim simulate: ${e.message}`);
-        else console.error(`perpsim simulate: ${(e as Error).stack ?? e}`);
+        const known = e instanceof ScenarioError || e instanceof OutDirError || e instanceof PriceCsvError;
+        const msg = e instanceof Error ? e.message : String(e);
+        console.error(`perpsim simulate: ${known ? msg : `the run stopped: ${msg}`}`);
+        if (!known && process.env['PERPSIM_DEBUG']) console.error((e as Error).stack);
         setStatus(1);
       }
     });

@@ -37,6 +37,9 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
+/** Decimal exponents beyond this are refused (values such as 1e-99999 mean nothing in a market configuration). */
+const MAX_EXPONENT = 1000;
+
 // shopspring/decimal (Vega's num.DecimalFromString) syntax: optional sign, digits with an optional fraction,
 // optional exponent; no surrounding whitespace
 const DECIMAL_SYNTAX = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -59,9 +62,55 @@ export function decimalString(check?: Check<Decimal>) {
       return fail(ctx, WHITESPACE_REASON(v), v, { kind: 'whitespace', value: v.trim() });
     }
     if (!DECIMAL_SYNTAX.test(v)) return fail(ctx, `"${v}" is not a valid number`, v);
+    const exp = /[eE]([+-]?\d+)$/.exec(v);
+    if (exp && Math.abs(Number(exp[1])) > MAX_EXPONENT)
+      return fail(ctx, `"${v}" is out of the range perpsim reads (an exponent beyond ±${MAX_EXPONENT})`, v);
     const d = Decimal.parse(v);
     const reason = check?.(d);
     return reason ? fail(ctx, reason, v) : d;
+  });
+}
+
+/**
+ * A decimal protobuf `string` field that may be left out: absent and "" (proto3's default) both read as not set;
+ * anything else as decimalString.
+ */
+export function optionalDecimalString(check?: Check<Decimal>) {
+  const inner = decimalString(check);
+  return z.unknown().transform((v, ctx): Decimal | undefined => {
+    if (v === undefined || v === '') return undefined;
+    const r = inner.safeParse(v);
+    if (r.success) return r.data;
+    const iss = r.error.issues[0]!;
+    const repair = (iss as { params?: { repair?: Repair } }).params?.repair;
+    return fail(ctx, iss.message, v, repair);
+  });
+}
+
+/**
+ * An unsigned integer carried as a protobuf `string` (num.Uint, up to 256 bits), such as tickSize; "" reads as not
+ * set. A JSON number is refused as protobuf JSON refuses it, with a repair to its string form.
+ */
+export function uintString() {
+  return z.unknown().transform((v, ctx): bigint | undefined => {
+    if (v === undefined || v === '') return undefined;
+    if (typeof v === 'number') {
+      return fail(
+        ctx,
+        `must be a string of digits such as "${v}" (protobuf JSON encodes this field as a string)`,
+        v,
+        Number.isSafeInteger(v) && v >= 0 ? { kind: 'type', value: String(v) } : undefined,
+      );
+    }
+    if (typeof v !== 'string') return fail(ctx, `must be a string of digits, got ${describe(v)}`, v);
+    if (v.trim() !== v && /^\d+$/.test(v.trim()))
+      return fail(ctx, `"${v}" is not an unsigned integer: remove the surrounding whitespace`, v, {
+        kind: 'whitespace',
+        value: v.trim(),
+      });
+    if (!/^\d+$/.test(v)) return fail(ctx, `"${v}" is not an unsigned integer`, v);
+    if (v.length > 78 || BigInt(v) >= 2n ** 256n) return fail(ctx, 'must fit in 256 bits', v);
+    return BigInt(v);
   });
 }
 

@@ -7,6 +7,8 @@ export {
   parseJsonText,
   parseProposal,
   parseProposalText,
+  readProposalText,
+  goDuration,
   type DefaultedField,
   type NotModelledField,
   type NetworkDefaults,

@@ -24,7 +24,14 @@ export interface LenientParse {
   readonly document: unknown;
   /** the document with its keys normalised, as written (before the repairs) */
   readonly written: unknown;
+  /**
+   * Rules Vega would reject the proposal for that do not change what the analysis computes (the opening auction's
+   * length against market.auction.minimumDuration / maximumDuration): reported, and the rest analysed.
+   */
+  readonly rejections: readonly ProposalIssue[];
 }
+
+const AUCTION_RULE = /^proposal opening auction duration is too (short|long)/;
 
 /** At most this many rounds of repair (one usually suffices: the schema reports every field at once). */
 const MAX_ROUNDS = 4;
@@ -34,15 +41,22 @@ const MAX_ROUNDS = 4;
  * ProposalValidationError when something is wrong that cannot be repaired; its issues then include the repairable ones.
  */
 export function parseProposalLenient(input: unknown, opts: ParseOptions = {}): LenientParse {
-  const doc = normaliseKeys(input);
-  const written = normaliseKeys(input);
+  const doc = normaliseKeys(input, opts.source);
+  const written = normaliseKeys(input, opts.source);
   const repairs: ProposalRepair[] = [];
   const repairIssues: ProposalIssue[] = [];
   for (let round = 0; ; round++) {
     try {
-      return { parsed: parseProposal(doc, opts), repairs, document: doc, written };
+      return { parsed: parseProposal(doc, opts), repairs, document: doc, written, rejections: [] };
     } catch (e) {
       if (!(e instanceof ProposalValidationError)) throw e;
+      if (e.issues.length > 0 && e.issues.every((i) => AUCTION_RULE.test(i.message))) {
+        const wide = {
+          ...opts,
+          network: { ...opts.network, auctionMinimumDuration: 0, auctionMaximumDuration: Infinity },
+        };
+        return { parsed: parseProposal(doc, wide), repairs, document: doc, written, rejections: e.issues };
+      }
       const fixable = e.issues.filter((i) => i.repair !== undefined);
       if (fixable.length === 0 || fixable.length < e.issues.length || round >= MAX_ROUNDS) {
         if (repairIssues.length === 0) throw e;

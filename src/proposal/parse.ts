@@ -5,43 +5,45 @@
 // names, as protobuf JSON allows. Every error names the field path in the input and the reason. Fields the proposal
 // leaves to the network (fees, margin scaling factors) or omits take the protocol's defaults, each listed in
 // `defaults` of the result so that a reader sees what was assumed.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as z from 'zod';
 import {
   ConfigError,
-  Decimal,
   DEFAULT_MARK_PRICE,
-  type FeeConfig,
-  type FundingSchedule,
-  type FutureProduct,
   LEGACY_LIQUIDATION_STRATEGY,
+  validateMarketConfig,
+  type FeeConfig,
   type LiquidationStrategy,
   type LiquidityFeeMethod,
   type MarginScalingFactors,
   type MarketConfig,
   type MarkPriceConfig,
-  type OracleFilter,
-  type OracleSource,
-  parseDuration,
   type ProductConfig,
   type RiskModelConfig,
-  validateMarketConfig,
+  Decimal,
 } from '../core/index.ts';
 import { assetRegistry, type AssetInfo, type AssetRegistry } from './assets.ts';
 import { formatPath, IssueCollector, ProposalValidationError, type PathSegment, type ProposalIssue } from './errors.ts';
 import type { Repair } from './fields.ts';
+import { MAX_PROPOSAL_BYTES, normaliseKeys, parseJsonText } from './json.ts';
 import {
-  BUILTIN_TIME_TRIGGER,
-  BUILTIN_TIMESTAMP,
+  buildCompositePrice,
+  buildFuture,
+  buildPerpetual,
+  notModelledFields,
+  type NotModelledField,
+} from './products.ts';
+import {
   newMarketChanges,
   OTHER_CHANGE_KINDS,
   proposal,
   proposalTerms,
-  type CompositePriceConfiguration,
-  type DataSourceDefinition,
   type NewMarketChanges,
   type ProposalJson,
 } from './schema.ts';
+
+export { normaliseKeys, parseJsonText } from './json.ts';
+export type { NotModelledField } from './products.ts';
 
 /** Network parameters a new market takes its fees and margin scaling factors from. */
 export interface NetworkDefaults {
@@ -55,6 +57,10 @@ export interface NetworkDefaults {
   readonly buyBackFee: Decimal;
   /** market.fee.factors.treasuryFee */
   readonly treasuryFee: Decimal;
+  /** market.auction.minimumDuration, seconds: the shortest opening auction a proposal may give */
+  readonly auctionMinimumDuration: number;
+  /** market.auction.maximumDuration, seconds: the longest */
+  readonly auctionMaximumDuration: number;
 }
 
 /** Vega's code defaults of those network parameters (core/netparams/defaults.go; vega-formulas.md §2.1, §7). */
@@ -68,6 +74,8 @@ export const VEGA_NETWORK_DEFAULTS: NetworkDefaults = {
   infrastructureFee: Decimal.parse('0.0005'),
   buyBackFee: Decimal.ZERO,
   treasuryFee: Decimal.ZERO,
+  auctionMinimumDuration: 30 * 60,
+  auctionMaximumDuration: 168 * 3600,
 };
 
 /**
@@ -115,24 +123,32 @@ export interface ParsedProposal {
   readonly notModelled: readonly NotModelledField[];
 }
 
-/** A proposal field the engine accepts but does not model, with the JSON path and why. */
-export interface NotModelledField {
-  readonly path: string;
-  readonly reason: string;
-}
-
 // ------------------------------------------------------------------ entry points
+
+/**
+ * Reads a proposal file's text: a regular file of at most MAX_PROPOSAL_BYTES. Throws an Error naming the file and
+ * the reason (missing, a directory, a device, too large).
+ */
+export function readProposalText(path: string): string {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new Error(`${path}: cannot read the proposal file (${why})`, { cause });
+  };
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) fail('it is a directory');
+    if (!st.isFile()) fail('not a regular file');
+    if (st.size > MAX_PROPOSAL_BYTES) fail(`${st.size} bytes; a proposal is at most ${MAX_PROPOSAL_BYTES} (4 MiB)`);
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${path}: `)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? 'ENOENT' : (code ?? String(e)), e);
+  }
+}
 
 /** Reads and parses a proposal file; throws ProposalValidationError (bad content) or an Error (unreadable file). */
 export function loadProposalFile(path: string, opts: ParseOptions = {}): ParsedProposal {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: cannot read the proposal file${code ? ` (${code})` : ''}`, { cause: e });
-  }
-  return parseProposalText(text, { source: path, ...opts });
+  return parseProposalText(readProposalText(path), { source: path, ...opts });
 }
 
 /** Parses proposal JSON text; a syntax error is reported with its line and column. */
@@ -140,21 +156,8 @@ export function parseProposalText(text: string, opts: ParseOptions = {}): Parsed
   return parseProposal(parseJsonText(text, opts.source), opts);
 }
 
-/** JSON.parse with a ProposalValidationError giving the line and column of a syntax error. */
-export function parseJsonText(text: string, source?: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ProposalValidationError(
-      [{ path: '(document)', message: `not valid JSON: ${jsonErrorWhere(text, e)}` }],
-      source,
-    );
-  }
-}
-
-/** Parses a proposal already read from JSON. */
 export function parseProposal(input: unknown, opts: ParseOptions = {}): ParsedProposal {
-  const doc = normaliseKeys(input);
+  const doc = normaliseKeys(input, opts.source);
   if (!isObject(doc)) {
     throw new ProposalValidationError([{ path: '(document)', message: 'must be a JSON object' }], opts.source);
   }
@@ -381,27 +384,38 @@ function build(
     );
   }
 
-  // slippage: proto3 strings, absent → "" which Vega reads as 0
+  // slippage (v0.79): the linear factor is required; the quadratic factor is deprecated: read, range-checked as
+  // Vega checks it, then set to 0 so that no margin uses it
+  if (c.linearSlippageFactor === undefined) add(['linearSlippageFactor'], 'is required');
   const linear = c.linearSlippageFactor ?? Decimal.ZERO;
-  const quadratic = c.quadraticSlippageFactor ?? Decimal.ZERO;
-  if (!c.linearSlippageFactor) dflt('linearSlippageFactor', '0', 'omitted: Vega reads the empty string as 0');
-  if (!c.quadraticSlippageFactor) dflt('quadraticSlippageFactor', '0', 'omitted: Vega reads the empty string as 0');
+  if (c.quadraticSlippageFactor !== undefined && !c.quadraticSlippageFactor.isZero()) {
+    warnings.push(
+      `${formatPath([...at, 'quadraticSlippageFactor'])}: deprecated: Vega v0.79 ignores it (sets it to 0), so margins use only the linear slippage factor; "${c.quadraticSlippageFactor.toString()}" has no effect`,
+    );
+  }
+  dflt('quadraticSlippageFactor', '0', 'deprecated: Vega v0.79 sets it to 0 whatever the proposal gives');
 
-  // tick size: absent → 1 (market precision)
-  const tickSize = c.tickSize !== undefined ? BigInt(c.tickSize) : 1n;
-  if (c.tickSize === undefined) dflt('tickSize', '1', 'omitted: Vega uses a tick size of 1');
-  if (tickSize === 0n) add(['tickSize'], 'must be positive');
+  // tick size: required and positive (v0.79)
+  if (c.tickSize === undefined) add(['tickSize'], 'is required');
+  else if (c.tickSize === 0n) add(['tickSize'], 'must be positive');
+  const tickSize = c.tickSize ?? 1n;
 
   // liquidation strategy: omitted → Vega's legacy strategy (close out the whole network position at once)
   let liquidationStrategy: LiquidationStrategy = LEGACY_LIQUIDATION_STRATEGY;
   if (c.liquidationStrategy) {
     const s = c.liquidationStrategy;
+    // core/governance/market.go validateLiquidationStrategy
+    if (!s.disposalSlippageRange?.isPositive())
+      add(
+        ['liquidationStrategy', 'disposalSlippageRange'],
+        'liquidation strategy must specify a disposal slippage range > 0',
+      );
     liquidationStrategy = {
       disposalTimeStep: s.disposalTimeStep,
       disposalFraction: s.disposalFraction,
       fullDisposalSize: s.fullDisposalSize,
       maxFractionConsumed: s.maxFractionConsumed,
-      disposalSlippageRange: s.disposalSlippageRange,
+      disposalSlippageRange: s.disposalSlippageRange ?? Decimal.ZERO,
     };
   } else {
     dflt(
@@ -422,16 +436,30 @@ function build(
       `${formatPath([...at, 'successor'])}: the parent market is not part of this run (the engine models succession, spec 0081-SUCM, between markets of one exchange); the market starts with an empty insurance pool and no inherited LP virtual stakes`,
     );
 
-  // opening auction: from closing to enactment time
+  // opening auction: from closing to enactment time, within market.auction.minimumDuration and maximumDuration
+  // (core/governance/market.go validateAuctionDuration); never stretched to fit
   let openingAuctionDuration: number;
-  if (env.closingTimestamp !== undefined && env.enactmentTimestamp !== undefined) {
-    openingAuctionDuration = env.enactmentTimestamp - env.closingTimestamp;
+  const timed = env.closingTimestamp !== undefined && env.enactmentTimestamp !== undefined;
+  if (timed) {
+    openingAuctionDuration = env.enactmentTimestamp! - env.closingTimestamp!;
   } else {
     openingAuctionDuration = opts.openingAuctionDuration ?? DEFAULT_OPENING_AUCTION_SECONDS;
     dflt(
       'openingAuctionDuration',
       `${openingAuctionDuration}s`,
       'no closing/enactment timestamps: the configured default',
+    );
+  }
+  const auctionWhere = timed ? 'enactmentTimestamp - closingTimestamp' : 'the opening auction given to perpsim';
+  if (openingAuctionDuration < net.auctionMinimumDuration) {
+    issues.add(
+      timed ? [...at.slice(0, -2), 'enactmentTimestamp'] : [...at],
+      `proposal opening auction duration is too short, expected > ${goDuration(net.auctionMinimumDuration)}, got ${goDuration(openingAuctionDuration)} (${auctionWhere}; network parameter market.auction.minimumDuration)`,
+    );
+  } else if (openingAuctionDuration > net.auctionMaximumDuration) {
+    issues.add(
+      timed ? [...at.slice(0, -2), 'enactmentTimestamp'] : [...at],
+      `proposal opening auction duration is too long, expected < ${goDuration(net.auctionMaximumDuration)}, got ${goDuration(openingAuctionDuration)} (${auctionWhere}; network parameter market.auction.maximumDuration)`,
     );
   }
 
@@ -448,7 +476,7 @@ function build(
     positionDecimalPlaces: c.positionDecimalPlaces,
     tickSize,
     linearSlippageFactor: linear,
-    quadraticSlippageFactor: quadratic,
+    quadraticSlippageFactor: Decimal.ZERO,
     riskModel,
     marginScalingFactors: sf,
     fees,
@@ -499,369 +527,21 @@ function build(
   };
 }
 
-type Add = (path: readonly PathSegment[], message: string) => void;
-
-const ETH_ORACLE_REASON =
-  'not modelled: perpsim does not call Ethereum contracts; the value reaches the engine as oracle data carrying the normalised properties, signed by the contract address';
-
-/** Every field of the changes that the engine accepts without modelling, in document order. */
-function notModelledFields(c: NewMarketChanges, at: readonly PathSegment[]): NotModelledField[] {
-  const out: NotModelledField[] = [];
-  const note = (path: readonly PathSegment[], reason: string) =>
-    out.push({ path: formatPath([...at, ...path]), reason });
-  const source = (spec: DataSourceDefinition | undefined, path: readonly PathSegment[]) => {
-    const eth = spec?.external?.ethOracle;
-    if (!eth) return;
-    const p = [...path, 'external', 'ethOracle'];
-    for (const k of ['abi', 'method', 'args', 'requiredConfirmations', 'sourceChainId'] as const)
-      if (eth[k] !== undefined) note([...p, k], ETH_ORACLE_REASON);
-    eth.normalisers.forEach((n, i) => {
-      note(
-        [...p, 'normalisers', i, 'expression'],
-        `not modelled: the JSONPath is not evaluated; oracle data must carry the property "${n.name}" itself`,
-      );
-    });
-    if (eth.trigger.timeTrigger !== undefined)
-      note(
-        [...p, 'trigger', 'timeTrigger'],
-        'not modelled: nothing polls the contract; oracle data arrives when the session or caller submits it',
-      );
-  };
-  const inst = c.instrument;
-  if (inst.future) {
-    source(inst.future.dataSourceSpecForSettlementData, ['instrument', 'future', 'dataSourceSpecForSettlementData']);
-    source(inst.future.dataSourceSpecForTradingTermination, [
-      'instrument',
-      'future',
-      'dataSourceSpecForTradingTermination',
-    ]);
-  }
-  if (inst.perpetual) {
-    const p = inst.perpetual;
-    source(p.dataSourceSpecForSettlementData, ['instrument', 'perpetual', 'dataSourceSpecForSettlementData']);
-    source(p.dataSourceSpecForSettlementSchedule, ['instrument', 'perpetual', 'dataSourceSpecForSettlementSchedule']);
-    p.internalCompositePriceConfiguration?.dataSourcesSpec?.forEach((d, i) =>
-      source(d, ['instrument', 'perpetual', 'internalCompositePriceConfiguration', 'dataSourcesSpec', i]),
-    );
-  }
-  c.markPriceConfiguration?.dataSourcesSpec?.forEach((d, i) =>
-    source(d, ['markPriceConfiguration', 'dataSourcesSpec', i]),
-  );
-  if (c.metadata !== undefined) note(['metadata'], 'informational: tags for front ends, no effect on the market');
-  const lm = c.liquidityMonitoringParameters;
-  if (lm.triggeringRatio !== undefined)
-    note(
-      ['liquidityMonitoringParameters', 'triggeringRatio'],
-      'not modelled: Vega no longer has liquidity auctions and ignores it too',
-    );
-  if (lm.auctionExtension !== undefined)
-    note(
-      ['liquidityMonitoringParameters', 'auctionExtension'],
-      'not modelled: Vega no longer has liquidity auctions and ignores it too',
-    );
-  if (c.enableTransactionReordering !== undefined)
-    note(['enableTransactionReordering'], 'not modelled: the engine executes transactions in the order they are given');
-  if (c.allowedEmptyAmmLevels !== undefined)
-    note(['allowedEmptyAmmLevels'], 'not modelled: the engine has no automated market makers');
-  return out;
+/** A number of seconds as Go's time.Duration prints it (Vega's messages): 45s, 10m0s, 168h0m0s. */
+export function goDuration(seconds: number): string {
+  const neg = seconds < 0 ? '-' : '';
+  let t = Math.abs(seconds);
+  const h = Math.floor(t / 3600);
+  t -= h * 3600;
+  const m = Math.floor(t / 60);
+  const sec = t - m * 60;
+  if (h > 0) return `${neg}${h}h${m}m${sec}s`;
+  if (m > 0) return `${neg}${m}m${sec}s`;
+  return `${neg}${sec}s`;
 }
 
-function buildFuture(
-  f: NonNullable<NewMarketChanges['instrument']['future']>,
-  at: PathSegment[],
-  add: Add,
-): ProductConfig {
-  const settlementData = settlementDataSource(
-    f.dataSourceSpecForSettlementData,
-    f.dataSourceSpecBinding.settlementDataProperty,
-    at,
-    add,
-  );
-  const term = f.dataSourceSpecForTradingTermination;
-  const termPath = [...at, 'dataSourceSpecForTradingTermination'];
-  const termProp = f.dataSourceSpecBinding.tradingTerminationProperty;
-  const bindingPath = [...at, 'dataSourceSpecBinding', 'tradingTerminationProperty'];
-  let tradingTermination: FutureProduct['tradingTermination'] = {
-    signers: [],
-    property: termProp,
-    filters: filtersOf(term),
-  };
-  if (term.internal?.timeTrigger) {
-    add(
-      [...termPath, 'internal', 'timeTrigger'],
-      'a time trigger cannot terminate a future: use internal.time or an external oracle',
-    );
-  } else if (term.internal?.time) {
-    // the built-in time source: terminates when vegaprotocol.builtin.timestamp meets the conditions
-    if (termProp !== BUILTIN_TIMESTAMP)
-      add(bindingPath, `must be "${BUILTIN_TIMESTAMP}" for an internal time source, got "${termProp}"`);
-  } else if (term.external?.ethOracle) {
-    tradingTermination = {
-      signers: [term.external.ethOracle.address.toLowerCase()],
-      property: termProp,
-      filters: filtersOf(term),
-    };
-    checkBinding(term, termProp, ['TYPE_BOOLEAN', 'TYPE_TIMESTAMP'], bindingPath, add);
-  } else if (term.external?.oracle) {
-    tradingTermination = { signers: signersOf(term), property: termProp, filters: filtersOf(term) };
-    checkBinding(
-      term,
-      termProp,
-      termProp === BUILTIN_TIMESTAMP ? ['TYPE_TIMESTAMP'] : ['TYPE_BOOLEAN'],
-      bindingPath,
-      add,
-    );
-  }
-  if (f.cap) add([...at, 'cap'], 'capped futures are not supported by the perpsim engine yet');
-  return { kind: 'future', settlementData, tradingTermination };
-}
-
-function buildPerpetual(
-  p: NonNullable<NewMarketChanges['instrument']['perpetual']>,
-  at: PathSegment[],
-  add: Add,
-  warnings: string[],
-  enactment: number | undefined,
-  dflt: (field: string, value: string, source: string) => void,
-): ProductConfig {
-  if (p.clampUpperBound.lt(p.clampLowerBound)) {
-    add(
-      [...at, 'clampUpperBound'],
-      `must be at least clampLowerBound (${p.clampLowerBound}), got ${p.clampUpperBound}`,
-    );
-  }
-  if (p.fundingRateLowerBound && p.fundingRateUpperBound && p.fundingRateLowerBound.gt(p.fundingRateUpperBound)) {
-    add(
-      [...at, 'fundingRateLowerBound'],
-      `must not be above fundingRateUpperBound (${p.fundingRateUpperBound}), got ${p.fundingRateLowerBound}`,
-    );
-  }
-  const settlementData = settlementDataSource(
-    p.dataSourceSpecForSettlementData,
-    p.dataSourceSpecBinding.settlementDataProperty,
-    at,
-    add,
-  );
-
-  const sched = p.dataSourceSpecForSettlementSchedule;
-  const schedPath = [...at, 'dataSourceSpecForSettlementSchedule'];
-  const schedProp = p.dataSourceSpecBinding.settlementScheduleProperty;
-  const bindingPath = [...at, 'dataSourceSpecBinding', 'settlementScheduleProperty'];
-  let settlementSchedule: FundingSchedule = { kind: 'oracle', signers: [], property: schedProp };
-  if (sched.internal?.timeTrigger) {
-    const trig = sched.internal.timeTrigger.triggers[0]!;
-    if (schedProp !== BUILTIN_TIME_TRIGGER)
-      add(bindingPath, `must be "${BUILTIN_TIME_TRIGGER}" for an internal time trigger, got "${schedProp}"`);
-    // Vega: a trigger without `initial` first fires at the enactment time, then every `every` seconds
-    let initial = trig.initial;
-    if (initial === undefined && enactment !== undefined) {
-      initial = enactment;
-      dflt(
-        'product.settlementSchedule.initial',
-        String(enactment),
-        'time trigger without initial: Vega starts it at the enactment time',
-      );
-    }
-    // conditions apply to the trigger's time (vegaprotocol.builtin.timetrigger, unix seconds)
-    const conditions = (sched.internal.timeTrigger.conditions ?? []).map((c) => ({
-      operator: c.operator.replace(/^OPERATOR_/, '') as NonNullable<OracleFilter['conditions']>[number]['operator'],
-      value: c.value,
-    }));
-    settlementSchedule = {
-      kind: 'timeTrigger',
-      every: trig.every,
-      ...(initial !== undefined ? { initial } : {}),
-      ...(conditions.length ? { conditions } : {}),
-    };
-  } else if (sched.internal?.time) {
-    add(
-      [...schedPath, 'internal', 'time'],
-      'the settlement schedule must be a time trigger (internal.timeTrigger) or an external oracle',
-    );
-  } else if (sched.external?.ethOracle) {
-    add(
-      [...schedPath, 'external', 'ethOracle'],
-      'an Ethereum oracle settlement schedule is not supported; use internal.timeTrigger',
-    );
-  } else if (sched.external?.oracle) {
-    checkBinding(sched, schedProp, ['TYPE_TIMESTAMP', 'TYPE_INTEGER'], bindingPath, add);
-    settlementSchedule = { kind: 'oracle', signers: signersOf(sched), property: schedProp, filters: filtersOf(sched) };
-    warnings.push(
-      `${formatPath(schedPath)}: Vega's governance accepts only internal time triggers as the settlement schedule of a new perpetual market; an oracle schedule is for simulation`,
-    );
-  }
-  return {
-    kind: 'perpetual',
-    settlementData,
-    settlementSchedule,
-    marginFundingFactor: p.marginFundingFactor,
-    interestRate: p.interestRate,
-    clampLowerBound: p.clampLowerBound,
-    clampUpperBound: p.clampUpperBound,
-    ...(p.fundingRateScalingFactor ? { fundingRateScalingFactor: p.fundingRateScalingFactor } : {}),
-    ...(p.fundingRateLowerBound ? { fundingRateLowerBound: p.fundingRateLowerBound } : {}),
-    ...(p.fundingRateUpperBound ? { fundingRateUpperBound: p.fundingRateUpperBound } : {}),
-    ...(p.internalCompositePriceConfiguration
-      ? {
-          internalCompositePrice: buildCompositePrice(
-            p.internalCompositePriceConfiguration,
-            [...at, 'internalCompositePriceConfiguration'],
-            add,
-          ),
-        }
-      : {}),
-  };
-}
-
-/** Settlement data (and composite-price oracles): an external source whose bound property carries a number. */
-function oracleSource(
-  spec: DataSourceDefinition,
-  property: string,
-  specPath: PathSegment[],
-  bindingPath: PathSegment[],
-  add: Add,
-): OracleSource {
-  if (spec.internal) {
-    add(
-      [...specPath, 'internal'],
-      'must be an external source (oracle or ethOracle): settlement data from an internal source is not allowed',
-    );
-    return { signers: [], property, decimals: 0 };
-  }
-  checkBinding(spec, property, ['TYPE_INTEGER', 'TYPE_DECIMAL'], bindingPath, add);
-  const filters = spec.external?.oracle?.filters ?? spec.external?.ethOracle?.filters ?? [];
-  // decimals of the value: the filter on the bound property, else the first filter (an Ethereum oracle's normaliser)
-  const f = filters.find((x) => x.key.name === property) ?? filters[0];
-  const decimals = f?.key.numberDecimalPlaces ?? 0;
-  const eth = spec.external?.ethOracle;
-  return { signers: eth ? [eth.address.toLowerCase()] : signersOf(spec), property, decimals, filters: filtersOf(spec) };
-}
-
-type JsonFilter = NonNullable<NonNullable<NonNullable<DataSourceDefinition['external']>['oracle']>['filters']>[number];
-
-/** The spec's filters as the engine matches oracle data against them (TYPE_EMPTY keys carry no value to test). */
-function filtersOf(spec: DataSourceDefinition): OracleFilter[] {
-  const map = (fs: readonly JsonFilter[]): OracleFilter[] =>
-    fs
-      .filter((f) => f.key.type !== 'TYPE_EMPTY')
-      .map((f) => ({
-        property: f.key.name,
-        type: f.key.type.replace(/^TYPE_/, '') as OracleFilter['type'],
-        ...(f.key.numberDecimalPlaces !== undefined ? { decimals: f.key.numberDecimalPlaces } : {}),
-        ...(f.conditions?.length
-          ? {
-              conditions: f.conditions.map((c) => ({
-                operator: c.operator.replace(/^OPERATOR_/, '') as NonNullable<
-                  OracleFilter['conditions']
-                >[number]['operator'],
-                value: c.value,
-              })),
-            }
-          : {}),
-      }));
-  if (spec.external?.oracle) return map(spec.external.oracle.filters);
-  if (spec.external?.ethOracle) return map(spec.external.ethOracle.filters);
-  // the built-in time source: conditions on vegaprotocol.builtin.timestamp
-  const conditions = spec.internal?.time?.conditions ?? [];
-  return map([{ key: { name: BUILTIN_TIMESTAMP, type: 'TYPE_TIMESTAMP' }, conditions }]);
-}
-
-function settlementDataSource(spec: DataSourceDefinition, property: string, at: PathSegment[], add: Add): OracleSource {
-  return oracleSource(
-    spec,
-    property,
-    [...at, 'dataSourceSpecForSettlementData'],
-    [...at, 'dataSourceSpecBinding', 'settlementDataProperty'],
-    add,
-  );
-}
-
-function signersOf(spec: DataSourceDefinition): string[] {
-  return (spec.external?.oracle?.signers ?? []).map((s) => s.pubKey?.key ?? s.ethAddress!.address.toLowerCase());
-}
-
-/** The binding names a property the source publishes (a filter key, or an Ethereum oracle's normaliser). */
-function checkBinding(
-  spec: DataSourceDefinition,
-  property: string,
-  types: readonly string[],
-  path: PathSegment[],
-  add: Add,
-): void {
-  const filters = spec.external?.oracle?.filters ?? spec.external?.ethOracle?.filters ?? [];
-  const normalisers = spec.external?.ethOracle?.normalisers.map((n) => n.name) ?? [];
-  const filter = filters.find((f) => f.key.name === property);
-  if (!filter && !normalisers.includes(property)) {
-    const names = [...new Set([...filters.map((f) => f.key.name), ...normalisers])];
-    add(
-      path,
-      `"${property}" matches no property of the data source (${names.map((n) => `"${n}"`).join(', ') || 'none'})`,
-    );
-    return;
-  }
-  if (filter && !types.includes(filter.key.type)) {
-    add(path, `"${property}" is ${filter.key.type} in the data source; expected ${types.join(' or ')}`);
-  }
-}
-
-/** markPriceConfiguration / internalCompositePriceConfiguration (Vega checkCompositePriceConfiguration). */
-function buildCompositePrice(c: CompositePriceConfiguration, at: PathSegment[], add: Add): MarkPriceConfig {
-  const type = c.compositePriceType;
-  const specs = c.dataSourcesSpec ?? [];
-  const bindings = c.dataSourcesSpecBinding ?? [];
-  const sources = 3 + specs.length;
-  if (type === 'COMPOSITE_PRICE_TYPE_LAST_TRADE') {
-    const extra = (
-      [
-        'decayWeight',
-        'decayPower',
-        'cashAmount',
-        'sourceWeights',
-        'sourceStalenessTolerance',
-        'dataSourcesSpec',
-        'dataSourcesSpecBinding',
-      ] as const
-    ).filter((k) => c[k] !== undefined);
-    for (const k of extra) add([...at, k], 'must not be set for COMPOSITE_PRICE_TYPE_LAST_TRADE');
-    return DEFAULT_MARK_PRICE;
-  }
-  if (c.decayPower === undefined || c.decayPower < 1 || c.decayPower > 3)
-    add([...at, 'decayPower'], 'must be 1, 2 or 3');
-  if (c.decayWeight === undefined) add([...at, 'decayWeight'], 'is required');
-  if (c.cashAmount === undefined) add([...at, 'cashAmount'], 'is required');
-  const weights = c.sourceWeights ?? [];
-  const staleness = c.sourceStalenessTolerance ?? [];
-  if (type === 'COMPOSITE_PRICE_TYPE_WEIGHTED') {
-    if (weights.length !== sources)
-      add(
-        [...at, 'sourceWeights'],
-        `must give a weight for each of the ${sources} price sources (trades, book, ${specs.length} oracle(s), median)`,
-      );
-    if (weights.every((w) => w.isZero())) add([...at, 'sourceWeights'], 'must have at least one non-zero weight');
-  } else if (weights.length > 0) {
-    add([...at, 'sourceWeights'], 'must be empty unless compositePriceType is COMPOSITE_PRICE_TYPE_WEIGHTED');
-  }
-  if (staleness.length !== sources)
-    add([...at, 'sourceStalenessTolerance'], `must give a tolerance for each of the ${sources} price sources`);
-  if (bindings.length !== specs.length) add([...at, 'dataSourcesSpecBinding'], 'must have one binding per data source');
-  const oracles = specs.map((s, i) =>
-    oracleSource(
-      s,
-      bindings[i]?.priceSourceProperty ?? '',
-      [...at, 'dataSourcesSpec', i],
-      [...at, 'dataSourcesSpecBinding', i, 'priceSourceProperty'],
-      add,
-    ),
-  );
-  return {
-    type: type === 'COMPOSITE_PRICE_TYPE_WEIGHTED' ? 'WEIGHTED' : 'MEDIAN',
-    decayWeight: c.decayWeight ?? Decimal.ZERO,
-    decayPower: Decimal.fromInt(c.decayPower ?? 1),
-    cashAmount: BigInt(c.cashAmount ?? '0'),
-    sourceWeights: weights,
-    sourceStalenessToleranceNs: staleness.map((s) => parseDuration(s)),
-    oracles,
-  };
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 // ------------------------------------------------------------------ zod plumbing
@@ -901,45 +581,4 @@ function zodIssues(err: z.ZodError, base: readonly PathSegment[]): ProposalIssue
     }
   }
   return out;
-}
-
-// ------------------------------------------------------------------ input normalisation
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * protobuf JSON: `null` means "not set", and a field may be written with its proto name (snake_case). Returns a new
- * document with camelCase keys and no nulls (the input is not modified).
- */
-export function normaliseKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normaliseKeys);
-  if (!isObject(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (val === null) continue;
-    // defineProperty: a "__proto__" key stays an ordinary (unknown) field
-    const name = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(k)
-      ? k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase())
-      : k;
-    Object.defineProperty(out, name, {
-      value: normaliseKeys(val),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
-}
-
-function jsonErrorWhere(text: string, e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const m = /position (\d+)/.exec(msg);
-  if (!m) return msg;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `${msg.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${col}`;
 }

@@ -10,6 +10,8 @@ import {
   atMost,
   bool,
   decimalString,
+  optionalDecimalString,
+  uintString,
   double,
   enumName,
   int64,
@@ -247,6 +249,9 @@ const simple = z.strictObject({
   probabilityOfTrading: double(within('[', 0, 1, ']')).default(0),
 });
 
+/** Vega v0.79 accepts up to 100 price-monitoring triggers per market (spec 0032-PRIM-007). */
+export const MAX_PRICE_MONITORING_TRIGGERS = 100;
+
 const priceMonitoringParameters = z.strictObject({
   triggers: z
     .array(
@@ -256,7 +261,11 @@ const priceMonitoringParameters = z.strictObject({
         auctionExtension: int64(positive()),
       }),
     )
-    .max(5, 'at most 5 triggers are allowed')
+    // core/governance/market.go validateNewMarketChange (v0.79): ProposalErrorTooManyPriceMonitoringTriggers
+    .max(MAX_PRICE_MONITORING_TRIGGERS, {
+      error: (iss) =>
+        `${(iss.input as unknown[]).length} price monitoring triggers set, maximum allowed is ${MAX_PRICE_MONITORING_TRIGGERS}`,
+    })
     .default([]),
 });
 
@@ -293,10 +302,19 @@ const liquidationStrategy = z.strictObject({
   disposalFraction: decimalString(within('(', 0, 1, ']')),
   fullDisposalSize: uint64Big().default(0n),
   maxFractionConsumed: decimalString(within('(', 0, 1, ']')),
-  disposalSlippageRange: decimalString(positive()),
+  // proto3 string: absent is "", which Vega reads as 0 and refuses (validateLiquidationStrategy, checked in parse.ts)
+  disposalSlippageRange: decimalString(nonNegative()).optional(),
 });
 
-const slippage = within<Decimal>('[', 0, 1_000_000, ']');
+const slippage: Check<Decimal> = (v) =>
+  within<Decimal>('[', 0, 1_000_000, ']')(v)
+    ? `proposal slippage factor has incorrect value, expected value in [0,1000000], got ${v.toString()}`
+    : undefined;
+
+/** Market metadata tags: at most this many (perpsim's bound; see README, "What the commands refuse"). */
+export const MAX_METADATA_TAGS = 100;
+/** Characters in one metadata tag (perpsim's bound). */
+export const MAX_METADATA_TAG_LENGTH = 256;
 
 /** NewMarketConfiguration: the `changes` of a new-market proposal. */
 export const newMarketChanges = z.strictObject({
@@ -304,14 +322,29 @@ export const newMarketChanges = z.strictObject({
   // uint64 < 150; proto3 default 0
   decimalPlaces: uint64((v) => (v < 150 ? undefined : `must be less than 150, got ${v}`)).default(0),
   positionDecimalPlaces: int64(within('[', -6, 6, ']')).default(0),
-  tickSize: text({ check: isUintString }).optional(),
-  metadata: z.array(text()).optional(),
+  // required and positive since v0.75 (checked in parse.ts: absent or "" → "is required")
+  tickSize: uintString().optional(),
+  metadata: z
+    .array(
+      text({
+        check: (v) =>
+          v.length <= MAX_METADATA_TAG_LENGTH
+            ? undefined
+            : `must be at most ${MAX_METADATA_TAG_LENGTH} characters, got ${v.length}`,
+      }),
+    )
+    .max(MAX_METADATA_TAGS, {
+      error: (iss) => `must have at most ${MAX_METADATA_TAGS} tags, got ${(iss.input as unknown[]).length}`,
+    })
+    .optional(),
   priceMonitoringParameters: priceMonitoringParameters.optional(),
   liquidityMonitoringParameters,
   logNormal: logNormal.optional(),
   simple: simple.optional(),
-  linearSlippageFactor: decimalString(slippage).optional(),
-  quadraticSlippageFactor: decimalString(slippage).optional(),
+  // required in v0.79 (absent or "" → "is required", parse.ts); [0, 1e6] (validateSlippageFactor)
+  linearSlippageFactor: optionalDecimalString(slippage).optional(),
+  // deprecated: read and range-checked as Vega does, then set to 0 (parse.ts)
+  quadraticSlippageFactor: optionalDecimalString(slippage).optional(),
   successor: z
     .strictObject({
       parentMarketId: text({ nonEmpty: true }),

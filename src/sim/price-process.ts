@@ -3,7 +3,7 @@
 // that the expected return is the drift), or a CSV of historical prices interpolated linearly in time. Drift,
 // volatility and jump intensity are annual (a year of 365 days); prices are in quote units (floats: this is the
 // world outside the engine, converted to the oracle's integer decimals when published).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Prng } from './prng.ts';
 
 export const SECONDS_PER_YEAR = 365 * 24 * 3600;
@@ -31,6 +31,9 @@ export interface JumpParams {
   /** standard deviation of the log jump size */
   readonly sigmaLog: number;
 }
+
+/** ln(1e9): the furthest a simulated path may move from its start. */
+const MAX_LOG_MOVE = Math.log(1e9);
 
 /** GBM, exact in distribution at any step size: S(t+dt) = S(t)·exp((μ − σ²/2)·dt + σ·√dt·Z), plus optional jumps. */
 export class JumpDiffusion implements PriceProcess {
@@ -75,6 +78,12 @@ export class JumpDiffusion implements PriceProcess {
     }
     this.logPrice += drift * years + s * Math.sqrt(years) * this.rng.normal();
     this.price = Math.exp(this.logPrice);
+    // a path a billion times away from its start has no meaning for a market (and rounds to a zero or overflowing
+    // index price): stop with the reason rather than publish it
+    if (!(Math.abs(this.logPrice - Math.log(this.p.start)) <= MAX_LOG_MOVE))
+      throw new RangeError(
+        `price process: the path moved from ${this.p.start} to ${this.price.toPrecision(4)} after ${(t / 86_400).toFixed(2)} days, more than a factor of 1e9: drift ${this.p.drift} and volatility ${this.p.volatility} a year (or the jumps) are too large for this duration`,
+      );
     return this.price;
   }
 }
@@ -116,6 +125,10 @@ function formatSpan(seconds: number): string {
   return `${seconds} seconds`;
 }
 
+/** Largest price CSV read, bytes, and most rows. */
+export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+export const MAX_CSV_ROWS = 2_000_000;
+
 /** Raised for a price CSV that cannot be used; the message names the file, line and reason. */
 export class PriceCsvError extends Error {}
 
@@ -126,8 +139,13 @@ export class PriceCsvError extends Error {}
 export function loadPriceCsv(path: string): HistoricalPrices {
   let text: string;
   try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new PriceCsvError(`${path}: not a regular file`);
+    if (st.size > MAX_CSV_BYTES)
+      throw new PriceCsvError(`${path}: ${st.size} bytes; a price CSV is at most ${MAX_CSV_BYTES} (64 MiB)`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof PriceCsvError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new PriceCsvError(`${path}: cannot read the price CSV${code ? ` (${code})` : ''}`);
   }
@@ -151,8 +169,12 @@ export function parsePriceCsv(text: string, source: string): HistoricalPrices {
     if (!Number.isFinite(t)) throw new PriceCsvError(`${source} line ${n + 1}: time "${timeCell}" is not a time`);
     if (!Number.isFinite(price) || price <= 0 || !/^\d*\.?\d+(e[+-]?\d+)?$/i.test(priceCell))
       throw new PriceCsvError(`${source} line ${n + 1}: price "${priceCell}" is not a positive number`);
+    if (price < 1e-6 || price > 1e9)
+      throw new PriceCsvError(`${source} line ${n + 1}: price ${priceCell} is outside [1e-6, 1e9] quote units`);
     if (times.length > 0 && t <= times[times.length - 1]!)
       throw new PriceCsvError(`${source} line ${n + 1}: times must increase (${timeCell} is not after the row before)`);
+    if (times.length >= MAX_CSV_ROWS)
+      throw new PriceCsvError(`${source} line ${n + 1}: more than ${MAX_CSV_ROWS.toLocaleString('en-US')} price rows`);
     times.push(t);
     prices.push(price);
   }

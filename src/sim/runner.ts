@@ -23,6 +23,7 @@ import { Prng } from './prng.ts';
 import { Recorder } from './recorder.ts';
 import {
   durationSeconds,
+  proposalNetwork,
   partyNames,
   resolvePath,
   ScenarioError,
@@ -363,6 +364,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       parsed = loadProposalFile(resolvePath(loaded, spec.proposal), {
         assets: extraAssets,
         openingAuctionDuration: spec.openingAuctionSeconds,
+        network: proposalNetwork(sc),
         ...(spec.id ? { marketId: spec.id } : {}),
       });
     } catch (e) {

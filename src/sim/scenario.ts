@@ -8,36 +8,78 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import * as z from 'zod';
+import { parseDuration, Decimal } from '../core/index.ts';
 
 /** The scenario `perpsim simulate` and `npm start` run when none is given. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.scenario.yaml', import.meta.url));
 
-const positive = () => z.number().positive();
-const nonNegative = () => z.number().nonnegative();
-const seconds = () => z.number().positive();
+// Bounds (perpsim's, named in each message and in README "What the commands refuse"): amounts and prices stay where
+// float quote units convert exactly enough to integer asset units and bigint arithmetic stays meaningful; annual
+// drift and volatility where a year's path stays within floating point; counts and durations where a run fits in
+// memory and in a working day.
+/** Largest amount in quote units (deposits, commitments, notionals): 10^12. */
+export const MAX_AMOUNT = 1e12;
+/** Largest starting price in quote units. */
+export const MAX_PRICE = 1e9;
+/** Smallest starting price in quote units. */
+export const MIN_PRICE = 1e-6;
+/** Largest |annual drift| and annual volatility (10 = 1000% a year). */
+export const MAX_ANNUAL_RATE = 10;
+/** Most jumps a day, largest |mean| and standard deviation of the log jump size. */
+export const MAX_JUMPS_PER_DAY = 1000;
+export const MAX_LOG_JUMP = 5;
+/** Most parties of one agent entry, and in all. */
+export const MAX_AGENT_COUNT = 10_000;
+/** Longest run and longest interval of any agent setting: ten years. */
+export const MAX_SECONDS = 3650 * 86_400;
+/** Most blocks in a run. */
+export const MAX_BLOCKS = 50_000_000;
+/** Most time-series samples (market rows, and agent rows = samples × parties) a run records. */
+export const MAX_MARKET_SAMPLES = 2_000_000;
+export const MAX_AGENT_SAMPLES = 10_000_000;
+
+const show = (x: number) => (Math.abs(x) >= 1e6 ? x.toExponential(0) : String(x));
+const bounded = (max: number, what: string) =>
+  z.number().max(max, { error: (iss) => `${what}: at most ${show(max)}, got ${String(iss.input)}` });
+const positive = () => bounded(MAX_AMOUNT, 'amount').positive();
+const nonNegative = () => bounded(MAX_AMOUNT, 'amount').nonnegative();
+const seconds = () => bounded(MAX_SECONDS, 'seconds (ten years)').positive();
+const nonNegativeSeconds = () => bounded(MAX_SECONDS, 'seconds (ten years)').nonnegative();
 const fraction = () => z.number().min(0).max(1);
+const startPrice = () =>
+  z
+    .number()
+    .min(MIN_PRICE, { error: (iss) => `starting price: at least ${MIN_PRICE}, got ${String(iss.input)}` })
+    .max(MAX_PRICE, { error: (iss) => `starting price: at most ${show(MAX_PRICE)}, got ${String(iss.input)}` });
+const annualRate = (what: string) =>
+  z
+    .number()
+    .min(-MAX_ANNUAL_RATE, { error: (iss) => `${what}: at least -${MAX_ANNUAL_RATE} a year, got ${String(iss.input)}` })
+    .max(MAX_ANNUAL_RATE, {
+      error: (iss) => `${what}: at most ${MAX_ANNUAL_RATE} a year (1000%), got ${String(iss.input)}`,
+    });
 
 const gbm = z.strictObject({
   process: z.literal('gbm'),
   /** starting price, quote units */
-  start: positive(),
+  start: startPrice(),
   /** annual drift */
-  drift: z.number().default(0),
+  drift: annualRate('drift').default(0),
   /** annual volatility */
-  volatility: nonNegative(),
+  volatility: annualRate('volatility').nonnegative(),
 });
 
 const jumpDiffusion = z.strictObject({
   process: z.literal('jump-diffusion'),
-  start: positive(),
-  drift: z.number().default(0),
-  volatility: nonNegative(),
+  start: startPrice(),
+  drift: annualRate('drift').default(0),
+  volatility: annualRate('volatility').nonnegative(),
   jumps: z.strictObject({
     /** expected jumps per day */
-    perDay: nonNegative(),
+    perDay: bounded(MAX_JUMPS_PER_DAY, 'jumps per day').nonnegative(),
     /** mean and standard deviation of the log jump size */
-    meanLog: z.number().default(0),
-    sigmaLog: nonNegative(),
+    meanLog: bounded(MAX_LOG_JUMP, 'log jump size').min(-MAX_LOG_JUMP).default(0),
+    sigmaLog: bounded(MAX_LOG_JUMP, 'log jump size').nonnegative(),
   }),
 });
 
@@ -55,7 +97,7 @@ const market = z.strictObject({
   /** market id in the engine (default: the instrument code) */
   id: z.string().min(1).optional(),
   /** opening auction length when the proposal has no timestamps, seconds */
-  openingAuctionSeconds: z.number().int().min(0).default(1800),
+  openingAuctionSeconds: z.number().int().min(0).max(MAX_SECONDS).default(1800),
   price: priceProcess,
   oracle: z
     .strictObject({
@@ -73,7 +115,12 @@ const agentCommon = {
     .string()
     .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
     .optional(),
-  count: z.number().int().positive().default(1),
+  count: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_AGENT_COUNT, { error: (iss) => `at most ${MAX_AGENT_COUNT} parties, got ${String(iss.input)}` })
+    .default(1),
   /** deposit of each party, quote units */
   deposit: positive(),
   /** market id (default: the first market) */
@@ -98,18 +145,18 @@ const marketMaker = z.strictObject({
   minSpread: nonNegative().default(0),
   /** σ prior as an annual relative volatility (converted at the starting price) */
   sigmaPriorAnnual: positive().default(0.8),
-  sigmaHalfLifeSeconds: nonNegative().default(3600),
+  sigmaHalfLifeSeconds: nonNegativeSeconds().default(3600),
   /** A prior, trades per second near the mid */
   aPrior: positive().default(0.2),
   /** κ prior, per quote unit */
   kappaPrior: positive().default(50),
-  intensityHalfLifeSeconds: nonNegative().default(3600),
-  orderRefreshSeconds: nonNegative().default(15),
-  filledOrderDelaySeconds: nonNegative().default(5),
-  maxOrderAgeSeconds: nonNegative().default(600),
+  intensityHalfLifeSeconds: nonNegativeSeconds().default(3600),
+  orderRefreshSeconds: nonNegativeSeconds().default(15),
+  filledOrderDelaySeconds: nonNegativeSeconds().default(5),
+  maxOrderAgeSeconds: nonNegativeSeconds().default(600),
   refreshToleranceTicks: z.number().int().min(0).default(1),
   /** holding horizon for the funding carry, seconds (0: ignore funding) */
-  carryHorizonSeconds: nonNegative().default(3600),
+  carryHorizonSeconds: nonNegativeSeconds().default(3600),
   /** share of equity the position limit may use as initial margin */
   marginUtilisation: fraction().default(0.5),
   /** seconds between looks at the market */
@@ -121,7 +168,7 @@ const liquidityProvider = z.strictObject({
   ...agentCommon,
   /** bond, quote units */
   commitment: positive(),
-  /** nominated liquidity fee factor */
+  /** nominated liquidity fee factor: [0, market.liquidity.maximumLiquidityFeeFactorLevel] (checked in parseScenario) */
   fee: z.string().regex(/^\d*\.?\d+$/, 'a decimal such as "0.001"'),
   /** orders per side */
   levels: z.number().int().positive().default(4),
@@ -201,7 +248,15 @@ const asset = z.strictObject({
 
 export const scenarioSchema = z
   .strictObject({
-    name: z.string().min(1).default('scenario'),
+    /** names the output folder out/<name> */
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((n) => !/^\.*$/.test(n.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')), {
+        error: 'must contain a letter or digit: it names the output folder out/<name> (".", ".." would leave out/)',
+      })
+      .default('scenario'),
     description: z.string().optional(),
     seed: z.union([z.string().min(1), z.number().int()]).default(1),
     /** ISO-8601 start time */
@@ -209,14 +264,16 @@ export const scenarioSchema = z
       .string()
       .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date-time')
       .default('2024-01-01T00:00:00Z'),
-    blockSeconds: z.number().int().positive().default(1),
+    blockSeconds: z.number().int().positive().max(86_400).default(1),
     /** duration in days (or durationSeconds) */
-    days: positive().optional(),
-    durationSeconds: z.number().int().positive().optional(),
+    days: bounded(MAX_SECONDS / 86_400, 'days (ten years)')
+      .positive()
+      .optional(),
+    durationSeconds: z.number().int().positive().max(MAX_SECONDS).optional(),
     /** seconds between market time-series samples */
-    sampleSeconds: z.number().int().positive().default(60),
+    sampleSeconds: z.number().int().positive().max(MAX_SECONDS).default(60),
     /** seconds between samples of every agent's position and P&L */
-    agentSampleSeconds: z.number().int().positive().default(300),
+    agentSampleSeconds: z.number().int().positive().max(MAX_SECONDS).default(300),
     /** network parameters by their protocol names */
     network: z.record(z.string(), z.string()).default({}),
     assets: z.array(asset).default([]),
@@ -293,8 +350,108 @@ export function parseScenario(doc: unknown, source?: string, baseDir = process.c
       names.add(p);
     }
   });
+  if (names.size > MAX_AGENT_COUNT) problems.push(`agents: ${names.size} parties in all; at most ${MAX_AGENT_COUNT}`);
+  problems.push(...crossChecks(s), ...checkRun(s, durationSeconds(s)));
   if (problems.length) throw new ScenarioError(problems, source);
   return { scenario: s, ...(source ? { source } : {}), baseDir };
+}
+
+/** A network parameter of the scenario as a duration in seconds, or the protocol's default. */
+function networkSeconds(s: Scenario, name: string, dflt: number, problems: string[]): number {
+  const v = s.network[name];
+  if (v === undefined) return dflt;
+  try {
+    return Number(parseDuration(v, `network.${name}`) / 1_000_000_000n);
+  } catch (e) {
+    problems.push(`network.${name}: ${(e as Error).message.replace(/^network\.[^:]+: /, '')}`);
+    return dflt;
+  }
+}
+
+/**
+ * The network parameters a proposal is validated against in this scenario (for loadProposalFile's `network`
+ * option): market.auction.minimumDuration and maximumDuration when the scenario sets them.
+ */
+export function proposalNetwork(s: Scenario): { auctionMinimumDuration?: number; auctionMaximumDuration?: number } {
+  const ignored: string[] = [];
+  return {
+    ...(s.network['market.auction.minimumDuration'] !== undefined
+      ? { auctionMinimumDuration: networkSeconds(s, 'market.auction.minimumDuration', 1800, ignored) }
+      : {}),
+    ...(s.network['market.auction.maximumDuration'] !== undefined
+      ? { auctionMaximumDuration: networkSeconds(s, 'market.auction.maximumDuration', 168 * 3600, ignored) }
+      : {}),
+  };
+}
+
+/** Rules that relate several fields: liquidity commitments, fees and the opening auction against the network. */
+function crossChecks(s: Scenario): string[] {
+  const problems: string[] = [];
+  let maxFee = Decimal.ONE;
+  const level = s.network['market.liquidity.maximumLiquidityFeeFactorLevel'];
+  if (level !== undefined) {
+    try {
+      maxFee = Decimal.parse(level, 'market.liquidity.maximumLiquidityFeeFactorLevel');
+    } catch (e) {
+      problems.push(`network.market.liquidity.maximumLiquidityFeeFactorLevel: ${(e as Error).message}`);
+    }
+  }
+  s.agents.forEach((a, i) => {
+    if (a.type !== 'liquidity-provider') return;
+    // Vega's liquidity provision rules (spec 0044-LIME, 0042-LIQF): the nominated fee is in
+    // [0, market.liquidity.maximumLiquidityFeeFactorLevel]; the bond comes out of the general account
+    if (Decimal.parse(a.fee).gt(maxFee))
+      problems.push(
+        `agents[${i}].fee: ${a.fee} is above market.liquidity.maximumLiquidityFeeFactorLevel (${maxFee.toString()}); Vega rejects the commitment`,
+      );
+    if (a.commitment > a.deposit)
+      problems.push(
+        `agents[${i}].commitment: ${a.commitment} is more than the deposit (${a.deposit}): the bond is paid from the deposit`,
+      );
+  });
+  const minAuction = networkSeconds(s, 'market.auction.minimumDuration', 1800, problems);
+  s.markets.forEach((m, i) => {
+    if (m.openingAuctionSeconds < minAuction)
+      problems.push(
+        `markets[${i}].openingAuctionSeconds: ${m.openingAuctionSeconds} is shorter than market.auction.minimumDuration (${minAuction} s); Vega rejects such a market (lower the network parameter to run a shorter auction)`,
+      );
+  });
+  return problems;
+}
+
+/**
+ * Bounds of a run of `seconds`: blocks, samples, and an opening auction that ends before the run does. Used for the
+ * scenario's own duration and again for a --days override.
+ */
+export function checkRun(s: Scenario, seconds: number): string[] {
+  const problems: string[] = [];
+  const where = s.durationSeconds !== undefined ? 'durationSeconds' : 'days';
+  if (!(seconds >= s.blockSeconds))
+    problems.push(`${where}: the run (${seconds} s) is shorter than one block (blockSeconds ${s.blockSeconds})`);
+  if (seconds > MAX_SECONDS) problems.push(`${where}: at most ten years (${MAX_SECONDS} s), got ${seconds} s`);
+  const blocks = seconds / s.blockSeconds;
+  if (blocks > MAX_BLOCKS)
+    problems.push(
+      `blockSeconds: ${Math.round(blocks).toLocaleString('en-US')} blocks (${seconds} s / ${s.blockSeconds} s); at most ${MAX_BLOCKS.toLocaleString('en-US')}`,
+    );
+  const samples = (seconds / s.sampleSeconds) * s.markets.length;
+  if (samples > MAX_MARKET_SAMPLES)
+    problems.push(
+      `sampleSeconds: ${Math.round(samples).toLocaleString('en-US')} market samples; at most ${MAX_MARKET_SAMPLES.toLocaleString('en-US')} (sample less often)`,
+    );
+  const parties = s.agents.reduce((n, a) => n + a.count, 0);
+  const agentSamples = (seconds / s.agentSampleSeconds) * parties;
+  if (agentSamples > MAX_AGENT_SAMPLES)
+    problems.push(
+      `agentSampleSeconds: ${Math.round(agentSamples).toLocaleString('en-US')} agent samples (${parties} parties); at most ${MAX_AGENT_SAMPLES.toLocaleString('en-US')} (sample less often)`,
+    );
+  s.markets.forEach((m, i) => {
+    if (m.openingAuctionSeconds >= seconds)
+      problems.push(
+        `markets[${i}].openingAuctionSeconds: ${m.openingAuctionSeconds} s is not shorter than the run (${seconds} s): the market would never trade`,
+      );
+  });
+  return problems;
 }
 
 /** Reads a scenario file (.yaml, .yml or .json). */

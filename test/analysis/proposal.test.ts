@@ -225,9 +225,16 @@ describe('the three JSONs of the thread', () => {
     }
     const jsons = jsonBlocks(readFileSync(seed, 'utf8'));
     assert.equal(jsons.length, 3);
-    assert.deepEqual(read('link-usd-perp-v1'), jsons[0]);
-    assert.deepEqual(read('link-usd-perp-v2'), jsons[1]);
-    assert.deepEqual(read('link-usd-perp-v3'), jsons[2]);
+    // as posted, but for the tick size that Vega v0.79 requires (added as "1", the tick the thread's markets assumed)
+    const posted = (name: string) => {
+      const j = read(name);
+      assert.equal(j.terms.newMarket.changes.tickSize, '1', name);
+      delete j.terms.newMarket.changes.tickSize;
+      return j;
+    };
+    assert.deepEqual(posted('link-usd-perp-v1'), jsons[0]);
+    assert.deepEqual(posted('link-usd-perp-v2'), jsons[1]);
+    assert.deepEqual(posted('link-usd-perp-v3'), jsons[2]);
   });
 });
 
@@ -385,3 +392,18 @@ function jsonBlocks(text: string): Json[] {
   }
   return out;
 }
+
+describe('quadratic slippage (deprecated in Vega v0.79, set to 0)', () => {
+  test('a quadraticSlippageFactor of 0.5 changes no margin: maintenance = price × (risk factor + linear slippage)', () => {
+    const j = read('link-usd-perp');
+    j.terms.newMarket.changes.quadraticSlippageFactor = '0.5';
+    const a = analyse(j, { price: '11' });
+    const rf = riskFactorsByIntegration({ lambda: LAMBDA, tau: 0.0001140771161, mu: 0, sigma: 1 });
+    // one contract held as a position: the slippage term is the linear factor alone (exit price = mark)
+    assert.ok(Math.abs(+a.margins.perContract.position.maintenance.long - 11 * (rf.long + 0.001)) < 2e-6);
+    assert.ok(Math.abs(+a.margins.perContract.position.maintenance.short - 11 * (rf.short + 0.001)) < 2e-6);
+    const w = a.warnings.find((x) => x.path === 'terms.newMarket.changes.quadraticSlippageFactor');
+    assert.deepEqual(w && [w.code, w.severity], ['deprecated-field', 'warning']);
+    assert.match(w!.message, /Vega v0\.79 ignores it/);
+  });
+});

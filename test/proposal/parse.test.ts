@@ -168,8 +168,25 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     });
   });
 
+  test('v2 opens with a 10-minute auction: Vega (market.auction.minimumDuration 30m) rejects it', () => {
+    // core/governance/market.go validateAuctionDuration: ProposalErrorOpeningAuctionDurationTooSmall
+    const issues = issuesOf(() => loadProposalFile(scenario('link-usd-perp-v2')));
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ['terms.enactmentTimestamp'],
+    );
+    assert.match(issues[0]!.message, /^proposal opening auction duration is too short, expected > 30m0s, got 10m0s/);
+    // and a week and a second is too long (market.auction.maximumDuration 168h)
+    const j = read('link-usd-perp-v2');
+    j.terms.enactmentTimestamp = j.terms.closingTimestamp + 168 * 3600 + 1;
+    assert.match(
+      issuesOf(() => parseProposal(j))[0]!.message,
+      /^proposal opening auction duration is too long, expected < 168h0m0s, got 168h0m1s/,
+    );
+  });
+
   test('the second JSON (v2) has timestamps: the opening auction runs from closing to enactment, funding starts at enactment', () => {
-    const p = loadProposalFile(scenario('link-usd-perp-v2'));
+    const p = loadProposalFile(scenario('link-usd-perp-v2'), { network: { auctionMinimumDuration: 600 } });
     assert.equal(p.closingTimestamp, 1701820800);
     assert.equal(p.enactmentTimestamp, 1701821400);
     assert.equal(p.config.openingAuctionDuration, 600);
@@ -202,7 +219,7 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
     const honoured = [
       /^rationale\./,
       /^terms\.(closingTimestamp|enactmentTimestamp)$/,
-      /\.(linearSlippageFactor|quadraticSlippageFactor|decimalPlaces|positionDecimalPlaces)$/,
+      /\.(linearSlippageFactor|quadraticSlippageFactor|decimalPlaces|positionDecimalPlaces|tickSize)$/,
       /\.instrument\.(name|code)$/,
       /\.perpetual\.(settlementAsset|quoteName|marginFundingFactor|interestRate|clampLowerBound|clampUpperBound)$/,
       /\.ethOracle\.(address|normalisers\[\d+\]\.name|filters\[.*)$/,
@@ -222,7 +239,7 @@ describe('seed proposals (VMP-14 LINK/USD perpetual)', () => {
       return out;
     };
     for (const name of ['link-usd-perp-v1', 'link-usd-perp-v2', 'link-usd-perp']) {
-      const p = loadProposalFile(scenario(name));
+      const p = loadProposalFile(scenario(name), { network: { auctionMinimumDuration: 600 } });
       const reported = p.notModelled.map((f) => f.path);
       assert.deepEqual(reported, expected, name);
       for (const f of p.notModelled) assert.match(f.reason, /^(not modelled|informational): /, f.path);
@@ -313,6 +330,7 @@ describe('input forms and options', () => {
       marketId: 'link-perp',
       openingAuctionDuration: 120,
       network: {
+        auctionMinimumDuration: 60,
         makerFee: d('0.0002'),
         marginScalingFactors: { searchLevel: d('1.2'), initialMargin: d('2'), collateralRelease: d('2.4') },
       },
@@ -531,19 +549,21 @@ const BAD: Case[] = [
     /must be positive/,
   ],
   [
-    'six triggers',
+    // core/governance/market.go validateNewMarketChange: ProposalErrorTooManyPriceMonitoringTriggers
+    '101 triggers (Vega v0.79 allows 100)',
     (j) => {
       const t = j.terms.newMarket.changes.priceMonitoringParameters.triggers;
-      t.push(...t);
+      while (t.length < 101) t.push(t[0]);
     },
     `${P}.priceMonitoringParameters.triggers`,
-    /at most 5 triggers/,
+    /^101 price monitoring triggers set, maximum allowed is 100$/,
   ],
   [
     'negative linear slippage',
     (j) => (j.terms.newMarket.changes.linearSlippageFactor = '-0.1'),
     `${P}.linearSlippageFactor`,
-    /must be in \[0, 1000000\]/,
+    // core/governance/market.go validateSlippageFactor
+    /^proposal slippage factor has incorrect value, expected value in \[0,1000000\], got -0\.1$/,
   ],
   [
     'linear slippage as a JSON number',
@@ -555,7 +575,7 @@ const BAD: Case[] = [
     'quadratic slippage above 1e6',
     (j) => (j.terms.newMarket.changes.quadraticSlippageFactor = '2000000'),
     `${P}.quadraticSlippageFactor`,
-    /\[0, 1000000\]/,
+    /expected value in \[0,1000000\], got 2000000/,
   ],
   [
     'decimals above the asset',
@@ -924,5 +944,158 @@ describe('bad inputs name the field path and the reason', () => {
         ].join('\n'),
       );
     }
+  });
+});
+
+describe('Vega v0.79 proposal rules', () => {
+  const withChanges = (f: (c: Json, j: Json) => void) => {
+    const j = read('link-usd-perp');
+    f(j.terms.newMarket.changes, j);
+    return j;
+  };
+  const C = 'terms.newMarket.changes';
+
+  test('market.go validateNewMarketChange: up to 100 price-monitoring triggers are accepted', () => {
+    const j = withChanges((c) => {
+      const t = c.priceMonitoringParameters.triggers;
+      while (t.length < 100) t.push(t[0]);
+    });
+    assert.equal(parseProposal(j).config.priceMonitoringTriggers.length, 100);
+  });
+
+  test('quadraticSlippageFactor (deprecated, v0.79 sets it to 0): "", absent and "0.5" are accepted and read as 0', () => {
+    for (const v of ['', undefined, '0.5', '1000000']) {
+      const p = parseProposal(
+        withChanges((c) => {
+          if (v === undefined) delete c.quadraticSlippageFactor;
+          else c.quadraticSlippageFactor = v;
+        }),
+      );
+      assert.ok(p.config.quadraticSlippageFactor.isZero(), String(v));
+      const noted = p.warnings.some((w) => /quadraticSlippageFactor: deprecated/.test(w));
+      assert.equal(noted, v === '0.5' || v === '1000000', String(v));
+    }
+  });
+
+  test('quadraticSlippageFactor out of [0, 1000000] or not a number is refused (validateSlippageFactor)', () => {
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.quadraticSlippageFactor = '-1'))))[0]!.message,
+      /^proposal slippage factor has incorrect value, expected value in \[0,1000000\], got -1$/,
+    );
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.quadraticSlippageFactor = 'abc'))))[0]!.message,
+      /is not a valid number/,
+    );
+  });
+
+  test('tickSize is required and positive', () => {
+    for (const [v, reason] of [
+      [undefined, /^is required$/],
+      ['', /^is required$/],
+      ['0', /^must be positive$/],
+      ['-1', /is not an unsigned integer/],
+    ] as const) {
+      const issues = issuesOf(() =>
+        parseProposal(
+          withChanges((c) => {
+            if (v === undefined) delete c.tickSize;
+            else c.tickSize = v;
+          }),
+        ),
+      );
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        [`${C}.tickSize`],
+        String(v),
+      );
+      assert.match(issues[0]!.message, reason);
+    }
+  });
+
+  test('linearSlippageFactor is required ("" or absent)', () => {
+    for (const v of ['', undefined]) {
+      const issues = issuesOf(() =>
+        parseProposal(
+          withChanges((c) => {
+            if (v === undefined) delete c.linearSlippageFactor;
+            else c.linearSlippageFactor = v;
+          }),
+        ),
+      );
+      assert.deepEqual(
+        issues.map((i) => `${i.path}: ${i.message}`),
+        [`${C}.linearSlippageFactor: is required`],
+      );
+    }
+  });
+
+  test('protojson: a field given twice, or as camelCase and snake_case, is refused', () => {
+    const text = readFileSync(scenario('link-usd-perp'), 'utf8');
+    const twice = text.replace('"tickSize": "1",', '"tickSize": "1",\n"tickSize": "2",');
+    assert.match(issuesOf(() => parseProposalText(twice))[0]!.message, /^duplicate field "tickSize"/);
+    const both = text.replace('"tickSize": "1",', '"tickSize": "1",\n"tick_size": "2",');
+    const issue = issuesOf(() => parseProposalText(both))[0]!;
+    assert.equal(issue.path, `${C}.tickSize`);
+    assert.match(issue.message, /"tickSize" and "tick_size" name the same field/);
+    // an object built in code (no text): the same rule
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.tick_size = '2'))))[0]!.message,
+      /name the same field/,
+    );
+  });
+
+  test('metadata: at most 100 tags of at most 256 characters', () => {
+    assert.match(
+      issuesOf(() => parseProposal(withChanges((c) => (c.metadata = Array(101).fill('x')))))[0]!.message,
+      /at most 100 tags, got 101/,
+    );
+    const long = issuesOf(() => parseProposal(withChanges((c) => (c.metadata = ['ok', 'y'.repeat(257)]))))[0]!;
+    assert.equal(long.path, `${C}.metadata[1]`);
+    assert.match(long.message, /at most 256 characters, got 257/);
+  });
+
+  test('market.go validateAuctionDuration: the opening auction given to perpsim is checked too, never stretched', () => {
+    const issues = issuesOf(() => parseProposal(read('link-usd-perp'), { openingAuctionDuration: 600 }));
+    assert.match(issues[0]!.message, /too short, expected > 30m0s, got 10m0s/);
+    const ok = parseProposal(read('link-usd-perp'), {
+      openingAuctionDuration: 600,
+      network: { auctionMinimumDuration: 600 },
+    });
+    assert.equal(ok.config.openingAuctionDuration, 600);
+  });
+
+  test('market.go validateLiquidationStrategy: a disposal slippage range > 0 is required', () => {
+    const j = withChanges(
+      (c) =>
+        (c.liquidationStrategy = {
+          disposalTimeStep: '1',
+          disposalFraction: '1',
+          fullDisposalSize: '1',
+          maxFractionConsumed: '0.1',
+        }),
+    );
+    assert.deepEqual(
+      issuesOf(() => parseProposal(j)).map((i) => `${i.path}: ${i.message}`),
+      [
+        `${C}.liquidationStrategy.disposalSlippageRange: liquidation strategy must specify a disposal slippage range > 0`,
+      ],
+    );
+  });
+
+  test('proto3: a last-trade mark price with zero values and empty lists (mainnet EGLP form) is accepted', () => {
+    const j = withChanges(
+      (c) =>
+        (c.markPriceConfiguration = {
+          decayWeight: '0',
+          decayPower: '0',
+          cashAmount: '0',
+          sourceWeights: [],
+          sourceStalenessTolerance: [],
+          compositePriceType: 'COMPOSITE_PRICE_TYPE_LAST_TRADE',
+          dataSourcesSpec: [],
+          dataSourcesSpecBinding: [],
+        }),
+    );
+    assert.equal(parseProposal(j).config.markPrice.type, 'LAST_TRADE');
   });
 });

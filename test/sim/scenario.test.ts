@@ -80,7 +80,7 @@ test('errors name the field path and the reason', () => {
 
   const price = minimal();
   (price.markets[0] as { price: unknown }).price = { process: 'gbm', start: 0, volatility: 0.5 };
-  assert.deepEqual(problems(price), ['markets[0].price.start: Too small: expected number to be >0']);
+  assert.deepEqual(problems(price), ['markets[0].price.start: starting price: at least 0.000001, got 0']);
 });
 
 test('two agents may not share a party name', () => {

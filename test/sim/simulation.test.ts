@@ -76,6 +76,8 @@ describe('simulation of the default scenario', () => {
     const small = parseScenario(
       {
         days: 0.03,
+        // a 10-minute opening auction needs the network minimum lowered (Vega rejects a shorter one)
+        network: { 'market.auction.minimumDuration': '600s' },
         markets: [
           {
             proposal: 'link-usd-perp.proposal.json',

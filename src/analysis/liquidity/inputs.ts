@@ -1,7 +1,7 @@
 // Inputs of the liquidity-economics calculator: the daily market data (CSV: day, 24-hour notional volume, open
 // interest, price) and the liquidity commitments (JSON: the market's proposal, network parameters, and a list of
 // commitments by day). Both are validated; every error names the row and column, or the JSON path, and the reason.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as z from 'zod';
@@ -45,6 +45,30 @@ const COLUMNS: Readonly<Record<keyof DailyRow, readonly string[]>> = {
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Largest amount (notional, open interest, commitment) and price the calculator takes: 10^15. */
+export const MAX_INPUT = Decimal.parse('1e15');
+/** Most rows (days) of the daily CSV, and largest input file. */
+export const MAX_DAYS = 100_000;
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** A decimal written as `v`, within ±MAX_INPUT and not finer than 10^-30; undefined with the reason otherwise. */
+function boundedDecimal(v: string): { value?: Decimal; reason?: string } {
+  if (!DECIMAL.test(v)) return { reason: `"${v}" is not a number` };
+  const exp = /[eE]([+-]?\d+)$/.exec(v);
+  if (exp && Math.abs(Number(exp[1])) > 40) return { reason: `"${v}" is out of range (at most 1e15 in size)` };
+  const d = Decimal.parse(v);
+  if (d.abs().gt(MAX_INPUT)) return { reason: `${v} is out of range: at most 1e15` };
+  if (!d.isZero() && d.abs().lt(Decimal.parse('1e-30'))) return { reason: `${v} is too small: at least 1e-30` };
+  return { value: d };
+}
+
+/** Day labels the calculator can order: ISO dates (YYYY-MM-DD…) or numbers; null when they are free text. */
+export function dayOrder(days: readonly string[]): ((d: string) => number) | null {
+  if (days.every((d) => /^-?\d+(\.\d+)?$/.test(d))) return (d) => Number(d);
+  if (days.every((d) => /^\d{4}-\d{2}-\d{2}/.test(d) && !Number.isNaN(Date.parse(d)))) return (d) => Date.parse(d);
+  return null;
+}
+
 /** Parses the daily CSV text (header row required; lines starting with # are comments). */
 export function parseDailyCsv(text: string, source: string): DailyRow[] {
   let records: string[][];
@@ -77,11 +101,12 @@ export function parseDailyCsv(text: string, source: string): DailyRow[] {
     const num = (field: keyof DailyRow, positive: boolean): Decimal | undefined => {
       const v = cell(field);
       const col = header[index[field]!];
-      if (!DECIMAL.test(v)) {
-        issues.push(`${line}, ${col}: "${v}" is not a number`);
+      const b = boundedDecimal(v);
+      if (!b.value) {
+        issues.push(`${line}, ${col}: ${b.reason}`);
         return undefined;
       }
-      const d = Decimal.parse(v);
+      const d = b.value;
       if (positive ? !d.isPositive() : d.isNegative()) {
         issues.push(`${line}, ${col}: must be ${positive ? 'positive' : 'at least 0'}, got ${v}`);
         return undefined;
@@ -106,8 +131,21 @@ export function parseDailyCsv(text: string, source: string): DailyRow[] {
       rows.push({ day, notionalVolume, openInterest, maxOpenInterest, price });
     }
   });
+  if (records.length - 1 > MAX_DAYS) issues.push(`${records.length - 1} rows: at most ${MAX_DAYS} days`);
   if (issues.length) throw new LiquidityInputError(source, issues);
   if (rows.length === 0) throw new LiquidityInputError(source, ['no data rows']);
+  // each day builds on the day before (carried fees, the market value window): the rows must be in day order
+  const order = dayOrder(rows.map((r) => r.day));
+  if (order) {
+    for (let k = 1; k < rows.length; k++) {
+      if (order(rows[k]!.day) < order(rows[k - 1]!.day)) {
+        issues.push(
+          `row ${k + 1}, day: "${rows[k]!.day}" comes before the row above ("${rows[k - 1]!.day}"): rows must be in day order`,
+        );
+      }
+    }
+    if (issues.length) throw new LiquidityInputError(source, issues);
+  }
   return rows;
 }
 
@@ -120,7 +158,12 @@ const decimal = (check?: (d: Decimal) => string | undefined) =>
       ctx.addIssue({ code: 'custom', message: `must be a number or a decimal string, got ${JSON.stringify(v)}` });
       return z.NEVER;
     }
-    const d = Decimal.parse(s);
+    const b = boundedDecimal(s);
+    if (!b.value) {
+      ctx.addIssue({ code: 'custom', message: b.reason! });
+      return z.NEVER;
+    }
+    const d = b.value;
     const reason = check?.(d);
     if (reason) {
       ctx.addIssue({ code: 'custom', message: `${reason}, got ${s}` });
@@ -202,30 +245,41 @@ export function parseCommitments(text: string, source: string): CommitmentsFile 
     );
   }
   const c = res.data;
+  // commitments apply in day order: sort them by day (stably, so that one day's entries keep their file order);
+  // messages keep the index in the file
+  const order = dayOrder(c.commitments.map((x) => x.day));
+  const indexed = c.commitments.map((x, i) => ({ x, i }));
+  if (order) indexed.sort((a, b) => order(a.x.day) - order(b.x.day));
   // the first commitment of a party must say everything a provider needs
   const known = new Set<string>();
   const issues: string[] = [];
-  c.commitments.forEach((x, i) => {
-    if (known.has(x.party)) return;
+  for (const { x, i } of indexed) {
+    if (known.has(x.party)) continue;
     known.add(x.party);
     for (const k of ['fee', 'buy', 'sell'] as const) {
       if (x[k] === undefined)
-        issues.push(`commitments[${i}].${k}: is required in the first commitment of "${x.party}"`);
+        issues.push(`commitments[${i}].${k}: is required in the first commitment of "${x.party}" (by day)`);
     }
-  });
+  }
   if (issues.length) throw new LiquidityInputError(source, issues);
   return {
     ...(c.description !== undefined ? { description: c.description } : {}),
     proposal: resolve(dirname(source), c.proposal),
     network: c.network ?? {},
-    commitments: c.commitments,
+    commitments: indexed.map((e) => e.x),
   };
 }
 
 export function readText(path: string, what: string): string {
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new LiquidityInputError(path, [`cannot read the ${what}: it is a directory`]);
+    if (!st.isFile()) throw new LiquidityInputError(path, [`cannot read the ${what}: not a regular file`]);
+    if (st.size > MAX_INPUT_BYTES)
+      throw new LiquidityInputError(path, [`the ${what} is ${st.size} bytes; at most ${MAX_INPUT_BYTES} (16 MiB)`]);
     return readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof LiquidityInputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new LiquidityInputError(path, [`cannot read the ${what}${code ? ` (${code})` : ''}`]);
   }
