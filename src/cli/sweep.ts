@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { ScenarioError } from '../sim/scenario.ts';
 import { loadSweep, runSweep, writeSweep, type SweepRow } from '../sim/sweep.ts';
-import { SweepQueue, type SweepStatus } from '../sim/sweep-queue.ts';
+import { RUN_ATTEMPTS, SweepQueue, type SweepStatus } from '../sim/sweep-queue.ts';
 import { checkOutDir } from './output-dir.ts';
 
 interface SweepOptions {
@@ -21,6 +21,7 @@ interface SweepOptions {
   detach?: boolean;
   status?: string;
   cancel?: string;
+  attempts?: number;
   progress: boolean;
 }
 
@@ -68,7 +69,10 @@ async function queueSweep(file: string | undefined, o: SweepOptions): Promise<nu
       const sweep = loadSweep(file!);
       const out = o.out ?? sweep.spec.out;
       if (out !== undefined && !o.detach) checkOutDir(out);
-      id = await q.enqueue(sweep, out !== undefined ? { out } : {});
+      id = await q.enqueue(sweep, {
+        ...(out !== undefined ? { out } : {}),
+        ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+      });
       if (o.detach) {
         console.log(`perpsim sweep: ${sweep.runs.length} runs queued as ${id}`);
         console.log(`  progress: perpsim sweep --status ${id} --queue ${o.queue}`);
@@ -145,6 +149,11 @@ export function sweepCommand(setStatus: (code: number) => void, track: (p: Promi
     )
     .option('--memory-mb <mb>', 'heap limit of each run, MB (a run above it fails alone)', positiveInteger)
     .option('--queue <url>', 'run on BullMQ workers (perpsim worker) through Redis at redis://HOST:PORT')
+    .option(
+      '--attempts <n>',
+      `with --queue: tries of a run (retries with exponential backoff) before it fails the sweep (default ${RUN_ATTEMPTS})`,
+      positiveInteger,
+    )
     .option('--detach', 'with --queue: enqueue, print the sweep id and return')
     .option('--status <id>', 'with --queue: show a sweep’s progress; write its files once it has finished')
     .option('--cancel <id>', 'with --queue: remove a sweep (runs in progress finish first)')
@@ -156,6 +165,8 @@ export function sweepCommand(setStatus: (code: number) => void, track: (p: Promi
       };
       const byId = o.status !== undefined || o.cancel !== undefined;
       if (o.status !== undefined && o.cancel !== undefined) return fail('--status and --cancel cannot be combined');
+      if (o.attempts !== undefined && (o.queue === undefined || byId))
+        return fail('--attempts applies to a new sweep with --queue');
       if ((byId || o.detach) && o.queue === undefined)
         return fail(
           `${o.detach ? '--detach' : byId && o.status !== undefined ? '--status' : '--cancel'} needs --queue`,

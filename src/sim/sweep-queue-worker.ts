@@ -1,12 +1,14 @@
 // Sweeps across machines on BullMQ: the worker's side (`perpsim worker`). Two BullMQ workers on one connection:
-// - runs: a sandboxed processor (sweep-job-entry.mjs) on worker threads, `concurrency` at a time, each thread with a
-//   heap limit; the simulation computes in the thread while this thread keeps the job's lock renewed, so a long run
-//   is never taken for stalled, and a process that dies (SIGKILL, a lost machine) stops renewing: after
-//   `lockDuration` BullMQ's stalled-job check on another worker puts its runs back in the queue.
+// - runs: `concurrency` at a time, each computed on a worker thread with a heap limit (sweep-pool.ts, sweep-job.ts)
+//   while this thread keeps the job's lock renewed, so a long run is never taken for stalled; a process that dies
+//   (SIGKILL, a lost machine) stops renewing, and after `lockDuration` BullMQ's stalled-job check on another worker
+//   puts its runs back in the queue.
 // - sweeps: the flow's parent, released by BullMQ once every run has completed; it gathers the runs' rows with
 //   getChildrenValues and checks that every run is there exactly once.
 import { Worker, type Job } from 'bullmq';
 import { parseRedisUrl, RUNS_QUEUE, sweepJobSchema, SWEEPS_QUEUE, type SweepResult } from './sweep-jobs.ts';
+import { processRunJob } from './sweep-job.ts';
+import { RunPool } from './sweep-pool.ts';
 import type { SweepRow } from './sweep-rows.ts';
 
 export interface QueueWorkerOptions {
@@ -42,11 +44,10 @@ export async function gatherSweep(job: Job): Promise<SweepResult> {
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   const log = o.log ?? (() => {});
   const connection = { ...parseRedisUrl(o.url), maxRetriesPerRequest: null };
-  const runs = new Worker(RUNS_QUEUE, new URL('./sweep-job-entry.mjs', import.meta.url), {
+  const pool = new RunPool(o.memoryMb);
+  const runs = new Worker(RUNS_QUEUE, (job: Job) => processRunJob(job, pool), {
     connection,
     concurrency: o.concurrency,
-    useWorkerThreads: true,
-    workerThreadsOptions: { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: o.memoryMb } },
     lockDuration: o.lockDurationMs,
     stalledInterval: o.lockDurationMs,
     maxStalledCount: 2,
@@ -66,6 +67,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   return {
     async close() {
       await Promise.all([runs.close(), sweeps.close()]);
+      await pool.close();
     },
   };
 }

@@ -21,7 +21,7 @@ import {
 } from './sweep-jobs.ts';
 import type { SweepMeta, SweepRow } from './sweep-rows.ts';
 
-/** How often a run is tried (the first time and the retries) before it fails the sweep. */
+/** How often a run is tried by default (the first time and the retries) before it fails the sweep. */
 export const RUN_ATTEMPTS = 3;
 /** First retry delay, ms; doubled at each retry. */
 export const RUN_BACKOFF_MS = 2000;
@@ -56,12 +56,15 @@ export async function checkRedis(url: string, flag = '--queue'): Promise<RedisCo
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  r.on('error', () => {}); // reported through connect()'s rejection
+  let cause: Error | undefined;
+  r.on('error', (e: Error) => {
+    cause ??= e; // the socket's error (ECONNREFUSED …); connect() itself only says the connection closed
+  });
   try {
     await r.connect();
     await r.ping();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (e as NodeJS.ErrnoException).code;
     throw new Error(
       `${flag} ${url}: cannot reach Redis at ${conn.host}:${conn.port} (${code ?? (e as Error).message})`,
     );
@@ -92,7 +95,7 @@ export class SweepQueue {
   }
 
   /** Adds the sweep's flow; returns its id (the parent job's id). */
-  async enqueue(sweep: LoadedSweep, opts: { out?: string } = {}): Promise<string> {
+  async enqueue(sweep: LoadedSweep, opts: { out?: string; attempts?: number } = {}): Promise<string> {
     const id = `sweep-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
     const files = new Map<string, string>();
     const data: SweepJobData = {
@@ -115,7 +118,7 @@ export class SweepQueue {
         opts: {
           jobId: runJobId(id, run.index),
           failParentOnFailure: true,
-          attempts: RUN_ATTEMPTS,
+          attempts: opts.attempts ?? RUN_ATTEMPTS,
           backoff: { type: 'exponential', delay: RUN_BACKOFF_MS },
         },
       })),
