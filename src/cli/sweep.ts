@@ -174,6 +174,8 @@ export function sweepCommand(setStatus: (code: number) => void, track: (p: Promi
       if (byId && file !== undefined) return fail('give either a sweep file or --status/--cancel ID, not both');
       if (byId && o.detach) return fail('--detach applies to a new sweep, not to --status/--cancel');
       if (!byId && file === undefined) return fail('missing the sweep file (or --status/--cancel ID with --queue)');
+      if (o.queue !== undefined && o.memoryMb !== undefined)
+        return fail('--memory-mb with --queue is a worker setting: `perpsim worker --memory-mb MB`');
       if (o.queue !== undefined && o.workers !== undefined)
         return fail('--workers sets local threads; with --queue, start `perpsim worker --concurrency N` instead');
       let p: Promise<number>;

@@ -120,6 +120,8 @@ export class SweepQueue {
           failParentOnFailure: true,
           attempts: opts.attempts ?? RUN_ATTEMPTS,
           backoff: { type: 'exponential', delay: RUN_BACKOFF_MS },
+          // the row lives on in the parent's processed values; the job itself (document, files) is not kept
+          removeOnComplete: true,
         },
       })),
     });
