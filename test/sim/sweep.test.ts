@@ -1,7 +1,7 @@
 // Sweeps on this machine: grid keys that would reach an object's prototype are refused (and Object.prototype is left
 // untouched), the number of runs is bounded before anything is expanded, a run that runs out of its worker thread's
 // memory becomes a row with its error while the other runs keep their results, output folders are checked before a
-// run, and the sweep modules import each other without a cycle.
+// run, the sweep modules import each other without a cycle, and a --queue address is read or refused clearly.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync } from 'node:fs';
@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSweep, MAX_SWEEP_RUNS, runSweep } from '../../src/sim/sweep.ts';
 import { checkOutDir } from '../../src/cli/output-dir.ts';
+import { parseRedisUrl } from '../../src/sim/sweep-jobs.ts';
+import { checkRedis } from '../../src/sim/sweep-queue.ts';
+import { createServer } from 'node:net';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const scenario = join(root, 'scenarios/default.scenario.yaml');
@@ -126,4 +129,40 @@ test('the sweep modules import one another without a cycle', () => {
   };
   for (const n of files) visit(n, []);
   assert.ok(deps.get('sweep-report.ts')!.includes('sweep-rows.ts'));
+});
+
+describe('--queue addresses', () => {
+  test('redis:// URLs are read, anything else is refused with the flag named', () => {
+    assert.deepEqual(parseRedisUrl('redis://10.0.0.5:6380'), { host: '10.0.0.5', port: 6380 });
+    assert.deepEqual(parseRedisUrl('rediss://u:p%40ss@cache.example:6390/2'), {
+      host: 'cache.example',
+      port: 6390,
+      username: 'u',
+      password: 'p@ss',
+      db: 2,
+      tls: {},
+    });
+    assert.equal(parseRedisUrl('redis://localhost').port, 6379);
+    assert.throws(
+      () => parseRedisUrl('localhost:6379'),
+      /^Error: --queue localhost:6379: the scheme must be redis:\/\//,
+    );
+    assert.throws(() => parseRedisUrl('nonsense'), /^Error: --queue nonsense: not a URL/);
+    assert.throws(() => parseRedisUrl('redis://h:1/x'), /the path must be a database number/);
+  });
+
+  test('a Redis that does not answer is reported with its address and the cause', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p)); // nothing listens there any more
+      });
+    });
+    await assert.rejects(
+      checkRedis(`redis://127.0.0.1:${port}`),
+      new RegExp(
+        `^Error: --queue redis://127.0.0.1:${port}: cannot reach Redis at 127.0.0.1:${port} \\(ECONNREFUSED\\)`,
+      ),
+    );
+  });
 });
