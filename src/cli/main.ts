@@ -1,5 +1,6 @@
 // The `perpsim` command: `session` (the default: a scripted market session on a governance proposal), `simulate`
-// (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads),
+// (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads,
+// or on BullMQ workers), `worker` (takes queued sweep runs),
 // `conformance` (Vega's feature files against the engine), `analyze` (what a proposal means) and `liquidity` (the
 // daily economics of liquidity provision). Run from the working tree with `npm run perpsim -- …`
 // or through bin/perpsim.js (`npx perpsim …`).
@@ -13,6 +14,7 @@ import { liquidityCommand } from './liquidity.ts';
 import { sessionCommand } from './session.ts';
 import { simulateCommand } from './simulate.ts';
 import { sweepCommand } from './sweep.ts';
+import { workerCommand } from './worker.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -38,6 +40,11 @@ export function main(argv: readonly string[]): number | Promise<number> {
   program.addCommand(simulateCommand(setStatus));
   program.addCommand(
     sweepCommand(setStatus, (p) => {
+      pending = p;
+    }),
+  );
+  program.addCommand(
+    workerCommand(setStatus, (p) => {
       pending = p;
     }),
   );

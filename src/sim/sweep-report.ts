@@ -3,8 +3,8 @@
 // against that parameter, averaged over the seeds. Self-contained like the run report (uPlot inlined).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { LoadedSweep, SweepRow } from './sweep.ts';
-import { rowRecord } from './sweep.ts';
+import type { SweepMeta, SweepRow } from './sweep-rows.ts';
+import { rowRecord } from './sweep-rows.ts';
 import { COLORS } from './report.ts';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +20,7 @@ interface Chart {
   series: { label: string; color: string }[];
 }
 
-export function renderSweepReport(sweep: LoadedSweep, rows: readonly SweepRow[]): string {
+export function renderSweepReport(sweep: SweepMeta, rows: readonly SweepRow[]): string {
   const recs = rows.map(rowRecord);
   const mmKeys = [...new Set(recs.flatMap((r) => Object.keys(r).filter((k) => k.endsWith('.total'))))];
   const kindKeys = [...new Set(recs.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('pnl.'))))];

@@ -1,24 +1,12 @@
-// A sweep worker thread: runs the scenarios it is sent, one at a time, and answers each with the run's summary.
+// A sweep worker thread: runs the scenarios it is sent, one at a time, and answers each with the run's row. Asked
+// for it, it reports the run's progress first (`{ progress: [blocks done, blocks] }` messages).
 import { parentPort } from 'node:worker_threads';
-import { runSimulation } from './runner.ts';
-import { parseScenario } from './scenario.ts';
-import type { SweepRow, SweepRun } from './sweep.ts';
+import type { SweepRun } from './sweep-rows.ts';
+import { runSweepRun } from './sweep-run.ts';
 
-parentPort!.on('message', (msg: { run: SweepRun; source: string; baseDir: string }) => {
-  const { run } = msg;
-  let row: SweepRow;
-  try {
-    const loaded = parseScenario(run.doc, msg.source, msg.baseDir);
-    const r = runSimulation(loaded);
-    row = {
-      index: run.index,
-      seed: run.seed,
-      params: run.params,
-      summary: r.summary,
-      agents: r.agents.map((a) => ({ party: a.party, kind: a.kind, pnl: { ...a.pnl } })),
-    };
-  } catch (e) {
-    row = { index: run.index, seed: run.seed, params: run.params, error: (e as Error).message };
-  }
-  parentPort!.postMessage(row);
+parentPort!.on('message', (msg: { run: SweepRun; source: string; baseDir: string; progress?: boolean }) => {
+  const onProgress = msg.progress
+    ? (done: number, total: number) => parentPort!.postMessage({ progress: [done, total] })
+    : undefined;
+  parentPort!.postMessage(runSweepRun(msg.run, msg.source, msg.baseDir, onProgress));
 });
