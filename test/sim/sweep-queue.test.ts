@@ -96,7 +96,7 @@ describe('perpsim sweep --queue with perpsim worker (BullMQ on a real redis-serv
     const file = join(dir, 'sweep.yaml');
     writeFileSync(
       file,
-      `scenario: ${JSON.stringify(join(root, 'scenarios/default.scenario.yaml'))}\ndays: 0.02\nseeds: [1, 2]\n` +
+      `scenario: ${JSON.stringify(join(root, 'scenarios/default.scenario.yaml'))}\ndays: 0.03\nseeds: [1, 2]\n` +
         `grid:\n  agents.mm-bold.gamma: [0.01, 0.1, 1]\n`,
     );
     const local = loadSweep(file);
@@ -136,8 +136,8 @@ describe('perpsim sweep --queue with perpsim worker (BullMQ on a real redis-serv
     const file = join(dir, 'failing.yaml');
     writeFileSync(
       file,
-      `scenario: ${JSON.stringify(join(root, 'scenarios/default.scenario.yaml'))}\ndays: 0.01\n` +
-        `grid:\n  agents.noise.count: [1, 200000]\n`,
+      `scenario: ${JSON.stringify(join(root, 'scenarios/default.scenario.yaml'))}\ndays: 0.025\n` +
+        `grid:\n  agents.noise.count: [1, 9900]\n`,
     );
     // only a worker whose runs have a 64 MB heap: the others (idle) stop first
     for (const p of workers) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
@@ -158,7 +158,7 @@ describe('perpsim sweep --queue with perpsim worker (BullMQ on a real redis-serv
     await status.exited;
     assert.equal((w.out.match(new RegExp(`run 1 of ${id}: failed: .*out of memory`, 'g')) ?? []).length, 2, w.out);
     assert.equal(status.child.exitCode, 1, status.out);
-    assert.match(status.out, /failed: run 1 .*agents\.noise\.count=200000/);
+    assert.match(status.out, /failed: run 1 .*agents\.noise\.count=9900/);
     const rows = readCsv(join(dir, 'failing', 'sweep.csv'));
     assert.equal(rows.length, 2);
     assert.match(rows[0]!['stateHash']!, /^[0-9a-f]{64}$/);

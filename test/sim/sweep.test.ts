@@ -4,7 +4,7 @@
 // run, the sweep modules import each other without a cycle, and a --queue address is read or refused clearly.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ describe('sweep grid keys', () => {
     'agents.mm-bold.constructor.polluted',
   ]) {
     test(`"${key}" is refused and pollutes nothing`, () => {
-      const f = sweepFile('proto.yaml', `days: 0.01\ngrid:\n  ${JSON.stringify(key)}: [1]\n`);
+      const f = sweepFile('proto.yaml', `days: 0.025\ngrid:\n  ${JSON.stringify(key)}: [1]\n`);
       assert.throws(
         () => loadSweep(f),
         (e: Error) => e.message.includes(`grid."${key}"`) && /prototype keys are refused/.test(e.message),
@@ -43,7 +43,7 @@ describe('sweep grid keys', () => {
   }
 
   test('a name only inherited from Object.prototype is not a scenario field', () => {
-    const f = sweepFile('inherited.yaml', `days: 0.01\ngrid:\n  markets[0].price.hasOwnProperty.x: [1]\n`);
+    const f = sweepFile('inherited.yaml', `days: 0.025\ngrid:\n  markets[0].price.hasOwnProperty.x: [1]\n`);
     assert.throws(() => loadSweep(f), /the scenario has nothing at markets\[0\]\.price\.hasOwnProperty/);
   });
 
@@ -54,7 +54,7 @@ describe('sweep grid keys', () => {
     assert.ok(count > MAX_SWEEP_RUNS);
     const f = sweepFile(
       'big.yaml',
-      `days: 0.01\nseeds: ${JSON.stringify(seeds)}\ngrid:\n  agents.mm-bold.gamma: ${JSON.stringify(values)}\n` +
+      `days: 0.025\nseeds: ${JSON.stringify(seeds)}\ngrid:\n  agents.mm-bold.gamma: ${JSON.stringify(values)}\n` +
         `  agents.mm-balanced.gamma: ${JSON.stringify(values)}\n`,
     );
     assert.throws(
@@ -66,7 +66,7 @@ describe('sweep grid keys', () => {
 
 test('a run that runs out of memory is a row with its error; the other runs keep their results', async () => {
   // the middle run has far more noise traders than a 64 MB heap holds; the two others are small
-  const f = sweepFile('oom.yaml', `days: 0.01\nmemoryMb: 64\ngrid:\n  agents.noise.count: [1, 200000, 2]\n`);
+  const f = sweepFile('oom.yaml', `days: 0.025\nmemoryMb: 64\ngrid:\n  agents.noise.count: [1, 9900, 2]\n`);
   const sweep = loadSweep(f);
   const rows = await runSweep(sweep, { workers: 2 });
   assert.deepEqual(
@@ -83,27 +83,34 @@ test('a run that runs out of memory is a row with its error; the other runs keep
 });
 
 describe('checkOutDir', () => {
-  test('a writable folder, new or existing, passes and is created', () => {
+  test('a writable folder, new or existing, passes and nothing is left behind', () => {
     const d = join(dir, 'new', 'deeper');
+    checkOutDir(d); // not there yet: its nearest existing ancestor is writable
+    mkdirSync(d, { recursive: true });
     checkOutDir(d);
-    assert.deepEqual(readdirSync(d), []); // the probe file is removed
-    checkOutDir(d);
+    assert.deepEqual(readdirSync(d), []); // the write probe is removed
   });
   test('a file in the way is named with the flag', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
-    assert.throws(() => checkOutDir(file), new RegExp(`^Error: --out ${file}: exists and is not a folder`));
-    assert.throws(() => checkOutDir(join(file, 'sub'), '--report-dir'), /^Error: --report-dir .*a file is in the way/);
+    assert.throws(
+      () => checkOutDir(file),
+      new RegExp(`^OutDirError: --out ${file}: is an existing file, not a folder`),
+    );
+    assert.throws(
+      () => checkOutDir(join(file, 'sub'), '--report-dir'),
+      /^OutDirError: --report-dir .*is a file, not a folder|inside a file/,
+    );
   });
   test('/proc cannot hold results', () => {
-    assert.throws(() => checkOutDir('/proc/perpsim-out'), /^Error: --out \/proc\/perpsim-out: cannot create/);
-    assert.throws(() => checkOutDir('/proc'), /^Error: --out \/proc: cannot write/);
+    assert.throws(() => checkOutDir('/proc/perpsim-out'), /^OutDirError: --out \/proc\/perpsim-out: is inside \/proc/);
+    assert.throws(() => checkOutDir('/proc'), /^OutDirError: --out \/proc: is inside \/proc/);
   });
   test('a read-only folder is refused', { skip: process.getuid?.() === 0 ? 'root writes anywhere' : false }, () => {
     const ro = join(dir, 'ro');
     checkOutDir(ro);
     chmodSync(ro, 0o500);
-    assert.throws(() => checkOutDir(ro), /cannot write in the output folder: permission denied/);
+    assert.throws(() => checkOutDir(ro), /is not writable/);
   });
 });
 
