@@ -83,6 +83,8 @@ export class VenueStore {
   private readonly trades = new Map<string, Ring<WireTrade>>();
   private readonly candles = new Map<string, Map<CandleInterval, { ring: Ring<CandleAcc>; open?: CandleAcc }>>();
   private readonly parties = new Map<string, PartyHistory>();
+  /** live order id → party (orders that expire are announced by id only) */
+  private readonly liveOwner = new Map<string, string>();
 
   constructor(
     private readonly ex: Exchange,
@@ -112,6 +114,8 @@ export class VenueStore {
         const h = this.party(o.party);
         const live = o.status === 'ACTIVE' || o.status === 'PARKED' || o.status === 'PARTIALLY_FILLED';
         h.orders.set(o.id, o);
+        if (live) this.liveOwner.set(o.id, o.party);
+        else this.liveOwner.delete(o.id);
         if (!live && !h.finishedSet.has(o.id)) {
           h.finished.push(o.id);
           h.finishedSet.add(o.id);
@@ -167,6 +171,20 @@ export class VenueStore {
       o.volume += size;
       o.trades++;
     }
+  }
+
+  /**
+   * The engine announces expired GTT orders by id only: returns each one's snapshot as expired (the venue passes
+   * them on as order events, so the read model and every listener see the status change).
+   */
+  expired(ids: readonly string[], now: bigint): OrderSnapshot[] {
+    const out: OrderSnapshot[] = [];
+    for (const id of ids) {
+      const party = this.liveOwner.get(id);
+      const o = party !== undefined ? this.parties.get(party)?.orders.get(id) : undefined;
+      if (o) out.push({ ...o, status: 'EXPIRED', remaining: 0, reservedRemaining: 0, updatedAt: now });
+    }
+    return out;
   }
 
   recentTrades(market: string, limit: number): WireTrade[] {

@@ -62,6 +62,11 @@ export class MarketUnits {
     return safe(parseScaled(text, this.positionDecimals, path), path);
   }
 
+  /** signed size change (amend sizeDelta) → position units */
+  offsetSize(text: string, path: string): number {
+    return safe(parseScaled(text, this.positionDecimals, path, true), path);
+  }
+
   /** asset units → asset precision */
   amount(text: string, path: string): bigint {
     return parseScaled(text, this.assetDecimals, path);

@@ -161,6 +161,10 @@ export class Venue {
   private onEngineEvent(e: EngineEvent): void {
     // the genesis's own events (the asset's system accounts) come before the read model exists
     if (!this.store) return;
+    if (e.type === 'expiredOrders') {
+      for (const order of this.store.expired(e.orderIds, this.ex.now())) this.onEngineEvent({ type: 'order', order });
+      return;
+    }
     this.store.emit(e);
     this.agents?.bus.emit(e);
     if (this.replaying) return;
