@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies from the wire: the assertions check them field by field */
 // The venue's HTTP and WebSocket API against a real server on a free port: every endpoint, every kind of refusal
 // (validation with field paths, 401/403, unknown market, body limit, rate limit, faucet limit), and a sweep of
 // malformed requests that must leave the engine's state hash unchanged.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies from the wire: the assertions check them field by field */
 // Shared by the venue tests: an in-process venue on a free port with a clock the test moves and blocks the test
 // ends, party keys, a small HTTP client, and a real redis-server on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
