@@ -83,6 +83,7 @@ export async function startRedis(): Promise<{ url: string; port: number; stop: (
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => {}); // not up yet: the next try tells
     try {
       await c.connect();
       await c.ping();
