@@ -50,7 +50,7 @@ export class Venue {
   readonly startNs: bigint;
   readonly journal: Journal | undefined;
   /** what opening found in the journal */
-  readonly recovered: { records: number; tornBytes: number; blocks: number; commands: number };
+  readonly recovered: { records: number; tornBytes: number; blocks: number; commands: number; stateHash: string };
   readonly oracle: OracleFeed;
   readonly agents: BackgroundAgents | undefined;
   readonly blockMs: number;
@@ -110,7 +110,7 @@ export class Venue {
   private replay(read: JournalRead | undefined): Venue['recovered'] {
     let blocks = 0;
     let commands = 0;
-    if (!read) return { records: 0, tornBytes: 0, blocks, commands };
+    if (!read) return { records: 0, tornBytes: 0, blocks, commands, stateHash: this.ex.stateHash() };
     this.replaying = true;
     try {
       for (const r of read.records) {
@@ -133,7 +133,13 @@ export class Venue {
     } finally {
       this.replaying = false;
     }
-    return { records: read.records.length, tornBytes: read.tornBytes, blocks, commands };
+    return {
+      records: read.records.length,
+      tornBytes: read.tornBytes,
+      blocks,
+      commands,
+      stateHash: this.ex.stateHash(),
+    };
   }
 
   /** The market with this id or pair code. */
