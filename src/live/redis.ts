@@ -103,6 +103,8 @@ export class RedisPublisher implements VenueListener {
     if (this.queue.length === 0) return;
     const q = this.queue;
     this.queue = [];
+    // events announce commands: the journal holds them first
+    this.venue.commit();
     const p = this.redis.pipeline();
     for (const [ch, payload] of q) {
       p.publish(ch, payload);

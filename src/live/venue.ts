@@ -105,6 +105,7 @@ export class Venue {
     this.recovered = this.replay(read);
     this.oracle.start(this.seconds());
     this.agents?.fund();
+    this.commit();
   }
 
   private replay(read: JournalRead | undefined): Venue['recovered'] {
@@ -227,10 +228,39 @@ export class Venue {
     for (const l of this.listeners) l.onBlock?.(this.block, t);
   }
 
+  /**
+   * Writes the journal's buffered records (group commit). Everything that acknowledges a command — an HTTP reply,
+   * a WebSocket ack or push — calls this (or awaits `committed`) first, so nothing is acknowledged before it is
+   * in the journal.
+   */
+  commit(): void {
+    this.journal?.flush();
+  }
+
+  private waiters: (() => void)[] = [];
+
+  /** Resolves once the records appended so far are written (one write for every command of this turn). */
+  committed(): Promise<void> {
+    if (!this.journal?.pending) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (this.waiters.length === 1)
+        setImmediate(() => {
+          this.commit();
+          const w = this.waiters;
+          this.waiters = [];
+          for (const f of w) f();
+        });
+    });
+  }
+
   /** Starts the block timer. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.endBlock(), this.blockMs);
+    this.timer = setInterval(() => {
+      this.endBlock();
+      this.commit();
+    }, this.blockMs);
   }
 
   /** Stops the timer and closes the journal. */
