@@ -1,5 +1,5 @@
 // `perpsim serve`: runs the live venue — the engine in real time with its HTTP/WebSocket API, journal and (with
-// --redis) the Redis streams — until SIGINT/SIGTERM. With no flags: the LINK/USD perpetual, a 60 s opening auction,
+// --redis) the Redis streams — until SIGINT/SIGTERM. With no flags: the LINK/USD perpetual, a 30 s opening auction,
 // 1 s blocks, index prices from the default jump-diffusion, a faucet, no journal, no Redis.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomBytes } from 'node:crypto';

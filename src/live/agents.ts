@@ -187,7 +187,7 @@ export class BackgroundAgents {
       if (!s.started) {
         s.started = true;
         s.ctx.time = tSec;
-        s.wake = this.guard(s, () => s.agent.start(s.ctx as AgentContext), tSec);
+        s.wake = this.guard(s, () => s.agent.start(s.ctx as AgentContext));
         continue;
       }
       if (s.wake > tSec) continue;
@@ -196,7 +196,7 @@ export class BackgroundAgents {
         const t = this.truth(s.info.id);
         if (t !== undefined) s.ctx.signal = t;
       }
-      let next = this.guard(s, () => s.agent.act(s.ctx as AgentContext), tSec);
+      let next = this.guard(s, () => s.agent.act(s.ctx as AgentContext));
       if (!(next > tSec)) next = tSec + 1;
       s.wake = next;
     }
@@ -210,12 +210,12 @@ export class BackgroundAgents {
     f.oracleTime = tSec;
   }
 
-  private guard(s: Slot, f: () => number, tSec: number): number {
+  private guard(s: Slot, f: () => number): number {
     try {
       return f();
     } catch (e) {
       this.failures.push(`${s.me.party}: ${(e as Error).message}`);
-      return Infinity + tSec;
+      return Infinity;
     }
   }
 }

@@ -118,8 +118,7 @@ export class Venue {
         if (r.k === 'genesis') continue;
         const t = BigInt(r.t);
         if (r.k === 'block') {
-          this.ex.endBlock();
-          this.ex.advanceTo(t);
+          this.blockEnd(t);
           this.block++;
           blocks++;
           continue;
@@ -210,13 +209,31 @@ export class Venue {
     return o;
   }
 
+  /** engine exceptions at block ends (deterministic: a replay meets the same ones), the latest kept */
+  blockErrors = 0;
+  lastBlockError: string | undefined;
+
+  /**
+   * The engine's block end and tick. An engine exception here is caught and counted, live and in a replay alike,
+   * so that one bad block neither stops the venue nor makes its journal unreplayable.
+   */
+  private blockEnd(t: bigint): void {
+    try {
+      this.ex.endBlock();
+      this.ex.advanceTo(t);
+    } catch (e) {
+      this.blockErrors++;
+      this.lastBlockError = (e as Error).message;
+      if (!this.replaying) process.emitWarning(`block end at ${t}: ${(e as Error).message}`);
+    }
+  }
+
   /** Ends the current block and starts the next at the wall clock's time (never backwards). */
   endBlock(): void {
     const wall = this.clock();
     const t = wall > this.ex.now() ? wall : this.ex.now();
     this.journal?.append({ k: 'block', t: t.toString() });
-    this.ex.endBlock();
-    this.ex.advanceTo(t);
+    this.blockEnd(t);
     this.journal?.flushBlock();
     this.block++;
     const tSec = this.seconds();

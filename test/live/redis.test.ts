@@ -84,7 +84,7 @@ describe('Redis publisher', { skip }, () => {
     assert.equal(last.size, 2);
     assert.equal(last.side, 'buy');
     assert.equal(last.mid_before, 15.1);
-    assert.ok(Math.abs(last.distance_from_mid - 0.1) < 1e-9);
+    assert.equal(last.distance_from_mid, 0.1);
     assert.equal(trades[0].side, 'auction');
     // ORDER_UPDATES: one per order event, one per fill side, one per party account change
     const partyOrders = events.filter((e) => e.type === 'order' && e.order.party !== 'network').length;
