@@ -77,8 +77,8 @@ interface PartyHistory {
   readonly transfers: Ring<{ entry: LedgerEntry; t: bigint }>;
 }
 
-const FINISHED_ORDERS_KEPT = 2000;
-const HISTORY = 1000;
+const FINISHED_ORDERS_KEPT = 500;
+const HISTORY = 500;
 
 export class VenueStore {
   private readonly trades = new Map<string, Ring<Trade>>();
