@@ -14,6 +14,9 @@ import { formatScaled } from './units.ts';
 import type { Venue, VenueListener } from './venue.ts';
 import { wireFills, wireOrder, wireTrade } from './wire.ts';
 
+/** a connection with more than this waiting to be sent is closed as too slow */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 export const PUBLIC_CHANNELS = ['book', 'trades', 'marketData'] as const;
 export const PRIVATE_CHANNELS = ['orders', 'fills', 'accounts'] as const;
 
@@ -121,7 +124,14 @@ export class WsHub implements VenueListener {
     for (const c of this.waiting) {
       const out = c.out;
       c.out = [];
-      if (c.socket.readyState === 1) for (const m of out) c.socket.send(m);
+      if (c.socket.readyState !== 1) continue;
+      // a consumer that cannot keep up is disconnected (it reconnects and re-reads), rather than letting its
+      // backlog grow without bound in the venue or silently dropping messages from the middle of its stream
+      if (c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        c.socket.close(1013, 'too slow: more than 16 MiB of messages waiting');
+        continue;
+      }
+      for (const m of out) c.socket.send(m);
     }
     this.waiting.clear();
   }
