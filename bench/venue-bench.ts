@@ -9,7 +9,8 @@
 //   must show up on the client's own `orders` stream;
 // - resident memory of the venue process, sampled every second.
 // Settings through the environment: PERPSIM_VENUE_BENCH_CLIENTS (100), _SECONDS (30 per phase), _RATE (10000),
-// _WINDOW (8 requests in flight per client in the saturation phase). Nothing asserts on timings.
+// _WINDOW (8 requests in flight per client in the saturation phase), _NODE_ARGS (extra node flags for the venue
+// process, e.g. --cpu-prof). Nothing asserts on timings.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,8 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
   const child = spawn(
     process.execPath,
     [
+      // extra node flags for the venue process, e.g. --cpu-prof to profile it under this load
+      ...(process.env['PERPSIM_VENUE_BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
       '--import',
       'tsx',
       'src/cli/main.ts',
