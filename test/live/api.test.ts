@@ -4,6 +4,9 @@
 // malformed requests that must leave the engine's state hash unchanged.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ADMIN, ORACLE_KEY, testVenue, until, type TestVenue } from './helpers.ts';
 
@@ -352,6 +355,35 @@ describe('rate limit (Vega spam.pow: tx per block over past blocks)', () => {
       assert.equal((await v.call('POST', '/v1/deposit', { key: d, body: { amount: '1' } })).status, 200);
     } finally {
       await v.close();
+    }
+  });
+});
+
+describe('restart on a journal', () => {
+  test('orders and issued keys survive; the state hash is the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perpsim-restart-'));
+    try {
+      const a = await testVenue({ journalDir: dir });
+      const k = await a.key('erin');
+      await a.call('POST', '/v1/deposit', { key: k, body: { amount: '500' } });
+      const o = await a.call('POST', '/v1/orders', {
+        key: k,
+        body: { market: M, side: 'buy', price: '14', size: '2' },
+      });
+      a.block(1);
+      const hash = a.venue.stateHash();
+      await a.close();
+      const b = await testVenue({ journalDir: dir });
+      try {
+        assert.equal(b.venue.stateHash(), hash);
+        const again = await b.call('GET', `/v1/parties/erin/orders/${o.body.order.id}`, { key: k });
+        assert.equal(again.status, 200);
+        assert.equal(again.body.price, '14');
+      } finally {
+        await b.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
