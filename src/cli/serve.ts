@@ -123,7 +123,9 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
             const v = run.venue;
             const r = v.recovered;
             console.log(`perpsim venue listening on ${run.url}`);
-            console.log(`  markets: ${v.markets.map((m) => `${m.id} (${m.pair})`).join(', ')}`);
+            console.log(
+              `  markets: ${v.markets.map((m) => `${m.id} (${m.pair})`).join(', ')}${r.records > 0 ? " (from the journal's genesis: on a restart the journal decides the markets, opening auction and network parameters)" : ''}`,
+            );
             console.log(
               `  journal: ${v.journal ? `${v.journal.file} (fsync ${o.fsync}); replayed ${r.commands} commands, ${r.blocks} blocks${r.tornBytes ? `, dropped a torn last record of ${r.tornBytes} bytes` : ''}` : 'none (state is not kept across restarts)'}`,
             );
