@@ -24,5 +24,6 @@ export {
 export { boundFactors, riskFactors } from './risk/models.ts';
 export { logNormalRiskFactors, probabilityOfTrading, SECONDS_PER_YEAR } from './risk/quant.ts';
 export { PerpetualState, YEAR_NS } from './products/perpetual.ts';
+export type { OracleData } from './products/oracle.ts';
 export { PnlTracker } from './positions/pnl.ts';
 export { OrderBook, type BookOrder } from './book/orderbook.ts';
