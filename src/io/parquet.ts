@@ -68,3 +68,18 @@ export async function readParquet(file: string): Promise<Record<string, unknown>
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   return (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
 }
+
+const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Columns from a CSV table's header and its cells (as written): a column whose non-empty cells are all numbers is
+ * DOUBLE (empty cells null), any other column is STRING.
+ */
+export function columnsFromCells(header: readonly string[], rows: readonly (readonly string[])[]): ParquetColumn[] {
+  return header.map((name, j) => {
+    const cells = rows.map((r) => r[j] ?? '');
+    if (cells.every((c) => c === '' || NUMERIC.test(c)))
+      return { name, type: 'DOUBLE', data: cells.map((c) => (c === '' ? Number.NaN : Number(c))) } as const;
+    return { name, type: 'STRING', data: cells } as const;
+  });
+}

@@ -84,6 +84,7 @@ table.t th, table.t td { padding: 3px 8px; border-bottom: 1px solid var(--line);
 table.t th { background: #f7f8fa; font-weight: 600; color: #374151; position: sticky; top: 0; }
 table.t th.l, table.t td.l { text-align: left; }
 table.t td.pos { color: var(--up); } table.t td.neg { color: var(--down); }
+table.kv td { white-space: normal; } table.kv td:first-child { color: var(--muted); width: 1%; white-space: nowrap; }
 .scroll { max-height: 360px; overflow: auto; }
 .range { display: flex; gap: 6px; align-items: center; margin: 8px 0 12px; flex-wrap: wrap; }
 .range button { border: 1px solid var(--line); background: #fff; border-radius: 6px; padding: 3px 10px; cursor: pointer; }
@@ -102,7 +103,7 @@ export interface PageOptions {
   readonly subtitle?: string;
   /** the page's main content (HTML) */
   readonly body: string;
-  /** embedded as <script type="application/json" id="data"> */
+  /** embedded as <script id="data" type="application/json"> */
   readonly data?: unknown;
   /** the page's own script, run after the chart runtime */
   readonly script?: string;
@@ -129,7 +130,7 @@ ${o.body}
 </main>
 <script>${a.uplotJs}</script>
 <script>${a.charts}</script>
-${o.data !== undefined ? `<script type="application/json" id="data">${scriptJson(o.data)}</script>` : ''}
+${o.data !== undefined ? `<script id="data" type="application/json">${scriptJson(o.data)}</script>` : ''}
 ${o.script ? `<script>${inlineScript(o.script)}</script>` : ''}
 </body>
 </html>
@@ -177,7 +178,14 @@ export function htmlTable(columns: readonly Column[], rows: readonly (readonly C
 
 /** A two-column key/value table. */
 export function kvTable(rows: readonly (readonly [string, Cell])[]): string {
-  return htmlTable([{ title: '', left: true }, { title: '' }], rows).replace(/<thead>.*?<\/thead>/, '');
+  return htmlTable(
+    [
+      { title: '', left: true },
+      { title: '', left: true },
+    ],
+    rows,
+    't kv',
+  ).replace(/<thead>.*?<\/thead>/, '');
 }
 
 /** Tiles of headline figures. */
