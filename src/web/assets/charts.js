@@ -84,6 +84,13 @@
     return el;
   }
 
+  // a single x value (one candle, one funding period) gets a window around it rather than uPlot's years
+  function xRange(_u, min, max) {
+    if (min === null || max === null) return [min, max];
+    if (min === max) return [min - 300, max + 300];
+    return [min, max];
+  }
+
   function register(spec, u, isTime) {
     created++;
     u.perpsimReady = true;
@@ -158,7 +165,7 @@
               },
         },
       ].concat(spec.series.map(seriesOpts)),
-      scales: { x: { time: time }, y: yScale, y2: y2 },
+      scales: { x: time ? { time: true, range: xRange } : { time: false }, y: yScale, y2: y2 },
       axes: axes,
       legend: { show: spec.legend !== false, live: true },
       cursor: time ? { sync: { key: 'perpsim-time' }, drag: { x: true, y: false, setScale: false } } : {},
@@ -242,7 +249,7 @@
       height: spec.height || 320,
       series: [{ label: 'time', value: '{YYYY}-{MM}-{DD} {HH}:{mm}' }].concat(ohlc, [vol], extra),
       scales: {
-        x: { time: true },
+        x: { time: true, range: xRange },
         y: {},
         // volume bars use the lower quarter of the plot
         vol: {

@@ -498,7 +498,7 @@
           }),
         ),
         series: keys.map(function (k, j) {
-          return { label: k, color: COLORS[j % COLORS.length], scatter: true };
+          return { label: k, color: COLORS[j % COLORS.length], points: true, width: 1.5 };
         }),
         unit: 'settlement asset',
       });
