@@ -19,7 +19,7 @@ ${tile('t-oi', 'open interest')}${tile('t-stake', 'supplied / target stake')}${t
 </div>
 <div class="grid">
 ${card('Price: one-minute candles with volume, mark, price-monitoring bounds; auctions shaded', '<div id="c-candles-0"></div>', 'wide')}
-${card('Mark, index and last trade, every block', '<div id="c-prices-0"></div>', 'wide')}
+${card('Mark, index, mid and last trade, every block', '<div id="c-prices-0"></div>', 'wide')}
 </div>
 <h2>Order book</h2>
 <div class="grid narrow">

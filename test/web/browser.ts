@@ -37,13 +37,13 @@ export async function launch(offline: boolean): Promise<BrowserContext> {
   });
 }
 
-/** A new page whose console errors, warnings and page errors are collected in `problems`. */
+/** A new page whose console errors and page errors are collected in `problems`. */
 export async function openPage(ctx: BrowserContext): Promise<{ page: Page; problems: string[] }> {
   const page = await ctx.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    if (m.type() === 'error') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   return { page, problems };
 }

@@ -209,7 +209,15 @@
         return s[k];
       };
       ch.candles.perpsimSetRaw(candleData());
-      ch.prices.setData([s.time, col('mark'), col('index'), col('last_trade'), col('bound_min'), col('bound_max')]);
+      ch.prices.setData([
+        s.time,
+        col('mark'),
+        col('index'),
+        col('mid'),
+        col('last_trade'),
+        col('bound_min'),
+        col('bound_max'),
+      ]);
       ch.funding.setData([s.time, col('funding_rate')]);
       ch.fundingHistory.setData(state.fundingHistory);
       ch.twaps.setData([s.time, col('twap_mark'), col('twap_index')]);
@@ -397,10 +405,11 @@
     });
     ch.prices = C.line(el('c-prices-0'), {
       name: 'prices-0',
-      data: [s.time, col('mark'), col('index'), col('last_trade'), col('bound_min'), col('bound_max')],
+      data: [s.time, col('mark'), col('index'), col('mid'), col('last_trade'), col('bound_min'), col('bound_max')],
       series: [
         { label: 'mark', color: CO[0], width: 2 },
         { label: 'index', color: CO[1] },
+        { label: 'mid', color: CO[2], width: 1, dash: [3, 3] },
         { label: 'last trade', color: CO[7], width: 1 },
         { label: 'lower bound', color: '#999', dash: [5, 4], width: 1, step: 1 },
         { label: 'upper bound', color: '#999', dash: [5, 4], width: 1, step: 1 },
