@@ -91,6 +91,21 @@
     return [min, max];
   }
 
+  // uPlot gives a lone point of a time scale a window of years: a lone row gets empty neighbours five minutes either
+  // side, so the chart shows ten minutes around it
+  function padSingle(data) {
+    if (!data[0] || data[0].length !== 1) return data;
+    var x = data[0][0];
+    return data.map(function (col, k) {
+      return k === 0 ? [x - 300, x, x + 300] : [null, col[0], null];
+    });
+  }
+
+  /** New data for a time chart (a lone row padded, see padSingle). */
+  function setData(u, data) {
+    u.setData(padSingle(data));
+  }
+
   function register(spec, u, isTime) {
     created++;
     u.perpsimReady = true;
@@ -179,7 +194,7 @@
         setSelect: time ? [selectHook] : [],
       },
     };
-    var u = new uPlot(opts, spec.data, el);
+    var u = new uPlot(opts, time ? padSingle(spec.data) : spec.data, el);
     u.perpsimSpec = spec;
     return register(spec, u, time);
   }
@@ -276,14 +291,14 @@
       },
     };
     var raw = spec.data;
-    var u = new uPlot(opts, bucketOhlc(raw, null, spec.candles || 150), el);
+    var u = new uPlot(opts, padSingle(bucketOhlc(raw, null, spec.candles || 150)), el);
     u.perpsimSpec = spec;
     u.perpsimSetRange = function (r) {
-      u.setData(bucketOhlc(raw, r, spec.candles || 150));
+      u.setData(padSingle(bucketOhlc(raw, r, spec.candles || 150)));
     };
     u.perpsimSetRaw = function (data) {
       raw = data;
-      u.setData(bucketOhlc(raw, range, spec.candles || 150));
+      u.setData(padSingle(bucketOhlc(raw, range, spec.candles || 150)));
     };
     return register(spec, u, true);
   }
@@ -534,6 +549,7 @@
     bucketOhlc: bucketOhlc,
     setDepth: setDepth,
     setRange: setRange,
+    setData: setData,
     rangeSelector: rangeSelector,
     seal: seal,
     fmt: fmt,

@@ -209,7 +209,7 @@
         return s[k];
       };
       ch.candles.perpsimSetRaw(candleData());
-      ch.prices.setData([
+      C.setData(ch.prices, [
         s.time,
         col('mark'),
         col('index'),
@@ -218,11 +218,11 @@
         col('bound_min'),
         col('bound_max'),
       ]);
-      ch.funding.setData([s.time, col('funding_rate')]);
-      ch.fundingHistory.setData(state.fundingHistory);
-      ch.twaps.setData([s.time, col('twap_mark'), col('twap_index')]);
-      ch.oi.setData([s.time, col('open_interest')]);
-      ch.stake.setData([s.time, col('supplied_stake'), col('target_stake')]);
+      C.setData(ch.funding, [s.time, col('funding_rate')]);
+      C.setData(ch.fundingHistory, state.fundingHistory);
+      C.setData(ch.twaps, [s.time, col('twap_mark'), col('twap_index')]);
+      C.setData(ch.oi, [s.time, col('open_interest')]);
+      C.setData(ch.stake, [s.time, col('supplied_stake'), col('target_stake')]);
     });
   }
 
@@ -289,7 +289,7 @@
                 ps.forEach(function (a) {
                   a.shift();
                 });
-              state.charts.party.setData(ps);
+              C.setData(state.charts.party, ps);
               el('party-accounts').innerHTML =
                 '<table class="t"><thead><tr><th class="l">account</th><th class="l">market</th><th>balance</th></tr></thead><tbody>' +
                 r[1]
@@ -475,7 +475,14 @@
           })[0] || ms[0];
         state.market = m;
         el('market-name').textContent =
-          m.name + ' (' + m.id + ', ' + m.product + ', settled in ' + m.settlementAsset + ')';
+          m.name +
+          ' (' +
+          m.id +
+          ', ' +
+          m.product +
+          ', settled in ' +
+          (m.settlementAsset.length > 16 ? m.settlementAsset.slice(0, 8) + '…' : m.settlementAsset) +
+          ')';
         if (!state.charts.candles) {
           build();
           setupParty();
