@@ -175,7 +175,8 @@ function marginsTable(d: RunData): string {
 function lpEpochTable(d: RunData): string {
   const rows: Cell[][] = [];
   for (const a of d.agents)
-    for (const e of a.epochs ?? []) rows.push([a.party, e.epoch, e.samples, e.onBook * 100, e.fees, -e.penalties]);
+    for (const e of a.epochs ?? [])
+      rows.push([a.party, e.epoch, e.samples, e.onBook * 100, e.fees, e.penalties === 0 ? 0 : -e.penalties]);
   if (!rows.length) return '<p class="note">No liquidity provider in this run.</p>';
   return htmlTable(
     [

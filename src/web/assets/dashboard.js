@@ -296,10 +296,11 @@
               { label: 'maintenance', color: COLORS[3], width: 2 },
               { label: 'initial', color: COLORS[1], dash: [5, 4] },
               { label: 'margin account', color: COLORS[0], width: 2 },
-              { label: 'general account', color: COLORS[2] },
+              { label: 'general account (right)', color: COLORS[2], axis: 2 },
               { label: 'order margin', color: COLORS[4] },
             ],
             unit: 'settlement asset',
+            unit2: 'general account',
           });
         },
       );
@@ -384,13 +385,18 @@
             return e.fees;
           }),
         );
-        ss.push({ label: a.party + ' fees', color: COLORS[(2 * k) % COLORS.length], bars: true });
+        ss.push({ label: a.party + ' fees', color: COLORS[(2 * k) % COLORS.length], points: true, width: 2 });
         ys.push(
           pick(a, function (e) {
-            return -e.penalties;
+            return e.penalties === 0 ? 0 : -e.penalties;
           }),
         );
-        ss.push({ label: a.party + ' penalties', color: COLORS[(2 * k + 3) % COLORS.length], bars: true });
+        ss.push({
+          label: a.party + ' penalties',
+          color: COLORS[(2 * k + 3) % COLORS.length],
+          points: true,
+          dash: [4, 3],
+        });
       });
       C.line(el('c-lp-epochs'), {
         name: 'lp-epochs',

@@ -457,8 +457,10 @@
         { label: 'maintenance', color: CO[3], width: 2 },
         { label: 'initial', color: CO[1], dash: [5, 4] },
         { label: 'margin account', color: CO[0], width: 2 },
-        { label: 'general account', color: CO[2] },
+        { label: 'general account (right)', color: CO[2], axis: 2 },
       ],
+      unit: 'settlement asset',
+      unit2: 'general account',
     });
     C.seal();
   }
