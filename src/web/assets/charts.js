@@ -131,7 +131,7 @@
       width: s.width || 1.5,
       scale: s.axis === 2 ? 'y2' : 'y',
       spanGaps: !!s.spanGaps,
-      points: { show: !!s.points, size: 6, fill: s.color },
+      points: { show: !!s.points, size: s.pointSize || 6, fill: s.color },
       value: function (_u, v) {
         return fmt(v);
       },

@@ -385,7 +385,13 @@
             return e.fees;
           }),
         );
-        ss.push({ label: a.party + ' fees', color: COLORS[(2 * k) % COLORS.length], points: true, width: 2 });
+        ss.push({
+          label: a.party + ' fees',
+          color: COLORS[(2 * k) % COLORS.length],
+          points: true,
+          pointSize: 9,
+          width: 2,
+        });
         ys.push(
           pick(a, function (e) {
             return e.penalties === 0 ? 0 : -e.penalties;
@@ -395,6 +401,7 @@
           label: a.party + ' penalties',
           color: COLORS[(2 * k + 3) % COLORS.length],
           points: true,
+          pointSize: 9,
           dash: [4, 3],
         });
       });
