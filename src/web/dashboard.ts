@@ -80,7 +80,7 @@ function runTables(d: RunData): { overview: string; mm: string; lp: string; kind
     ],
     mms.map((a) => [
       a.party,
-      typeof a.strategy?.['gamma'] === 'number' ? (a.strategy['gamma'] as number) : '',
+      typeof a.strategy?.['gamma'] === 'number' ? String(a.strategy['gamma']) : '',
       a.trades,
       a.position,
       a.pnl.spread,

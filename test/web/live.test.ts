@@ -121,7 +121,6 @@ describe('the live dashboard in headless Chromium', { skip }, () => {
       last = `page ${JSON.stringify(got).slice(0, 200)} api ${JSON.stringify(want).slice(0, 200)}`;
     }
     assert.ok(agreed, `the depth chart never matched the API's depth: ${last}`);
-    await screenshot(page, 'live.png');
     assert.deepEqual(problems, []);
   });
 
@@ -131,5 +130,11 @@ describe('the live dashboard in headless Chromium', { skip }, () => {
     await page.waitForSelector('body[data-live="connected"]', { timeout: 15_000 });
     const n = Number(await page.evaluate('PerpsimLive.state.series.time.length'));
     await page.waitForFunction(`PerpsimLive.state.series.time.length > ${n}`, undefined, { timeout: 10_000 });
+    // the screenshot artifact, once the agents have traded (if they have not within 20 s, the page as it is)
+    await page
+      .waitForFunction('PerpsimLive.state.trades.length > 2', undefined, { timeout: 20_000 })
+      .catch(() => undefined);
+    await screenshot(page, 'live.png');
+    assert.deepEqual(problems, []);
   });
 });

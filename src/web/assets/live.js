@@ -187,9 +187,9 @@
       if (e) e.textContent = v;
     };
     var f = d.funding;
-    set('t-mark', C.fmt(num(d.markPrice)));
+    set('t-mark', C.fmt(num(d.markPrice) || null));
     set('t-index', C.fmt(num(d.indexPrice) || null));
-    set('t-last', C.fmt(num(d.lastTradedPrice)));
+    set('t-last', C.fmt(num(d.lastTradedPrice) || null));
     set('t-funding', f && f.estimatedRate !== null ? (Number(f.estimatedRate) * 100).toFixed(4) + '%' : '–');
     set('t-oi', C.fmt(num(d.openInterest)));
     set('t-stake', C.fmt(num(d.suppliedStake), 0) + ' / ' + C.fmt(num(d.targetStake), 0));
