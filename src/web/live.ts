@@ -2,7 +2,8 @@
 // (src/web/assets/live.js) reads the venue's HTTP API and follows its WebSocket, reconnecting by itself. Price
 // (candles with volume from the trades, mark, index, last trade, price-monitoring bounds, auctions shaded), order book
 // (ladder, depth, trades tape), funding (estimate, each ended period's last estimate, mark and index TWAPs), open
-// interest, target vs supplied stake, and — with a party key — that party's margin levels against its balances.
+// interest, target vs supplied stake, and — with a party key — that party's margin levels against its balances, its
+// own best quotes against the mid and its position (the bot's key shows the bot), and its accounts.
 import type { FastifyInstance } from 'fastify';
 import { assetScript, escapeHtml, renderPage } from './shell.ts';
 
@@ -45,6 +46,7 @@ ${card(
   `<p><input id="party-key" type="password" placeholder="party key" size="40"> <button id="party-use" type="button">follow</button>
 <span class="note">party: <b id="party-name">none</b> (the key stays in this browser)</span></p><div id="c-party"></div>`,
 )}
+${card('Quotes vs the mid, and inventory (a bot’s key shows the bot)', '<div id="c-quotes"></div>')}
 ${card('Accounts', '<div id="party-accounts" class="scroll"><p class="note">Enter a party key to follow its accounts.</p></div>')}
 </div>`;
   return renderPage({

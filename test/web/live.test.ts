@@ -1,7 +1,7 @@
 // The live dashboard in headless Chromium against a real venue (the default scenario's agents trading, loopback
 // only): within 15 s the page at `/` shows the order book and at least four charts with drawn series, with no console
-// error; an order placed through the API appears on the page's book, and the page's depth chart equals the
-// cumulative depth the API serves; when the WebSocket drops, the page reconnects by itself. A screenshot is kept
+// error; an order placed through the API appears on the page's book (and, with the party's key typed in, among its
+// quotes, with its initial margin), and the page's depth chart equals the cumulative depth the API serves; when the WebSocket drops, the page reconnects by itself. A screenshot is kept
 // under test-artifacts/web/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,6 +102,12 @@ describe('the live dashboard in headless Chromium', { skip }, () => {
     });
     assert.ok(Number(await page.evaluate('PerpsimLive.state.bookUpdates')) > before);
     assert.match((await page.textContent('#ladder-0')) ?? '', /13\.37/);
+    // with the party's key the page follows its quotes and margins
+    await page.fill('#party-key', key);
+    await page.click('#party-use');
+    await page.waitForFunction('PerpsimLive.state.quoteSeries[1].includes(13.37)', undefined, { timeout: 10_000 });
+    assert.equal(await page.textContent('#party-name'), 'web-tester');
+    assert.ok(Number(await page.evaluate('PerpsimLive.state.partySeries[2].at(-1)')) > 0, 'an initial margin');
     // the agents keep trading: compare the page with the API until one read of each agrees (the page follows
     // the book within a fraction of a second)
     let agreed = false;

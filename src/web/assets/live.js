@@ -38,6 +38,7 @@
     bookUpdates: 0,
     party: null,
     partySeries: [[], [], [], [], []],
+    quoteSeries: [[], [], [], [], []],
   };
   COLS.forEach(function (c) {
     state.series[c] = [];
@@ -265,6 +266,14 @@
           Promise.all([
             api('/v1/parties/' + encodeURIComponent(me.party) + '/margins', key),
             api('/v1/parties/' + encodeURIComponent(me.party) + '/accounts', key),
+            api(
+              '/v1/parties/' +
+                encodeURIComponent(me.party) +
+                '/orders?live=true&limit=1000&market=' +
+                encodeURIComponent(state.market.id),
+              key,
+            ),
+            api('/v1/parties/' + encodeURIComponent(me.party) + '/positions', key),
           ])
             .then(function (r) {
               var m = r[0].filter(function (x) {
@@ -290,6 +299,30 @@
                   a.shift();
                 });
               C.setData(state.charts.party, ps);
+              // own best quotes against the market mid, and the position (a bot's key shows the bot)
+              var bid = null;
+              var ask = null;
+              r[2].forEach(function (o) {
+                var p = Number(o.price);
+                if (!(p > 0)) return;
+                if (o.side === 'buy' && (bid === null || p > bid)) bid = p;
+                if (o.side === 'sell' && (ask === null || p < ask)) ask = p;
+              });
+              var pos = r[3].filter(function (x) {
+                return x.market === state.market.id;
+              })[0];
+              var mids = state.series.mid;
+              var qs = state.quoteSeries;
+              qs[0].push(ps[0][ps[0].length - 1]);
+              qs[1].push(bid);
+              qs[2].push(ask);
+              qs[3].push(mids.length ? mids[mids.length - 1] : null);
+              qs[4].push(pos ? Number(pos.openVolume) : 0);
+              if (qs[0].length > KEEP)
+                qs.forEach(function (a) {
+                  a.shift();
+                });
+              C.setData(state.charts.quotes, qs);
               el('party-accounts').innerHTML =
                 '<table class="t"><thead><tr><th class="l">account</th><th class="l">market</th><th>balance</th></tr></thead><tbody>' +
                 r[1]
@@ -326,6 +359,9 @@
     var use = function () {
       var key = input.value.trim();
       state.partyKey = key;
+      state.quoteSeries.forEach(function (a) {
+        a.length = 0;
+      });
       state.partySeries.forEach(function (a) {
         a.length = 0;
       });
@@ -461,6 +497,18 @@
       ],
       unit: 'settlement asset',
       unit2: 'general account',
+    });
+    ch.quotes = C.line(el('c-quotes'), {
+      name: 'party-quotes',
+      data: state.quoteSeries,
+      series: [
+        { label: 'own best bid', color: '#1a9850', step: 1 },
+        { label: 'own best ask', color: '#d73027', step: 1 },
+        { label: 'market mid', color: '#999', dash: [3, 3] },
+        { label: 'position (right)', color: CO[4], axis: 2, step: 1 },
+      ],
+      unit: 'price',
+      unit2: 'contracts',
     });
     C.seal();
   }
