@@ -1,8 +1,8 @@
 // The live dashboard in headless Chromium against a real venue (the default scenario's agents trading, loopback
 // only): within 15 s the page at `/` shows the order book and at least four charts with drawn series, with no console
 // error; an order placed through the API appears on the page's book (and, with the party's key typed in, among its
-// quotes, with its initial margin), and the page's depth chart equals the cumulative depth the API serves; when the WebSocket drops, the page reconnects by itself. A screenshot is kept
-// under test-artifacts/web/.
+// quotes, with its initial margin), and the page's depth chart equals the cumulative depth the API serves; when the
+// WebSocket drops, the page reconnects by itself. A screenshot is kept under test-artifacts/web/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
