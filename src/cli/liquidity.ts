@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { liquidityHtml } from '../analysis/liquidity/html.ts';
+import { columnsFromCells, parquetPathFor, writeParquet } from '../io/parquet.ts';
 import { LiquidityInputError, parseCommitments, parseDailyCsv, readText } from '../analysis/liquidity/inputs.ts';
 import { runLiquidityModel, type LiquidityReport } from '../analysis/liquidity/model.ts';
 import { trimDecimal } from '../analysis/proposal.ts';
@@ -176,13 +177,9 @@ export function writeLiquidityFiles(r: LiquidityReport, dir: string): LiquidityF
     'bonusRemainder',
     'growth',
   ] as const;
-  writeFileSync(
-    files.days,
-    stringify(
-      r.days.map((d) => dayColumns.map((c) => d[c] ?? '')),
-      { header: true, columns: [...dayColumns] },
-    ),
-  );
+  const dayCells = r.days.map((d) => dayColumns.map((c) => String(d[c] ?? '')));
+  writeFileSync(files.days, stringify(dayCells, { header: true, columns: [...dayColumns] }));
+  writeParquet(parquetPathFor(files.days), columnsFromCells(dayColumns, dayCells));
   const providerColumns = [
     'party',
     'commitment',
@@ -206,13 +203,11 @@ export function writeLiquidityFiles(r: LiquidityReport, dir: string): LiquidityF
     'capital',
     'annualisedReturn',
   ] as const;
-  writeFileSync(
-    files.providers,
-    stringify(
-      r.days.flatMap((d) => d.providers.map((p) => [d.day, ...providerColumns.map((c) => String(p[c]))])),
-      { header: true, columns: ['day', ...providerColumns] },
-    ),
+  const providerCells = r.days.flatMap((d) =>
+    d.providers.map((p) => [d.day, ...providerColumns.map((c) => String(p[c]))]),
   );
+  writeFileSync(files.providers, stringify(providerCells, { header: true, columns: ['day', ...providerColumns] }));
+  writeParquet(parquetPathFor(files.providers), columnsFromCells(['day', ...providerColumns], providerCells));
   writeFileSync(files.html, liquidityHtml(r, `perpsim liquidity: ${r.market.name}`));
   writeFileSync(files.json, `${JSON.stringify(r, null, 2)}\n`);
   return files;

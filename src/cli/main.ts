@@ -1,15 +1,16 @@
 // The `perpsim` command: `session` (the default: a scripted market session on a governance proposal), `simulate`
 // (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads,
-// or on BullMQ workers), `worker` (takes queued sweep runs),
-// `conformance` (Vega's feature files against the engine), `analyze` (what a proposal means) and `liquidity` (the
-// daily economics of liquidity provision). Run from the working tree with `npm run perpsim -- …`
-// or through bin/perpsim.js (`npx perpsim …`).
+// or on BullMQ workers), `worker` (takes queued sweep runs), `conformance` (Vega's feature files against the engine),
+// `analyze` (what a proposal means), `liquidity` (the daily economics of liquidity provision), `serve` (the live
+// venue), `mm` (the live market maker) and `dashboard` (the page of a finished simulation or sweep). Run from the
+// working tree with `npm run perpsim -- …` or through bin/perpsim.js (`npx perpsim …`).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
+import { dashboardCommand } from './dashboard.ts';
 import { liquidityCommand } from './liquidity.ts';
 import { serveCommand } from './serve.ts';
 import { sessionCommand } from './session.ts';
@@ -52,6 +53,7 @@ export function main(argv: readonly string[]): number | Promise<number> {
   program.addCommand(conformanceCommand(setStatus));
   program.addCommand(analyzeCommand(setStatus));
   program.addCommand(liquidityCommand(setStatus));
+  program.addCommand(dashboardCommand(setStatus));
   program.addCommand(serveCommand(setStatus, (p) => (pending = p)));
   for (const c of program.commands) c.exitOverride();
   try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadScenarioFile, resolvePath, type LoadedScenario } from '../sim/scenario.ts';
 import { buildApi } from './api.ts';
+import { registerDashboard } from '../web/live.ts';
 import { KeyStore, SpamLimiter, VEGA_SPAM_DEFAULTS, type SpamLimits } from './auth.ts';
 import { makeGenesis, type MarketSource } from './genesis.ts';
 import type { FsyncMode } from './journal.ts';
@@ -137,6 +138,7 @@ export async function startVenue(cfg: VenueConfig): Promise<RunningVenue> {
     ...(cfg.oracleKey ? { oracleKey: cfg.oracleKey } : {}),
     ...(cfg.spam ? { limiter: new SpamLimiter(cfg.spam) } : {}),
   });
+  registerDashboard(app);
   let redis: RedisPublisher | undefined;
   if (cfg.redisUrl) {
     redis = new RedisPublisher(venue, {

@@ -20,7 +20,7 @@ import { EventBus, MarketFeed, OrderGateway, type GatewayStats, type PartyState 
 import type { ConservationReport } from './conservation.ts';
 import { JumpDiffusion, loadPriceCsv, type PriceProcess } from './price-process.ts';
 import { Prng } from './prng.ts';
-import { Recorder } from './recorder.ts';
+import { FEE_TYPES, FUNDING_TYPES, LP_FEE_TYPES, PENALTY_TYPES, Recorder } from './recorder.ts';
 import {
   durationSeconds,
   proposalNetwork,
@@ -251,30 +251,6 @@ class WakeQueue {
   }
 }
 
-const FEE_TYPES: TransferType[] = [
-  'MAKER_FEE_RECEIVE',
-  'MAKER_FEE_PAY',
-  'INFRASTRUCTURE_FEE_PAY',
-  'LIQUIDITY_FEE_PAY',
-  'TREASURY_FEE_PAY',
-  'BUY_BACK_FEE_PAY',
-];
-const FUNDING_TYPES: TransferType[] = ['PERPETUALS_FUNDING_WIN', 'PERPETUALS_FUNDING_LOSS'];
-/** liquidity fees reaching an LP: allocations to its fee account, distributions, the SLA performance bonus */
-const LP_FEE_TYPES: TransferType[] = [
-  'LIQUIDITY_FEE_ALLOCATE',
-  'LIQUIDITY_FEE_DISTRIBUTE',
-  'LIQUIDITY_FEE_NET_DISTRIBUTE',
-  'SLA_PERFORMANCE_BONUS_DISTRIBUTE',
-];
-/** what an LP loses for its SLA: fees withheld (to the bonus pool or the insurance pool), bond penalties, slashing */
-const PENALTY_TYPES: TransferType[] = [
-  'LIQUIDITY_FEE_UNPAID_COLLECT',
-  'SLA_PENALTY_LP_FEE_APPLY',
-  'SLA_PENALTY_BOND_APPLY',
-  'BOND_SLASHING',
-];
-
 function buildProcess(loaded: LoadedScenario, spec: MarketSpec, rng: Prng, seconds: number): PriceProcess {
   const p = spec.price;
   if (p.process === 'csv') {
@@ -451,7 +427,9 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
 
   const queue = new WakeQueue();
   const recorder = new Recorder();
-  const sample = (t: number, agents: boolean) => sampleRow(t, setups, slots, bus, recorder, agents);
+  recorder.epochSeconds = Number(ex.params.epochLength / NS);
+  bus.tradeListeners.push((tr, m) => recorder.onTrade(m, tr));
+  const sample = (t: number, agents: boolean) => recorder.sample(t, setups, slots, bus, agents);
   const fullScanEvery = opts.fullScanEvery ?? 3600;
   const progressEvery = opts.progressEvery ?? 2000;
 
@@ -529,6 +507,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     if (opts.onProgress && b % progressEvery === 0) opts.onProgress(b, blocks);
   }
   bus.conservation.fullScan(ex.ledger.all());
+  recorder.finish(setups, bus);
   opts.onProgress?.(blocks, blocks);
   const stateHash = ex.stateHash();
   const wallSeconds = (performance.now() - wallStart) / 1000;
@@ -661,67 +640,4 @@ function agentResult(slot: Slot): AgentResult {
     },
     ...(agent.describe ? { strategy: agent.describe() } : {}),
   };
-}
-
-function sampleRow(
-  t: number,
-  setups: readonly MarketSetup[],
-  slots: readonly Slot[],
-  bus: EventBus,
-  rec: Recorder,
-  agents: boolean,
-): void {
-  for (const s of setups) {
-    const f = s.feed;
-    const md = s.market.marketData();
-    const bb = f.bestBid();
-    const ba = f.bestAsk();
-    const mid = f.mid();
-    const depth = f.depthWithin(0.01);
-    let maintenance = 0n;
-    let held = 0n;
-    for (const slot of slots) {
-      if (slot.setup !== s) continue;
-      maintenance += slot.me.maintenance;
-      held += slot.me.balance('MARGIN');
-    }
-    const rate = f.fundingPeriodSeconds !== undefined ? f.fundingRate() : undefined;
-    const asset = (v: bigint) => Number(v) / f.assetScale;
-    rec.market(s.market.id).add({
-      time: t,
-      index: s.truth,
-      oracle: f.oraclePrice ?? Number.NaN,
-      mark: f.mark() || Number.NaN,
-      mid: mid ?? Number.NaN,
-      best_bid: bb === undefined ? Number.NaN : bb / f.priceScale,
-      best_ask: ba === undefined ? Number.NaN : ba / f.priceScale,
-      spread_bps:
-        bb === undefined || ba === undefined || mid === undefined ? Number.NaN : ((ba - bb) / f.priceScale / mid) * 1e4,
-      depth_bid_1pct: depth.bid,
-      depth_ask_1pct: depth.ask,
-      open_interest: md.openInterest / f.sizeScale,
-      funding_rate: rate ?? Number.NaN,
-      target_stake: asset(md.targetStake),
-      supplied_stake: asset(md.suppliedStake),
-      insurance_pool: asset(s.market.insurance.balance),
-      margin_maintenance: asset(maintenance),
-      margin_held: asset(held),
-      continuous: f.continuous ? 1 : 0,
-      trades: bus.totals.intervalTrades,
-      volume: bus.totals.intervalVolume / f.sizeScale,
-    });
-  }
-  bus.totals.intervalTrades = 0;
-  bus.totals.intervalVolume = 0;
-  if (!agents) return;
-  for (const slot of slots) {
-    const f = slot.setup.feed;
-    const equity = Number(slot.me.equity()) / f.assetScale;
-    rec.agent(slot.me.party).add({
-      time: t,
-      position: slot.me.position / f.sizeScale,
-      equity,
-      pnl: equity - Number(slot.me.deposited) / f.assetScale,
-    });
-  }
 }

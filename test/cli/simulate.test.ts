@@ -50,7 +50,7 @@ describe('perpsim simulate', () => {
     assert.match(series[0]!, /^time_utc,market,time,index,oracle,mark,mid,/);
     assert.equal(series.filter((l) => l).length, 1 + Math.floor(2592 / 60) + 1);
     const agents = readFileSync(join(out, 'agents.csv'), 'utf8').split('\n');
-    assert.equal(agents[0], 'time_utc,time,party,kind,position,equity,pnl');
+    assert.match(agents[0]!, /^time_utc,time,party,kind,position,equity,pnl,epoch,/);
   });
 
   test('the same seed again: the same state hash', () => {
