@@ -4,11 +4,10 @@
 // estimator, derives its position limit from the market's margin
 // parameters and its equity, reads the funding estimate, and lets the strategy plan cancels and new quotes. In an
 // auction (where the book may be crossed) it quotes around the mark, or the oracle price before the first mark.
-import { AvellanedaStoikovMaker, type MakerConfig, type RestingQuote } from '../../strategies/index.ts';
+import { AvellanedaStoikovMaker, makerConfig, type RestingQuote } from '../../strategies/index.ts';
 import type { Side } from '../../core/types.ts';
 import type { PublicTrade } from '../client.ts';
 import type { MarketMakerSpec } from '../scenario.ts';
-import { SECONDS_PER_YEAR } from '../price-process.ts';
 import { equityOf, positionOf, type Agent, type AgentContext } from './agent.ts';
 
 export class MarketMakerAgent implements Agent {
@@ -26,35 +25,7 @@ export class MarketMakerAgent implements Agent {
     private readonly startPrice: number,
     tick: number,
   ) {
-    const cfg: MakerConfig = {
-      model: spec.model,
-      horizonSeconds: spec.horizonSeconds,
-      gamma: spec.gamma,
-      eta: spec.eta,
-      orderSize: spec.orderSize,
-      minSpread: spec.minSpread,
-      fairPrice: spec.fairPrice,
-      vampLevels: spec.vampLevels,
-      volatility: {
-        // annual relative volatility at the starting price → price units per √second
-        prior: (spec.sigmaPriorAnnual * startPrice) / Math.sqrt(SECONDS_PER_YEAR),
-        priorWeightSeconds: 600,
-        halfLifeSeconds: spec.sigmaHalfLifeSeconds,
-      },
-      intensity: {
-        priorA: spec.aPrior,
-        priorKappa: spec.kappaPrior,
-        priorWeight: 50,
-        bucket: tick,
-        buckets: 30,
-        halfLifeSeconds: spec.intensityHalfLifeSeconds,
-      },
-      orderRefreshSeconds: spec.orderRefreshSeconds,
-      filledOrderDelaySeconds: spec.filledOrderDelaySeconds,
-      maxOrderAgeSeconds: spec.maxOrderAgeSeconds,
-      refreshToleranceTicks: spec.refreshToleranceTicks,
-      fundingCarry: spec.fundingCarry,
-    };
+    const cfg = makerConfig(spec, startPrice, tick);
     this.maker = new AvellanedaStoikovMaker(cfg);
   }
 
