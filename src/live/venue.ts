@@ -1,0 +1,236 @@
+// The live venue: the engine in real time (DESIGN, "The live half"). The venue owns the wall clock and turns it into
+// engine time: commands are applied as they arrive, at the current block's time, and a timer ends the block every
+// `blockMs` (end of block: mark price, mark-to-market, margins; then the clock moves to the wall clock's now). Every
+// command that reaches the engine is appended to the journal before it is applied and acknowledged; a block end is
+// journaled too. Opening the venue on an existing journal replays it (genesis, commands at their times, block
+// ends) to the same state hash, rebuilding the read model and the agents' view from the replayed events; only the
+// live listeners (WebSocket, Redis) stay silent during the replay.
+import { applyCommand, type CommandOutcome, type VenueCommand } from './commands.ts';
+import type { EngineEvent, EventSink, Exchange } from './engine.ts';
+import { buildGenesis, type MarketInfo } from './genesis.ts';
+import { Journal, type FsyncMode, type Genesis, type JournalRead } from './journal.ts';
+import { OracleFeed, type OracleConfig } from './oracle.ts';
+import { VenueStore } from './store.ts';
+import { formatScaled } from './units.ts';
+import { BackgroundAgents } from './agents.ts';
+import type { LoadedScenario } from '../sim/scenario.ts';
+
+export interface VenueOptions {
+  /** the markets to start with when there is no journal yet (ignored when the journal has its genesis) */
+  readonly genesis: Genesis;
+  /** journal directory; none: the venue keeps nothing across restarts */
+  readonly journalDir?: string;
+  readonly fsync?: FsyncMode;
+  readonly blockMs?: number;
+  readonly oracle?: OracleConfig;
+  readonly agents?: LoadedScenario;
+  readonly agentSeed?: string;
+  /** wall clock, ns since the Unix epoch (tests give their own) */
+  readonly clock?: () => bigint;
+}
+
+/** Something that follows the venue live (not during a replay). */
+export interface VenueListener {
+  onEvent?(e: EngineEvent): void;
+  /** after a command was applied and its events emitted */
+  onCommand?(c: VenueCommand, o: CommandOutcome): void;
+  /** after a block ended and the next began (oracle and agents included) */
+  onBlock?(block: number, t: bigint): void;
+}
+
+export function wallClockNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+export class Venue {
+  readonly ex: Exchange;
+  readonly markets: readonly MarketInfo[];
+  readonly store: VenueStore;
+  readonly genesis: Genesis;
+  readonly startNs: bigint;
+  readonly journal: Journal | undefined;
+  /** what opening found in the journal */
+  readonly recovered: { records: number; tornBytes: number; blocks: number; commands: number };
+  readonly oracle: OracleFeed;
+  readonly agents: BackgroundAgents | undefined;
+  readonly blockMs: number;
+  private readonly listeners: VenueListener[] = [];
+  private readonly byKey = new Map<string, MarketInfo>();
+  private readonly clock: () => bigint;
+  private replaying = false;
+  private timer: NodeJS.Timeout | undefined;
+  block = 0;
+  commands = 0;
+
+  constructor(opts: VenueOptions) {
+    this.clock = opts.clock ?? wallClockNs;
+    this.blockMs = opts.blockMs ?? 1000;
+    let read: JournalRead | undefined;
+    if (opts.journalDir) {
+      const j = Journal.open(opts.journalDir, opts.fsync ?? 'block');
+      this.journal = j.journal;
+      read = j.read;
+    }
+    const first = read?.records[0];
+    this.genesis = first?.k === 'genesis' ? first.genesis : opts.genesis;
+    this.startNs = BigInt(this.genesis.startNs);
+    const fanout: EventSink = { emit: (e) => this.onEngineEvent(e) };
+    const built = buildGenesis(this.genesis, fanout);
+    this.ex = built.ex;
+    this.markets = built.markets;
+    for (const m of this.markets) {
+      this.byKey.set(m.id, m);
+      this.byKey.set(m.pair, m);
+    }
+    this.store = new VenueStore(
+      this.ex,
+      (id) => this.byKey.get(id)?.units,
+      (asset) => {
+        const d = this.ex.asset(asset)?.decimals ?? 0;
+        return (v: bigint) => formatScaled(v, d);
+      },
+    );
+    this.oracle = new OracleFeed(this.markets, opts.oracle ?? { mode: 'push' });
+    this.agents = opts.agents
+      ? new BackgroundAgents(
+          this,
+          opts.agents,
+          this.markets,
+          this.startNs,
+          (id) => this.oracle.last.get(id)?.price,
+          opts.agentSeed ?? String(opts.agents.scenario.seed),
+        )
+      : undefined;
+    if (!first) this.journal?.append({ k: 'genesis', genesis: this.genesis });
+    this.recovered = this.replay(read);
+    this.oracle.start(this.seconds());
+    this.agents?.fund();
+  }
+
+  private replay(read: JournalRead | undefined): Venue['recovered'] {
+    let blocks = 0;
+    let commands = 0;
+    if (!read) return { records: 0, tornBytes: 0, blocks, commands };
+    this.replaying = true;
+    try {
+      for (const r of read.records) {
+        if (r.k === 'genesis') continue;
+        const t = BigInt(r.t);
+        if (r.k === 'block') {
+          this.ex.endBlock();
+          this.ex.advanceTo(t);
+          this.block++;
+          blocks++;
+          continue;
+        }
+        if (t !== this.ex.now())
+          throw new Error(
+            `${this.journal!.file}: record ${r.n} was applied at ${r.t}, but the replay is at ${this.ex.now()}`,
+          );
+        this.apply(r.c);
+        commands++;
+      }
+    } finally {
+      this.replaying = false;
+    }
+    return { records: read.records.length, tornBytes: read.tornBytes, blocks, commands };
+  }
+
+  /** The market with this id or pair code. */
+  market(key: string): MarketInfo | undefined {
+    return this.byKey.get(key);
+  }
+
+  addListener(l: VenueListener): void {
+    this.listeners.push(l);
+  }
+
+  now(): bigint {
+    return this.ex.now();
+  }
+
+  /** seconds since the genesis, engine time */
+  seconds(): number {
+    return Number(this.ex.now() - this.startNs) / 1e9;
+  }
+
+  stateHash(): string {
+    return this.ex.stateHash();
+  }
+
+  private onEngineEvent(e: EngineEvent): void {
+    // the genesis's own events (the asset's system accounts) come before the read model exists
+    if (!this.store) return;
+    if (e.type === 'expiredOrders') {
+      for (const order of this.store.expired(e.orderIds, this.ex.now())) this.onEngineEvent({ type: 'order', order });
+      return;
+    }
+    this.store.emit(e);
+    this.agents?.bus.emit(e);
+    if (this.replaying) return;
+    for (const l of this.listeners) l.onEvent?.(e);
+  }
+
+  private apply(c: VenueCommand): CommandOutcome {
+    let o: CommandOutcome;
+    try {
+      o = applyCommand(this.ex, c);
+    } catch (e) {
+      // an engine exception is deterministic too: the replay meets the same one at the same place
+      o = { error: `internal error: ${(e as Error).message}` };
+    }
+    if (c.kind === 'oracle' && !o.error) {
+      const tSec = this.seconds();
+      this.oracle.observe(c, tSec);
+      if (this.agents)
+        for (const m of this.markets) {
+          const last = this.oracle.last.get(m.id);
+          if (last && last.time === tSec) this.agents.onOracle(m.id, last.price, tSec);
+        }
+    }
+    this.commands++;
+    return o;
+  }
+
+  /**
+   * Applies a command at the current block's time: journaled first (so it survives a crash once acknowledged),
+   * then applied, then announced to the listeners.
+   */
+  execute(c: VenueCommand): CommandOutcome {
+    this.journal?.append({ k: 'cmd', t: this.ex.now().toString(), c });
+    const o = this.apply(c);
+    for (const l of this.listeners) l.onCommand?.(c, o);
+    return o;
+  }
+
+  /** Ends the current block and starts the next at the wall clock's time (never backwards). */
+  endBlock(): void {
+    const wall = this.clock();
+    const t = wall > this.ex.now() ? wall : this.ex.now();
+    this.journal?.append({ k: 'block', t: t.toString() });
+    this.ex.endBlock();
+    this.ex.advanceTo(t);
+    this.journal?.flushBlock();
+    this.block++;
+    const tSec = this.seconds();
+    for (const c of this.oracle.due(tSec)) {
+      const o = this.execute(c);
+      if (o.error) process.emitWarning(`oracle data refused: ${o.error}`);
+    }
+    this.agents?.onBlock(tSec, this.block);
+    for (const l of this.listeners) l.onBlock?.(this.block, t);
+  }
+
+  /** Starts the block timer. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.endBlock(), this.blockMs);
+  }
+
+  /** Stops the timer and closes the journal. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.journal?.close();
+  }
+}
