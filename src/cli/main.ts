@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
 import { liquidityCommand } from './liquidity.ts';
+import { mmCommand } from './mm.ts';
 import { serveCommand } from './serve.ts';
 import { sessionCommand } from './session.ts';
 import { simulateCommand } from './simulate.ts';
@@ -46,6 +47,7 @@ export function main(argv: readonly string[]): number | Promise<number> {
   program.addCommand(analyzeCommand(setStatus));
   program.addCommand(liquidityCommand(setStatus));
   program.addCommand(serveCommand(setStatus, (p) => (pending = p)));
+  program.addCommand(mmCommand(setStatus, (p) => (pending = p)));
   for (const c of program.commands) c.exitOverride();
   try {
     program.parse([...argv], { from: 'user' });
