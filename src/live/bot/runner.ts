@@ -64,6 +64,8 @@ export class MarketMakerBot {
   private readonly resting: { bid?: RestingOrder; ask?: RestingOrder } = {};
   /** ids the venue has reported gone (a place() answer may arrive after its order's last update) */
   private readonly gone = new Set<string>();
+  /** fills already counted (trade id and side), so a repeated message is not counted twice */
+  private readonly seenFills = new Set<string>();
   private readonly down = new Map<string, string>();
   private book: { bids: BookSide; asks: BookSide } | undefined;
   private lastBookAt: number | undefined;
@@ -122,8 +124,11 @@ export class MarketMakerBot {
     return info;
   }
 
-  /** Stops quoting, cancels every order (best effort), writes the last P&L row and disconnects. */
-  async stop(): Promise<void> {
+  /**
+   * Stops quoting, cancels every order (best effort), lets the user stream deliver what is still in flight for
+   * `settleMs`, writes the last P&L row and disconnects.
+   */
+  async stop(settleMs = 500): Promise<void> {
     this.running = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
@@ -135,6 +140,7 @@ export class MarketMakerBot {
     } catch (e) {
       this.log(`mm: cancel-all on stop failed: ${(e as Error).message}`);
     }
+    await new Promise((r) => setTimeout(r, settleMs));
     try {
       await this.refreshAccount();
     } catch {
@@ -222,6 +228,10 @@ export class MarketMakerBot {
         break;
       }
       case 'fill': {
+        const key = `${e.tradeId}/${e.side}`;
+        if (this.seenFills.has(key)) break;
+        this.seenFills.add(key);
+        if (this.seenFills.size > 100_000) this.seenFills.clear();
         const mid = this.midFixed();
         this.pnl.onFill(e.side, e.price, e.size, mid);
         this.position += (e.side === 'buy' ? 1n : -1n) * parseFixed(e.size, 'fill size');
@@ -307,6 +317,8 @@ export class MarketMakerBot {
     try {
       const risk = this.riskNow(now);
       this.lastMaxPosition = risk.maxPosition;
+      // before the first book there is nothing to quote and nothing to cancel (start() cancelled every order)
+      if (risk.kill?.reason === 'stale-book' && this.state === 'starting' && this.lastBookAt === undefined) return;
       if (risk.kill) {
         const why = `${risk.kill.reason}: ${risk.kill.detail}`;
         if (this.state !== 'killed') {
