@@ -107,7 +107,8 @@ async function run(o: MmOptions): Promise<void> {
   let market = o.market ?? env['PERPSIM_MARKET'];
   if (market === undefined) {
     const r = await fetch(`${api}/v1/markets`).catch((e: unknown) => {
-      throw new Error(`venue ${api} unreachable: ${(e as Error).message}`);
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`venue ${api} unreachable: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
     });
     const list = (await r.json()) as { pair: string }[];
     market = list[0]?.pair;

@@ -126,8 +126,9 @@ export class PerpsimVenueAdapter implements VenueAdapter {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
       });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`venue ${this.opts.api} unreachable: ${cause ?? (e as Error).message}`, { cause: e });
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      throw new Error(`venue ${this.opts.api} unreachable: ${why}`, { cause: e });
     }
     const text = await r.text();
     let json: unknown;

@@ -193,6 +193,19 @@ export class MarketMakerBot {
       const r = this.resting[side];
       if (r && !open.has(r.id)) delete this.resting[side];
     }
+    // orders the bot does not know (a place whose answer was lost) are cancelled; not while an action is under way,
+    // whose new order may be open on the venue before the bot has its id
+    if (this.busy || !this.running) return;
+    for (const o of acct.orders) {
+      if (o.id === this.resting.bid?.id || o.id === this.resting.ask?.id || this.busy) continue;
+      this.log(`mm: cancelling order ${o.id} the bot does not know`);
+      try {
+        await this.adapter.cancel(o.id);
+      } catch (e) {
+        this.channelDown('commands', (e as Error).message);
+        return;
+      }
+    }
   }
 
   private onEvent(e: VenueEvent): void {
@@ -328,16 +341,17 @@ export class MarketMakerBot {
         }
         this.state = 'killed';
         this.killReason = why;
-        if (this.mustCancelAll) {
-          await this.adapter.cancelAll();
-          this.mustCancelAll = false;
-          delete this.resting.bid;
-          delete this.resting.ask;
-          this.channelUp('commands');
-          this.log('mm: every order cancelled');
-        }
-        return;
       }
+      // a cancel-all the kill switch asked for is done before anything else, even if the cause has cleared since
+      if (this.mustCancelAll) {
+        await this.adapter.cancelAll();
+        this.mustCancelAll = false;
+        delete this.resting.bid;
+        delete this.resting.ask;
+        this.channelUp('commands');
+        this.log('mm: every order cancelled');
+      }
+      if (risk.kill) return;
       if (this.state === 'killed') this.log(`mm: quoting again (was ${this.killReason})`);
       this.state = 'quoting';
       this.killReason = undefined;
