@@ -228,6 +228,7 @@ function main(): void {
 
 try {
   main();
+  await (await import('./venue-bench.ts')).runVenueBench(); // the live venue under load (bench/venue-bench.ts)
 } catch (e) {
   if (e instanceof UsageError) {
     console.error(`bench: ${e.message}\n${USAGE}`);

@@ -1,5 +1,5 @@
 // `perpsim serve`: runs the live venue — the engine in real time with its HTTP/WebSocket API, journal and (with
-// --redis) the Redis streams — until SIGINT/SIGTERM. With no flags: the LINK/USD perpetual, a 60 s opening auction,
+// --redis) the Redis streams — until SIGINT/SIGTERM. With no flags: the LINK/USD perpetual, a 30 s opening auction,
 // 1 s blocks, index prices from the default jump-diffusion, a faucet, no journal, no Redis.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
@@ -127,7 +127,7 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
             console.log(
               `  journal: ${v.journal ? `${v.journal.file} (fsync ${o.fsync}); replayed ${r.commands} commands, ${r.blocks} blocks${r.tornBytes ? `, dropped a torn last record of ${r.tornBytes} bytes` : ''}` : 'none (state is not kept across restarts)'}`,
             );
-            console.log(`  state hash: ${v.stateHash()}`);
+            console.log(`  state hash after recovery: ${r.stateHash}`);
             if (v.agents) console.log(`  agents: ${v.agents.parties.length} parties from ${o.agents}`);
             if (run.redis) console.log(`  redis: ${o.redis}`);
             if (generatedAdmin)
@@ -138,7 +138,7 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
                 process.off('SIGINT', stop);
                 process.off('SIGTERM', stop);
                 void run.close().then(() => {
-                  console.log('perpsim venue stopped');
+                  console.log(`perpsim venue stopped at block ${v.block}, state hash ${v.stateHash()}`);
                   resolve();
                 });
               };

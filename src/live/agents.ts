@@ -158,11 +158,18 @@ export class BackgroundAgents {
     return this.slots.map((s) => s.me.party);
   }
 
-  /** Funds every agent party that has no general account yet (a fresh venue; not again after a restart). */
+  /**
+   * Funds every agent party that has no general account yet (a fresh venue). After a restart the agents start
+   * afresh, so their parties' orders from before are cancelled (journaled like any command) rather than forgotten.
+   */
   fund(): void {
     for (const s of this.slots) {
       const asset = s.info.asset;
-      if (this.host.ex.ledger.get(s.me.party, 'GENERAL', asset)) continue;
+      if (this.host.ex.ledger.get(s.me.party, 'GENERAL', asset)) {
+        if (s.info.market.partyOrders(s.me.party).length)
+          this.host.execute({ kind: 'cancelAll', party: s.me.party, marketId: s.info.id });
+        continue;
+      }
       const amount = (BigInt(Math.round(s.spec.deposit * 100)) * 10n ** BigInt(s.info.units.assetDecimals)) / 100n;
       const r = this.host.execute({ kind: 'deposit', party: s.me.party, asset, amount: amount.toString() });
       if (r.error) throw new Error(`agent ${s.me.party} deposit: ${r.error}`);
@@ -180,7 +187,7 @@ export class BackgroundAgents {
       if (!s.started) {
         s.started = true;
         s.ctx.time = tSec;
-        s.wake = this.guard(s, () => s.agent.start(s.ctx as AgentContext), tSec);
+        s.wake = this.guard(s, () => s.agent.start(s.ctx as AgentContext));
         continue;
       }
       if (s.wake > tSec) continue;
@@ -189,7 +196,7 @@ export class BackgroundAgents {
         const t = this.truth(s.info.id);
         if (t !== undefined) s.ctx.signal = t;
       }
-      let next = this.guard(s, () => s.agent.act(s.ctx as AgentContext), tSec);
+      let next = this.guard(s, () => s.agent.act(s.ctx as AgentContext));
       if (!(next > tSec)) next = tSec + 1;
       s.wake = next;
     }
@@ -203,12 +210,12 @@ export class BackgroundAgents {
     f.oracleTime = tSec;
   }
 
-  private guard(s: Slot, f: () => number, tSec: number): number {
+  private guard(s: Slot, f: () => number): number {
     try {
       return f();
     } catch (e) {
       this.failures.push(`${s.me.party}: ${(e as Error).message}`);
-      return Infinity + tSec;
+      return Infinity;
     }
   }
 }

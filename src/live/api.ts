@@ -445,6 +445,8 @@ export async function buildApi(
           throw new RequestError(400, 'invalid_request', 'body: this endpoint takes no body');
         const result = route.handler({ party, params, query, body });
         void reply.header('cache-control', 'no-store');
+        // nothing is answered before the journal holds every command applied so far (group commit)
+        await venue.committed();
         return result;
       },
     });

@@ -122,9 +122,4 @@ export class SpamLimiter {
     }
     return false;
   }
-
-  /** Blocks until the party has a free slot again (for Retry-After). */
-  retryBlocks(): number {
-    return 1;
-  }
 }

@@ -3,7 +3,9 @@
 // engine to the same state hash (the engine is deterministic: same commands at the same times, same state).
 //
 // On disk: a file `journal.psj` of records, each `u32 length | u32 CRC-32 | JSON payload` (big-endian). A record is
-// written (and, with fsync 'command', flushed to disk) before its command is acknowledged. Reading:
+// written (and, with fsync 'command', flushed to disk) before its command is acknowledged: records are buffered
+// while commands are applied and written together (one write, one fsync) before the acknowledgements go out.
+// Reading:
 // - a record whose header or payload runs past the end of the file is a torn write from a crash: it is dropped and
 //   the file truncated to the last whole record (its command was never acknowledged);
 // - a whole record whose CRC, JSON, schema or sequence number is wrong is corruption: the venue refuses to start
@@ -120,6 +122,9 @@ export class Journal {
   private fd: number;
   private n: number;
   private dirty = false;
+  /** encoded records not yet written (group commit: `flush` writes them with one call) */
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
   /** bytes appended by this process */
   bytes = 0;
 
@@ -156,20 +161,41 @@ export class Journal {
     return this.n;
   }
 
-  /** Appends a record; with fsync 'command' it is on disk when this returns. */
+  /**
+   * Appends a record to the journal's buffer. It reaches the file at the next `flush`, which the venue runs before
+   * it acknowledges anything (group commit: the commands applied in one turn of the event loop share one write,
+   * and with fsync 'command' one fsync).
+   */
   append(body: JournalRecordBody): number {
     const n = this.n;
     const buf = encodeRecord({ ...body, n } as JournalRecord);
-    writeSync(this.fd, buf);
-    this.bytes += buf.length;
+    this.buffered.push(buf);
+    this.bufferedBytes += buf.length;
     this.n++;
+    return n;
+  }
+
+  /** Whether records are waiting for `flush`. */
+  get pending(): boolean {
+    return this.bufferedBytes > 0;
+  }
+
+  /** Writes the buffered records (and with fsync 'command' flushes them to disk). */
+  flush(): void {
+    if (this.bufferedBytes === 0) return;
+    const buf = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.bufferedBytes);
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off);
+    this.bytes += buf.length;
     if (this.fsync === 'command') fsyncSync(this.fd);
     else this.dirty = true;
-    return n;
   }
 
   /** Called at a block end: with fsync 'block' the block's records reach the disk here. */
   flushBlock(): void {
+    this.flush();
     if (this.fsync === 'block' && this.dirty) {
       fsyncSync(this.fd);
       this.dirty = false;
@@ -178,6 +204,7 @@ export class Journal {
 
   close(): void {
     if (this.fd < 0) return;
+    this.flush();
     if (this.fsync !== 'off' && this.dirty) fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;

@@ -38,8 +38,8 @@ interface MarketState {
   readonly info: MarketInfo;
   volatility: VolatilityEstimator | undefined;
   readonly intensity: IntensityEstimator;
-  /** mid (quote units) after the last command: the "mid before" of the next trade */
-  mid: number | undefined;
+  /** best bid + best ask (market precision) after the last command: twice the "mid before" of the next trade */
+  midSum: number | undefined;
 }
 
 export class RedisPublisher implements VenueListener {
@@ -74,7 +74,7 @@ export class RedisPublisher implements VenueListener {
           buckets: 30,
           halfLifeSeconds: 3600,
         }),
-        mid: undefined,
+        midSum: undefined,
       });
       this.dirty.add(info.id);
     }
@@ -103,6 +103,8 @@ export class RedisPublisher implements VenueListener {
     if (this.queue.length === 0) return;
     const q = this.queue;
     this.queue = [];
+    // events announce commands: the journal holds them first
+    this.venue.commit();
     const p = this.redis.pipeline();
     for (const [ch, payload] of q) {
       p.publish(ch, payload);
@@ -136,7 +138,9 @@ export class RedisPublisher implements VenueListener {
         const u = s.info.units;
         const price = Number(u.fmtPrice(t.marketPrice));
         const size = Number(u.fmtSize(t.size));
-        const distance = s.mid !== undefined ? price - s.mid : null;
+        // exact in half ticks: distance = price − (bid + ask) / 2
+        const mid = s.midSum !== undefined ? half(BigInt(s.midSum), u.priceDecimals) : undefined;
+        const distance = s.midSum !== undefined ? half(2n * t.marketPrice - BigInt(s.midSum), u.priceDecimals) : null;
         if (t.type === 'DEFAULT') {
           if (distance !== null) s.intensity.observe(this.seconds(), Math.abs(distance));
           this.published.trades++;
@@ -146,7 +150,7 @@ export class RedisPublisher implements VenueListener {
             price,
             size,
             side: t.aggressor ?? 'auction',
-            mid_before: s.mid ?? null,
+            mid_before: mid ?? null,
             distance_from_mid: distance,
           });
         }
@@ -188,12 +192,12 @@ export class RedisPublisher implements VenueListener {
   onCommand(_c: VenueCommand, _o: CommandOutcome): void {
     for (const id of this.dirty) {
       const s = this.state.get(id);
-      if (s) s.mid = midOf(s.info);
+      if (s) s.midSum = midSumOf(s.info);
     }
   }
 
   onBlock(): void {
-    for (const s of this.state.values()) s.mid = midOf(s.info);
+    for (const s of this.state.values()) s.midSum = midSumOf(s.info);
   }
 
   /** The LOB message of one market now. */
@@ -217,7 +221,8 @@ export class RedisPublisher implements VenueListener {
     };
     const bb = bids[0];
     const ba = asks[0];
-    const mid = bb && ba ? (bb[0] + ba[0]) / 2 : null;
+    const sum = midSumOf(info);
+    const mid = bb && ba && sum !== undefined ? half(BigInt(sum), u.priceDecimals) : null;
     const v = vamp(book, this.opts.levels) ?? null;
     const bidVol = bids.reduce((a, l) => a + l[1], 0);
     const askVol = asks.reduce((a, l) => a + l[1], 0);
@@ -240,7 +245,7 @@ export class RedisPublisher implements VenueListener {
       market: info.id,
       trading_mode: info.market.tradingMode,
       mid_price: mid,
-      spread: bb && ba ? round(ba[0] - bb[0], u.priceDecimals) : null,
+      spread: bb && ba ? Number(u.fmtPrice(info.market.book.bestAsk()! - info.market.book.bestBid()!)) : null,
       best_bid: bb ? bb[0] : null,
       best_ask: ba ? ba[0] : null,
       best_bid_size: bb ? bb[1] : null,
@@ -279,18 +284,19 @@ export class RedisPublisher implements VenueListener {
   }
 }
 
-function midOf(info: MarketInfo): number | undefined {
+/** best bid + best ask in market precision (undefined for a one-sided or empty book) */
+function midSumOf(info: MarketInfo): number | undefined {
   const b = info.market.book.bestBid();
   const a = info.market.book.bestAsk();
   if (b === undefined || a === undefined) return undefined;
-  return (b + a) / 2 / 10 ** info.units.priceDecimals;
+  return b + a;
+}
+
+/** x / 2 in quote units for x in market precision, exactly (one more decimal place), as a JSON number */
+function half(x: bigint, decimals: number): number {
+  return Number(formatScaled(x * 5n, decimals + 1));
 }
 
 function nsToMs(ns: bigint): number {
   return Number(ns / 1_000_000n);
-}
-
-function round(x: number, places: number): number {
-  const f = 10 ** places;
-  return Math.round(x * f) / f;
 }

@@ -53,7 +53,7 @@ export const DEFAULT_CONFIG: VenueConfig = {
   host: '127.0.0.1',
   port: 8080,
   markets: [DEFAULT_PROPOSAL],
-  openingAuctionSeconds: 60,
+  openingAuctionSeconds: 30,
   blockMs: 1000,
   fsync: 'block',
   oracle: 'model',

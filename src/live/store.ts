@@ -1,7 +1,7 @@
 // The venue's read model, built only from engine events (so a journal replay rebuilds it as well): recent public
 // trades and candles per market, and per party its orders, fills and transfers. Histories are capped (the live
 // orders are always kept) so that memory stays flat however long the venue runs.
-import type { EngineEvent, Exchange, OrderSnapshot } from './engine.ts';
+import type { EngineEvent, Exchange, LedgerEntry, OrderSnapshot, Trade } from './engine.ts';
 import type { MarketUnits } from './units.ts';
 import {
   wireFills,
@@ -72,15 +72,16 @@ interface PartyHistory {
   /** finished order ids, oldest first (a queue over `finishedSet`) */
   readonly finished: string[];
   readonly finishedSet: Set<string>;
-  readonly fills: Ring<WireFill>;
-  readonly transfers: Ring<WireTransfer>;
+  /** raw (formatted when read: the hot path only keeps references) */
+  readonly fills: Ring<Trade>;
+  readonly transfers: Ring<{ entry: LedgerEntry; t: bigint }>;
 }
 
 const FINISHED_ORDERS_KEPT = 2000;
 const HISTORY = 1000;
 
 export class VenueStore {
-  private readonly trades = new Map<string, Ring<WireTrade>>();
+  private readonly trades = new Map<string, Ring<Trade>>();
   private readonly candles = new Map<string, Map<CandleInterval, { ring: Ring<CandleAcc>; open?: CandleAcc }>>();
   private readonly parties = new Map<string, PartyHistory>();
   /** live order id → party (orders that expire are announced by id only) */
@@ -133,16 +134,15 @@ export class VenueStore {
         if (!u) break;
         let r = this.trades.get(t.marketId);
         if (!r) this.trades.set(t.marketId, (r = new Ring(HISTORY)));
-        r.push(wireTrade(t, u));
-        for (const p of t.buyer === t.seller ? [t.buyer] : [t.buyer, t.seller])
-          for (const f of wireFills(t, p, u)) this.party(p).fills.push(f);
+        r.push(t);
+        this.party(t.buyer).fills.push(t);
+        if (t.seller !== t.buyer) this.party(t.seller).fills.push(t);
         if (t.type === 'DEFAULT') this.candle(t.marketId, t.timestamp, t.marketPrice, BigInt(t.size));
         break;
       }
       case 'ledger': {
         const en = e.entry;
-        const fmt = this.assetFmt(en.from.asset);
-        const w = wireTransfer(en, fmt, this.ex.now());
+        const w = { entry: en, t: this.ex.now() };
         if (isParty(en.from.owner)) this.party(en.from.owner).transfers.push(w);
         if (en.to.owner !== en.from.owner && isParty(en.to.owner)) this.party(en.to.owner).transfers.push(w);
         break;
@@ -188,7 +188,9 @@ export class VenueStore {
   }
 
   recentTrades(market: string, limit: number): WireTrade[] {
-    return this.trades.get(market)?.latest(limit) ?? [];
+    const u = this.units(market);
+    if (!u) return [];
+    return (this.trades.get(market)?.latest(limit) ?? []).map((t) => wireTrade(t, u));
   }
 
   candlesOf(market: string, interval: CandleInterval, limit: number): Candle[] {
@@ -227,11 +229,18 @@ export class VenueStore {
   }
 
   fills(party: string, limit: number): WireFill[] {
-    return this.parties.get(party)?.fills.latest(limit) ?? [];
+    const out: WireFill[] = [];
+    for (const t of this.parties.get(party)?.fills.latest(limit) ?? []) {
+      const u = this.units(t.marketId);
+      if (u) out.push(...wireFills(t, party, u));
+    }
+    return out.slice(0, limit);
   }
 
   transfers(party: string, limit: number): WireTransfer[] {
-    return this.parties.get(party)?.transfers.latest(limit) ?? [];
+    return (this.parties.get(party)?.transfers.latest(limit) ?? []).map(({ entry, t }) =>
+      wireTransfer(entry, this.assetFmt(entry.from.asset), t),
+    );
   }
 }
 

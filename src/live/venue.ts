@@ -50,7 +50,7 @@ export class Venue {
   readonly startNs: bigint;
   readonly journal: Journal | undefined;
   /** what opening found in the journal */
-  readonly recovered: { records: number; tornBytes: number; blocks: number; commands: number };
+  readonly recovered: { records: number; tornBytes: number; blocks: number; commands: number; stateHash: string };
   readonly oracle: OracleFeed;
   readonly agents: BackgroundAgents | undefined;
   readonly blockMs: number;
@@ -105,20 +105,20 @@ export class Venue {
     this.recovered = this.replay(read);
     this.oracle.start(this.seconds());
     this.agents?.fund();
+    this.commit();
   }
 
   private replay(read: JournalRead | undefined): Venue['recovered'] {
     let blocks = 0;
     let commands = 0;
-    if (!read) return { records: 0, tornBytes: 0, blocks, commands };
+    if (!read) return { records: 0, tornBytes: 0, blocks, commands, stateHash: this.ex.stateHash() };
     this.replaying = true;
     try {
       for (const r of read.records) {
         if (r.k === 'genesis') continue;
         const t = BigInt(r.t);
         if (r.k === 'block') {
-          this.ex.endBlock();
-          this.ex.advanceTo(t);
+          this.blockEnd(t);
           this.block++;
           blocks++;
           continue;
@@ -133,7 +133,13 @@ export class Venue {
     } finally {
       this.replaying = false;
     }
-    return { records: read.records.length, tornBytes: read.tornBytes, blocks, commands };
+    return {
+      records: read.records.length,
+      tornBytes: read.tornBytes,
+      blocks,
+      commands,
+      stateHash: this.ex.stateHash(),
+    };
   }
 
   /** The market with this id or pair code. */
@@ -203,13 +209,31 @@ export class Venue {
     return o;
   }
 
+  /** engine exceptions at block ends (deterministic: a replay meets the same ones), the latest kept */
+  blockErrors = 0;
+  lastBlockError: string | undefined;
+
+  /**
+   * The engine's block end and tick. An engine exception here is caught and counted, live and in a replay alike,
+   * so that one bad block neither stops the venue nor makes its journal unreplayable.
+   */
+  private blockEnd(t: bigint): void {
+    try {
+      this.ex.endBlock();
+      this.ex.advanceTo(t);
+    } catch (e) {
+      this.blockErrors++;
+      this.lastBlockError = (e as Error).message;
+      if (!this.replaying) process.emitWarning(`block end at ${t}: ${(e as Error).message}`);
+    }
+  }
+
   /** Ends the current block and starts the next at the wall clock's time (never backwards). */
   endBlock(): void {
     const wall = this.clock();
     const t = wall > this.ex.now() ? wall : this.ex.now();
     this.journal?.append({ k: 'block', t: t.toString() });
-    this.ex.endBlock();
-    this.ex.advanceTo(t);
+    this.blockEnd(t);
     this.journal?.flushBlock();
     this.block++;
     const tSec = this.seconds();
@@ -221,10 +245,39 @@ export class Venue {
     for (const l of this.listeners) l.onBlock?.(this.block, t);
   }
 
+  /**
+   * Writes the journal's buffered records (group commit). Everything that acknowledges a command — an HTTP reply,
+   * a WebSocket ack or push — calls this (or awaits `committed`) first, so nothing is acknowledged before it is
+   * in the journal.
+   */
+  commit(): void {
+    this.journal?.flush();
+  }
+
+  private waiters: (() => void)[] = [];
+
+  /** Resolves once the records appended so far are written (one write for every command of this turn). */
+  committed(): Promise<void> {
+    if (!this.journal?.pending) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (this.waiters.length === 1)
+        setImmediate(() => {
+          this.commit();
+          const w = this.waiters;
+          this.waiters = [];
+          for (const f of w) f();
+        });
+    });
+  }
+
   /** Starts the block timer. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.endBlock(), this.blockMs);
+    this.timer = setInterval(() => {
+      this.endBlock();
+      this.commit();
+    }, this.blockMs);
   }
 
   /** Stops the timer and closes the journal. */

@@ -55,6 +55,8 @@ interface Client {
   readonly subs: Set<string>;
   bookLevels: number;
   seq: number;
+  /** messages waiting for the next flush */
+  out: string[];
 }
 
 export class WsHub implements VenueListener {
@@ -79,7 +81,7 @@ export class WsHub implements VenueListener {
   }
 
   attach(socket: WebSocket, party: string | undefined): void {
-    const c: Client = { socket, party, subs: new Set(), bookLevels: 10, seq: 0 };
+    const c: Client = { socket, party, subs: new Set(), bookLevels: 10, seq: 0, out: [] };
     this.clients.add(c);
     if (party !== undefined) {
       let s = this.byParty.get(party);
@@ -94,11 +96,34 @@ export class WsHub implements VenueListener {
     this.send(c, { op: 'hello', party: party ?? null, block: this.venue.block, time: this.venue.now().toString() });
   }
 
+  private readonly waiting = new Set<Client>();
+  private scheduled = false;
+
+  /**
+   * Queues a message; the queue goes out at the end of this turn of the event loop, after the journal has written
+   * every command applied in it (an ack or an event never precedes its journal record).
+   */
   private send(c: Client, msg: Record<string, unknown>): void {
     if (c.socket.readyState !== 1) return;
     c.seq++;
     this.pushed++;
-    c.socket.send(JSON.stringify({ seq: c.seq, ...msg }));
+    c.out.push(JSON.stringify({ seq: c.seq, ...msg }));
+    this.waiting.add(c);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    this.venue.commit();
+    for (const c of this.waiting) {
+      const out = c.out;
+      c.out = [];
+      if (c.socket.readyState === 1) for (const m of out) c.socket.send(m);
+    }
+    this.waiting.clear();
   }
 
   private onMessage(c: Client, text: string): void {
