@@ -33,6 +33,8 @@ export interface PublicTrade {
   readonly buyer: string;
   readonly seller: string;
   readonly aggressor: Side | undefined;
+  /** the aggressive order's id (undefined for auction uncrossing trades) */
+  readonly aggressorOrder: string | undefined;
   /** the public mid at the start of the block the trade happened in (undefined: one-sided or empty book) */
   readonly midBefore: number | undefined;
   readonly network: boolean;
@@ -508,6 +510,7 @@ export class EventBus implements EventSink {
       buyer: tr.buyer,
       seller: tr.seller,
       aggressor: tr.aggressor,
+      aggressorOrder: tr.aggressor === 'buy' ? tr.buyOrder : tr.aggressor === 'sell' ? tr.sellOrder : undefined,
       midBefore: mid,
       network,
     };

@@ -155,8 +155,8 @@ const marketMaker = z.strictObject({
   filledOrderDelaySeconds: nonNegativeSeconds().default(5),
   maxOrderAgeSeconds: nonNegativeSeconds().default(600),
   refreshToleranceTicks: z.number().int().min(0).default(1),
-  /** holding horizon for the funding carry, seconds (0: ignore funding) */
-  carryHorizonSeconds: nonNegativeSeconds().default(3600),
+  /** lean on the funding carry over the model's own horizon (finite: T − t; GLFT: ω/(γσ²)) */
+  fundingCarry: z.boolean().default(true),
   /** share of equity the position limit may use as initial margin */
   marginUtilisation: fraction().default(0.5),
   /** seconds between looks at the market */

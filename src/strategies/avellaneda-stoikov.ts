@@ -12,8 +12,13 @@
 //   c₁ = ln(1 + γΔ/κ) / (γΔ);  ω = σ·√( γ/(2·A·Δ·κ) · (1 + γΔ/κ)^(κ/(γΔ) + 1) )
 //   bid depth δᵇ = c₁ + (Δ/2)·ω + q·ω;  ask depth δᵃ = c₁ + (Δ/2)·ω − q·ω   (from the fair price s)
 // i.e. reservation r = s − q·ω and half spread c₁ + (Δ/2)·ω.
-// Perpetual carry: holding a long for H seconds pays f·s·H/P in funding (rate f per period of P seconds, longs pay
-// when f > 0), so both quotes move down by that amount: the maker leans toward the side that receives funding.
+// Perpetual carry: funding is a drift of the value of a held unit, μ = −f·s/P per second (rate f per period of P
+// seconds, longs pay when f > 0). Both models have a closed form with drift, and both move the two quotes together
+// by μ·H, with the horizon H the model itself implies:
+//   finite (A–S with drift): r = s + μ·τ − q·γ·σ²·τ, so H = τ = T − t;
+//   GLFT (Guéant–Lehalle–Fernandez-Tapia with drift): δᵇ = c₁ + (Δ/2)·ω + (q − μ/(γσ²))·ω, δᵃ = c₁ + (Δ/2)·ω −
+//   (q − μ/(γσ²))·ω, i.e. the drift acts as an inventory offset μ/(γσ²) and H = ω/(γσ²).
+// The maker leans toward the side that receives funding.
 // Sizes follow the seed's order-shape rule: bid φ·exp(−η·q) when q > 0, ask φ·exp(η·q) when q < 0.
 
 export interface ModelParams {
@@ -97,6 +102,21 @@ export interface QuoteLeg {
   readonly ticks: number;
   /** size units, a whole number of lots */
   readonly size: number;
+  /** the size in lots (an integer: compare sizes with this, never with the float `size`) */
+  readonly lots: number;
+}
+
+/** The carry horizon H the model implies for a funding drift (see the header): finite τ, GLFT ω/(γσ²). */
+export function glftCarryHorizon(gamma: number, m: ModelParams, orderSize: number): number {
+  const { omega } = glftCoefficients(gamma, m, orderSize);
+  const h = omega / (gamma * m.sigma * m.sigma);
+  return Number.isFinite(h) && h > 0 ? h : 0;
+}
+
+/** Expected seconds until a quote `depth` price units from the fair price is filled: 1/λ(δ) = exp(κ·δ)/A. */
+export function expectedFillSeconds(m: ModelParams, depth: number): number {
+  const s = Math.exp(m.kappa * Math.max(0, depth)) / m.A;
+  return Number.isFinite(s) && s > 0 ? s : Infinity;
 }
 
 /** Bid rounded down and ask rounded up to the tick (never tighter than the model). */
@@ -109,9 +129,13 @@ export function quantisePrices(bid: number, ask: number, tick: number): { bidTic
 
 /** Size floored to the lot, then raised to the minimum size (the seed's rule); 0 when it cannot be quoted. */
 export function quantiseSize(size: number, rules: VenueRules): number {
+  return quantiseLots(size, rules) * rules.lot;
+}
+
+/** The same size as a whole number of lots. */
+export function quantiseLots(size: number, rules: VenueRules): number {
   if (!Number.isFinite(size) || size <= 0) return 0;
   const lots = Math.floor(size / rules.lot + 1e-9);
-  const s = Math.max(lots * rules.lot, rules.minSize);
-  // express as a whole number of lots again (minSize may not be one)
-  return Math.ceil(s / rules.lot - 1e-9) * rules.lot;
+  // raised to the minimum size, itself expressed as a whole number of lots (minSize may not be one)
+  return Math.max(lots, Math.ceil(rules.minSize / rules.lot - 1e-9));
 }

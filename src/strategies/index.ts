@@ -3,3 +3,4 @@ export * from './avellaneda-stoikov.ts';
 export * from './estimators.ts';
 export * from './fair-price.ts';
 export * from './market-maker.ts';
+export * from './params.ts';

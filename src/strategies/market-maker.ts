@@ -1,16 +1,22 @@
 // The Avellaneda–Stoikov market maker as a venue-agnostic controller: it is fed book snapshots, public trades (with
-// the mid just before each) and its own fills, and answers with one bid and one ask — fair price (mid, microprice or
-// VAMP, falling back to a reference price on an empty or one-sided book), online σ and (A, κ) with priors,
-// GLFT (default) or finite-horizon quotes, perpetual funding carry, sizes shaped by η, a position limit (reduce-only
-// beyond it), quantised to tick and lot, never crossing the book — and with the seed's order management: refresh
-// only after `orderRefreshSeconds` and outside a tolerance, wait `filledOrderDelaySeconds` after a fill, replace
-// anything older than `maxOrderAgeSeconds`. Units: price units, size units, seconds (see avellaneda-stoikov.ts).
+// the mid just before each, the aggressive order behind each and whether it was an auction uncrossing) and its own
+// fills, and answers with one bid and one ask — fair price (mid, microprice or VAMP, falling back to a reference price
+// on an empty or one-sided book), online σ (over the time inventory is held) and (A, κ) (from arrivals, auctions
+// skipped) with priors, GLFT (default) or finite-horizon quotes, perpetual funding carry over the model's own horizon,
+// sizes shaped by η, a position limit (reduce-only beyond it), quantised to tick and lot, never crossing the book —
+// and with the seed's order management: refresh only after `orderRefreshSeconds` and outside a tolerance (sizes
+// compared in whole lots), wait `filledOrderDelaySeconds` after a fill, replace anything older than
+// `maxOrderAgeSeconds`, and replace at once, whatever its age, an order the fair price has moved through or that
+// would cross the maker's other quote. Units: price units, size units, seconds (see avellaneda-stoikov.ts).
 import {
+  expectedFillSeconds,
   finiteHorizonQuotes,
   fundingCarry,
+  glftCarryHorizon,
+  glftCoefficients,
   glftQuotes,
+  quantiseLots,
   quantisePrices,
-  quantiseSize,
   shapedSizes,
   type ModelParams,
   type QuoteLeg,
@@ -52,8 +58,8 @@ export interface MakerConfig {
   readonly maxOrderAgeSeconds: number;
   /** a resting order within this many ticks of the new quote (and of the same size) is kept */
   readonly refreshToleranceTicks: number;
-  /** expected holding time of inventory for the funding carry, seconds (0: ignore funding) */
-  readonly carryHorizonSeconds: number;
+  /** move the quotes by the funding carry over the model's horizon (finite: T − t; GLFT: ω/(γσ²)) */
+  readonly fundingCarry: boolean;
 }
 
 /** The seed's defaults where it has one (order size 1, γ 1, min spread 0, refresh 60 s, fill delay 60 s, age 1800 s). */
@@ -91,21 +97,42 @@ export interface QuoteDecision {
   readonly raw?: RawQuotes;
   /** the funding carry subtracted from both quotes, price units */
   readonly carry: number;
+  /** the horizon the carry was taken over, seconds (the model's; 0 without funding) */
+  readonly carryHorizon: number;
+  /** expected seconds a unit of inventory is held (1/λ at the half spread): σ's sampling interval */
+  readonly holdingSeconds?: number;
   readonly model: ModelParams;
   /** why a side is not quoted or was moved */
   readonly notes: readonly string[];
 }
 
+/** What is known about a public trade besides its price. */
+export interface TradeInfo {
+  /** the aggressive order's id (its trades are one arrival); unknown: each trade is an arrival */
+  readonly arrival?: string;
+  /** an auction uncrossing trade (skipped by the intensity estimator) */
+  readonly auction?: boolean;
+}
+
 export interface RestingQuote {
   readonly ticks: number;
-  readonly size: number;
+  /** remaining size in whole lots */
+  readonly lots: number;
   /** seconds */
   readonly placedAt: number;
 }
 
+/** Why a resting order is cancelled. */
+/** unquoted: the model has no order on that side; age: older than the maximum; moved: the price left the tolerance;
+ *  resized: same price, another whole number of lots; crossed: fair moved through it; own-cross: it would cross the
+ *  maker's other quote */
+export type CancelReason = 'unquoted' | 'age' | 'moved' | 'resized' | 'crossed' | 'own-cross';
+
 export interface MakerPlan {
   /** sides whose resting order goes */
   readonly cancel: readonly QuoteSide[];
+  /** why, per cancelled side */
+  readonly reasons: Partial<Record<QuoteSide, CancelReason>>;
   /** orders to place (after the cancels) */
   readonly place: readonly { readonly side: QuoteSide; readonly leg: QuoteLeg }[];
   readonly decision: QuoteDecision;
@@ -117,6 +144,11 @@ export interface MakerState {
   readonly lastFill?: number;
 }
 
+/** Why a negative η (the seed's default of −0.005) is refused. */
+export const NEGATIVE_ETA_REASON =
+  'a negative η grows the order on the side that adds to the inventory (bid φ·exp(−η·q) when long), ' +
+  "the opposite of the seed's order-shape rule; use η ≥ 0";
+
 function checkConfig(c: MakerConfig): void {
   const positive: [string, number][] = [
     ['gamma', c.gamma],
@@ -124,14 +156,14 @@ function checkConfig(c: MakerConfig): void {
     ['vampLevels', c.vampLevels],
   ];
   for (const [k, v] of positive) if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${k}: must be > 0`);
+  if (!(c.eta >= 0) || !Number.isFinite(c.eta))
+    throw new RangeError(`eta: must be >= 0 (got ${c.eta}): ${NEGATIVE_ETA_REASON}`);
   const nonNegative: [string, number][] = [
-    ['eta', c.eta],
     ['minSpread', c.minSpread],
     ['orderRefreshSeconds', c.orderRefreshSeconds],
     ['filledOrderDelaySeconds', c.filledOrderDelaySeconds],
     ['maxOrderAgeSeconds', c.maxOrderAgeSeconds],
     ['refreshToleranceTicks', c.refreshToleranceTicks],
-    ['carryHorizonSeconds', c.carryHorizonSeconds],
   ];
   for (const [k, v] of nonNegative) if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${k}: must be >= 0`);
   if (c.model === 'finite' && !(c.horizonSeconds > 0)) throw new RangeError('horizonSeconds: must be > 0');
@@ -142,9 +174,12 @@ export class AvellanedaStoikovMaker {
   readonly intensity: IntensityEstimator;
   private lastFill: number | undefined;
   private lastFair: number | undefined;
+  /** σ's sampling interval is at most an eighth of its forgetting half-life (enough changes to measure) */
+  private readonly maxSigmaInterval: number;
 
   constructor(readonly cfg: MakerConfig) {
     checkConfig(cfg);
+    this.maxSigmaInterval = cfg.volatility.halfLifeSeconds > 0 ? cfg.volatility.halfLifeSeconds / 8 : 3600;
     this.volatility = new VolatilityEstimator(cfg.volatility);
     this.intensity = new IntensityEstimator(cfg.intensity);
   }
@@ -159,10 +194,15 @@ export class AvellanedaStoikovMaker {
     this.intensity.advance(time);
   }
 
-  /** A public trade at `price`, with the mid of the book just before it (undefined: unknown, the trade is skipped). */
-  observeTrade(time: number, price: number, midBefore: number | undefined): void {
+  /**
+   * A public trade at `price`, with the mid of the book just before it (undefined: unknown, the trade is skipped).
+   * `arrival` names the aggressive order (its trades are one arrival); auction uncrossing trades are not arrivals of
+   * aggressive orders at a distance from a mid and are skipped.
+   */
+  observeTrade(time: number, price: number, midBefore: number | undefined, info: TradeInfo = {}): void {
+    if (info.auction === true) return;
     if (midBefore === undefined || !Number.isFinite(midBefore) || !Number.isFinite(price)) return;
-    this.intensity.observe(time, Math.abs(price - midBefore));
+    this.intensity.observe(time, Math.abs(price - midBefore), 1, info.arrival);
   }
 
   /** One of the maker's own orders traded. */
@@ -205,17 +245,38 @@ export class AvellanedaStoikovMaker {
       }
     }
     if (fair === undefined || !(m.sigma >= 0) || !(m.kappa > 0) || !(m.A > 0)) {
-      return { fairSource: 'none', carry: 0, model: m, notes: ['no fair price: empty book and no reference'] };
+      return {
+        fairSource: 'none',
+        carry: 0,
+        carryHorizon: 0,
+        model: m,
+        notes: ['no fair price: empty book and no reference'],
+      };
     }
     const q = ctx.inventory;
+    const tau = c.horizonSeconds - (ctx.time % c.horizonSeconds);
     let raw =
-      c.model === 'glft'
-        ? glftQuotes(fair, q, c.gamma, m, c.orderSize)
-        : finiteHorizonQuotes(fair, q, c.gamma, m, c.horizonSeconds - (ctx.time % c.horizonSeconds));
-    const carry =
-      ctx.funding && c.carryHorizonSeconds > 0
-        ? fundingCarry(ctx.funding.rate, fair, ctx.funding.periodSeconds, c.carryHorizonSeconds)
-        : 0;
+      c.model === 'glft' ? glftQuotes(fair, q, c.gamma, m, c.orderSize) : finiteHorizonQuotes(fair, q, c.gamma, m, tau);
+    // σ is measured over the time a unit of inventory is held: until the quote on the other side is hit, 1/λ(δ)
+    const holdingSeconds = Math.min(expectedFillSeconds(m, raw.halfSpread), this.maxSigmaInterval);
+    this.volatility.setInterval(holdingSeconds);
+    let carryHorizon = 0;
+    let carry = 0;
+    if (ctx.funding && c.fundingCarry) {
+      carryHorizon = c.model === 'glft' ? glftCarryHorizon(c.gamma, m, c.orderSize) : tau;
+      carry = fundingCarry(ctx.funding.rate, fair, ctx.funding.periodSeconds, carryHorizon);
+      // the GLFT drift is an inventory offset μ/(γσ²); beyond the position limit it would ask for inventory the maker
+      // may not hold, so it is capped there
+      if (c.model === 'glft' && Number.isFinite(ctx.maxPosition)) {
+        const { omega } = glftCoefficients(c.gamma, m, c.orderSize);
+        const cap = ctx.maxPosition * omega;
+        if (Math.abs(carry) > cap) {
+          carry = Math.sign(carry) * cap;
+          notes.push('funding carry capped at the position limit');
+        }
+      }
+      if (!Number.isFinite(carry)) carry = 0;
+    }
     if (carry !== 0)
       raw = {
         reservation: raw.reservation - carry,
@@ -233,7 +294,7 @@ export class AvellanedaStoikovMaker {
       };
     }
     if (!Number.isFinite(raw.bid) || !Number.isFinite(raw.ask) || !Number.isFinite(raw.reservation)) {
-      return { fair, fairSource, carry, model: m, notes: ['model gave a non-finite quote'] };
+      return { fair, fairSource, carry, carryHorizon, model: m, notes: ['model gave a non-finite quote'] };
     }
 
     // prices: bid down, ask up to the tick, then post-only against the rest of the book
@@ -267,6 +328,8 @@ export class AvellanedaStoikovMaker {
       fairSource,
       raw,
       carry,
+      carryHorizon,
+      holdingSeconds,
       model: m,
       notes,
     };
@@ -284,36 +347,61 @@ export class AvellanedaStoikovMaker {
     ctx: MakerContext,
     notes: string[],
   ): QuoteLeg | undefined {
+    const { lot, minSize } = ctx.rules;
     if (ticks < 1) {
       notes.push(`${side}: price below one tick`);
       return undefined;
     }
-    if (!(room >= ctx.rules.minSize)) {
+    if (!(room >= minSize)) {
       notes.push(`${side}: position limit ${ctx.maxPosition} reached (reduce-only)`);
       return undefined;
     }
-    let size = quantiseSize(Math.min(wanted, room), ctx.rules);
-    if (size > room) size = Math.floor(room / ctx.rules.lot + 1e-9) * ctx.rules.lot;
-    if (!(size >= ctx.rules.minSize)) {
+    let lots = quantiseLots(Math.min(wanted, room), ctx.rules);
+    const roomLots = Math.floor(room / lot + 1e-9);
+    if (lots > roomLots) lots = roomLots;
+    if (!(lots * lot >= minSize - 1e-9 * lot) || lots < 1) {
       notes.push(`${side}: size below the minimum`);
       return undefined;
     }
-    return { ticks, price: ticks * ctx.rules.tick, size };
+    return { ticks, price: ticks * ctx.rules.tick, size: lots * lot, lots };
   }
 
-  /** Order management: what to cancel and place given the maker's resting quotes. */
+  /**
+   * Order management: what to cancel and place given the maker's resting quotes. A resting order is kept while it is
+   * younger than the refresh time, or within the tolerance of the new quote with the same number of lots; it is
+   * replaced when older than the maximum age — and at once, whatever its age and even during the delay after a fill
+   * (then only cancelled), when the fair price has moved through it (a bid at or above fair that the model now wants
+   * lower, an ask at or below fair it wants higher) or it would cross the maker's quote on the other side.
+   */
   plan(ctx: MakerContext, resting: { readonly bid?: RestingQuote; readonly ask?: RestingQuote }): MakerPlan {
     const c = this.cfg;
     const decision = this.quote(ctx);
     const cancel: QuoteSide[] = [];
+    const reasons: Partial<Record<QuoteSide, CancelReason>> = {};
     const place: { side: QuoteSide; leg: QuoteLeg }[] = [];
     const waiting = this.lastFill !== undefined && ctx.time < this.lastFill + c.filledOrderDelaySeconds;
+    const fairTicks = decision.fair !== undefined ? decision.fair / ctx.rules.tick : undefined;
+    const drop = (side: QuoteSide, why: CancelReason, replaceWith?: QuoteLeg): void => {
+      cancel.push(side);
+      reasons[side] = why;
+      if (replaceWith && !waiting) place.push({ side, leg: replaceWith });
+    };
     for (const side of ['bid', 'ask'] as const) {
       const want = decision[side];
       const r = resting[side];
       if (!want) {
-        if (r) cancel.push(side);
+        if (r) drop(side, 'unquoted');
         continue;
+      }
+      if (r && fairTicks !== undefined) {
+        const crossed =
+          side === 'bid'
+            ? r.ticks >= fairTicks - 1e-9 && r.ticks > want.ticks
+            : r.ticks <= fairTicks + 1e-9 && r.ticks < want.ticks;
+        if (crossed) {
+          drop(side, 'crossed', want);
+          continue;
+        }
       }
       if (waiting) continue;
       if (!r) {
@@ -323,12 +411,25 @@ export class AvellanedaStoikovMaker {
       const age = ctx.time - r.placedAt;
       const tooOld = age >= c.maxOrderAgeSeconds;
       const due = age >= c.orderRefreshSeconds;
-      const moved = Math.abs(want.ticks - r.ticks) > c.refreshToleranceTicks || want.size !== r.size;
-      if (tooOld || (due && moved)) {
-        cancel.push(side);
-        place.push({ side, leg: want });
-      }
+      const moved = Math.abs(want.ticks - r.ticks) > c.refreshToleranceTicks;
+      const resized = want.lots !== r.lots;
+      if (tooOld) drop(side, 'age', want);
+      else if (due && moved) drop(side, 'moved', want);
+      else if (due && resized) drop(side, 'resized', want);
     }
-    return { cancel, place, decision };
+    // the book the maker leaves: a kept order must not cross the other side's order (kept or new)
+    const finalTicks = (side: QuoteSide): number | undefined => {
+      const p = place.find((x) => x.side === side);
+      if (p) return p.leg.ticks;
+      return cancel.includes(side) ? undefined : resting[side]?.ticks;
+    };
+    const fb = finalTicks('bid');
+    const fa = finalTicks('ask');
+    if (fb !== undefined && fa !== undefined && fb >= fa) {
+      // replace whichever is a kept resting order (the new quotes never cross each other)
+      for (const side of ['bid', 'ask'] as const)
+        if (!cancel.includes(side) && resting[side]) drop(side, 'own-cross', decision[side]);
+    }
+    return { cancel, reasons, place, decision };
   }
 }

@@ -90,7 +90,7 @@ function config(scale = 1, over: Partial<MakerConfig> = {}): MakerConfig {
     filledOrderDelaySeconds: 5,
     maxOrderAgeSeconds: 600,
     refreshToleranceTicks: 0,
-    carryHorizonSeconds: 3600,
+    fundingCarry: true,
     ...over,
   };
 }
@@ -229,8 +229,32 @@ test('position limit: at the limit only the reducing side is quoted, and no fill
   assert.equal(near.bid?.size, 30);
 });
 
-test('funding carry: a positive rate (longs pay) moves both quotes down by rate × price × horizon / period', () => {
-  const mk = new AvellanedaStoikovMaker(config(1, { carryHorizonSeconds: 14_400 }));
+test('funding carry, finite model: both quotes move down by rate × price × (T − t) / period (A–S with drift)', () => {
+  const mk = new AvellanedaStoikovMaker(config(1, { model: 'finite', horizonSeconds: 20_000 }));
+  const base: MakerContext = {
+    time: 5_600, // τ = 20000 − 5600 = 14400 s
+    book: book(14.99, 15.01),
+    inventory: 0,
+    maxPosition: Infinity,
+    rules: { tick: 0.0001, lot: 1, minSize: 1 },
+  };
+  const none = mk.quote(base);
+  const pay = mk.quote({ ...base, funding: { rate: 0.0005, periodSeconds: 28_800 } });
+  // μ = −0.0005 × 15 / 28800 per second, over τ = 14400 s: 0.0005 × 15 × 14400 / 28800 = 0.00375
+  close(pay.carryHorizon, 14_400, 1e-12);
+  close(pay.carry, 0.00375, 1e-12);
+  close(none.raw!.bid - pay.raw!.bid, 0.00375, 1e-9);
+  close(none.raw!.ask - pay.raw!.ask, 0.00375, 1e-9);
+  const off = new AvellanedaStoikovMaker(config(1, { model: 'finite', horizonSeconds: 20_000, fundingCarry: false }));
+  assert.equal(off.quote({ ...base, funding: { rate: 0.0005, periodSeconds: 28_800 } }).carry, 0);
+});
+
+test('funding carry, GLFT: the drift is an inventory offset μ/(γσ²), i.e. a horizon ω/(γσ²) (hand-computed)', () => {
+  // γ 0.2, σ prior 0.002 (no data yet), A 0.5, κ 60, Δ 20: x = γΔ/κ = 1/15;
+  // ω = σ·√(γ/(2AΔκ)·(1 + x)^(1/x + 1)) = 0.002·√(0.2/1200 · (16/15)^16) = 3.6574…e-5 (see below)
+  const omega = 0.002 * Math.sqrt((0.2 / (2 * 0.5 * 20 * 60)) * Math.pow(16 / 15, 16));
+  const horizon = omega / (0.2 * 0.002 * 0.002);
+  const mk = new AvellanedaStoikovMaker(config(1));
   const base: MakerContext = {
     time: 0,
     book: book(14.99, 15.01),
@@ -240,10 +264,17 @@ test('funding carry: a positive rate (longs pay) moves both quotes down by rate 
   };
   const none = mk.quote(base);
   const pay = mk.quote({ ...base, funding: { rate: 0.0005, periodSeconds: 28_800 } });
-  // 0.0005 × 15 × 14400 / 28800 = 0.00375
-  close(pay.carry, 0.00375, 1e-12);
-  close(none.raw!.bid - pay.raw!.bid, 0.00375, 1e-9);
-  close(none.raw!.ask - pay.raw!.ask, 0.00375, 1e-9);
+  close(pay.carryHorizon, horizon, 1e-9);
+  const carry = (0.0005 * 15 * horizon) / 28_800;
+  close(pay.carry, carry, 1e-9);
+  close(none.raw!.bid - pay.raw!.bid, carry, 1e-9);
+  // the same shift as holding −μ/(γσ²) more inventory: q = μ/(γσ²)·… with μ = −0.0005·15/28800
+  const qOffset = (0.0005 * 15) / 28_800 / (0.2 * 0.002 * 0.002);
+  const asInventory = mk.quote({ ...base, inventory: qOffset });
+  close(asInventory.raw!.reservation, pay.raw!.reservation, 1e-9);
+  // beyond the position limit the offset is capped there
+  const capped = mk.quote({ ...base, maxPosition: qOffset / 4, funding: { rate: 0.0005, periodSeconds: 28_800 } });
+  close(capped.carry, (qOffset / 4) * omega, 1e-9);
 });
 
 test('fair prices: microprice and VAMP (hand-computed), undefined on one-sided books', () => {
@@ -386,11 +417,17 @@ test('order management: refresh after the refresh time and outside the tolerance
     ['bid', 'ask'],
   );
   const resting = {
-    bid: { ticks: first.decision.bid!.ticks, size: first.decision.bid!.size, placedAt: 0 },
-    ask: { ticks: first.decision.ask!.ticks, size: first.decision.ask!.size, placedAt: 0 },
+    bid: { ticks: first.decision.bid!.ticks, lots: first.decision.bid!.lots, placedAt: 0 },
+    ask: { ticks: first.decision.ask!.ticks, lots: first.decision.ask!.lots, placedAt: 0 },
   };
-  // the price moved 5 ticks, but the orders are younger than the refresh time: kept
-  assert.equal(mk.plan(ctx(10, 15.05), resting).place.length, 0);
+  // the price moved a tick (the quotes 14.98/15.02 stay on their sides of fair), but the orders are younger than
+  // the refresh time: kept
+  assert.equal(mk.plan(ctx(10, 15.01), resting).place.length, 0);
+  // the price moved 5 ticks, through the young ask (15.02 < fair 15.05): the ask goes at once, the bid stays
+  const through = mk.plan(ctx(10, 15.05), resting);
+  assert.deepEqual(through.cancel, ['ask']);
+  assert.deepEqual(through.reasons, { ask: 'crossed' });
+  assert.ok(through.place.length === 1 && through.place[0]!.leg.ticks > 1505);
   // after the refresh time, a move within the tolerance keeps them; a bigger one replaces both
   assert.equal(mk.plan(ctx(40, 15), resting).place.length, 0);
   const moved = mk.plan(ctx(40, 15.05), resting);

@@ -94,12 +94,12 @@ test('A and κ: priors before data, failed fits reported and blended, never NaN'
   });
   const first = est.estimate();
   assert.deepEqual([first.A, first.kappa, first.fit], [0.5, 30, 'prior']);
-  assert.equal(first.reason, 'no trades yet');
+  assert.equal(first.reason, 'no arrivals yet');
   // every trade at the same depth: no slope to fit
   for (let i = 0; i < 5; i++) est.observe(i, 0.001);
   const flat = est.estimate();
   assert.equal(flat.fit, 'prior');
-  assert.equal(flat.reason, 'trades at fewer than two depths');
+  assert.equal(flat.reason, 'arrivals at fewer than two depths');
   assert.ok(Number.isFinite(flat.A) && Number.isFinite(flat.kappa));
   // some depth: a fit, blended with the prior by 5+ trades against 20
   for (let i = 0; i < 10; i++) est.observe(10 + i, 0.001 + 0.01 * (i % 3));

@@ -1,13 +1,13 @@
 // The Avellaneda–Stoikov market maker agent: the venue-agnostic strategy (src/strategies) wired to the simulated
 // venue. Every `wakeSeconds` (jittered) it samples the book without its own orders, feeds the public trade stream
-// (with the mid before each trade) to the intensity estimator, derives its position limit from the market's margin
+// (with the mid before each trade, the aggressive order behind it, auction uncrossings marked) to the intensity
+// estimator, derives its position limit from the market's margin
 // parameters and its equity, reads the funding estimate, and lets the strategy plan cancels and new quotes. In an
 // auction (where the book may be crossed) it quotes around the mark, or the oracle price before the first mark.
-import { AvellanedaStoikovMaker, type MakerConfig, type RestingQuote } from '../../strategies/index.ts';
+import { AvellanedaStoikovMaker, makerConfig, type RestingQuote } from '../../strategies/index.ts';
 import type { Side } from '../../core/index.ts';
 import type { PublicTrade } from '../client.ts';
 import type { MarketMakerSpec } from '../scenario.ts';
-import { SECONDS_PER_YEAR } from '../price-process.ts';
 import { equityOf, positionOf, type Agent, type AgentContext } from './agent.ts';
 
 export class MarketMakerAgent implements Agent {
@@ -16,6 +16,8 @@ export class MarketMakerAgent implements Agent {
   private readonly resting: { bid?: RestingQuote & { id: string }; ask?: RestingQuote & { id: string } } = {};
   private lastMaxPosition = 0;
   private quotesPlaced = 0;
+  /** cancels of resting quotes, by reason (a replacement is a cancel followed by a new quote) */
+  private readonly cancels: Record<string, number> = {};
 
   constructor(
     readonly party: string,
@@ -23,35 +25,7 @@ export class MarketMakerAgent implements Agent {
     private readonly startPrice: number,
     tick: number,
   ) {
-    const cfg: MakerConfig = {
-      model: spec.model,
-      horizonSeconds: spec.horizonSeconds,
-      gamma: spec.gamma,
-      eta: spec.eta,
-      orderSize: spec.orderSize,
-      minSpread: spec.minSpread,
-      fairPrice: spec.fairPrice,
-      vampLevels: spec.vampLevels,
-      volatility: {
-        // annual relative volatility at the starting price → price units per √second
-        prior: (spec.sigmaPriorAnnual * startPrice) / Math.sqrt(SECONDS_PER_YEAR),
-        priorWeightSeconds: 600,
-        halfLifeSeconds: spec.sigmaHalfLifeSeconds,
-      },
-      intensity: {
-        priorA: spec.aPrior,
-        priorKappa: spec.kappaPrior,
-        priorWeight: 50,
-        bucket: tick,
-        buckets: 30,
-        halfLifeSeconds: spec.intensityHalfLifeSeconds,
-      },
-      orderRefreshSeconds: spec.orderRefreshSeconds,
-      filledOrderDelaySeconds: spec.filledOrderDelaySeconds,
-      maxOrderAgeSeconds: spec.maxOrderAgeSeconds,
-      refreshToleranceTicks: spec.refreshToleranceTicks,
-      carryHorizonSeconds: spec.carryHorizonSeconds,
-    };
+    const cfg = makerConfig(spec, startPrice, tick);
     this.maker = new AvellanedaStoikovMaker(cfg);
   }
 
@@ -60,7 +34,10 @@ export class MarketMakerAgent implements Agent {
   }
 
   onPublicTrade(t: PublicTrade): void {
-    this.maker.observeTrade(t.time, t.price, t.midBefore);
+    this.maker.observeTrade(t.time, t.price, t.midBefore, {
+      ...(t.aggressorOrder !== undefined ? { arrival: t.aggressorOrder } : {}),
+      auction: t.aggressor === undefined,
+    });
   }
 
   onFill(t: PublicTrade): void {
@@ -75,8 +52,8 @@ export class MarketMakerAgent implements Agent {
       if (!r) continue;
       const live = me.orders.get(r.id);
       if (!live) delete this.resting[side];
-      else if (live.remaining / feed.sizeScale !== r.size)
-        this.resting[side] = { ...r, size: live.remaining / feed.sizeScale };
+      // one position unit is one lot
+      else if (live.remaining !== r.lots) this.resting[side] = { ...r, lots: live.remaining };
     }
     const continuous = feed.continuous;
     const book = continuous ? feed.depth(this.spec.vampLevels, me.orders) : { bids: [], asks: [] };
@@ -103,16 +80,18 @@ export class MarketMakerAgent implements Agent {
       this.resting,
     );
     for (const side of plan.cancel) {
+      const why = plan.reasons[side] ?? 'unquoted';
+      this.cancels[why] = (this.cancels[why] ?? 0) + 1;
       const r = this.resting[side];
       if (r) gateway.cancel(r.id);
       delete this.resting[side];
     }
     for (const { side, leg } of plan.place) {
       const engineSide: Side = side === 'bid' ? 'buy' : 'sell';
-      const res = gateway.limit(engineSide, leg.ticks * feed.tickSize, feed.toSize(leg.size));
+      const res = gateway.limit(engineSide, leg.ticks * feed.tickSize, leg.lots);
       this.quotesPlaced++;
       if (res.orderId && me.orders.has(res.orderId))
-        this.resting[side] = { id: res.orderId, ticks: leg.ticks, size: leg.size, placedAt: ctx.time };
+        this.resting[side] = { id: res.orderId, ticks: leg.ticks, lots: leg.lots, placedAt: ctx.time };
     }
     // wake again after about wakeSeconds (jittered so the makers do not move in lockstep)
     return ctx.time + this.spec.wakeSeconds * (0.5 + ctx.rng.next());
@@ -130,7 +109,9 @@ export class MarketMakerAgent implements Agent {
       intensityFit: s.intensity.fit,
       ...(s.intensity.reason ? { intensityNote: s.intensity.reason } : {}),
       maxPosition: this.lastMaxPosition,
+      sigmaIntervalSeconds: s.volatility.intervalSeconds,
       quotesPlaced: this.quotesPlaced,
+      cancelsByReason: { ...this.cancels },
     };
   }
 }
