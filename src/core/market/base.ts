@@ -15,6 +15,7 @@ import { OpenInterestHistory } from '../liquidity/oi-history.ts';
 import { SettlementEngine } from '../settlement/settlement.ts';
 import type { RiskFactors } from '../risk/margin.ts';
 import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
+import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
 import { CompositePriceCalculator } from '../pricing/composite.ts';
@@ -109,6 +110,8 @@ export abstract class MarketBase {
 
   // liquidity
   readonly liquidity: LiquidityEngine;
+  /** fee payments of trades (collateral/fees.ts) */
+  protected readonly feeTransfers: FeeTransfers;
   readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
@@ -153,6 +156,16 @@ export abstract class MarketBase {
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
+    this.feeTransfers = new FeeTransfers({
+      ledger: l,
+      asset: this.asset,
+      insurance: this.insurance,
+      makerFeeAccount: this.makerFeeAccount,
+      infrastructureFeeAccount: this.infrastructureFeeAccount,
+      liquidityFeeAccount: this.liquidityFeeAccount,
+      general: (party) => this.general(party),
+      marginAccount: (party) => this.marginAccount(party),
+    });
     if (proposed) {
       // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
       this.state = 'PROPOSED';

@@ -361,7 +361,7 @@ export abstract class MarketSettle extends MarketClock {
     const f = this.feeFactors();
     const fees = sim.fills.map((fl) => continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor));
     const trades = this.makeTrades(o, sim.fills, fees, 'NETWORK_CLOSE_OUT_GOOD');
-    this.payNetworkFees(fees, trades);
+    this.feeTransfers.payNetwork(fees, trades);
     this.emitOrder(o);
     const ltp = this.lastTradedPrice;
     this.confirmTrades(trades, sim.fills);
