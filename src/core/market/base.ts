@@ -15,6 +15,7 @@ import { OpenInterestHistory } from '../liquidity/oi-history.ts';
 import { SettlementEngine } from '../settlement/settlement.ts';
 import type { RiskFactors } from '../risk/margin.ts';
 import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
+import { CashFlows } from '../collateral/cashflows.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
@@ -112,6 +113,8 @@ export abstract class MarketBase {
   readonly liquidity: LiquidityEngine;
   /** fee payments of trades (collateral/fees.ts) */
   protected readonly feeTransfers: FeeTransfers;
+  /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
+  protected readonly cashFlows: CashFlows;
   readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
@@ -165,6 +168,17 @@ export abstract class MarketBase {
       liquidityFeeAccount: this.liquidityFeeAccount,
       general: (party) => this.general(party),
       marginAccount: (party) => this.marginAccount(party),
+    });
+    this.cashFlows = new CashFlows({
+      ledger: l,
+      marketId: this.id,
+      insurance: this.insurance,
+      settlementAccount: this.settlementAccount,
+      marginAccount: (party) => this.marginAccount(party),
+      general: (party) => this.general(party),
+      bond: (party) => this.bond(party),
+      isIsolated: (party) => this.marginFactors.has(party),
+      emit: (e) => this.emit(e),
     });
     if (proposed) {
       // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)

@@ -40,86 +40,12 @@ export abstract class MarketSettle extends MarketClock {
     return this.settleCashFlows(entries, { loss: 'MTM_LOSS', win: 'MTM_WIN', funding: false });
   }
 
-  /**
-   * Mark-to-market-like cash flows (MTM, funding, final settlement; collateral mtmOrFundingSettlement): losses, in
-   * order, from margin → general → bond → market insurance pool (the network: the pool only) into the settlement
-   * account; if less was collected than the wins expect, each win is floored pro rata (the remainder to the network's
-   * win, else the last win) and loss-socialisation events are emitted; wins go to margin accounts (the network's to
-   * the pool). Returns the parties in the order processed.
-   */
+  /** Mark-to-market-like cash flows (MTM, funding, final settlement): see collateral/cashflows.ts. */
   protected settleCashFlows(
     entries: { party: string; amount: bigint }[],
     kind: { loss: TransferType; win: TransferType; funding: boolean },
   ): string[] {
-    const l = this.ctx.ledger;
-    const order: string[] = [];
-    let expected = 0n;
-    for (const e of entries) if (e.amount > 0n) expected += e.amount;
-    for (const e of entries) {
-      order.push(e.party);
-      if (e.amount >= 0n) continue;
-      let left = -e.amount;
-      if (e.party === NETWORK_PARTY) {
-        left -= l.transferUpTo(this.insurance, this.settlementAccount, left, kind.loss);
-        continue;
-      }
-      const isolated = this.marginFactors.has(e.party);
-      for (const src of [
-        this.marginAccount(e.party),
-        isolated ? undefined : this.general(e.party),
-        this.bond(e.party),
-        this.insurance,
-      ]) {
-        if (!src || left === 0n) continue;
-        left -= l.transferUpTo(src, this.settlementAccount, left, kind.loss);
-      }
-      if (left > 0n)
-        this.emit({
-          type: 'lossSocialisation',
-          marketId: this.id,
-          party: e.party,
-          amount: left,
-          funding: kind.funding,
-        });
-    }
-    const collected = this.settlementAccount.balance;
-    const wins = entries.filter((e) => e.amount > 0n);
-    if (collected < expected && wins.length > 0) {
-      const ratio = Decimal.fromBigInt(collected).div(Decimal.fromBigInt(expected));
-      let paid = 0n;
-      const reduced = wins.map((w) => {
-        const nw = Decimal.fromBigInt(w.amount).mul(ratio).floor();
-        paid += nw;
-        return { w, original: w.amount, nw };
-      });
-      const mismatch = collected - paid;
-      const net = reduced.find((r) => r.w.party === NETWORK_PARTY);
-      if (mismatch !== 0n) {
-        if (net) net.nw += mismatch;
-        else reduced[reduced.length - 1]!.nw += mismatch;
-      }
-      for (const r of reduced) {
-        r.w.amount = r.nw;
-        if (r.w.party !== NETWORK_PARTY) {
-          this.emit({
-            type: 'lossSocialisation',
-            marketId: this.id,
-            party: r.w.party,
-            amount: r.nw - r.original,
-            funding: kind.funding,
-          });
-        }
-      }
-    }
-    for (const w of wins) {
-      const to = w.party === NETWORK_PARTY ? this.insurance : this.marginAccount(w.party);
-      let left = w.amount;
-      // a win socialised down to nothing is still paid, as a transfer of 0 (Vega records it)
-      if (left === 0n) l.transfer(this.settlementAccount, to, 0n, kind.win, { recordZero: true });
-      left -= l.transferUpTo(this.settlementAccount, to, left, kind.win);
-      if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, kind.win);
-    }
-    return order;
+    return this.cashFlows.settle(entries, kind);
   }
 
   /**
