@@ -3,14 +3,14 @@
 // and the network's position disposal.
 import type { SettleTrade, Trade } from '../events.ts';
 import { NO_FEES } from '../events.ts';
-import { Decimal } from '../num/decimal.ts';
-import { minBig, maxBig } from '../num/bigint.ts';
+import { maxBig } from '../num/bigint.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
 import { ZERO_MARGIN } from '../risk/margin.ts';
 import { continuousFees } from '../fees/fees.ts';
-import type { Side, TransferType } from '../types.ts';
+import type { TransferType } from '../types.ts';
 import { NETWORK_PARTY, NS } from '../types.ts';
+import { disposalOrder } from '../liquidation/disposal.ts';
 import { MarketClock } from './clock.ts';
 
 export abstract class MarketSettle extends MarketClock {
@@ -231,25 +231,18 @@ export abstract class MarketSettle extends MarketClock {
     const ask = this.book.bestAsk();
     if (bid === undefined || ask === undefined) return;
     const s = this.cfg.liquidationStrategy;
-    const mid = Decimal.fromBigInt((this.toAsset(bid) + this.toAsset(ask)) / 2n);
-    const maxP = mid.mul(Decimal.ONE.add(s.disposalSlippageRange)).floor();
-    let minP = s.disposalSlippageRange.lt(Decimal.ONE) ? mid.mul(Decimal.ONE.sub(s.disposalSlippageRange)).floor() : 0n;
-    let maxBound = maxP;
-    for (const b of this.priceMonitor.activeBounds(now)) {
-      minP = maxBig(minP, b.min);
-      maxBound = minBig(maxBound, b.max);
-    }
-    const side: Side = net.openVolume > 0 ? 'sell' : 'buy';
-    // limits in market precision: sells accept bids >= ceil(minP), buys accept asks <= floor(maxP)
-    const limit =
-      side === 'sell' ? Number((minP + this.priceFactor - 1n) / this.priceFactor) : Number(maxBound / this.priceFactor);
-    let size = BigInt(Math.abs(net.openVolume));
-    if (size > s.fullDisposalSize) size = Decimal.fromBigInt(size).mul(s.disposalFraction).ceil();
-    const available = this.book.availableVolume(side, limit);
-    if (available === 0) return;
-    const cap = Decimal.fromInt(available).mul(s.maxFractionConsumed).ceil();
-    size = minBig(size, cap);
-    if (size === 0n) return;
+    const bounds = this.priceMonitor.activeBounds(now);
+    const d = disposalOrder(
+      s,
+      net.openVolume,
+      this.toAsset(bid),
+      this.toAsset(ask),
+      bounds,
+      this.priceFactor,
+      this.book,
+    );
+    if (!d) return;
+    const { side, limit, size } = d;
     this.networkNextStep = now + BigInt(s.disposalTimeStep) * NS;
     const o: Order = {
       id: this.ctx.nextId('order'),
