@@ -54,6 +54,25 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': 'off' },
   },
   {
+    // DESIGN: everything outside the engine is its client, through src/core/index.ts only (tests of the engine
+    // itself, under test/core, may reach its internals)
+    files: ['**/*.ts'],
+    ignores: ['src/core/**', 'test/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/core/*', '**/core/**', '!**/core/index.ts'],
+              message: 'import the engine through src/core/index.ts only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // deterministic code: the engine, the simulator and the strategies draw randomness only from seeded generators
     files: ['src/core/**', 'src/sim/**', 'src/strategies/**'],
     rules: {

@@ -182,7 +182,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
         if (!touched.includes(m.aggressor)) touched.push(m.aggressor);
         if (!touched.includes(m.passive)) touched.push(m.passive);
       }
-      if (!a.opening) this.payAuctionFees(trades);
+      if (!a.opening) this.feeTransfers.payAuction(trades);
       for (const o of touched) {
         if (o.remaining === 0) {
           o.status = 'FILLED';

@@ -15,6 +15,8 @@ import { OpenInterestHistory } from '../liquidity/oi-history.ts';
 import { SettlementEngine } from '../settlement/settlement.ts';
 import type { RiskFactors } from '../risk/margin.ts';
 import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
+import { CashFlows } from '../collateral/cashflows.ts';
+import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
 import { CompositePriceCalculator } from '../pricing/composite.ts';
@@ -109,6 +111,10 @@ export abstract class MarketBase {
 
   // liquidity
   readonly liquidity: LiquidityEngine;
+  /** fee payments of trades (collateral/fees.ts) */
+  protected readonly feeTransfers: FeeTransfers;
+  /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
+  protected readonly cashFlows: CashFlows;
   readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
@@ -153,6 +159,27 @@ export abstract class MarketBase {
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
+    this.feeTransfers = new FeeTransfers({
+      ledger: l,
+      asset: this.asset,
+      insurance: this.insurance,
+      makerFeeAccount: this.makerFeeAccount,
+      infrastructureFeeAccount: this.infrastructureFeeAccount,
+      liquidityFeeAccount: this.liquidityFeeAccount,
+      general: (party) => this.general(party),
+      marginAccount: (party) => this.marginAccount(party),
+    });
+    this.cashFlows = new CashFlows({
+      ledger: l,
+      marketId: this.id,
+      insurance: this.insurance,
+      settlementAccount: this.settlementAccount,
+      marginAccount: (party) => this.marginAccount(party),
+      general: (party) => this.general(party),
+      bond: (party) => this.bond(party),
+      isIsolated: (party) => this.marginFactors.has(party),
+      emit: (e) => this.emit(e),
+    });
     if (proposed) {
       // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
       this.state = 'PROPOSED';

@@ -2,14 +2,13 @@
 // post-trade collateral → confirm; continuous and auction trade confirmation and fee payments.
 import type { FeeBreakdown, Trade, TradeType } from '../events.ts';
 import { NO_FEES } from '../events.ts';
-import type { Account } from '../ledger/ledger.ts';
 import { Decimal } from '../num/decimal.ts';
 import { NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type MatchResult } from '../book/orderbook.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order } from '../book/order.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
 import { continuousFees, totalFee } from '../fees/fees.ts';
-import type { Side, TransferType } from '../types.ts';
-import { NETWORK_PARTY, SYSTEM_OWNER } from '../types.ts';
+import type { Side } from '../types.ts';
+import { NETWORK_PARTY } from '../types.ts';
 import { OrderRejection, pegError, type OrderResult, type OrderSubmission } from '../commands.ts';
 import { MarketMargins } from './margins.ts';
 import { mergeFills, type Aggression, type IsolatedPlan } from './internal.ts';
@@ -271,7 +270,7 @@ export abstract class MarketEntry extends MarketMargins {
       if (o.remaining > 0) this.positions.unregisterOrder(o.party, o.side, o.remaining);
       this.dropOrder(o);
     }
-    this.payContinuousFees(o.party, fees.perTrade, trades);
+    this.feeTransfers.payContinuous(o.party, fees.perTrade, trades);
     this.emitOrder(o);
     this.confirmTrades(trades, sim.fills);
     if (!this.inAuction) this.checkForReferenceMoves(false);
@@ -315,106 +314,6 @@ export abstract class MarketEntry extends MarketMargins {
         sellerFee: buy ? NO_FEES : fees[i]!,
       };
     });
-  }
-
-  /**
-   * Fee transfers of continuous trading (fee engine order): per trade the maker, buy-back and treasury fees, then
-   * the infrastructure and liquidity fees of all trades together, then the makers receive theirs. The aggressor
-   * pays from general, then margin.
-   */
-  protected payContinuousFees(payer: string, fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
-    let infra = 0n;
-    let liquidity = 0n;
-    fees.forEach((fee) => {
-      this.payFrom(payer, fee.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
-      this.payFrom(payer, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
-      this.payFrom(payer, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
-      infra += fee.infrastructureFee;
-      liquidity += fee.liquidityFee;
-    });
-    this.payFrom(payer, infra, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
-    this.payFrom(payer, liquidity, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
-    fees.forEach((fee, i) => {
-      const t = trades[i]!;
-      this.receiveMakerFee(t.buyer === payer ? t.seller : t.buyer, fee.makerFee);
-    });
-  }
-
-  /** Auction uncrossing fees: for each trade the seller, then the buyer, pays half of each fee (no maker fee). */
-  protected payAuctionFees(trades: readonly Trade[]): void {
-    for (const t of trades) {
-      for (const [party, fee] of [
-        [t.seller, t.sellerFee],
-        [t.buyer, t.buyerFee],
-      ] as const) {
-        this.payFrom(party, fee.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
-        this.payFrom(party, fee.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
-        this.payFrom(party, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
-        this.payFrom(party, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
-      }
-    }
-  }
-
-  /** Network disposal trades: the network pays every fee from the insurance pool; the counterparties get the maker fee. */
-  protected payNetworkFees(fees: readonly FeeBreakdown[], trades: readonly Trade[]): void {
-    const total = fees.reduce(
-      (a, f) => ({
-        ...a,
-        makerFee: a.makerFee + f.makerFee,
-        infrastructureFee: a.infrastructureFee + f.infrastructureFee,
-        liquidityFee: a.liquidityFee + f.liquidityFee,
-        buyBackFee: a.buyBackFee + f.buyBackFee,
-        treasuryFee: a.treasuryFee + f.treasuryFee,
-      }),
-      NO_FEES,
-    );
-    this.payFrom(NETWORK_PARTY, total.makerFee, this.makerFeeAccount, 'MAKER_FEE_PAY');
-    this.payFrom(NETWORK_PARTY, total.infrastructureFee, this.infrastructureFeeAccount, 'INFRASTRUCTURE_FEE_PAY');
-    this.payFrom(NETWORK_PARTY, total.liquidityFee, this.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
-    this.payFrom(NETWORK_PARTY, total.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
-    this.payFrom(NETWORK_PARTY, total.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
-    fees.forEach((fee, i) => {
-      const t = trades[i]!;
-      this.receiveMakerFee(t.buyer === NETWORK_PARTY ? t.seller : t.buyer, fee.makerFee);
-    });
-  }
-
-  protected buyBackAccount(): Account {
-    return this.ctx.ledger.getOrCreate(SYSTEM_OWNER, 'BUY_BACK_FEES', this.asset);
-  }
-
-  protected treasuryAccount(): Account {
-    return this.ctx.ledger.getOrCreate(SYSTEM_OWNER, 'NETWORK_TREASURY', this.asset);
-  }
-
-  /** Pays an amount from a party's general then margin account (the network: its insurance pool). */
-  protected payFrom(payer: string, amount: bigint, to: Account, type: TransferType): void {
-    const l = this.ctx.ledger;
-    if (amount <= 0n) {
-      // Vega sends every fee transfer of a trade, including the ones of amount 0
-      const from = payer === NETWORK_PARTY ? this.insurance : this.general(payer);
-      if (from && amount === 0n) l.transfer(from, to, 0n, type, { recordZero: true });
-      return;
-    }
-    if (payer === NETWORK_PARTY) {
-      l.transferUpTo(this.insurance, to, amount, type);
-      return;
-    }
-    let left = amount;
-    const g = this.general(payer);
-    if (g) left -= l.transferUpTo(g, to, left, type);
-    if (left > 0n) l.transferUpTo(this.marginAccount(payer), to, left, type);
-  }
-
-  protected receiveMakerFee(maker: string, amount: bigint): void {
-    const to = maker === NETWORK_PARTY ? this.insurance : this.ctx.ledger.getOrCreate(maker, 'GENERAL', this.asset);
-    if (amount === 0n) {
-      // like the fee payments, a maker fee of 0 is still a transfer
-      this.ctx.ledger.transfer(this.makerFeeAccount, to, 0n, 'MAKER_FEE_RECEIVE', { recordZero: true });
-      return;
-    }
-    if (amount < 0n || this.makerFeeAccount.balance === 0n) return;
-    this.ctx.ledger.transferUpTo(this.makerFeeAccount, to, amount, 'MAKER_FEE_RECEIVE');
   }
 
   /**

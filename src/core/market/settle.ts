@@ -3,14 +3,14 @@
 // and the network's position disposal.
 import type { SettleTrade, Trade } from '../events.ts';
 import { NO_FEES } from '../events.ts';
-import { Decimal } from '../num/decimal.ts';
-import { minBig, maxBig } from '../num/bigint.ts';
+import { maxBig } from '../num/bigint.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
 import { ZERO_MARGIN } from '../risk/margin.ts';
 import { continuousFees } from '../fees/fees.ts';
-import type { Side, TransferType } from '../types.ts';
+import type { TransferType } from '../types.ts';
 import { NETWORK_PARTY, NS } from '../types.ts';
+import { disposalOrder } from '../liquidation/disposal.ts';
 import { MarketClock } from './clock.ts';
 
 export abstract class MarketSettle extends MarketClock {
@@ -40,86 +40,12 @@ export abstract class MarketSettle extends MarketClock {
     return this.settleCashFlows(entries, { loss: 'MTM_LOSS', win: 'MTM_WIN', funding: false });
   }
 
-  /**
-   * Mark-to-market-like cash flows (MTM, funding, final settlement; collateral mtmOrFundingSettlement): losses, in
-   * order, from margin → general → bond → market insurance pool (the network: the pool only) into the settlement
-   * account; if less was collected than the wins expect, each win is floored pro rata (the remainder to the network's
-   * win, else the last win) and loss-socialisation events are emitted; wins go to margin accounts (the network's to
-   * the pool). Returns the parties in the order processed.
-   */
+  /** Mark-to-market-like cash flows (MTM, funding, final settlement): see collateral/cashflows.ts. */
   protected settleCashFlows(
     entries: { party: string; amount: bigint }[],
     kind: { loss: TransferType; win: TransferType; funding: boolean },
   ): string[] {
-    const l = this.ctx.ledger;
-    const order: string[] = [];
-    let expected = 0n;
-    for (const e of entries) if (e.amount > 0n) expected += e.amount;
-    for (const e of entries) {
-      order.push(e.party);
-      if (e.amount >= 0n) continue;
-      let left = -e.amount;
-      if (e.party === NETWORK_PARTY) {
-        left -= l.transferUpTo(this.insurance, this.settlementAccount, left, kind.loss);
-        continue;
-      }
-      const isolated = this.marginFactors.has(e.party);
-      for (const src of [
-        this.marginAccount(e.party),
-        isolated ? undefined : this.general(e.party),
-        this.bond(e.party),
-        this.insurance,
-      ]) {
-        if (!src || left === 0n) continue;
-        left -= l.transferUpTo(src, this.settlementAccount, left, kind.loss);
-      }
-      if (left > 0n)
-        this.emit({
-          type: 'lossSocialisation',
-          marketId: this.id,
-          party: e.party,
-          amount: left,
-          funding: kind.funding,
-        });
-    }
-    const collected = this.settlementAccount.balance;
-    const wins = entries.filter((e) => e.amount > 0n);
-    if (collected < expected && wins.length > 0) {
-      const ratio = Decimal.fromBigInt(collected).div(Decimal.fromBigInt(expected));
-      let paid = 0n;
-      const reduced = wins.map((w) => {
-        const nw = Decimal.fromBigInt(w.amount).mul(ratio).floor();
-        paid += nw;
-        return { w, original: w.amount, nw };
-      });
-      const mismatch = collected - paid;
-      const net = reduced.find((r) => r.w.party === NETWORK_PARTY);
-      if (mismatch !== 0n) {
-        if (net) net.nw += mismatch;
-        else reduced[reduced.length - 1]!.nw += mismatch;
-      }
-      for (const r of reduced) {
-        r.w.amount = r.nw;
-        if (r.w.party !== NETWORK_PARTY) {
-          this.emit({
-            type: 'lossSocialisation',
-            marketId: this.id,
-            party: r.w.party,
-            amount: r.nw - r.original,
-            funding: kind.funding,
-          });
-        }
-      }
-    }
-    for (const w of wins) {
-      const to = w.party === NETWORK_PARTY ? this.insurance : this.marginAccount(w.party);
-      let left = w.amount;
-      // a win socialised down to nothing is still paid, as a transfer of 0 (Vega records it)
-      if (left === 0n) l.transfer(this.settlementAccount, to, 0n, kind.win, { recordZero: true });
-      left -= l.transferUpTo(this.settlementAccount, to, left, kind.win);
-      if (left > 0n && to !== this.insurance) left -= l.transferUpTo(this.insurance, to, left, kind.win);
-    }
-    return order;
+    return this.cashFlows.settle(entries, kind);
   }
 
   /**
@@ -305,25 +231,18 @@ export abstract class MarketSettle extends MarketClock {
     const ask = this.book.bestAsk();
     if (bid === undefined || ask === undefined) return;
     const s = this.cfg.liquidationStrategy;
-    const mid = Decimal.fromBigInt((this.toAsset(bid) + this.toAsset(ask)) / 2n);
-    const maxP = mid.mul(Decimal.ONE.add(s.disposalSlippageRange)).floor();
-    let minP = s.disposalSlippageRange.lt(Decimal.ONE) ? mid.mul(Decimal.ONE.sub(s.disposalSlippageRange)).floor() : 0n;
-    let maxBound = maxP;
-    for (const b of this.priceMonitor.activeBounds(now)) {
-      minP = maxBig(minP, b.min);
-      maxBound = minBig(maxBound, b.max);
-    }
-    const side: Side = net.openVolume > 0 ? 'sell' : 'buy';
-    // limits in market precision: sells accept bids >= ceil(minP), buys accept asks <= floor(maxP)
-    const limit =
-      side === 'sell' ? Number((minP + this.priceFactor - 1n) / this.priceFactor) : Number(maxBound / this.priceFactor);
-    let size = BigInt(Math.abs(net.openVolume));
-    if (size > s.fullDisposalSize) size = Decimal.fromBigInt(size).mul(s.disposalFraction).ceil();
-    const available = this.book.availableVolume(side, limit);
-    if (available === 0) return;
-    const cap = Decimal.fromInt(available).mul(s.maxFractionConsumed).ceil();
-    size = minBig(size, cap);
-    if (size === 0n) return;
+    const bounds = this.priceMonitor.activeBounds(now);
+    const d = disposalOrder(
+      s,
+      net.openVolume,
+      this.toAsset(bid),
+      this.toAsset(ask),
+      bounds,
+      this.priceFactor,
+      this.book,
+    );
+    if (!d) return;
+    const { side, limit, size } = d;
     this.networkNextStep = now + BigInt(s.disposalTimeStep) * NS;
     const o: Order = {
       id: this.ctx.nextId('order'),
@@ -361,7 +280,7 @@ export abstract class MarketSettle extends MarketClock {
     const f = this.feeFactors();
     const fees = sim.fills.map((fl) => continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor));
     const trades = this.makeTrades(o, sim.fills, fees, 'NETWORK_CLOSE_OUT_GOOD');
-    this.payNetworkFees(fees, trades);
+    this.feeTransfers.payNetwork(fees, trades);
     this.emitOrder(o);
     const ltp = this.lastTradedPrice;
     this.confirmTrades(trades, sim.fills);
