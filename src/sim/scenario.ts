@@ -3,7 +3,7 @@
 // process and the oracle's cadence for each, the assets, block time, duration, seed, and the agents: counts,
 // deposits and parameters. Amounts are in quote units (USDT), prices in quote units per contract, times in seconds;
 // annual figures (drift, volatility) are per year of 365 days.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -17,6 +17,8 @@ export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.s
 // float quote units convert exactly enough to integer asset units and bigint arithmetic stays meaningful; annual
 // drift and volatility where a year's path stays within floating point; counts and durations where a run fits in
 // memory and in a working day.
+/** Largest scenario file read. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
 /** Largest amount in quote units (deposits, commitments, notionals): 10^12. */
 export const MAX_AMOUNT = 1e12;
 /** Largest starting price in quote units. */
@@ -458,8 +460,14 @@ export function checkRun(s: Scenario, seconds: number): string[] {
 export function loadScenarioFile(path: string): LoadedScenario {
   let text: string;
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new ScenarioError(['cannot read the scenario file (it is a directory)'], path);
+    if (!st.isFile()) throw new ScenarioError(['cannot read the scenario file (not a regular file)'], path);
+    if (st.size > MAX_SCENARIO_BYTES)
+      throw new ScenarioError([`the scenario file is ${st.size} bytes; at most ${MAX_SCENARIO_BYTES} (1 MiB)`], path);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScenarioError([`cannot read the scenario file${code ? ` (${code})` : ''}`], path);
   }
@@ -471,7 +479,7 @@ export function loadScenarioFile(path: string): LoadedScenario {
       const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
       throw new ScenarioError([`not valid YAML${where}: ${e.message.split('\n')[0]}`], path);
     }
-    throw new ScenarioError([`not valid JSON: ${(e as Error).message}`], path);
+    throw new ScenarioError([`not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message}`], path);
   }
   return parseScenario(doc, path, dirname(resolve(path)));
 }

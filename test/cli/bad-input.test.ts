@@ -381,6 +381,27 @@ const rows: Row[] = [
     words: [/prices\.csv line 3: times must increase/],
   },
   {
+    name: 'simulate: /dev/zero as the scenario (no endless read)',
+    args: ['simulate', '/dev/zero'],
+    status: 1,
+    words: [/\/dev\/zero: invalid scenario/, /not a regular file/],
+  },
+  {
+    name: 'simulate: a YAML alias bomb',
+    args: [
+      'simulate',
+      scenario(
+        'bomb.yaml',
+        [
+          'a: &a [x, x, x, x, x, x, x, x, x]',
+          ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+        ].join('\n'),
+      ),
+    ],
+    status: 1,
+    words: [/not valid YAML: Excessive alias count/],
+  },
+  {
     name: 'simulate: --days 1e9',
     args: ['simulate', '--days', '1e9'],
     status: 1,

@@ -103,9 +103,9 @@ test('perpsim sweep: a grid path that is not in the scenario is named', () => {
   assert.match(r2.stderr, /run with agents\.mm-bold\.gamma=-1: .*agents\[2\]\.gamma: Too small/s);
 });
 
-test('bin/perpsim.js runs a simulation (tsx registered through its API)', () => {
+test('bin/perpsim.js runs a simulation (tsx registered through its API; the run outlasts the 30-minute opening auction)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'perpsim-bin-'));
-  const r = perpsim(['simulate', '--days', '0.01', '--out', dir, '--no-progress'], ['bin/perpsim.js']);
+  const r = perpsim(['simulate', '--days', '0.025', '--out', dir, '--no-progress'], ['bin/perpsim.js']);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(join(dir, 'report.html')));
 });
