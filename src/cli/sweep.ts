@@ -68,7 +68,8 @@ async function queueSweep(file: string | undefined, o: SweepOptions): Promise<nu
     } else {
       const sweep = loadSweep(file!);
       const out = o.out ?? sweep.spec.out;
-      if (out !== undefined && !o.detach) checkOutDir(out);
+      // the results folder (or, by default, the folder out/<sweep id> will be made in) is checked before enqueueing
+      if (!o.detach) checkOutDir(out ?? 'out');
       id = await q.enqueue(sweep, {
         ...(out !== undefined ? { out } : {}),
         ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
@@ -78,7 +79,10 @@ async function queueSweep(file: string | undefined, o: SweepOptions): Promise<nu
         console.log(`  progress: perpsim sweep --status ${id} --queue ${o.queue}`);
         return 0;
       }
-      console.error(`perpsim sweep: ${sweep.runs.length} runs queued as ${id}; waiting for workers`);
+      console.error(
+        `perpsim sweep: ${sweep.runs.length} runs queued as ${id}; waiting for workers ` +
+          `(Ctrl-C leaves the sweep running: perpsim sweep --status ${id} --queue ${o.queue})`,
+      );
       const bar =
         o.progress && process.stderr.isTTY
           ? new SingleBar({

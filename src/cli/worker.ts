@@ -43,7 +43,7 @@ export function workerCommand(setStatus: (code: number) => void, track: (p: Prom
           lockDurationMs: o.lockDuration ?? 30_000,
           log,
         });
-        log(`ready on ${o.queue}, ${concurrency} runs at a time (pid ${process.pid})`);
+        log(`ready on ${o.queue}, ${concurrency} run${concurrency === 1 ? '' : 's'} at a time (pid ${process.pid})`);
         await new Promise<void>((resolve) => {
           const stop = (sig: string) => {
             log(`${sig}: finishing the runs in progress`);

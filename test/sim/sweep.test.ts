@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSweep, MAX_SWEEP_RUNS, runSweep } from '../../src/sim/sweep.ts';
 import { checkOutDir } from '../../src/cli/output-dir.ts';
+import { main } from '../../src/cli/main.ts';
 import { parseRedisUrl } from '../../src/sim/sweep-jobs.ts';
 import { checkRedis } from '../../src/sim/sweep-queue.ts';
 import { createServer } from 'node:net';
@@ -172,4 +173,36 @@ describe('--queue addresses', () => {
       ),
     );
   });
+});
+
+describe('perpsim sweep: options refused before anything runs', () => {
+  const sweepYaml = () => sweepFile('small.yaml', `days: 0.01\ngrid:\n  agents.mm-bold.gamma: [0.1]\n`);
+  const cases: [string, () => string[], RegExp][] = [
+    ['--status without --queue', () => ['sweep', '--status', 'sweep-x'], /--status needs --queue/],
+    ['--cancel without --queue', () => ['sweep', '--cancel', 'sweep-x'], /--cancel needs --queue/],
+    ['no sweep file', () => ['sweep'], /missing the sweep file/],
+    ['--detach without --queue', () => ['sweep', sweepYaml(), '--detach'], /--detach needs --queue/],
+    [
+      '--workers with --queue',
+      () => ['sweep', sweepYaml(), '--queue', 'redis://127.0.0.1:1', '--workers', '2'],
+      /--workers sets local threads/,
+    ],
+    [
+      '--memory-mb with --queue',
+      () => ['sweep', sweepYaml(), '--queue', 'redis://127.0.0.1:1', '--memory-mb', '64'],
+      /--memory-mb with --queue is a worker setting/,
+    ],
+    ['--out inside /proc', () => ['sweep', sweepYaml(), '--out', '/proc/perpsim-x'], /--out \/proc\/perpsim-x: cannot/],
+  ];
+  for (const [name, args, re] of cases) {
+    test(name, async (t) => {
+      const errors: string[] = [];
+      t.mock.method(console, 'error', (...a: unknown[]) => errors.push(a.join(' ')));
+      t.mock.method(console, 'log', () => {});
+      const status = await main(args());
+      assert.equal(status, 1);
+      assert.match(errors.join('\n'), re);
+      assert.doesNotMatch(errors.join('\n'), /\n\s+at /); // no stack trace
+    });
+  }
 });
