@@ -43,17 +43,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY exceptions, to be removed when the helpers splitting these files merge (issue 10 part 2): the
-    // session script (issue 9), the proposal parser (issue 9) and the proposal analyser (issue 9)
-    files: ['src/cli/session.ts', 'src/proposal/parse.ts', 'src/analysis/proposal.ts'],
-    rules: { 'max-lines': 'off' },
-  },
-  {
-    // TEMPORARY exception, to be removed when the sweep helper (issue 18) merges: sweep.ts ↔ sweep-report.ts
-    files: ['src/sim/sweep.ts', 'src/sim/sweep-report.ts'],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
-  {
     // DESIGN: everything outside the engine is its client, through src/core/index.ts only (tests of the engine
     // itself, under test/core, may reach its internals)
     files: ['**/*.ts'],
