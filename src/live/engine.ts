@@ -13,6 +13,7 @@ export {
   type OrderSubmission,
   type StopOrderSpec,
   Decimal,
+  parseDuration,
   type EngineEvent,
   type EventSink,
   type OrderSnapshot,

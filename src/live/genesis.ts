@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseProposalText, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
-import { Decimal, Exchange, type EventSink, type Market } from './engine.ts';
+import { Decimal, Exchange, parseDuration, type EventSink, type Market } from './engine.ts';
 import type { Genesis } from './journal.ts';
 import { MarketUnits } from './units.ts';
 
@@ -100,6 +100,16 @@ export function buildGenesis(g: Genesis, sink: EventSink): { ex: Exchange; marke
       throw new Error(`network.${name}: ${(e as Error).message}`, { cause: e });
     }
   }
+  // The venue is its own network: its opening auctions are seconds long, so market.auction.minimumDuration is 1s
+  // unless the genesis sets it (Vega's 30m default would refuse every venue market).
+  const auctionSeconds = (name: string, dflt: number): number => {
+    const v = g.network[name];
+    return v === undefined ? dflt : Number(parseDuration(v, `network.${name}`) / 1_000_000_000n);
+  };
+  const proposalNetwork = {
+    auctionMinimumDuration: auctionSeconds('market.auction.minimumDuration', 1),
+    auctionMaximumDuration: auctionSeconds('market.auction.maximumDuration', 168 * 3600),
+  };
   const markets: MarketInfo[] = [];
   const pairs = new Set<string>();
   g.markets.forEach((src, i) => {
@@ -109,6 +119,7 @@ export function buildGenesis(g: Genesis, sink: EventSink): { ex: Exchange; marke
         source: src.source,
         assets: extraAssets,
         openingAuctionDuration: src.openingAuctionSeconds,
+        network: proposalNetwork,
         ...(src.marketId ? { marketId: src.marketId } : {}),
       });
     } catch (e) {
