@@ -176,7 +176,7 @@ describe('--queue addresses', () => {
 });
 
 describe('perpsim sweep: options refused before anything runs', () => {
-  const sweepYaml = () => sweepFile('small.yaml', `days: 0.01\ngrid:\n  agents.mm-bold.gamma: [0.1]\n`);
+  const sweepYaml = () => sweepFile('small.yaml', `days: 0.025\ngrid:\n  agents.mm-bold.gamma: [0.1]\n`);
   const cases: [string, () => string[], RegExp][] = [
     ['--status without --queue', () => ['sweep', '--status', 'sweep-x'], /--status needs --queue/],
     ['--cancel without --queue', () => ['sweep', '--cancel', 'sweep-x'], /--cancel needs --queue/],
@@ -192,7 +192,11 @@ describe('perpsim sweep: options refused before anything runs', () => {
       () => ['sweep', sweepYaml(), '--queue', 'redis://127.0.0.1:1', '--memory-mb', '64'],
       /--memory-mb with --queue is a worker setting/,
     ],
-    ['--out inside /proc', () => ['sweep', sweepYaml(), '--out', '/proc/perpsim-x'], /--out \/proc\/perpsim-x: cannot/],
+    [
+      '--out inside /proc',
+      () => ['sweep', sweepYaml(), '--out', '/proc/perpsim-x'],
+      /--out \/proc\/perpsim-x: is inside \/proc/,
+    ],
   ];
   for (const [name, args, re] of cases) {
     test(name, async (t) => {

@@ -142,7 +142,7 @@ describe('static pages in headless Chromium', { skip }, () => {
     const file = join(dir, 'sweep.yaml');
     writeFileSync(
       file,
-      `scenario: ${JSON.stringify(DEFAULT_SCENARIO)}\ndays: 0.02\nseeds: [1]\ngrid:\n  agents.mm-bold.gamma: [0.01, 1]\n`,
+      `scenario: ${JSON.stringify(DEFAULT_SCENARIO)}\ndays: 0.025\nseeds: [1]\ngrid:\n  agents.mm-bold.gamma: [0.01, 1]\n`,
     );
     const sweep = loadSweep(file);
     const rows = await runSweep(sweep, { workers: 1 });
