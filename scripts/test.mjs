@@ -41,6 +41,7 @@ const unit = run(process.execPath, [
   '--import',
   'tsx',
   '--test',
+  '--test-concurrency=2',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/summary-reporter.mjs',
