@@ -18,39 +18,8 @@ export function renderSummary(r: RunResult, outDir?: string): string {
   );
   for (const mk of s.markets) out.push(`  market          ${mk.name} (${mk.product}); underlying: ${mk.priceProcess}`);
   out.push('');
-  const rows: [string, string][] = [
-    ['blocks', `${n0(s.blocks)} in ${s.wallSeconds.toFixed(1)} s (${n0(s.blocksPerSecond)} blocks/s)`],
-    ['trades', `${n0(s.trades)} (+ ${n0(s.networkTrades)} with the network)`],
-    ['volume', `${n0(s.volume)} contracts, notional ${n2(s.notional)}`],
-    [
-      'auctions',
-      `${s.auctions.total}${
-        s.auctions.total
-          ? ` (${Object.entries(s.auctions.byTrigger)
-              .map(([k, v]) => `${k.toLowerCase()} ${v}`)
-              .join(', ')})`
-          : ''
-      }`,
-    ],
-    ['close-outs', `${s.closeOuts.total} (${s.closeOuts.parties} parties)`],
-    [
-      'funding',
-      `${s.funding.periods} periods, ${n2(s.funding.paid)} paid${s.funding.meanRate !== null ? `, mean rate ${pct(s.funding.meanRate)}` : ''}`,
-    ],
-    [
-      'fees paid',
-      `maker ${n2(s.fees.maker)}, infrastructure ${n2(s.fees.infrastructure)}, liquidity ${n2(s.fees.liquidity)}`,
-    ],
-    [
-      'LP fees',
-      `${n2(s.liquidity.lpFees)} allocated; SLA fee penalties ${n2(s.liquidity.feePenalties)} (bonus paid back ${n2(s.liquidity.bonus)}); bond penalties ${n2(s.liquidity.bondPenalties)}`,
-    ],
-    ['LP stake', m ? `supplied ${n2(m.suppliedStake)} vs target ${n2(m.targetStake)} at the end` : '-'],
-    [
-      'commands',
-      `${n0(s.commands.submitted)} submitted, ${n0(s.commands.rejected)} rejected, ${n0(s.commands.cancels)} cancels`,
-    ],
-  ];
+  const rows = overviewRows(s, (x, d) => (d === 2 ? n2(x) : n0(x)));
+  rows.push(['LP stake', m ? `supplied ${n2(m.suppliedStake)} vs target ${n2(m.targetStake)} at the end` : '-']);
   if (m)
     rows.push([
       'end',
@@ -142,4 +111,63 @@ export function renderSummary(r: RunResult, outDir?: string): string {
   );
   if (outDir) out.push(`  results         ${outDir}/ (summary.json, report.html, CSV time series)`);
   return out.join('\n');
+}
+
+/**
+ * The run's activity as label/value rows (blocks, trades, volume, auctions, close-outs, funding, fees, LP fees,
+ * commands), shared by the terminal summary and the dashboard's overview table; `fmt` formats a number with 0 or 2
+ * decimals.
+ */
+type Overview = Pick<
+  Summary,
+  | 'blocks'
+  | 'wallSeconds'
+  | 'blocksPerSecond'
+  | 'trades'
+  | 'networkTrades'
+  | 'volume'
+  | 'notional'
+  | 'auctions'
+  | 'closeOuts'
+  | 'funding'
+  | 'fees'
+  | 'liquidity'
+  | 'commands'
+>;
+
+export function overviewRows(s: Overview, fmt: (x: number, digits: 0 | 2) => string): [string, string][] {
+  const n0 = (x: number) => fmt(x, 0);
+  const n2 = (x: number) => fmt(x, 2);
+  return [
+    ['blocks', `${n0(s.blocks)} in ${s.wallSeconds.toFixed(1)} s (${n0(s.blocksPerSecond)} blocks/s)`],
+    ['trades', `${n0(s.trades)} (+ ${n0(s.networkTrades)} with the network)`],
+    ['volume', `${n0(s.volume)} contracts, notional ${n2(s.notional)}`],
+    [
+      'auctions',
+      `${s.auctions.total}${
+        s.auctions.total
+          ? ` (${Object.entries(s.auctions.byTrigger)
+              .map(([k, v]) => `${k.toLowerCase()} ${v}`)
+              .join(', ')})`
+          : ''
+      }`,
+    ],
+    ['close-outs', `${s.closeOuts.total} (${s.closeOuts.parties} parties)`],
+    [
+      'funding',
+      `${s.funding.periods} periods, ${n2(s.funding.paid)} paid${s.funding.meanRate !== null ? `, mean rate ${pct(s.funding.meanRate)}` : ''}`,
+    ],
+    [
+      'fees paid',
+      `maker ${n2(s.fees.maker)}, infrastructure ${n2(s.fees.infrastructure)}, liquidity ${n2(s.fees.liquidity)}`,
+    ],
+    [
+      'LP fees',
+      `${n2(s.liquidity.lpFees)} allocated; SLA fee penalties ${n2(s.liquidity.feePenalties)} (bonus paid back ${n2(s.liquidity.bonus)}); bond penalties ${n2(s.liquidity.bondPenalties)}`,
+    ],
+    [
+      'commands',
+      `${n0(s.commands.submitted)} submitted, ${n0(s.commands.rejected)} rejected, ${n0(s.commands.cancels)} cancels`,
+    ],
+  ];
 }

@@ -5,6 +5,7 @@
 // the end of the run), funding (estimate, history per period, TWAPs), open interest and liquidity (stake, each LP's
 // time on book, fees and penalties per epoch), margins (per party, close-outs, insurance pool), the market makers
 // (quotes vs fair, inventory, P&L split) and every agent's P&L, with a time-range selector over all time charts.
+import { overviewRows } from '../sim/summary.ts';
 import type { AgentDetail, RunData, SweepData } from './data.ts';
 import { assetScript, escapeHtml, htmlTable, kvTable, num, renderPage, tiles, type Cell } from './shell.ts';
 
@@ -28,36 +29,7 @@ function iso(unixS: number): string {
 function runTables(d: RunData): { overview: string; mm: string; lp: string; kinds: string; closeOuts: string } {
   const s = d.summary;
   const overview = kvTable([
-    ['blocks', `${num(s.blocks)} in ${s.wallSeconds.toFixed(1)} s (${num(s.blocksPerSecond)} blocks/s)`],
-    ['trades', `${num(s.trades)} (+ ${num(s.networkTrades)} with the network)`],
-    ['volume', `${num(s.volume)} contracts, notional ${num(s.notional, 2)}`],
-    [
-      'auctions',
-      `${s.auctions.total}${
-        s.auctions.total
-          ? ` (${Object.entries(s.auctions.byTrigger)
-              .map(([k, v]) => `${k.toLowerCase()} ${v}`)
-              .join(', ')})`
-          : ''
-      }`,
-    ],
-    ['close-outs', `${s.closeOuts.total} (${s.closeOuts.parties} parties)`],
-    [
-      'funding',
-      `${s.funding.periods} periods, ${num(s.funding.paid, 2)} paid${s.funding.meanRate !== null ? `, mean rate ${pct(s.funding.meanRate)}` : ''}`,
-    ],
-    [
-      'fees paid',
-      `maker ${num(s.fees.maker, 2)}, infrastructure ${num(s.fees.infrastructure, 2)}, liquidity ${num(s.fees.liquidity, 2)}`,
-    ],
-    [
-      'LP fees',
-      `${num(s.liquidity.lpFees, 2)} allocated; SLA fee penalties ${num(s.liquidity.feePenalties, 2)} (bonus paid back ${num(s.liquidity.bonus, 2)}); bond penalties ${num(s.liquidity.bondPenalties, 2)}`,
-    ],
-    [
-      'commands',
-      `${num(s.commands.submitted)} submitted, ${num(s.commands.rejected)} rejected, ${num(s.commands.cancels)} cancels`,
-    ],
+    ...overviewRows(s, (x, d) => num(x, d)),
     ...(s.commands.topRejections.length
       ? [['rejections', s.commands.topRejections.map(([k, v]) => `${k} ×${v}`).join('; ')] as [string, Cell]]
       : []),
