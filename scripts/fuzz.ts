@@ -204,7 +204,11 @@ function run(
     try {
       const market = pick(MARKETS);
       const party = pick(PARTIES);
-      if (rng.next() < 0.01) fair[market] = Math.max(100, Math.round(fair[market] * (1 + (rng.next() - 0.5) * 0.06)));
+      // the fair price jumps now and then, and is pulled back towards 10,000 (so that margins stay affordable)
+      if (rng.next() < 0.01) {
+        const f = fair[market] * (1 + (rng.next() - 0.5) * 0.06);
+        fair[market] = Math.max(100, Math.round(f + (10_000 - f) * 0.1));
+      }
       const px = () => Math.max(1, fair[market] + rng.int(-60, 60));
       const u = rng.next();
       if (excluded.has(kindOf(u))) continue;
@@ -307,7 +311,7 @@ function run(
         result(ex.cancelAllOrders(party, rng.next() < 0.5 ? market : undefined));
       } else if (u < 0.83) {
         kind = 'deposit';
-        deposit(party, BigInt(rng.int(1, 1_000_000)) * 1000n);
+        deposit(party, BigInt(rng.int(1, 1_000_000)) * 1_000_000n);
       } else if (u < 0.85) {
         kind = 'withdraw';
         const amount = BigInt(rng.int(1, 1_000_000)) * 1000n;
