@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { materialiseBaseline, pinnedBaselineRef } from './baseline.ts';
+import { compare, type Measurement } from './compare.ts';
 import { checkSummary, replayBaseline, replayPerpsim, type ReplayResult } from './book-bench.ts';
 import { generateEngineStream, runEngine, type EngineResult } from './engine-bench.ts';
 import { generateWorkload, type Workload } from './workload.ts';
@@ -18,7 +20,11 @@ const USAGE = `usage: npm run bench -- [--json FILE] [--ops N] [--runs N] [--eng
   --ops N              book workload size (default 1000000)
   --runs N             measured runs (at least 3) of each book and of the engine; the best is reported (default 3)
   --engine-commands N  engine workload size (default 50000)
-  --seed N             workload seed (default 42)`;
+  --seed N             workload seed (default 42)
+  --baseline REF       git ref of the previous engine (default: the pinned commit in bench/baseline.json)
+  --no-baseline        measure only this checkout
+  --sim-days N         simulated days of the default scenario in the simulation benchmark (default 1)
+  --compare-only       only the simulation and engine comparisons against the baseline (no book, no venue)`;
 
 interface Options {
   json: string | undefined;
@@ -26,6 +32,9 @@ interface Options {
   runs: number;
   engineCommands: number;
   seed: number;
+  baseline: string | undefined;
+  simDays: number;
+  compareOnly: boolean;
 }
 
 /** A bad command line: reported with the usage, no stack. */
@@ -42,6 +51,10 @@ function parseOptions(argv: string[]): Options {
         runs: { type: 'string' },
         'engine-commands': { type: 'string' },
         seed: { type: 'string' },
+        baseline: { type: 'string' },
+        'no-baseline': { type: 'boolean' },
+        'sim-days': { type: 'string' },
+        'compare-only': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -65,7 +78,18 @@ function parseOptions(argv: string[]): Options {
     runs: int(values.runs, 3, 'runs', 3),
     engineCommands: int(values['engine-commands'], 50_000, 'engine-commands', 1),
     seed: int(values.seed, 42, 'seed', 0),
+    baseline: values['no-baseline'] ? undefined : (values.baseline ?? pinnedBaselineRef()),
+    simDays: simDays(values['sim-days']),
+    compareOnly: values['compare-only'] === true,
   };
+}
+
+function simDays(v: string | undefined): number {
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!/^\d*\.?\d+$/.test(v) || !(n > 0) || n > 30)
+    throw new UsageError(`--sim-days: "${v}" must be a number in (0, 30]`);
+  return n;
 }
 
 /** A full garbage collection between measured runs, so that no run pays for the garbage of the one before. */
@@ -100,8 +124,7 @@ function checkedReplay(name: string, replay: (w: Workload) => ReplayResult, w: W
   return r;
 }
 
-function main(): void {
-  const opts = parseOptions(process.argv.slice(2));
+function bookAndEngine(opts: Options): Record<string, unknown> {
   const gc = gcFunction();
   const baselineName = `nodejs-order-book@${baselineVersion()}`;
   const log = (s = '') => console.log(s);
@@ -191,7 +214,6 @@ function main(): void {
   );
 
   // ------------------------------------------------------------------ results
-  const round2 = (x: number) => Math.round(x * 100) / 100;
   const results = {
     book: {
       opsPerSec: Math.round(opsPerSec),
@@ -220,10 +242,126 @@ function main(): void {
       seed: opts.seed,
     },
   };
-  const json = JSON.stringify(results);
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+  return results;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Best and median of one side's rates (and of its secondary rate, commands/s for the simulation). */
+function stats(xs: Measurement[]) {
+  const r = xs.map((m) => m.rate);
+  const s = xs.map((m) => m.secondaryRate ?? 0);
+  return {
+    best: Math.max(...r),
+    median: median(r),
+    bestSecondary: Math.max(...s),
+    medianSecondary: median(s),
+    runs: r,
+  };
+}
+
+/** The simulation and engine benchmarks against the previous engine, in child processes, alternating. */
+function comparisons(opts: Options): Record<string, unknown> {
+  const log = (s = '') => console.log(s);
+  let baselineRoot: string | undefined;
+  let baselineCommit: string | undefined;
   log();
-  log(json);
+  if (opts.baseline === undefined) log('Previous engine: not measured (--no-baseline)');
+  else {
+    const b = materialiseBaseline(opts.baseline);
+    if (b.ok) {
+      baselineRoot = b.root;
+      baselineCommit = b.commit;
+      log(`Previous engine: ${b.commit.slice(0, 12)} (${opts.baseline}), checked out in ${b.root}`);
+    } else log(`Previous engine: not measured, ${b.reason}; measuring this checkout only`);
+  }
+  const out: Record<string, unknown> = { baselineCommit: baselineCommit ?? null };
+  const table = (
+    title: string,
+    unit: string,
+    cur: ReturnType<typeof stats>,
+    base: ReturnType<typeof stats> | undefined,
+    secondary?: string,
+  ) => {
+    log(`${`${title} (${unit})`.padEnd(36)}${pad('best', 12)}${pad('median', 12)}   runs`);
+    const row = (name: string, st: ReturnType<typeof stats>) =>
+      log(`${name.padEnd(36)}${pad(fmt(st.best), 12)}${pad(fmt(st.median), 12)}   ${st.runs.map(fmt).join(', ')}`);
+    row('  this checkout', cur);
+    if (base) {
+      row(`  previous engine ${baselineCommit!.slice(0, 7)}`, base);
+      log(
+        `${'  ratio'.padEnd(36)}${pad(`${(cur.best / base.best).toFixed(2)}x`, 12)}${pad(`${(cur.median / base.median).toFixed(2)}x`, 12)}`,
+      );
+    }
+    if (secondary) {
+      log(
+        `  ${secondary}: this checkout best ${fmt(cur.bestSecondary)}, median ${fmt(cur.medianSecondary)}` +
+          (base ? `; previous engine best ${fmt(base.bestSecondary)}, median ${fmt(base.medianSecondary)}` : ''),
+      );
+    }
+  };
+
+  const progress = (side: string, m: Measurement) =>
+    process.stderr.write(`  ${side}: ${fmt(m.rate)}/s (${m.seconds.toFixed(2)} s)\n`);
+
+  log(`Simulation: the default scenario for ${opts.simDays} day(s), ${opts.runs} alternating runs of each engine`);
+  const sim = compare('sim', ['--days', String(opts.simDays)], opts.runs, baselineRoot, progress);
+  const sc = stats(sim.current);
+  const sb = sim.baseline ? stats(sim.baseline) : undefined;
+  table('simulation', 'blocks/s', sc, sb, 'commands/s (order submissions and cancels)');
+  const sameSim = sim.baseline ? sim.baseline[0]!.stateHash === sim.current[0]!.stateHash : undefined;
+  if (sameSim !== undefined)
+    log(
+      `  state hash ${sameSim ? 'identical to' : 'DIFFERENT from'} the previous engine's: ${sim.current[0]!.stateHash.slice(0, 16)}…`,
+    );
+  out['simulation'] = {
+    days: opts.simDays,
+    blocks: sim.current[0]!.count,
+    blocksPerSec: Math.round(sc.best),
+    medianBlocksPerSec: Math.round(sc.median),
+    commandsPerSec: Math.round(sc.bestSecondary),
+    baselineBlocksPerSec: sb ? Math.round(sb.best) : null,
+    baselineMedianBlocksPerSec: sb ? Math.round(sb.median) : null,
+    ratio: sb ? round2(sc.best / sb.best) : null,
+    medianRatio: sb ? round2(sc.median / sb.median) : null,
+    sameStateHash: sameSim ?? null,
+  };
+
+  log();
+  log(`Engine: ${fmt(opts.engineCommands)} commands (seed ${opts.seed}), ${opts.runs} alternating runs of each engine`);
+  const eng = compare(
+    'engine',
+    ['--commands', String(opts.engineCommands), '--seed', String(opts.seed)],
+    opts.runs,
+    baselineRoot,
+    progress,
+  );
+  const ec = stats(eng.current);
+  const eb = eng.baseline ? stats(eng.baseline) : undefined;
+  table('engine', 'orders/s', ec, eb);
+  const sameEng = eng.baseline ? eng.baseline[0]!.stateHash === eng.current[0]!.stateHash : undefined;
+  if (sameEng !== undefined) log(`  state hash ${sameEng ? 'identical to' : 'DIFFERENT from'} the previous engine's`);
+  out['engineVsBaseline'] = {
+    commands: opts.engineCommands,
+    ordersPerSec: Math.round(ec.best),
+    medianOrdersPerSec: Math.round(ec.median),
+    baselineOrdersPerSec: eb ? Math.round(eb.best) : null,
+    baselineMedianOrdersPerSec: eb ? Math.round(eb.median) : null,
+    ratio: eb ? round2(ec.best / eb.best) : null,
+    medianRatio: eb ? round2(ec.median / eb.median) : null,
+    sameStateHash: sameEng ?? null,
+  };
+  return out;
+}
+
+function main(): void {
+  const opts = parseOptions(process.argv.slice(2));
+  const results = { ...(opts.compareOnly ? {} : bookAndEngine(opts)), ...comparisons(opts) };
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+  console.log();
+  console.log(JSON.stringify(results));
+  if (!opts.compareOnly) return;
+  process.exit(0);
 }
 
 try {

@@ -3,7 +3,8 @@
 // the summary table and writes summary.json, report.html and the CSV time series into DIR.
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { profileSync, renderSelfTime, topSelfTime, writeProfile } from './cpu-profile.ts';
 import { fileSafe, resultJson, writeResults } from '../sim/output.ts';
 import { runSimulation, type RunResult } from '../sim/runner.ts';
 import { PriceCsvError } from '../sim/price-process.ts';
@@ -17,6 +18,8 @@ interface SimulateOptions {
   out?: string;
   progress: boolean;
   json?: boolean;
+  /** true: write the CPU profile into the results folder; a string: to that file */
+  profile?: boolean | string;
 }
 
 function positiveNumber(v: string): number {
@@ -79,18 +82,33 @@ export function runSimulateCommand(file: string | undefined, o: SimulateOptions)
   const out = o.out ?? `out/${fileSafe(loaded.scenario.name)}`;
   // before the run: a long simulation must not lose its results to an unwritable folder at the end
   checkOutDir(out, o.out !== undefined ? '--out' : 'output folder (scenario name)');
+  if (typeof o.profile === 'string') {
+    if (o.profile.trim() === '') throw new OutDirError('--profile: must name a file');
+    checkOutDir(dirname(o.profile), `--profile ${o.profile}: folder`);
+  }
   const progress = o.progress ? progressReporter('simulating') : undefined;
-  let result: RunResult;
-  try {
-    result = runSimulation(loaded, {
+  const run = () =>
+    runSimulation(loaded, {
       ...(o.days !== undefined ? { days: o.days } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(progress ? { onProgress: progress.update, progressEvery: 1000 } : {}),
     });
+  let result: RunResult;
+  let profiled: ReturnType<typeof profileSync<RunResult>>['profile'] | undefined;
+  try {
+    if (o.profile) ({ result, profile: profiled } = profileSync(run));
+    else result = run();
   } finally {
     progress?.stop();
   }
   writeResults(result, out);
+  if (profiled) {
+    const file = typeof o.profile === 'string' ? o.profile : join(out, 'simulation.cpuprofile');
+    writeProfile(profiled, file);
+    // on stderr, so that --json still prints only the summary on stdout
+    console.error(`CPU profile: ${file} (open in Chrome DevTools or VS Code)\nTop 15 functions by self time:`);
+    console.error(renderSelfTime(topSelfTime(profiled, 15)));
+  }
   const shown = relative(process.cwd(), out) || '.';
   console.log(o.json ? resultJson(result) : renderSummary(result, shown.startsWith('..') ? out : shown));
   return result;
@@ -107,6 +125,10 @@ export function simulateCommand(setStatus: (code: number) => void): Command {
     .option('--out <dir>', 'results directory (default: out/<scenario name>)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print summary.json instead of the summary table')
+    .option(
+      '--profile [file]',
+      'write a V8 CPU profile of the run (default: <out>/simulation.cpuprofile) and print the top 15 functions by self time',
+    )
     .action((file: string | undefined, o: SimulateOptions) => {
       try {
         const r = runSimulateCommand(file, o);

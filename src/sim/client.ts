@@ -367,6 +367,12 @@ export interface RunTotals {
 }
 
 /** The single event sink: routes every engine event. */
+function setBalance(balances: Map<string, { type: string; balance: bigint }>, a: Account, balance: bigint): void {
+  const rec = balances.get(a.id);
+  if (rec) rec.balance = balance;
+  else balances.set(a.id, { type: a.type, balance });
+}
+
 export class EventBus implements EventSink {
   readonly parties = new Map<string, PartyState>();
   /** account → owner's state, for ledger entries */
@@ -477,8 +483,9 @@ export class EventBus implements EventSink {
     t.set(entry.type, (t.get(entry.type) ?? 0n) + entry.amount);
     const from = this.ownerOf(entry.from);
     const to = this.ownerOf(entry.to);
-    if (from) from.balances.set(entry.from.id, { type: entry.from.type, balance: entry.fromBalance });
-    if (to) to.balances.set(entry.to.id, { type: entry.to.type, balance: entry.toBalance });
+    // the balance records are updated in place: one allocation per account, not one per transfer
+    if (from) setBalance(from.balances, entry.from, entry.fromBalance);
+    if (to) setBalance(to.balances, entry.to, entry.toBalance);
     if (from === to) return; // a move between the party's own accounts
     if (from) from.statement.set(entry.type, (from.statement.get(entry.type) ?? 0n) - entry.amount);
     if (to) {

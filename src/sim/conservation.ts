@@ -34,11 +34,18 @@ export class ConservationChecker {
   private blocks = 0;
   private transfers = 0;
   private scans = 0;
-  /** label of the current block for failure messages */
-  where = '';
+  /** label of the current block for failure messages: a string, or a function called only when a check fails (so
+   * that a caller need not build a label per block) */
+  where: string | (() => string) = '';
 
   private fail(msg: string): void {
-    if (this.failure === undefined) this.failure = `${this.where}: ${msg}`;
+    if (this.failure === undefined)
+      this.failure = `${typeof this.where === 'string' ? this.where : this.where()}: ${msg}`;
+  }
+
+  /** No failure so far. */
+  get ok(): boolean {
+    return this.failure === undefined;
   }
 
   onAccountCreated(a: Account): void {
@@ -52,12 +59,20 @@ export class ConservationChecker {
   onEntry(e: LedgerEntry): void {
     this.transfers++;
     const { from, to, amount } = e;
-    if (!this.mirror.has(from)) this.onAccountCreated(from);
-    if (!this.mirror.has(to)) this.onAccountCreated(to);
+    let mf = this.mirror.get(from);
+    if (mf === undefined) {
+      this.onAccountCreated(from);
+      mf = this.mirror.get(from)!;
+    }
+    let mt = this.mirror.get(to);
+    if (mt === undefined) {
+      this.onAccountCreated(to);
+      mt = this.mirror.get(to)!;
+    }
     if (amount < 0n) this.fail(`transfer ${e.type} of a negative amount ${amount}`);
     if (from.asset !== to.asset) this.fail(`transfer ${e.type} across assets ${from.asset} → ${to.asset}`);
-    const f = this.mirror.get(from)! - amount;
-    const t = this.mirror.get(to)! + amount;
+    const f = mf - amount;
+    const t = mt + amount;
     if (f !== e.fromBalance)
       this.fail(`transfer ${e.type}: ${from.id} reports ${e.fromBalance}, expected ${f} (${amount} out)`);
     if (t !== e.toBalance)

@@ -440,11 +440,14 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const lastActiveBlock = Math.max(0, blocks - quietBlocks);
   let sampleNext = 0;
   let agentSampleNext = 0;
+  // the failure label is built only if a conservation check fails, not once per block
+  let whereBlock = 0;
+  bus.conservation.where = () => `block ${whereBlock} (t = ${whereBlock * blockSeconds} s)`;
   for (let b = 0; b <= blocks; b++) {
     const t = b * blockSeconds;
     bus.time = t;
     if (b > 0) ex.advanceTo(startNs + BigInt(t) * NS);
-    bus.conservation.where = `block ${b} (t = ${t} s)`;
+    whereBlock = b;
     for (const s of setups) {
       s.truth = s.process.at(t);
       s.feed.block = b;
