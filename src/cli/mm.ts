@@ -51,8 +51,12 @@ function setting(s: string): [string, unknown] {
   return [k, v];
 }
 
-/** The bot's configuration: the file's, then the --set overrides; errors name the file or the parameter. */
-export function loadBotConfig(file: string | undefined, sets: readonly string[]): BotConfig {
+/** The bot's configuration: the defaults, over them the file's, then the --set overrides; errors name the file or the parameter. */
+export function loadBotConfig(
+  file: string | undefined,
+  sets: readonly string[],
+  defaults: Readonly<Record<string, unknown>> = {},
+): BotConfig {
   let base: Record<string, unknown> = {};
   if (file !== undefined) {
     let text: string;
@@ -71,6 +75,7 @@ export function loadBotConfig(file: string | undefined, sets: readonly string[])
       throw new BotConfigError([`--config ${file}: expected a mapping of parameter names to values`]);
     base = (parsed as Record<string, unknown>) ?? {};
   }
+  base = { ...defaults, ...base };
   for (const s of sets) {
     const [k, v] = setting(s);
     base[k] = v;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseProposalText, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
-import { Decimal, Exchange, type EventSink, type Market } from './engine.ts';
+import { Decimal, Exchange, NS, parseDuration, type EventSink, type Market } from './engine.ts';
 import type { Genesis } from './journal.ts';
 import { MarketUnits } from './units.ts';
 
@@ -100,6 +100,10 @@ export function buildGenesis(g: Genesis, sink: EventSink): { ex: Exchange; marke
       throw new Error(`network.${name}: ${(e as Error).message}`, { cause: e });
     }
   }
+  // the proposal check applies the venue's market.auction.minimumDuration, not Vega's 30-minute default
+  const minAuction = g.network['market.auction.minimumDuration'];
+  const auctionMinimumDuration =
+    minAuction !== undefined ? Number(parseDuration(minAuction, 'market.auction.minimumDuration') / NS) : undefined;
   const markets: MarketInfo[] = [];
   const pairs = new Set<string>();
   g.markets.forEach((src, i) => {
@@ -109,6 +113,7 @@ export function buildGenesis(g: Genesis, sink: EventSink): { ex: Exchange; marke
         source: src.source,
         assets: extraAssets,
         openingAuctionDuration: src.openingAuctionSeconds,
+        ...(auctionMinimumDuration !== undefined ? { network: { auctionMinimumDuration } } : {}),
         ...(src.marketId ? { marketId: src.marketId } : {}),
       });
     } catch (e) {
