@@ -7,15 +7,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BotConfigError } from '../live/bot/config.ts';
 import { PerpsimVenueAdapter } from '../live/bot/perpsim-adapter.ts';
 import { MarketMakerBot } from '../live/bot/runner.ts';
 import { BotStatePoster } from '../live/bot/state-poster.ts';
 import { DEFAULT_CONFIG, startVenue, type RunningVenue } from '../live/server.ts';
+import { DEFAULT_SCENARIO } from '../sim/scenario.ts';
 import { loadBotConfig } from './mm.ts';
-
-export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.scenario.yaml', import.meta.url));
 
 /** The bot's embedded defaults for a rehearsal on the local venue (the file and --set go over them). */
 export const LIVE_BOT_DEFAULTS: Readonly<Record<string, unknown>> = {
