@@ -225,9 +225,9 @@ test('perpsim live --redis: LOB::LINKUSDPERP messages arrive and the bot quotes 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const sub = new Redis({ host: '127.0.0.1', port: redisPort, lazyConnect: true, retryStrategy: () => 200 });
-  let live: Child | undefined;
+  const running: { live?: Child } = {};
   t.after(async () => {
-    if (live) await stop(live);
+    if (running.live) await stop(running.live);
     sub.disconnect();
     redis.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
@@ -246,7 +246,7 @@ test('perpsim live --redis: LOB::LINKUSDPERP messages arrive and the bot quotes 
     if (channel === 'LOB::LINKUSDPERP') lob.push(JSON.parse(msg) as Record<string, unknown>);
   });
   await sub.subscribe('LOB::LINKUSDPERP');
-  live = cli([
+  const l = cli([
     'live',
     '--port',
     String(port),
@@ -257,7 +257,7 @@ test('perpsim live --redis: LOB::LINKUSDPERP messages arrive and the bot quotes 
     '--pnl-csv',
     join(dir, 'pnl.csv'),
   ]);
-  const l = live;
+  running.live = l;
   const withBook = await until(
     'a two-sided LOB:: message',
     () =>
