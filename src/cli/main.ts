@@ -12,6 +12,7 @@ import { analyzeCommand } from './analyze.ts';
 import { conformanceCommand } from './conformance.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { liquidityCommand } from './liquidity.ts';
+import { liveCommand } from './live.ts';
 import { mmCommand } from './mm.ts';
 import { serveCommand } from './serve.ts';
 import { sessionCommand } from './session.ts';
@@ -57,6 +58,7 @@ export function main(argv: readonly string[]): number | Promise<number> {
   program.addCommand(dashboardCommand(setStatus));
   program.addCommand(serveCommand(setStatus, (p) => (pending = p)));
   program.addCommand(mmCommand(setStatus, (p) => (pending = p)));
+  program.addCommand(liveCommand(setStatus, (p) => (pending = p)));
   for (const c of program.commands) c.exitOverride();
   try {
     program.parse([...argv], { from: 'user' });

@@ -5,7 +5,7 @@
 // names (order_size, gamma, eta, min_spread, order_refresh_rate_s, filled_order_delay_s, max_order_age_s,
 // update_balance_interval_s) and the risk limits; the P&L split is written as CSV. Runs until SIGINT/SIGTERM or
 // `--duration`, then cancels its orders.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -13,9 +13,11 @@ import { parse as parseYaml } from 'yaml';
 import { BotConfigError, parseBotConfig, type BotConfig } from '../live/bot/config.ts';
 import { PerpsimVenueAdapter } from '../live/bot/perpsim-adapter.ts';
 import { MarketMakerBot } from '../live/bot/runner.ts';
+import { BotStatePoster } from '../live/bot/state-poster.ts';
 
 interface MmOptions {
   venue: string;
+  feed: 'redis' | 'ws';
   api?: string;
   key?: string;
   market?: string;
@@ -51,8 +53,12 @@ function setting(s: string): [string, unknown] {
   return [k, v];
 }
 
-/** The bot's configuration: the file's, then the --set overrides; errors name the file or the parameter. */
-export function loadBotConfig(file: string | undefined, sets: readonly string[]): BotConfig {
+/** The bot's configuration: the defaults, over them the file's, then the --set overrides; errors name the file or the parameter. */
+export function loadBotConfig(
+  file: string | undefined,
+  sets: readonly string[],
+  defaults: Readonly<Record<string, unknown>> = {},
+): BotConfig {
   let base: Record<string, unknown> = {};
   if (file !== undefined) {
     let text: string;
@@ -71,6 +77,7 @@ export function loadBotConfig(file: string | undefined, sets: readonly string[])
       throw new BotConfigError([`--config ${file}: expected a mapping of parameter names to values`]);
     base = (parsed as Record<string, unknown>) ?? {};
   }
+  base = { ...defaults, ...base };
   for (const s of sets) {
     const [k, v] = setting(s);
     base[k] = v;
@@ -124,7 +131,7 @@ async function run(o: MmOptions): Promise<void> {
     if (!r.ok || body.ok === false) throw new Error(`--deposit ${o.deposit}: refused: ${JSON.stringify(body)}`);
   }
   mkdirSync(dirname(o.pnlCsv), { recursive: true });
-  const adapter = new PerpsimVenueAdapter({ api, key, market, redisHost, redisPort });
+  const adapter = new PerpsimVenueAdapter({ api, key, market, feed: o.feed, redisHost, redisPort });
   const bot = new MarketMakerBot({
     config: cfg,
     adapter,
@@ -132,8 +139,16 @@ async function run(o: MmOptions): Promise<void> {
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   const info = await bot.start();
+  // the bot's quotes, inventory and P&L split, for the venue's live page
+  const poster = new BotStatePoster(bot, {
+    api,
+    key,
+    everyMs: 1000,
+    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+  });
+  poster.start();
   console.log(
-    `perpsim mm: quoting ${info.pair} on ${api} (redis ${redisHost}:${redisPort}); γ ${cfg.gamma}, η ${cfg.eta}, order size ${cfg.order_size}; P&L → ${o.pnlCsv}`,
+    `perpsim mm: quoting ${info.pair} on ${api} (${o.feed === 'ws' ? 'WebSocket feed' : `redis ${redisHost}:${redisPort}`}); γ ${cfg.gamma}, η ${cfg.eta}, order size ${cfg.order_size}; P&L → ${o.pnlCsv}`,
   );
   const status = setInterval(() => {
     const s = bot.status();
@@ -156,7 +171,9 @@ async function run(o: MmOptions): Promise<void> {
     if (o.duration !== undefined) setTimeout(done, o.duration * 1000).unref();
   });
   clearInterval(status);
+  await poster.stop(false);
   await bot.stop();
+  await poster.post();
   const p = bot.pnlSplit();
   console.log(`perpsim mm: stopped; ${JSON.stringify({ status: bot.status(), pnl: p?.exact })}`);
 }
@@ -165,6 +182,11 @@ export function mmCommand(setStatus: (code: number) => void, track: (p: Promise<
   return new Command('mm')
     .description("run the Avellaneda–Stoikov market maker live on a venue (the seed's bot, with its user stream)")
     .option('--venue <name>', 'venue adapter: perpsim', 'perpsim')
+    .addOption(
+      new Option('--feed <feed>', "book, trades and user stream from Redis or the venue's WebSocket API")
+        .choices(['redis', 'ws'])
+        .default('redis'),
+    )
     .option('--api <url>', 'venue HTTP API (default: PERPSIM_API, else http://127.0.0.1:8080)')
     .option('--key <key>', "the party's API key (default: PERPSIM_KEY)")
     .option('--market <pair>', "market id or pair code (default: PERPSIM_MARKET, else the venue's first market)")

@@ -3,6 +3,7 @@
 // depth, trades and candles; party routes need the party's own key (401 without a valid key, 403 for another
 // party's data); commands act for the key's party; the admin route needs the admin token, the oracle route the
 // oracle key. Errors are JSON `{ error: { code, message, issues? } }`, each issue naming a field path and the reason.
+import { BotBoard, botStateBody, type BotState } from './bots.ts';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -97,6 +98,7 @@ export async function buildApi(
     (ctx: Ctx) =>
       service.run(ctx.party!, kind, ctx.body, p(ctx));
 
+  const bots = new BotBoard();
   const routes: Route[] = [
     {
       method: 'GET',
@@ -167,6 +169,26 @@ export async function buildApi(
         journal: venue.journal ? { file: venue.journal.file, fsync: venue.journal.fsync } : null,
         websocketConnections: hub.connections,
       }),
+    },
+    {
+      method: 'POST',
+      url: '/v1/bots/state',
+      summary: "A bot's own state for the dashboard: quotes against fair, inventory, P&L split (not a command)",
+      tag: 'bots',
+      auth: 'party',
+      body: botStateBody,
+      handler: (c) => {
+        bots.post(c.party!, c.body as BotState, Date.now());
+        return { ok: true };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/v1/bots',
+      summary: 'The last state each bot posted',
+      tag: 'bots',
+      auth: 'public',
+      handler: () => bots.list(),
     },
     {
       method: 'GET',

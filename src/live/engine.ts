@@ -24,6 +24,7 @@ export {
   type OracleData,
   type MarginLevels,
   NS,
+  parseDuration,
   NETWORK_PARTY,
   SYSTEM_OWNER,
   type OrderStatus,

@@ -247,6 +247,8 @@ export class WsHub implements VenueListener {
             market: acc.market,
             balance: formatScaled(bal, d),
             transfer: en.type,
+            amount: formatScaled(en.amount, d),
+            direction: acc === en.from ? 'out' : 'in',
           };
           for (const c of cs) if (c.subs.has('accounts')) this.send(c, { channel: 'accounts', data });
         }

@@ -3,7 +3,9 @@
 // (candles with volume from the trades, mark, index, last trade, price-monitoring bounds, auctions shaded), order book
 // (ladder, depth, trades tape), funding (estimate, each ended period's last estimate, mark and index TWAPs), open
 // interest, target vs supplied stake, and — with a party key — that party's margin levels against its balances, its
-// own best quotes against the mid and its position (the bot's key shows the bot), and its accounts.
+// own best quotes against the mid and its position (the bot's key shows the bot), and its accounts. A market-making
+// bot's own view — quotes against its fair and reservation price, inventory, P&L split — from what it posts to the
+// venue (`GET /v1/bots`).
 import type { FastifyInstance } from 'fastify';
 import { assetScript, escapeHtml, renderPage } from './shell.ts';
 
@@ -38,6 +40,12 @@ ${card('Mark and index TWAPs of the current funding period', '<div id="c-twaps-0
 <div class="grid">
 ${card('Open interest', '<div id="c-oi-0"></div>')}
 ${card('Target vs supplied stake', '<div id="c-stake-0"></div>')}
+</div>
+<h2>Market-making bot</h2>
+<div class="grid">
+${card('Bot quotes vs fair and reservation price, resting orders, inventory', '<div id="c-bot-quotes"></div>')}
+${card('Bot P&L split (spread, inventory, funding, fees) and total', '<div id="c-bot-pnl"></div>')}
+${card('Bot state', '<div id="bot-state"><p class="note">No bot has posted its state yet (<code>perpsim live</code> runs one; <code>perpsim mm</code> posts too).</p></div>')}
 </div>
 <h2>Your party</h2>
 <div class="grid">

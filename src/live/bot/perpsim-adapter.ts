@@ -4,7 +4,10 @@
 // API with the party's key. Every Redis message is validated with a schema; a message that does not fit is counted
 // and skipped, never half-used. Redis going away (or coming back) and HTTP failures are reported to the bot as
 // connection events, which trip its kill switch.
+// Without Redis (`feed: 'ws'`), the same events come from the venue's WebSocket API (`/v1/ws`): the public `book` and
+// `trades` channels of the market and the party's own `orders`, `fills` and `accounts` — what `perpsim live` uses.
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { z } from 'zod';
 import type {
   AccountSnapshot,
@@ -24,8 +27,11 @@ export interface PerpsimAdapterOptions {
   readonly key: string;
   /** market id or pair code */
   readonly market: string;
-  readonly redisHost: string;
-  readonly redisPort: number;
+  /** where the book, trades and the user stream come from: Redis (the seed's channels, the default) or the
+   *  venue's WebSocket API */
+  readonly feed?: 'redis' | 'ws';
+  readonly redisHost?: string;
+  readonly redisPort?: number;
   /** HTTP timeout, ms */
   readonly timeoutMs?: number;
 }
@@ -80,6 +86,41 @@ const orderUpdate = z.discriminatedUnion('type', [
   }),
 ]);
 
+const wsPush = z.looseObject({ channel: z.string(), data: z.unknown() });
+const wsBook = z.looseObject({
+  timestamp: z.string().regex(/^\d+$/),
+  bids: z.array(z.tuple([z.string(), z.string()])),
+  asks: z.array(z.tuple([z.string(), z.string()])),
+});
+const wsTrade = z.looseObject({
+  id: z.string(),
+  market: z.string(),
+  price: z.string(),
+  size: z.string(),
+  aggressor: z.string(),
+  buyOrder: z.string(),
+  sellOrder: z.string(),
+  timestamp: z.string().regex(/^\d+$/),
+});
+const wsFill = z.looseObject({
+  tradeId: z.string(),
+  market: z.string(),
+  orderId: z.string(),
+  side: z.enum(['buy', 'sell']),
+  price: z.string(),
+  size: z.string(),
+  timestamp: z.string().regex(/^\d+$/),
+});
+const wsAccount = z.looseObject({
+  asset: z.string(),
+  transfer: z.string(),
+  amount: z.string(),
+  direction: z.enum(['in', 'out']),
+});
+
+/** nanoseconds since the epoch (a decimal string) → seconds */
+const nsToSeconds = (ns: string) => Number(BigInt(ns) / 1000n) / 1e6;
+
 const LIVE = new Set(['ACTIVE', 'PARKED', 'PARTIALLY_FILLED']);
 const FEE_TYPES = new Set([
   'MAKER_FEE_RECEIVE',
@@ -105,6 +146,8 @@ export class VenueRefusal extends Error {}
 export class PerpsimVenueAdapter implements VenueAdapter {
   readonly name = 'perpsim';
   private redis: Redis | undefined;
+  private ws: WebSocket | undefined;
+  private closing = false;
   private info: (MarketInfo & { priceDecimals: number; sizeDecimals: number }) | undefined;
   private party = '';
   private emit: (e: VenueEvent) => void = () => {};
@@ -169,15 +212,140 @@ export class PerpsimVenueAdapter implements VenueAdapter {
       priceDecimals: m.decimalPlaces,
       sizeDecimals: m.positionDecimalPlaces,
     };
-    await this.subscribe();
+    if (this.opts.feed === 'ws') await this.subscribeWs();
+    else await this.subscribe();
     return this.info;
+  }
+
+  /** The venue's WebSocket API as the feed: subscribes, and reconnects (every 0.5 s) after a loss, reporting it. */
+  private subscribeWs(): Promise<void> {
+    const info = this.info!;
+    const url = `${this.opts.api.replace(/^http/, 'ws')}/v1/ws?key=${encodeURIComponent(this.opts.key)}`;
+    return new Promise<void>((resolve, reject) => {
+      let first = true;
+      const open = () => {
+        const ws = new WebSocket(url);
+        this.ws = ws;
+        let up = false;
+        ws.on('open', () => {
+          up = true;
+          for (const channel of ['book', 'trades'])
+            ws.send(JSON.stringify({ op: 'subscribe', channel, market: info.market, levels: 10 }));
+          for (const channel of ['orders', 'fills', 'accounts']) ws.send(JSON.stringify({ op: 'subscribe', channel }));
+          if (first) {
+            first = false;
+            resolve();
+          } else this.emit({ type: 'connection', channel: 'ws', up: true, reason: 'reconnected' });
+        });
+        ws.on('message', (data) => this.onWs(String(data)));
+        ws.on('error', (e: Error) => {
+          if (first) {
+            first = false;
+            reject(new Error(`venue WebSocket ${url.replace(/\?.*/, '')}: cannot connect: ${e.message}`));
+          }
+        });
+        ws.on('close', (code, reason) => {
+          if (this.closing || this.ws !== ws) return;
+          if (up) this.emit({ type: 'connection', channel: 'ws', up: false, reason: `ws closed ${code} ${reason}` });
+          if (!first) setTimeout(() => !this.closing && open(), 500).unref();
+        });
+      };
+      open();
+    });
+  }
+
+  private onWs(text: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return this.bad('ws');
+    }
+    const m = wsPush.safeParse(json);
+    if (!m.success) return; // acks, hello, subscribed, pong
+    const info = this.info!;
+    const d = m.data.data;
+    switch (m.data.channel) {
+      case 'book': {
+        const b = wsBook.safeParse(d);
+        if (!b.success) return this.bad('ws:book');
+        const side = (l: [string, string][]) => l.map(([price, size]) => ({ price, size }));
+        this.emit({
+          type: 'book',
+          time: nsToSeconds(b.data.timestamp),
+          bids: side(b.data.bids),
+          asks: side(b.data.asks),
+        });
+        return;
+      }
+      case 'trades': {
+        const t = wsTrade.safeParse(d);
+        if (!t.success) return this.bad('ws:trades');
+        const a = t.data.aggressor;
+        const auction = a !== 'buy' && a !== 'sell';
+        this.emit({
+          type: 'trade',
+          time: nsToSeconds(t.data.timestamp),
+          price: t.data.price,
+          size: t.data.size,
+          ...(auction ? {} : { aggressor: a, arrival: a === 'buy' ? t.data.buyOrder : t.data.sellOrder }),
+          auction,
+        });
+        return;
+      }
+      case 'orders': {
+        const o = wireOrder.safeParse(d);
+        if (!o.success) return this.bad('ws:orders');
+        if (o.data.market !== info.market) return;
+        this.emit({
+          type: 'order',
+          id: o.data.id,
+          side: o.data.side,
+          price: o.data.price,
+          remaining: o.data.remaining,
+          live: LIVE.has(o.data.status),
+          status: o.data.status,
+        });
+        return;
+      }
+      case 'fills': {
+        const f = wsFill.safeParse(d);
+        if (!f.success) return this.bad('ws:fills');
+        if (f.data.market !== info.market) return;
+        this.emit({
+          type: 'fill',
+          time: nsToSeconds(f.data.timestamp),
+          tradeId: f.data.tradeId,
+          orderId: f.data.orderId,
+          side: f.data.side,
+          price: f.data.price,
+          size: f.data.size,
+        });
+        return;
+      }
+      case 'accounts': {
+        const a = wsAccount.safeParse(d);
+        if (!a.success) return this.bad('ws:accounts');
+        if (a.data.asset !== info.asset) return;
+        this.emit({
+          type: 'transfer',
+          time: Date.now() / 1000,
+          kind: transferKind(a.data.transfer),
+          venueType: a.data.transfer,
+          amount: a.data.direction === 'in' ? a.data.amount : `-${a.data.amount}`,
+        });
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   private async subscribe(): Promise<void> {
     const info = this.info!;
     const r = new Redis({
-      host: this.opts.redisHost,
-      port: this.opts.redisPort,
+      host: this.opts.redisHost ?? '127.0.0.1',
+      port: this.opts.redisPort ?? 6379,
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       // keep trying to come back (every 0.5 s); the bot is told it is down meanwhile
@@ -378,6 +546,14 @@ export class PerpsimVenueAdapter implements VenueAdapter {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.close(1000, 'bot stopping');
+    }
     const r = this.redis;
     this.redis = undefined;
     if (!r) return;

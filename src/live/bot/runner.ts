@@ -13,6 +13,7 @@ import {
   type BookLevel,
   type BookSnapshot,
   type MakerPlan,
+  type QuoteDecision,
   type QuoteSide,
   type RestingQuote,
 } from '../../strategies/index.ts';
@@ -48,6 +49,38 @@ export interface BotStatus {
 
 type RestingOrder = RestingQuote & { readonly id: string };
 
+/** The bot's state for the dashboard (prices in quote units, sizes in the market's units, P&L in the asset). */
+export interface BotSnapshot {
+  readonly time: number;
+  readonly market: string | null;
+  readonly pair: string | null;
+  readonly state: BotStatus['state'];
+  readonly kill: string | null;
+  readonly position: number;
+  readonly maxPosition: number;
+  readonly mark: number | null;
+  readonly fair: number | null;
+  readonly reservation: number | null;
+  /** the quotes the model wants now */
+  readonly quotes: { readonly bid: number | null; readonly ask: number | null };
+  /** the bot's resting orders */
+  readonly orders: {
+    readonly bid: { readonly price: number; readonly lots: number } | null;
+    readonly ask: { readonly price: number; readonly lots: number } | null;
+  };
+  readonly fills: number;
+  readonly placed: number;
+  readonly pnl: {
+    readonly spread: number;
+    readonly inventory: number;
+    readonly funding: number;
+    readonly fees: number;
+    readonly other: number;
+    readonly total: number;
+    readonly exact: Readonly<Record<string, string>>;
+  } | null;
+}
+
 const SIDE: Record<QuoteSide, 'buy' | 'sell'> = { bid: 'buy', ask: 'sell' };
 
 export class MarketMakerBot {
@@ -61,6 +94,7 @@ export class MarketMakerBot {
   private info: MarketInfo | undefined;
   private tick = 0;
   private maker: AvellanedaStoikovMaker | undefined;
+  private lastDecision: QuoteDecision | undefined;
   private readonly resting: { bid?: RestingOrder; ask?: RestingOrder } = {};
   /** ids the venue has reported gone (a place() answer may arrive after its order's last update) */
   private readonly gone = new Set<string>();
@@ -373,7 +407,7 @@ export class MarketMakerBot {
       this.maker.observeBook(now, book);
     }
     const reference = this.mark !== undefined ? Number(this.mark) : undefined;
-    return this.maker.plan(
+    const plan = this.maker.plan(
       {
         time: now,
         book,
@@ -391,6 +425,45 @@ export class MarketMakerBot {
       },
       this.resting,
     );
+    this.lastDecision = plan.decision;
+    return plan;
+  }
+
+  /** What the dashboard shows: the quotes against fair, inventory and the P&L split, as plain JSON. */
+  snapshot(): BotSnapshot {
+    const s = this.status();
+    const d = this.lastDecision;
+    const split = this.pnlSplit();
+    return {
+      time: this.now(),
+      market: this.info?.market ?? null,
+      pair: this.info?.pair ?? null,
+      state: s.state,
+      kill: s.kill ?? null,
+      position: s.position,
+      maxPosition: s.maxPosition,
+      mark: this.mark !== undefined ? Number(this.mark) : null,
+      fair: d?.fair ?? null,
+      reservation: d?.raw?.reservation ?? null,
+      quotes: { bid: d?.bid?.price ?? null, ask: d?.ask?.price ?? null },
+      orders: {
+        bid: s.orders.bid ? { price: s.orders.bid.ticks * this.tick, lots: s.orders.bid.lots } : null,
+        ask: s.orders.ask ? { price: s.orders.ask.ticks * this.tick, lots: s.orders.ask.lots } : null,
+      },
+      fills: s.fills,
+      placed: s.placed,
+      pnl: split
+        ? {
+            spread: split.spread,
+            inventory: split.inventory,
+            funding: split.funding,
+            fees: split.fees,
+            other: split.other,
+            total: split.total,
+            exact: split.exact,
+          }
+        : null,
+    };
   }
 
   private async carryOut(plan: MakerPlan): Promise<void> {

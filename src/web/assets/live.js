@@ -39,6 +39,11 @@
     party: null,
     partySeries: [[], [], [], [], []],
     quoteSeries: [[], [], [], [], []],
+    // time, quote bid, quote ask, fair, reservation, resting bid, resting ask, position
+    botSeries: [[], [], [], [], [], [], [], []],
+    // time, spread, inventory, funding, fees, total
+    pnlSeries: [[], [], [], [], [], []],
+    botTime: null,
   };
   COLS.forEach(function (c) {
     state.series[c] = [];
@@ -373,6 +378,77 @@
     if (saved) use();
   }
 
+  // ------------------------------------------------------------------ the market-making bot (GET /v1/bots)
+
+  function esc(v) {
+    return String(v).replace(/[&<>"]/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c];
+    });
+  }
+
+  function onBot(b) {
+    if (b.time === state.botTime) return;
+    state.botTime = b.time;
+    var bs = state.botSeries;
+    var row = [
+      b.time,
+      b.quotes.bid,
+      b.quotes.ask,
+      b.fair,
+      b.reservation,
+      b.orders.bid ? b.orders.bid.price : null,
+      b.orders.ask ? b.orders.ask.price : null,
+      b.position,
+    ];
+    row.forEach(function (v, i) {
+      bs[i].push(v);
+      if (bs[i].length > KEEP) bs[i].shift();
+    });
+    var ps = state.pnlSeries;
+    var p = b.pnl;
+    [b.time, p && p.spread, p && p.inventory, p && p.funding, p && p.fees, p && p.total].forEach(function (v, i) {
+      ps[i].push(v === undefined ? null : v);
+      if (ps[i].length > KEEP) ps[i].shift();
+    });
+    C.setData(state.charts.botQuotes, bs);
+    C.setData(state.charts.botPnl, ps);
+    var cells = [
+      ['party', b.party],
+      ['market', b.pair || b.market || '–'],
+      ['state', b.state + (b.kill ? ' (' + b.kill + ')' : '')],
+      ['position / limit', b.position + ' / ' + b.maxPosition],
+      ['fair / reservation', (b.fair === null ? '–' : b.fair) + ' / ' + (b.reservation === null ? '–' : b.reservation)],
+      ['fills / orders placed', b.fills + ' / ' + b.placed],
+    ];
+    if (p)
+      ['total', 'spread', 'inventory', 'funding', 'fees', 'other'].forEach(function (k) {
+        cells.push(['P&L ' + k, p.exact[k]]);
+      });
+    el('bot-state').innerHTML =
+      '<table class="kv" id="bot-table"><tbody>' +
+      cells
+        .map(function (c) {
+          return '<tr><td>' + esc(c[0]) + '</td><td>' + esc(c[1]) + '</td></tr>';
+        })
+        .join('') +
+      '</tbody></table>';
+  }
+
+  function botLoop() {
+    api('/v1/bots')
+      .then(function (bots) {
+        var want = new URLSearchParams(window.location.search).get('bot');
+        var mine = bots.filter(function (b) {
+          return (want ? b.party === want : true) && (!b.market || b.market === state.market.id);
+        });
+        if (mine.length) onBot(mine[0]);
+      })
+      .catch(function () {})
+      .then(function () {
+        window.setTimeout(botLoop, 1000);
+      });
+  }
+
   // ------------------------------------------------------------------ the WebSocket, reconnecting
 
   var delay = 500;
@@ -510,6 +586,33 @@
       unit: 'price',
       unit2: 'contracts',
     });
+    ch.botQuotes = C.line(el('c-bot-quotes'), {
+      name: 'bot-quotes',
+      data: state.botSeries,
+      series: [
+        { label: 'bid quote', color: '#1a9850', step: 1 },
+        { label: 'ask quote', color: '#d73027', step: 1 },
+        { label: 'fair', color: CO[0], width: 2 },
+        { label: 'reservation', color: CO[1], dash: [5, 4] },
+        { label: 'resting bid', color: '#1a9850', dash: [2, 3], width: 1, step: 1 },
+        { label: 'resting ask', color: '#d73027', dash: [2, 3], width: 1, step: 1 },
+        { label: 'inventory (right)', color: CO[4], axis: 2, step: 1 },
+      ],
+      unit: 'price',
+      unit2: 'contracts',
+    });
+    ch.botPnl = C.line(el('c-bot-pnl'), {
+      name: 'bot-pnl',
+      data: state.pnlSeries,
+      series: [
+        { label: 'spread', color: CO[2] },
+        { label: 'inventory', color: CO[4] },
+        { label: 'funding', color: CO[3] },
+        { label: 'fees', color: CO[1] },
+        { label: 'total', color: CO[0], width: 2 },
+      ],
+      unit: 'settlement asset',
+    });
     C.seal();
   }
 
@@ -536,6 +639,7 @@
         if (!state.charts.candles) {
           build();
           setupParty();
+          botLoop();
         }
         return Promise.all([
           api('/v1/markets/' + encodeURIComponent(m.id) + '/candles?interval=1m&limit=240'),
