@@ -24,7 +24,6 @@ export {
   type OracleData,
   type MarginLevels,
   NS,
-  parseDuration,
   NETWORK_PARTY,
   SYSTEM_OWNER,
   type OrderStatus,
