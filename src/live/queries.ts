@@ -7,7 +7,7 @@ import type { Venue } from './venue.ts';
 import { wireAccount, type WireAccount } from './wire.ts';
 
 export function marketView(m: MarketInfo) {
-  const cfg = m.market.cfg;
+  const cfg = m.market.configView();
   return {
     id: m.id,
     pair: m.pair,
@@ -86,7 +86,7 @@ export interface Depth {
 
 export function depthView(m: MarketInfo, levels: number, now: bigint): Depth {
   const side = (s: 'buy' | 'sell') => {
-    const lv = m.market.book.side(s).levels;
+    const lv = m.market.depthLevels(s);
     const out: [string, string][] = [];
     for (let i = lv.length - 1; i >= 0 && out.length < levels; i--) {
       const l = lv[i]!;
@@ -106,7 +106,7 @@ export function accountsView(v: Venue, party: string): WireAccount[] {
 export function positionsView(v: Venue, party: string) {
   const out = [];
   for (const m of v.markets) {
-    const p = m.market.positions.get(party);
+    const p = m.market.position(party);
     if (!p) continue;
     const u = m.units;
     const mark = m.market.markPrice;
@@ -129,7 +129,7 @@ export function positionsView(v: Venue, party: string) {
 export function marginsView(v: Venue, party: string) {
   const out = [];
   for (const m of v.markets) {
-    if (!m.market.positions.get(party)) continue;
+    if (!m.market.position(party)) continue;
     const l = m.market.marginLevels(party);
     const u = m.units;
     out.push({

@@ -39,7 +39,7 @@ export abstract class MarketBase {
   /** 10^(asset decimals − market decimals): market precision → asset precision */
   readonly priceFactor: bigint;
   /** 10^PDP as a decimal */
-  readonly positionFactor: Decimal;
+  protected readonly positionFactor: Decimal;
   tickSize: number;
 
   state: MarketState = 'PENDING';
@@ -54,9 +54,9 @@ export abstract class MarketBase {
   protected pegged: Order[] = [];
   protected peggedRefs: { bid?: number; ask?: number; midBuy?: number; midSell?: number } = {};
   readonly positions = new Positions();
-  readonly settlement: SettlementEngine;
-  readonly priceMonitor: PriceMonitor;
-  riskFactors: RiskFactors;
+  protected readonly settlement: SettlementEngine;
+  protected readonly priceMonitor: PriceMonitor;
+  protected riskFactors: RiskFactors;
 
   markPrice = 0n;
   lastTradedPrice = 0n;
@@ -80,17 +80,17 @@ export abstract class MarketBase {
   protected readonly marginFactors = new Map<string, Decimal>();
 
   readonly insurance: Account;
-  readonly settlementAccount: Account;
-  readonly liquidityFeeAccount: Account;
-  readonly makerFeeAccount: Account;
-  readonly infrastructureFeeAccount: Account;
+  protected readonly settlementAccount: Account;
+  protected readonly liquidityFeeAccount: Account;
+  protected readonly makerFeeAccount: Account;
+  protected readonly infrastructureFeeAccount: Account;
 
   // network position disposal
   protected networkNextStep = 0n;
 
   // products
   /** perpetual funding state (perpetual markets) */
-  readonly perp: PerpetualState | undefined;
+  protected readonly perp: PerpetualState | undefined;
   /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
   protected readonly internalCalc: CompositePriceCalculator | undefined;
   protected nextInternalCalc = 0n;
@@ -115,7 +115,7 @@ export abstract class MarketBase {
   protected readonly feeTransfers: FeeTransfers;
   /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
   protected readonly cashFlows: CashFlows;
-  readonly bonusAccount: Account;
+  protected readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
   protected readonly oiHistory = new OpenInterestHistory();

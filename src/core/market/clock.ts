@@ -2,7 +2,8 @@
 // (mark price, mark-to-market, stop triggers), the mark-price calculation and its book samples.
 import type { Order } from '../book/order.ts';
 import { boundFactors } from '../risk/models.ts';
-import { CompositePriceCalculator, type BookFactors, type BookView } from '../pricing/composite.ts';
+import type { CompositePriceCalculator, BookFactors, BookView } from '../pricing/composite.ts';
+import { markBookView } from '../pricing/mark.ts';
 import { NETWORK_PARTY } from '../types.ts';
 import { MarketAuction } from './auction.ts';
 
@@ -144,27 +145,6 @@ export abstract class MarketClock extends MarketAuction {
     };
   }
 
-  /** The order book as the book price source sees it: asset-precision prices, displayed volumes. */
-  protected readonly bookView: BookView = {
-    best: (side) => {
-      const p = side === 'buy' ? this.book.bestBid() : this.book.bestAsk();
-      return p === undefined ? undefined : this.toAsset(p);
-    },
-    vwap: (side, volume) => {
-      const levels = this.book.side(side).levels;
-      if (levels.length === 0) return undefined;
-      if (volume === 0n) return this.toAsset(levels[levels.length - 1]!.price);
-      let left = volume;
-      let notional = 0n;
-      for (let i = levels.length - 1; i >= 0 && left > 0n; i--) {
-        const l = levels[i]!;
-        let shown = 0n;
-        for (const o of l.orders()) shown += BigInt(o.displayed);
-        const take = shown < left ? shown : left;
-        notional += this.toAsset(l.price) * take;
-        left -= take;
-      }
-      return left > 0n ? undefined : notional / volume;
-    },
-  };
+  /** The order book as the book price source sees it (`pricing/mark.ts`). */
+  protected readonly bookView: BookView = markBookView(this.book, this.priceFactor);
 }

@@ -5,6 +5,8 @@
 // mark-to-market, margin search/release and close-outs run at block end (and when an auction is left), as in Vega.
 import { snapshot, type Order } from '../book/order.ts';
 import type { DepthLevel } from '../book/orderbook.ts';
+import type { MarketConfig } from '../config/market.ts';
+import type { Position } from '../positions/positions.ts';
 import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import type { Side } from '../types.ts';
 import { MarketLifecycle } from './lifecycle.ts';
@@ -107,6 +109,19 @@ export class Market extends MarketLifecycle {
    */
   depthLevels(side: Side): readonly DepthLevel[] {
     return this.book.side(side).levels;
+  }
+
+  /**
+   * A party's position in this market (open volume, live buy and sell order sizes, average entry price), read-only;
+   * undefined when the party never traded or ordered here.
+   */
+  position(party: string): Readonly<Position> | undefined {
+    return this.positions.get(party);
+  }
+
+  /** The market's current configuration (after any governance changes), read-only. */
+  configView(): Readonly<MarketConfig> {
+    return this.cfg;
   }
 
   /** Volume on the side opposite to `side` that an order of `side` limited at `price` could trade against. */

@@ -157,6 +157,25 @@ test('matching: best price first, then time priority at a price; the passive pri
   s.conserved();
 });
 
+test("queries: a party's position and the configuration are readable without reaching into the market", () => {
+  const s = setup({ S: RICH, T: RICH });
+  s.open();
+  assert.equal(s.market.position('T'), undefined, 'no position before any order');
+  s.place('S', 'sell', 3, 1010);
+  s.place('T', 'buy', 2, 1010);
+  s.place('T', 'buy', 4, 990);
+  // T bought 2 at 1010 (open volume +2, entry 1010) and rests a buy of 4; S sold 2 and still offers 1
+  const t = s.market.position('T')!;
+  assert.deepEqual([t.openVolume, t.buy, t.sell, t.averageEntryPrice], [2, 4, 0, 1010n]);
+  const sp = s.market.position('S')!;
+  assert.deepEqual([sp.openVolume, sp.buy, sp.sell], [-2, 0, 1]);
+  assert.equal(s.market.configView().id, 'M');
+  assert.deepEqual(
+    s.market.depthLevels('buy').map((l) => [l.price, l.volume]),
+    [[990, 4]],
+  );
+});
+
 test('fees: the aggressor pays the maker and infrastructure fees on the trade value; the maker receives its fee', () => {
   // trade value 2 × 1000 = 2000: maker fee 0.001 × 2000 = 2, infrastructure fee 0.002 × 2000 = 4
   const fees: FeeConfig = { ...NO_FEES, makerFee: dec('0.001'), infrastructureFee: dec('0.002') };
