@@ -4,13 +4,8 @@
 // the venue's journaled command path, in real time. Each agent wakes when it asks to (seconds since the venue's
 // genesis); the venue calls `onBlock` once per block. The agents' own state is not journaled: after a restart they
 // start afresh, with their parties' state rebuilt from the replayed events.
-import { Arbitrageur } from '../sim/agents/arbitrageur.ts';
+import { makeAgent } from '../sim/agents/factory.ts';
 import type { Agent, AgentContext } from '../sim/agents/agent.ts';
-import { InformedTrader } from '../sim/agents/informed.ts';
-import { LiquidityProviderAgent } from '../sim/agents/liquidity-provider.ts';
-import { MarketMakerAgent } from '../sim/agents/market-maker.ts';
-import { MomentumTrader } from '../sim/agents/momentum.ts';
-import { NoiseTrader } from '../sim/agents/noise.ts';
 import { EventBus, MarketFeed, OrderGateway, type GatewayStats, type PartyState } from '../sim/client.ts';
 import { Prng } from '../sim/prng.ts';
 import { partyNames, type AgentSpec, type LoadedScenario } from '../sim/scenario.ts';
@@ -33,23 +28,6 @@ interface Slot {
   readonly spec: AgentSpec;
   wake: number;
   started: boolean;
-}
-
-function makeAgent(spec: AgentSpec, party: string, info: MarketInfo, start: number, tick: number): Agent {
-  switch (spec.type) {
-    case 'avellaneda-stoikov':
-      return new MarketMakerAgent(party, spec, start, tick);
-    case 'liquidity-provider':
-      return new LiquidityProviderAgent(party, spec, info.market.cfg.sla.priceRange.toNumber());
-    case 'noise':
-      return new NoiseTrader(party, spec);
-    case 'momentum':
-      return new MomentumTrader(party, spec);
-    case 'informed':
-      return new InformedTrader(party, spec);
-    case 'arbitrageur':
-      return new Arbitrageur(party, spec);
-  }
 }
 
 /**
@@ -136,7 +114,7 @@ export class BackgroundAgents {
       const startPrice = mspec && mspec.price.process !== 'csv' ? mspec.price.start : 1;
       for (const party of partyNames(spec.name ?? spec.type, spec.count)) {
         const me = this.bus.addParty(party, spec.type);
-        const agent = makeAgent(spec, party, info, startPrice, feed.tick);
+        const agent = makeAgent(spec, party, startPrice, feed.tick, info.market.cfg.sla.priceRange.toNumber());
         const gateway = new OrderGateway(gx, party, info.id, this.stats);
         const ctx = { time: 0, feed, me, gateway, rng: root.fork(`agent/${party}`) };
         this.slots.push({ agent, ctx, info, me, spec, wake: 0, started: false });

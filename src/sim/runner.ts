@@ -10,12 +10,7 @@
 import { Decimal, Exchange, type Market, NS, type TransferType } from '../core/index.ts';
 import { loadProposalFile, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
 import type { Agent, AgentContext } from './agents/agent.ts';
-import { Arbitrageur } from './agents/arbitrageur.ts';
-import { InformedTrader } from './agents/informed.ts';
-import { LiquidityProviderAgent } from './agents/liquidity-provider.ts';
-import { MarketMakerAgent } from './agents/market-maker.ts';
-import { MomentumTrader } from './agents/momentum.ts';
-import { NoiseTrader } from './agents/noise.ts';
+import { makeAgent } from './agents/factory.ts';
 import { EventBus, MarketFeed, OrderGateway, type GatewayStats, type PartyState } from './client.ts';
 import type { ConservationReport } from './conservation.ts';
 import { JumpDiffusion, loadPriceCsv, type PriceProcess } from './price-process.ts';
@@ -27,7 +22,6 @@ import {
   partyNames,
   resolvePath,
   ScenarioError,
-  type AgentSpec,
   type LoadedScenario,
   type MarketSpec,
 } from './scenario.ts';
@@ -276,24 +270,6 @@ function buildProcess(loaded: LoadedScenario, spec: MarketSpec, rng: Prng, secon
   );
 }
 
-function makeAgent(spec: AgentSpec, party: string, setup: MarketSetup): Agent {
-  const startPrice = setup.truth;
-  switch (spec.type) {
-    case 'avellaneda-stoikov':
-      return new MarketMakerAgent(party, spec, startPrice, setup.feed.tick);
-    case 'liquidity-provider':
-      return new LiquidityProviderAgent(party, spec, setup.market.cfg.sla.priceRange.toNumber());
-    case 'noise':
-      return new NoiseTrader(party, spec);
-    case 'momentum':
-      return new MomentumTrader(party, spec);
-    case 'informed':
-      return new InformedTrader(party, spec);
-    case 'arbitrageur':
-      return new Arbitrageur(party, spec);
-  }
-}
-
 /** Decimal string of a non-negative float with `decimals` places (the oracle's integer or decimal value). */
 function oracleValue(price: number, decimals: number, decimal: boolean): string {
   const fixed = price.toFixed(Math.min(decimals, 100));
@@ -404,7 +380,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       if (r.error) throw new ScenarioError([`agents[${i}].deposit: ${r.error}`], loaded.source);
       let agent: Agent;
       try {
-        agent = makeAgent(spec, party, setup);
+        agent = makeAgent(spec, party, setup.truth, setup.feed.tick, setup.market.cfg.sla.priceRange.toNumber());
       } catch (e) {
         throw new ScenarioError([`agents[${i}]: ${(e as Error).message}`], loaded.source);
       }
