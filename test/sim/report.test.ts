@@ -4,45 +4,23 @@
 // except in CI (CI or PERPSIM_REQUIRE_CHROMIUM set; .ci/run installs chromium), where its absence is a failure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launch, skip } from '../web/browser.ts';
 import { writeFileSync } from 'node:fs';
 import { loadSweep, runSweep, writeSweep } from '../../src/sim/sweep.ts';
 import { runSimulation } from '../../src/sim/runner.ts';
 import { DEFAULT_SCENARIO, loadScenarioFile } from '../../src/sim/scenario.ts';
-
-const CHROMIUM = process.env['PERPSIM_CHROMIUM'] ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && (process.env['CI'] || process.env['PERPSIM_REQUIRE_CHROMIUM']))
-  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run) for the report test`);
-const skip = available
-  ? false
-  : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set PERPSIM_CHROMIUM)`;
 
 describe('sweep.html in headless Chromium', { skip }, () => {
   let context: BrowserContext;
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'perpsim-report-'));
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1300, height: 900 },
-      offline: true,
-    });
+    context = await launch(true);
   });
   after(async () => {
     await context?.close();
