@@ -1,12 +1,12 @@
-// Runs the `perpsim` command in this test process (src/cli/main.ts `main`), with what it writes to stdout and
-// stderr captured, instead of spawning a Node process per command line: a spawn costs about a second of start-up
-// (tsx, the CLI's libraries) before the command even reads its arguments. Runs are serialised (one at a time),
-// since the capture replaces the process's own streams. Tests that need the real executable (exit codes set by
-// bin/perpsim.js, signals, a crash) keep spawning it.
-import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+// Runs `perpsim` command lines on one worker thread of this test process (cli-thread.ts) instead of spawning a Node
+// process per command line: a spawn costs a second or more of start-up (tsx, the CLI's libraries) before the command
+// reads its arguments, while the thread loads them once. The thread's own stdout and stderr are captured, so the
+// test runner's output is never mixed in. Runs are serialised; the relative paths of a command line are read from
+// the test process's working folder (npm test runs from the repository root). Tests that need the real executable
+// (bin/perpsim.js, signals, a crash) keep spawning it.
+import { after } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { endMarker, type RunRequest, type RunResult } from './cli-protocol.ts';
 
 export interface CliRun {
   readonly status: number;
@@ -14,49 +14,90 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
-
-/**
- * `perpsim ...args`, in process, from the repository's root folder (as the spawned tests ran it); `env` entries are
- * set for the run and restored after it.
- */
-export function perpsimInProcess(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const run = queue.then(() => runOnce(args, env));
-  queue = run.catch(() => undefined);
-  return run;
+interface Pending {
+  readonly id: number;
+  stdout: string;
+  stderr: string;
+  outDone: boolean;
+  errDone: boolean;
+  result?: RunResult;
+  resolve: (r: CliRun) => void;
+  reject: (e: Error) => void;
 }
 
-async function runOnce(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const outWrite = process.stdout.write;
-  const errWrite = process.stderr.write;
-  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  const savedExitCode = process.exitCode;
-  const savedCwd = process.cwd();
-  process.chdir(root);
-  const capture =
-    (append: (s: string) => void) =>
-    (chunk: string | Uint8Array, encoding?: unknown, cb?: unknown): boolean => {
-      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-      const done = typeof encoding === 'function' ? encoding : cb;
-      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
-      return true;
-    };
-  process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write;
-  process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write;
-  Object.assign(process.env, env);
-  try {
-    const status = await main(args);
-    return { status, stdout, stderr };
-  } finally {
-    process.stdout.write = outWrite;
-    process.stderr.write = errWrite;
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+let worker: Worker | undefined;
+let current: Pending | undefined;
+let nextId = 1;
+let queue: Promise<unknown> = Promise.resolve();
+
+// the thread's piped streams keep the process alive: end it with the test file
+after(() => worker?.terminate());
+
+function settle(): void {
+  const p = current;
+  if (!p || !p.outDone || !p.errDone || !p.result) return;
+  current = undefined;
+  worker?.unref();
+  if (p.result.error !== undefined) p.reject(new Error(`perpsim threw: ${p.result.error}`));
+  else p.resolve({ status: p.result.status ?? 0, stdout: p.stdout, stderr: p.stderr });
+}
+
+function thread(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./cli-thread-entry.mjs', import.meta.url), {
+    stdout: true,
+    stderr: true,
+    execArgv: [],
+  });
+  const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const p = current;
+    if (!p) return;
+    const text = p[stream] + chunk.toString();
+    const marker = endMarker(p.id);
+    const at = text.indexOf(marker);
+    if (at >= 0) {
+      p[stream] = text.slice(0, at);
+      if (stream === 'stdout') p.outDone = true;
+      else p.errDone = true;
+      settle();
+    } else p[stream] = text;
+  };
+  w.stdout.on('data', take('stdout'));
+  w.stderr.on('data', take('stderr'));
+  w.on('message', (m: RunResult) => {
+    if (current && current.id === m.id) {
+      current.result = m;
+      settle();
     }
-    process.exitCode = savedExitCode;
-    process.chdir(savedCwd);
-  }
+  });
+  w.on('error', (e) => {
+    current?.reject(e);
+    current = undefined;
+    worker = undefined;
+  });
+  w.on('exit', (code) => {
+    current?.reject(new Error(`CLI test thread exited with ${code}`));
+    current = undefined;
+    worker = undefined;
+  });
+  w.unref();
+  worker = w;
+  return w;
+}
+
+/** `perpsim ...args` on the CLI test thread; `env` entries are set for the run and restored after it. */
+export function perpsimInProcess(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const run = queue.then(
+    () =>
+      new Promise<CliRun>((resolve, reject) => {
+        const w = thread();
+        const id = nextId++;
+        current = { id, stdout: '', stderr: '', outDone: false, errDone: false, resolve, reject };
+        w.ref();
+        const req: RunRequest = { id, args, env };
+        w.postMessage(req);
+      }),
+  );
+  queue = run.catch(() => undefined);
+  return run;
 }
