@@ -21,7 +21,8 @@ import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liqu
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
 import { CompositePriceCalculator } from '../pricing/composite.ts';
 import type { FeeFactors } from '../fees/fees.ts';
-import { PerpetualState, type FundingPeriodEvent } from '../products/perpetual.ts';
+import type { FundingPeriodEvent } from '../products/perpetual.ts';
+import { createProduct, type Product } from '../products/product.ts';
 import type { MarketState, Side, TradingMode, TransferType } from '../types.ts';
 import { NS, SYSTEM_OWNER } from '../types.ts';
 import type { AuctionState, MarketContext } from './types.ts';
@@ -89,15 +90,11 @@ export abstract class MarketBase {
   protected networkNextStep = 0n;
 
   // products
-  /** perpetual funding state (perpetual markets) */
-  protected readonly perp: PerpetualState | undefined;
+  /** the product (future or perpetual), chosen once: oracle data, funding, settlement price, price cap */
+  protected readonly product: Product;
   /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
   protected readonly internalCalc: CompositePriceCalculator | undefined;
   protected nextInternalCalc = 0n;
-  /** futures: the settlement price received (asset precision), used when trading terminates */
-  protected settlementPrice: bigint | undefined;
-  /** built-in time trigger of a perpetual's funding schedule: next cue (ns) */
-  protected nextScheduledCue: bigint | undefined;
   /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
   closed = false;
 
@@ -145,7 +142,7 @@ export abstract class MarketBase {
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
-    this.perp = cfg.product.kind === 'perpetual' ? new PerpetualState(cfg.product) : undefined;
+    this.product = createProduct(cfg.product, this.priceFactor);
     this.markCalc = new CompositePriceCalculator(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
@@ -207,8 +204,8 @@ export abstract class MarketBase {
     }
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     // without an opening auction the first funding period starts with the market
-    if (this.perp && this.state === 'ACTIVE') {
-      const ev = this.perp.start(now);
+    if (this.state === 'ACTIVE') {
+      const ev = this.product.opened(now);
       if (ev) this.startedFundingPeriod(ev);
     }
   }
@@ -242,7 +239,7 @@ export abstract class MarketBase {
 
   /** A capped future's price cap (market precision), if any. */
   protected get cap() {
-    return this.cfg.product.kind === 'future' ? this.cfg.product.cap : undefined;
+    return this.product.cap;
   }
 
   /** Positions and orders fully collateralised (capped futures): no leverage, no close-outs. */
@@ -252,11 +249,7 @@ export abstract class MarketBase {
 
   /** Whether a settlement price (asset precision) is acceptable under the cap (binary markets: 0 or the cap only). */
   protected settlementWithinCap(value: bigint): boolean {
-    const cap = this.cap;
-    if (!cap) return true;
-    const max = this.toAsset(Number(cap.maxPrice));
-    if (value < 0n || value > max) return false;
-    return !cap.binarySettlement || value === 0n || value === max;
+    return this.product.settlementWithinCap(value);
   }
 
   protected feeFactors(): FeeFactors {

@@ -67,7 +67,7 @@ export abstract class MarketClock extends MarketAuction {
       if (this.internalCalc) this.sampleBook(this.internalCalc, now);
     }
     const calc = this.internalCalc;
-    if (this.perp && calc && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
+    if (calc && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
       // perpetuals: the internal composite price, on its own schedule, is an internal funding data point
       const prev = calc.price;
       const c = this.inAuction ? undefined : calc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
@@ -75,7 +75,7 @@ export abstract class MarketClock extends MarketAuction {
       if (c !== undefined && c > 0n) calc.price = c;
       this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
       if ((calc.price !== prev || this.settlement.hasTraded()) && calc.price && !this.inAuction)
-        this.emitDataPoint(this.perp.addInternal(now, calc.price));
+        this.emitDataPoint(this.product.addInternal(now, calc.price));
     }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
@@ -83,7 +83,7 @@ export abstract class MarketClock extends MarketAuction {
       this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
         // perpetuals without an internal composite price use the mark price as the internal series
-        if (this.perp && !this.internalCalc) this.emitDataPoint(this.perp.addInternal(now, this.markPrice));
+        if (!this.internalCalc) this.emitDataPoint(this.product.addInternal(now, this.markPrice));
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {

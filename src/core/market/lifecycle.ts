@@ -87,7 +87,7 @@ export abstract class MarketLifecycle extends MarketProducts {
           start: now,
           end: now,
         };
-        this.perp?.auctionStarted(now);
+        this.product.auctionStarted(now);
         for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
         for (const o of [...this.pegged]) if (o.status === 'ACTIVE') this.parkPegged(o);
       }
@@ -129,17 +129,10 @@ export abstract class MarketLifecycle extends MarketProducts {
         internalCompositePrice: bigint;
       }
     | undefined {
-    const perp = this.perp;
-    if (!perp?.started) return undefined;
-    const now = this.now;
-    const internalTwap = perp.twap('internal', (now / NS) * NS);
-    const externalTwap = perp.twap('external', (now / NS) * NS);
-    if (internalTwap === undefined || externalTwap === undefined) return undefined;
-    const f = perp.fundingAt(now);
+    const f = this.product.fundingEstimate(this.now);
+    if (!f) return undefined;
     return {
-      internalTwap,
-      externalTwap,
-      ...(f ? { fundingPayment: f.payment, fundingRate: f.rate.toString() } : {}),
+      ...f,
       internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
     };
   }
@@ -162,7 +155,7 @@ export abstract class MarketLifecycle extends MarketProducts {
     }
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
-    if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
+    if (changes.product) this.product.update(next.product);
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
     if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
     if (changes.priceMonitoringTriggers || changes.riskModel)

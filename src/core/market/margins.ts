@@ -101,7 +101,7 @@ export abstract class MarketMargins extends MarketBase {
 
   /** Perpetuals: the margin add-on per unit, funding as if the period ended now × margin funding factor. */
   protected get fundingIncrease(): Decimal | undefined {
-    return this.perp?.marginIncrease(this.now);
+    return this.product.marginIncrease(this.now);
   }
 
   /**

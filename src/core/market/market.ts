@@ -31,6 +31,7 @@ export class Market extends MarketLifecycle {
     };
     const ind = this.inAuction ? this.book.indicative() : undefined;
     const bounds = this.priceMonitor.allBounds(now);
+    const funding = this.product.fundingView();
     return {
       marketId: this.id,
       markPrice: this.markPrice,
@@ -66,16 +67,14 @@ export class Market extends MarketLifecycle {
       markPriceType: this.cfg.markPrice.type,
       markPriceSources: this.markCalc.sources(),
       nextMarkToMarket: this.nextMTM,
-      ...(this.perp
+      ...(funding
         ? {
             perpetual: {
               internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
               internalCompositePriceType: this.internalCalc?.cfg.type ?? this.cfg.markPrice.type,
               internalCompositePriceSources: this.internalCalc?.sources() ?? [],
               nextInternalCompositePriceCalc: this.internalCalc ? this.nextInternalCalc : this.nextMTM,
-              underlyingIndexPrice: this.perp.lastExternalPrice(),
-              fundingPeriodSeq: this.perp.seq,
-              fundingPeriodStart: this.perp.startedAt,
+              ...funding,
             },
           }
         : {}),
