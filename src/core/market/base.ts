@@ -23,6 +23,7 @@ import { CompositePriceCalculator } from '../pricing/composite.ts';
 import type { FeeFactors } from '../fees/fees.ts';
 import type { FundingPeriodEvent } from '../products/perpetual.ts';
 import { createProduct, type Product } from '../products/product.ts';
+import { createMarginModel, type MarginHost, type MarginModel } from '../risk/margin-model.ts';
 import type { MarketState, Side, TradingMode, TransferType } from '../types.ts';
 import { NS, SYSTEM_OWNER } from '../types.ts';
 import type { AuctionState, MarketContext } from './types.ts';
@@ -32,6 +33,7 @@ export abstract class MarketBase {
   protected abstract startedFundingPeriod(ev: FundingPeriodEvent): void;
   protected abstract staticBest(side: Side): number | undefined;
   abstract indicativePrice(): bigint;
+  protected abstract marginHost(): MarginHost;
 
   readonly id: string;
   cfg: MarketConfig;
@@ -58,6 +60,8 @@ export abstract class MarketBase {
   protected readonly settlement: SettlementEngine;
   protected readonly priceMonitor: PriceMonitor;
   protected riskFactors: RiskFactors;
+  /** the margin model (standard calculator or fully collateralised), chosen from the configuration */
+  protected marginModel: MarginModel;
 
   markPrice = 0n;
   lastTradedPrice = 0n;
@@ -155,6 +159,7 @@ export abstract class MarketBase {
     this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
+    this.marginModel = createMarginModel(cfg, this.marginHost());
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
     this.feeTransfers = new FeeTransfers({
       ledger: l,
@@ -240,11 +245,6 @@ export abstract class MarketBase {
   /** A capped future's price cap (market precision), if any. */
   protected get cap() {
     return this.product.cap;
-  }
-
-  /** Positions and orders fully collateralised (capped futures): no leverage, no close-outs. */
-  get fullyCollateralised(): boolean {
-    return this.cap?.fullyCollateralised === true;
   }
 
   /** Whether a settlement price (asset precision) is acceptable under the cap (binary markets: 0 or the cap only). */

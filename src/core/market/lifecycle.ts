@@ -1,5 +1,6 @@
 // Lifecycle (spec 0081-SUCM succession, 0028-GOVE market updates and state changes): inheriting a parent's state,
 // rejection, suspension and resumption by governance, and market-parameter updates.
+import { createMarginModel } from '../risk/margin-model.ts';
 import { riskFactors } from '../risk/models.ts';
 import type { MarketConfig } from '../config/market.ts';
 import { Decimal } from '../num/decimal.ts';
@@ -155,7 +156,10 @@ export abstract class MarketLifecycle extends MarketProducts {
     }
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
-    if (changes.product) this.product.update(next.product);
+    if (changes.product) {
+      this.product.update(next.product);
+      this.marginModel = createMarginModel(next, this.marginHost());
+    }
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
     if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
     if (changes.priceMonitoringTriggers || changes.riskModel)
