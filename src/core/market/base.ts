@@ -36,7 +36,7 @@ export abstract class MarketBase {
   protected abstract marginHost(): MarginHost;
 
   readonly id: string;
-  cfg: MarketConfig;
+  protected cfg: MarketConfig;
   readonly asset: string;
   readonly assetDecimals: number;
   /** 10^(asset decimals − market decimals): market precision → asset precision */
@@ -49,14 +49,14 @@ export abstract class MarketBase {
   tradingMode: TradingMode = 'OPENING_AUCTION';
   auction: AuctionState | null = null;
 
-  readonly book = new OrderBook<Order>();
+  protected readonly book = new OrderBook<Order>();
   /** live orders: on the book or parked */
-  readonly orders = new Map<string, Order>();
+  protected readonly orders = new Map<string, Order>();
   protected readonly ordersByParty = new Map<string, Set<Order>>();
   /** pegged orders in bookkeeping order (live and parked) */
   protected pegged: Order[] = [];
   protected peggedRefs: { bid?: number; ask?: number; midBuy?: number; midSell?: number } = {};
-  readonly positions = new Positions();
+  protected readonly positions = new Positions();
   protected readonly settlement: SettlementEngine;
   protected readonly priceMonitor: PriceMonitor;
   protected riskFactors: RiskFactors;
@@ -84,7 +84,7 @@ export abstract class MarketBase {
   /** isolated-margin parties and their margin factor (a party is in isolated mode iff it has an entry) */
   protected readonly marginFactors = new Map<string, Decimal>();
 
-  readonly insurance: Account;
+  protected readonly insurance: Account;
   protected readonly settlementAccount: Account;
   protected readonly liquidityFeeAccount: Account;
   protected readonly makerFeeAccount: Account;
@@ -111,7 +111,7 @@ export abstract class MarketBase {
   succeeded = false;
 
   // liquidity
-  readonly liquidity: LiquidityEngine;
+  protected readonly liquidity: LiquidityEngine;
   /** fee payments of trades (collateral/fees.ts) */
   protected readonly feeTransfers: FeeTransfers;
   /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
