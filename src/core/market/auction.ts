@@ -6,7 +6,7 @@ import { maxBig } from '../num/bigint.ts';
 import type { Indicative } from '../book/orderbook.ts';
 import type { Order } from '../book/order.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
-import { CompositePriceCalculator } from '../pricing/composite.ts';
+import type { MarkPriceMethod } from '../pricing/mark.ts';
 import { auctionFeesPerSide } from '../fees/fees.ts';
 import type { FundingDataPoint } from '../products/perpetual.ts';
 import type { AuctionTrigger, TradingMode } from '../types.ts';
@@ -17,8 +17,8 @@ export abstract class MarketAuction extends MarketStopsPegged {
   // implemented by later layers
   protected abstract cancelMarket(): void;
   protected abstract recalculateFactors(now: bigint): void;
-  protected abstract sampleBook(calc: CompositePriceCalculator, now: bigint): void;
-  protected abstract endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void;
+  protected abstract sampleBook(calc: MarkPriceMethod, now: bigint): void;
+  protected abstract endMarkCalculation(calc: MarkPriceMethod, now: bigint): void;
   protected abstract emitDataPoint(p: FundingDataPoint | undefined): void;
   protected abstract confirmMTM(skipRecheck?: boolean): void;
   protected abstract checkNetwork(now: bigint): void;

@@ -19,7 +19,7 @@ import { CashFlows } from '../collateral/cashflows.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
-import { CompositePriceCalculator } from '../pricing/composite.ts';
+import { markPriceMethod, type MarkPriceMethod } from '../pricing/mark.ts';
 import type { FeeFactors } from '../fees/fees.ts';
 import type { FundingPeriodEvent } from '../products/perpetual.ts';
 import { createProduct, type Product } from '../products/product.ts';
@@ -72,7 +72,7 @@ export abstract class MarketBase {
   protected bookLastTradedPrice = 0n;
   protected nextMTM = 0n;
   /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
-  protected readonly markCalc: CompositePriceCalculator;
+  protected markCalc: MarkPriceMethod;
   /** trades of the current transaction (settlement and events) */
   protected marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
@@ -97,7 +97,7 @@ export abstract class MarketBase {
   /** the product (future or perpetual), chosen once: oracle data, funding, settlement price, price cap */
   protected readonly product: Product;
   /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
-  protected readonly internalCalc: CompositePriceCalculator | undefined;
+  protected readonly internalCalc: MarkPriceMethod | undefined;
   protected nextInternalCalc = 0n;
   /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
   closed = false;
@@ -147,10 +147,10 @@ export abstract class MarketBase {
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
     this.product = createProduct(cfg.product, this.priceFactor);
-    this.markCalc = new CompositePriceCalculator(cfg.markPrice, assetDecimals);
+    this.markCalc = markPriceMethod(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
-        ? new CompositePriceCalculator(cfg.product.internalCompositePrice, assetDecimals)
+        ? markPriceMethod(cfg.product.internalCompositePrice, assetDecimals)
         : undefined;
     const l = ctx.ledger;
     this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);

@@ -2,7 +2,8 @@
 // (mark price, mark-to-market, stop triggers), the mark-price calculation and its book samples.
 import type { Order } from '../book/order.ts';
 import { boundFactors } from '../risk/models.ts';
-import type { CompositePriceCalculator, BookFactors, BookView } from '../pricing/composite.ts';
+import type { BookFactors, BookView } from '../pricing/composite.ts';
+import type { MarkPriceMethod } from '../pricing/mark.ts';
 import { markBookView } from '../pricing/mark.ts';
 import { NETWORK_PARTY } from '../types.ts';
 import { MarketAuction } from './auction.ts';
@@ -123,7 +124,7 @@ export abstract class MarketClock extends MarketAuction {
   }
 
   /** After a calculation: trades and book samples are dropped and the book is sampled again at now. */
-  protected endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void {
+  protected endMarkCalculation(calc: MarkPriceMethod, now: bigint): void {
     calc.endCalculation();
     if (this.inAuction) {
       const ip = this.indicativePrice();
@@ -131,8 +132,8 @@ export abstract class MarketClock extends MarketAuction {
     } else this.sampleBook(calc, now);
   }
 
-  protected sampleBook(calc: CompositePriceCalculator, now: bigint): void {
-    if (calc.isLastTrade) return;
+  protected sampleBook(calc: MarkPriceMethod, now: bigint): void {
+    if (!calc.samplesBook) return;
     calc.sampleBook(now, this.bookView, this.bookFactors());
   }
 

@@ -1,6 +1,7 @@
 // Lifecycle (spec 0081-SUCM succession, 0028-GOVE market updates and state changes): inheriting a parent's state,
 // rejection, suspension and resumption by governance, and market-parameter updates.
 import { createMarginModel } from '../risk/margin-model.ts';
+import { markPriceMethod } from '../pricing/mark.ts';
 import { riskFactors } from '../risk/models.ts';
 import type { MarketConfig } from '../config/market.ts';
 import { Decimal } from '../num/decimal.ts';
@@ -161,7 +162,7 @@ export abstract class MarketLifecycle extends MarketProducts {
       this.marginModel = createMarginModel(next, this.marginHost());
     }
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
-    if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
+    if (changes.markPrice) this.markCalc = markPriceMethod(next.markPrice, this.assetDecimals, this.markCalc);
     if (changes.priceMonitoringTriggers || changes.riskModel)
       this.priceMonitor.updateTriggers(
         next.priceMonitoringTriggers,
