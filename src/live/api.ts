@@ -481,7 +481,7 @@ export async function buildApi(
       socket.close(4401, 'unknown key');
       return;
     }
-    hub.attach(socket, party);
+    hub.attach(socket, party, req.socket);
   });
 
   const openapi = buildOpenApi(routes);
