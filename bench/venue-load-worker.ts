@@ -81,12 +81,17 @@ function onMessage(c: Client, text: string): void {
     ok?: boolean;
     order?: { id: string; status: string };
     channel?: string;
-    data?: { id: string };
+    data?: { id: string; status?: string };
   };
   if (m.seq !== c.lastSeq + 1) seqGaps += m.seq - c.lastSeq - 1;
   c.lastSeq = m.seq;
   if (m.channel === 'orders' && m.data) {
     const id = m.data.id;
+    // an order that traded away or was cancelled is no longer the client's to cancel
+    if (m.data.status !== 'ACTIVE' && m.data.status !== 'PARTIALLY_FILLED') {
+      const k = c.live.indexOf(id);
+      if (k >= 0) c.live.splice(k, 1);
+    }
     if (!c.unseen.delete(id) && !c.early.has(id)) c.early.set(id, performance.now());
     return;
   }
