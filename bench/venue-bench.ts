@@ -37,7 +37,13 @@ const env = (k: string, d: number) => {
 };
 
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return Number.NaN; // the venue has exited (its own error is on stderr)
+  }
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
@@ -119,6 +125,13 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`venue benchmark: the venue exited during the run (${signal ?? `exit ${code}`})`);
+      process.exit(1);
+    }
+  });
+  let stopping = false;
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -187,6 +200,7 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
   const ackedOrders = last.reduce((n, r) => n + r.ackedOrders, 0);
   clearInterval(sampler);
   await Promise.all(pool.map((t) => t.close()));
+  stopping = true;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   rmSync(dir, { recursive: true, force: true });
