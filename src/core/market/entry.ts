@@ -86,6 +86,9 @@ export abstract class MarketEntry extends MarketMargins {
       const error = pegError(o.side, o.peg.reference, o.peg.offset);
       if (error) this.reject(o, error);
       if (o.peg.offset % this.tickSize !== 0) this.reject(o, 'OrderError: price not in tick size');
+      // a mid peg whose offset is below one asset unit (market decimals above the asset's) would sit on the mid
+      if (o.peg.reference === 'MID' && this.toAsset(o.peg.offset) === 0n)
+        this.reject(o, 'invalid offset - pegged mid will cross');
     } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
       this.reject(o, 'OrderError: price not in tick size');
     }

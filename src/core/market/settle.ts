@@ -164,6 +164,7 @@ export abstract class MarketSettle extends MarketClock {
       marketId: this.id,
       markPrice: this.markPrice,
       priceFactor: this.priceFactor,
+      priceDivisor: this.priceDivisor,
       now,
       openVolume: (party) => this.positions.get(party)!.openVolume,
       nextTradeId: () => this.ctx.nextId('trade'),
@@ -227,6 +228,7 @@ export abstract class MarketSettle extends MarketClock {
       bounds,
       this.priceFactor,
       this.book,
+      this.priceDivisor,
     );
     if (!d) return;
     const { side, limit, size } = d;
