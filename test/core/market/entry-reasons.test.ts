@@ -98,3 +98,26 @@ test('an amendment that would trade when the party cannot pay the fees: "party h
   const n = ex.submitOrder({ marketId: 'M', party: 'P', side: 'buy', size: 1, price: 1010, type: 'LIMIT', tif: 'GTC' });
   assert.equal(n.error, 'margin check failed');
 });
+
+test('a reduce-only market order that would not reduce gets the reduce-only reason before the persistence check', () => {
+  // Vega's submitValidatedOrder checks reduce-only right after registering the order, before the matching engine's
+  // validation that refuses a GTC/GTT market order as "Invalid Persistence"
+  const { ex } = opened({ P: RICH });
+  const market = (tif: 'GTC' | 'GTT' | 'IOC', reduceOnly: boolean) =>
+    ex.submitOrder({
+      marketId: 'M',
+      party: 'P',
+      side: 'buy',
+      size: 1,
+      type: 'MARKET',
+      tif,
+      reduceOnly,
+      ...(tif === 'GTT' ? { expiresAt: T0 + 100n * NS } : {}),
+    });
+  for (const tif of ['GTC', 'GTT', 'IOC'] as const) {
+    const r = market(tif, true);
+    assert.equal(r.error, 'OrderError: reduce only order would not reduce position', tif);
+  }
+  assert.equal(market('GTC', false).error, 'OrderError: Invalid Persistence');
+  assert.equal(market('GTT', false).error, 'OrderError: Invalid Persistence');
+});
