@@ -9,7 +9,11 @@ import { MarketAmend } from './amend.ts';
 
 export abstract class MarketStopsPegged extends MarketAmend {
   // implemented by later layers
-  protected abstract updateMarginsOnSettlement(parties: string[], slashBonds?: boolean): string[];
+  protected abstract updateMarginsOnSettlement(
+    parties: string[],
+    slashBonds?: boolean,
+    networkLevels?: boolean,
+  ): string[];
 
   // ------------------------------------------------------------------ stop orders
 
