@@ -214,7 +214,7 @@ export function registerOracleSteps(r: Registry): void {
         errors.push(`external twap: expected ${row.str('external twap')}, got ${d.externalTwap}`);
       cmp('funding payment', d.fundingPayment?.toString());
       cmp('funding rate', d.fundingRate);
-      cmp('internal composite price', (d.internalCompositePrice / m.priceFactor).toString());
+      cmp('internal composite price', m.toMarketPrice(d.internalCompositePrice).toString());
       const p = m.configView().product;
       cmp(
         'price type',

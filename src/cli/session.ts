@@ -135,7 +135,9 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
   const pdp = cfg.positionDecimalPlaces;
   const adp = asset.decimals;
   const tick = Number(cfg.tickSize);
-  const priceFactor = 10n ** BigInt(adp - mdp);
+  // asset → market precision: ÷10^(adp − mdp), or ×10^(mdp − adp) when the market has more decimals (truncated)
+  const toMarketPrice = (p: bigint): bigint =>
+    adp >= mdp ? p / 10n ** BigInt(adp - mdp) : p * 10n ** BigInt(mdp - adp);
   const rf = riskFactors(cfg.riskModel);
   const rand = prng(seed);
 
@@ -250,7 +252,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
       block,
       time: isoTime(ex.now()),
       targetPrice: target === null ? null : price(BigInt(target)),
-      markPrice: price(ev.markPrice / priceFactor),
+      markPrice: price(toMarketPrice(ev.markPrice)),
       tradingMode: ev.tradingMode,
       trades: inBlock.length,
       volume: size(inBlock.reduce((s, t) => s + BigInt(t.trade.size), 0n)),
@@ -310,7 +312,7 @@ export function runSession(opts: SessionOptions = {}): SessionReport {
     rf,
     opening,
     options: { steps, seed, blockSeconds, price: price(BigInt(base)) },
-    priceFactor,
+    toMarketPrice,
   });
 }
 
@@ -326,12 +328,12 @@ interface ReportInput {
   readonly rf: ReturnType<typeof riskFactors>;
   readonly opening: { readonly auctionStart: bigint; readonly auctionEnd: bigint };
   readonly options: SessionReport['options'];
-  readonly priceFactor: bigint;
+  readonly toMarketPrice: (p: bigint) => bigint;
 }
 
 /** The session's tables (trades, close-outs, funding, parties) and summary, from the collected events. */
 function sessionReport(x: ReportInput): SessionReport {
-  const { file, parsed, ev, ex, deposits, rf, opening, priceFactor } = x;
+  const { file, parsed, ev, ex, deposits, rf, opening, toMarketPrice } = x;
   const cfg = parsed.config;
   const asset = parsed.asset;
   const mdp = cfg.decimalPlaces;
@@ -460,7 +462,7 @@ function sessionReport(x: ReportInput): SessionReport {
       totalNotional: money(notional),
       feesPaid: { maker: money(maker), infrastructure: money(infra), liquidity: money(liq) },
       insurancePool: money(ev.balance('*', 'INSURANCE', cfg.id)),
-      finalMarkPrice: price(ev.markPrice / priceFactor),
+      finalMarkPrice: price(toMarketPrice(ev.markPrice)),
       moneyConserved: held === -external,
       stateHash: ex.stateHash(),
     },

@@ -153,20 +153,20 @@ export function checkMarketData(m: Market, t: Table): void {
     if (v !== String(actual)) errors.push(`${c}: expected ${v}, got ${actual}`);
   };
   cmp('market', d.marketId);
-  cmp('mark price', d.markPrice / pf);
-  cmp('last traded price', d.lastTradedPrice / pf);
-  cmp('best bid price', d.bestBidPrice / pf);
+  cmp('mark price', m.toMarketPrice(d.markPrice));
+  cmp('last traded price', m.toMarketPrice(d.lastTradedPrice));
+  cmp('best bid price', m.toMarketPrice(d.bestBidPrice));
   cmp('best bid volume', d.bestBidVolume);
-  cmp('best offer price', d.bestOfferPrice / pf);
+  cmp('best offer price', m.toMarketPrice(d.bestOfferPrice));
   cmp('best offer volume', d.bestOfferVolume);
-  cmp('best static bid price', d.bestStaticBidPrice / pf);
+  cmp('best static bid price', m.toMarketPrice(d.bestStaticBidPrice));
   cmp('best static bid volume', d.bestStaticBidVolume);
-  cmp('best static offer price', d.bestStaticOfferPrice / pf);
+  cmp('best static offer price', m.toMarketPrice(d.bestStaticOfferPrice));
   cmp('best static offer volume', d.bestStaticOfferVolume);
-  cmp('mid price', d.midPrice / pf);
-  cmp('static mid price', d.staticMidPrice / pf);
+  cmp('mid price', m.toMarketPrice(d.midPrice));
+  cmp('static mid price', m.toMarketPrice(d.staticMidPrice));
   cmp('open interest', d.openInterest);
-  cmp('indicative price', d.indicativePrice / pf);
+  cmp('indicative price', m.toMarketPrice(d.indicativePrice));
   cmp('indicative volume', d.indicativeVolume);
   cmp('trading mode', tradingModeName(d.tradingMode));
   cmp('auction trigger', triggerName(d.trigger));
@@ -214,15 +214,15 @@ export function checkMarketData(m: Market, t: Table): void {
         errors.push(`no price-monitoring bound for horizon ${h}`);
         continue;
       }
-      const max = b.maxValidPrice / pf;
-      const min = b.minValidPrice / pf + (pf !== 1n ? 1n : 0n);
+      const max = m.toMarketPrice(b.maxValidPrice);
+      const min = m.toMarketPrice(b.minValidPrice) + (pf !== 1n ? 1n : 0n);
       if (BigInt(r.str('max bound')) !== max)
         errors.push(`max bound (horizon ${h}): expected ${r.str('max bound')}, got ${max}`);
       if (BigInt(r.str('min bound')) !== min)
         errors.push(`min bound (horizon ${h}): expected ${r.str('min bound')}, got ${min}`);
       const ref = r.opt('ref price');
       if (ref !== undefined && ref !== '0') {
-        const actual = b.referencePrice.floor() / pf;
+        const actual = m.toMarketPrice(b.referencePrice.floor());
         if (!Decimal.parse(ref).eq(Decimal.fromBigInt(actual)))
           errors.push(`ref price (horizon ${h}): expected ${ref}, got ${actual}`);
       }

@@ -8,7 +8,7 @@ import { need, mismatch, expectInt, account, tradingModeName, checkMarketData } 
 export function registerMarketChecks(r: Registry): void {
   r.define(/^the mark price should be "([^"]*)" for the market "([^"]*)"$/, (w, [price, id]) => {
     const m = w.market(id!);
-    expectInt(`mark price of ${id}`, price!, m.markPrice / m.priceFactor);
+    expectInt(`mark price of ${id}`, price!, m.toMarketPrice(m.markPrice));
   });
 
   r.define(/^the starting auction time for market "([^"]+)" is "([^"]+)"/, (w, [id, v]) => {
@@ -92,8 +92,8 @@ export function registerMarketChecksLate(r: Registry): void {
     const pf = m.priceFactor;
     // the market data's bounds in market precision: max floored, min floored plus one when precisions differ
     const actual = m.marketData().priceMonitoringBounds.map((b) => ({
-      min: b.minValidPrice / pf + (pf !== 1n ? 1n : 0n),
-      max: b.maxValidPrice / pf,
+      min: m.toMarketPrice(b.minValidPrice) + (pf !== 1n ? 1n : 0n),
+      max: m.toMarketPrice(b.maxValidPrice),
     }));
     for (const row of t.expect(['min bound', 'max bound']).rows) {
       const min = row.int('min bound');

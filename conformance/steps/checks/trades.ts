@@ -76,13 +76,13 @@ export function registerTradeChecks(r: Registry): void {
       const s = side(row.str('side'));
       const fill = m.fillPrice(volume, s);
       if (fill === undefined) throw new StepError(`not enough volume on the ${s} side of ${m.id} to fill ${volume}`);
-      const fillMarket = fill / m.priceFactor;
+      const fillMarket = m.toMarketPrice(fill);
       const fp = row.opt('fill price');
       if (fp !== undefined && BigInt(fp) !== fillMarket)
         throw new StepError(`wrong fill price for ${m.id} ${volume} ${s}: expected ${fp}, got ${fillMarket}`);
       const mp = row.opt('mark price');
-      if (mp !== undefined && BigInt(mp) !== m.markPrice / m.priceFactor)
-        throw new StepError(`mark price of ${m.id}: expected ${mp}, got ${m.markPrice / m.priceFactor}`);
+      if (mp !== undefined && BigInt(mp) !== m.toMarketPrice(m.markPrice))
+        throw new StepError(`mark price of ${m.id}: expected ${mp}, got ${m.toMarketPrice(m.markPrice)}`);
       const factor = row.opt('equivalent linear slippage factor');
       const ref = row.opt('ref price');
       if (factor !== undefined) {

@@ -245,12 +245,9 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
     'must be an integer in [-6, 6]',
   );
   // the protocol also requires decimalPlaces + positionDecimalPlaces <= asset decimals for new markets; that is
-  // proposal validation (src/proposal). The engine itself only needs a whole price factor.
-  need(
-    c.decimalPlaces <= assetDecimals,
-    'decimalPlaces',
-    `above the asset's ${assetDecimals} decimals is not supported`,
-  );
+  // proposal validation (src/proposal). The engine takes any market decimals, more than the asset's included
+  // (a price factor below 1, 0070-MKTD), so `assetDecimals` is not checked against here.
+  void assetDecimals;
   need(c.tickSize > 0n, 'tickSize', 'must be positive');
   if (c.successor) {
     need(c.successor.parentMarketId.length > 0, 'successor.parentMarketId', 'must not be empty');

@@ -11,6 +11,8 @@ export interface CloseOutHost {
   /** the market's mark price (asset precision) and its factor to market precision */
   readonly markPrice: bigint;
   readonly priceFactor: bigint;
+  /** 10^(market decimals − asset decimals) when the market has more decimals than its asset (else 1 or absent) */
+  readonly priceDivisor?: bigint;
   readonly now: bigint;
   /** a party's signed open volume (0 when it has no position) */
   openVolume(party: string): number;
@@ -35,7 +37,7 @@ export function networkTakeOverTrades(distressed: readonly string[], host: Close
       id: host.nextTradeId(),
       marketId: host.marketId,
       price: host.markPrice,
-      marketPrice: host.markPrice / host.priceFactor,
+      marketPrice: (host.markPrice * (host.priceDivisor ?? 1n)) / host.priceFactor,
       size,
       buyer: partyLong ? NETWORK_PARTY : party,
       seller: partyLong ? party : NETWORK_PARTY,

@@ -33,6 +33,7 @@ export function disposalOrder(
   bounds: readonly { readonly min: bigint; readonly max: bigint }[],
   priceFactor: bigint,
   book: DisposalBook,
+  priceDivisor: bigint = 1n,
 ): DisposalOrder | undefined {
   const mid = Decimal.fromBigInt((bid + ask) / 2n);
   const maxP = mid.mul(Decimal.ONE.add(s.disposalSlippageRange)).floor();
@@ -44,7 +45,10 @@ export function disposalOrder(
   }
   const side: Side = networkVolume > 0 ? 'sell' : 'buy';
   // limits in market precision: sells accept bids >= ceil(minP), buys accept asks <= floor(maxP)
-  const limit = side === 'sell' ? Number((minP + priceFactor - 1n) / priceFactor) : Number(maxBound / priceFactor);
+  const limit =
+    side === 'sell'
+      ? Number((minP * priceDivisor + priceFactor - 1n) / priceFactor)
+      : Number((maxBound * priceDivisor) / priceFactor);
   let size = BigInt(Math.abs(networkVolume));
   if (size > s.fullDisposalSize) size = Decimal.fromBigInt(size).mul(s.disposalFraction).ceil();
   const available = book.availableVolume(side, limit);

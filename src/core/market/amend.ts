@@ -7,6 +7,9 @@ import { OrderRejection, pegError, type OrderAmendment, type OrderResult } from 
 import { MarketEntry } from './entry.ts';
 import type { IsolatedPlan } from './internal.ts';
 
+/** Vega's reason when an amended order would trade and its party cannot pay the fees. */
+const AMEND_FEES_ERROR = 'party has insufficient funds to cover fees';
+
 export abstract class MarketAmend extends MarketEntry {
   // implemented by later layers
   protected abstract recheckMargin(pos: Position): void;
@@ -141,11 +144,15 @@ export abstract class MarketAmend extends MarketEntry {
     }
     // cancel-replace: loses priority, may trade. Check first so that a failure leaves the order as it was.
     if (!this.inAuction) {
-      const prep = this.prepareAggression(o, newPrice, newRemaining, 0);
+      const prep = this.prepareAggression(o, newPrice, newRemaining, 0, AMEND_FEES_ERROR);
       if ('error' in prep) {
         if (o.side === 'buy') pos.buy -= delta;
         else pos.sell -= delta;
-        throw new OrderRejection(prep.error === 'margin check failed' ? prep.error : "couldn't insert order in book");
+        throw new OrderRejection(
+          prep.error === 'margin check failed' || prep.error === AMEND_FEES_ERROR
+            ? prep.error
+            : "couldn't insert order in book",
+        );
       }
       this.book.remove(o);
       o.price = newPrice;

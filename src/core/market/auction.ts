@@ -35,7 +35,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
   indicativePrice(): bigint {
     const ind = this.book.indicative();
     if (!ind) return 0n;
-    return (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n;
+    return (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n;
   }
 
   protected enterPriceAuction(trigger: MonitorTrigger): void {
@@ -153,7 +153,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
     // bonds below their commitment are refilled from general before trading starts
     if (a.opening) this.liquidity.topUpBonds();
     const ind = this.book.indicative();
-    const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
+    const uncrossPrice = ind ? (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n : 0n;
     const trades: Trade[] = [];
     if (ind) {
       const matches = this.book.uncross(ind);
@@ -166,7 +166,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
           id: this.ctx.nextId('trade'),
           marketId: this.id,
           price: uncrossPrice,
-          marketPrice: uncrossPrice / this.priceFactor,
+          marketPrice: this.toMarketPrice(uncrossPrice),
           size: m.size,
           buyer: buy ? m.aggressor.party : m.passive.party,
           seller: buy ? m.passive.party : m.aggressor.party,

@@ -39,8 +39,10 @@ export abstract class MarketBase {
   protected cfg: MarketConfig;
   readonly asset: string;
   readonly assetDecimals: number;
-  /** 10^(asset decimals − market decimals): market precision → asset precision */
+  /** 10^(asset decimals − market decimals) when that is ≥ 0, else 1: market precision → asset precision */
   readonly priceFactor: bigint;
+  /** 10^(market decimals − asset decimals) when the market has more decimals than its asset, else 1 */
+  readonly priceDivisor: bigint;
   /** 10^PDP as a decimal */
   protected readonly positionFactor: Decimal;
   tickSize: number;
@@ -135,7 +137,10 @@ export abstract class MarketBase {
     this.parentMarketId = cfg.successor?.parentMarketId;
     this.insurancePoolFraction = cfg.successor?.insurancePoolFraction ?? Decimal.ZERO;
     this.assetDecimals = assetDecimals;
-    this.priceFactor = pow10(assetDecimals - cfg.decimalPlaces);
+    // 0070-MKTD: price factor 10^(adp − mdp); below 1 (more market decimals than the asset has) it is kept as a
+    // divisor, and asset prices are truncated as Vega's UintFromDecimal(price × priceFactor) does
+    this.priceFactor = assetDecimals >= cfg.decimalPlaces ? pow10(assetDecimals - cfg.decimalPlaces) : 1n;
+    this.priceDivisor = assetDecimals >= cfg.decimalPlaces ? 1n : pow10(cfg.decimalPlaces - assetDecimals);
     this.positionFactor =
       cfg.positionDecimalPlaces >= 0
         ? Decimal.fromBigInt(pow10(cfg.positionDecimalPlaces))
@@ -146,7 +151,7 @@ export abstract class MarketBase {
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
-    this.product = createProduct(cfg.product, this.priceFactor);
+    this.product = createProduct(cfg.product, this.priceFactor, this.priceDivisor);
     this.markCalc = markPriceMethod(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
@@ -229,8 +234,19 @@ export abstract class MarketBase {
     return this.auction !== null;
   }
 
-  toAsset(p: number): bigint {
-    return BigInt(p) * this.priceFactor;
+  /** Market-precision price to asset precision: trunc(p × 10^(adp − mdp)). */
+  toAsset(p: number | bigint): bigint {
+    return (BigInt(p) * this.priceFactor) / this.priceDivisor;
+  }
+
+  /** Asset-precision price to market precision: trunc(p ÷ 10^(adp − mdp)) (Vega's priceToMarketPrecision). */
+  toMarketPrice(p: bigint): bigint {
+    return (p * this.priceDivisor) / this.priceFactor;
+  }
+
+  /** One market price unit in asset precision, truncated (0 when the market has more decimals than the asset). */
+  get assetPriceUnit(): bigint {
+    return this.priceFactor / this.priceDivisor;
   }
 
   canTrade(): boolean {

@@ -147,5 +147,5 @@ export abstract class MarketClock extends MarketAuction {
   }
 
   /** The order book as the book price source sees it (`pricing/mark.ts`). */
-  protected readonly bookView: BookView = markBookView(this.book, this.priceFactor);
+  protected readonly bookView: BookView = markBookView(this.book, this.priceFactor, this.priceDivisor);
 }

@@ -86,6 +86,9 @@ export abstract class MarketEntry extends MarketMargins {
       const error = pegError(o.side, o.peg.reference, o.peg.offset);
       if (error) this.reject(o, error);
       if (o.peg.offset % this.tickSize !== 0) this.reject(o, 'OrderError: price not in tick size');
+      // a mid peg whose offset is below one asset unit (market decimals above the asset's) would sit on the mid
+      if (o.peg.reference === 'MID' && this.toAsset(o.peg.offset) === 0n)
+        this.reject(o, 'invalid offset - pegged mid will cross');
     } else if (o.type === 'LIMIT' && o.price % this.tickSize !== 0) {
       this.reject(o, 'OrderError: price not in tick size');
     }
@@ -205,13 +208,15 @@ export abstract class MarketEntry extends MarketMargins {
 
   /**
    * What an aggressive order would do (checkPriceAndGetTrades): the fills, post-only, price monitoring and whether
-   * the aggressor can pay the fees. Changes nothing.
+   * the aggressor can pay the fees. Changes nothing. `feesError` is the reason when the fees cannot be paid: a new
+   * order fails its margin check, an amendment that trades gets Vega's "party has insufficient funds to cover fees".
    */
   protected prepareAggression(
     o: Order,
     price: number,
     remaining: number,
     heldBack: number,
+    feesError = 'margin check failed',
   ): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
     const limit = o.type === 'MARKET' ? (o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL) : price;
     const wanted = remaining - heldBack;
@@ -235,7 +240,7 @@ export abstract class MarketEntry extends MarketMargins {
     if (fees.total > 0n) {
       const g = this.general(o.party)?.balance ?? 0n;
       const m = this.ctx.ledger.get(o.party, 'MARGIN', this.asset, this.id)?.balance ?? 0n;
-      if (g + m < fees.total) return { error: 'margin check failed', status: 'REJECTED' };
+      if (g + m < fees.total) return { error: feesError, status: 'REJECTED' };
     }
     return { sim, fees, breach: undefined };
   }

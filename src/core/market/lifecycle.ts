@@ -69,10 +69,10 @@ export abstract class MarketLifecycle extends MarketProducts {
     if (kind === 'TERMINATE') {
       if (this.closed) return 'market is closed';
       if (this.state !== 'PENDING' && settlementPrice === undefined) return 'settlement price required';
-      if (settlementPrice !== undefined && !this.settlementWithinCap(settlementPrice * this.priceFactor))
+      if (settlementPrice !== undefined && !this.settlementWithinCap(this.toAsset(settlementPrice)))
         return 'settlement data is outside of the price cap';
       if (this.auction && !this.auction.opening) this.uncrossNow(now);
-      this.terminate(settlementPrice === undefined ? undefined : settlementPrice * this.priceFactor);
+      this.terminate(settlementPrice === undefined ? undefined : this.toAsset(settlementPrice));
       return undefined;
     }
     if (kind === 'SUSPEND') {

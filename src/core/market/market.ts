@@ -48,7 +48,7 @@ export class Market extends MarketLifecycle {
       midPrice: mid(bb, ba),
       staticMidPrice: mid(sbb, sba),
       openInterest: this.positions.openInterest(),
-      indicativePrice: ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n,
+      indicativePrice: ind ? (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n : 0n,
       indicativeVolume: ind ? ind.volume : 0,
       auctionStart: this.auction?.start ?? 0n,
       auctionEnd: this.auction?.end ?? 0n,

@@ -6,6 +6,7 @@ import { scaleToAsset, specMatches, type OracleData } from '../products/oracle.t
 import type { ProductSignal } from '../products/product.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER } from '../types.ts';
 import { MarketLiquidity } from './liquidity.ts';
+import { networkMarginEvent } from './settle.ts';
 
 export abstract class MarketProducts extends MarketLiquidity {
   // implemented by later layers
@@ -138,7 +139,7 @@ export abstract class MarketProducts extends MarketLiquidity {
     // truncation residue stays in the settlement account: swept to the insurance pool
     if (this.settlementAccount.balance > 0n)
       this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
-    const closed = this.updateMarginsOnSettlement(parties);
+    const closed = this.updateMarginsOnSettlement(parties, true, networkMarginEvent(entries));
     if (closed.length) this.resolveClosedOut(closed);
     this.checkForReferenceMoves(false);
   }

@@ -13,6 +13,20 @@ import { disposalOrder } from '../liquidation/disposal.ts';
 import { networkTakeOverTrades } from '../liquidation/closeout.ts';
 import { MarketClock } from './clock.ts';
 
+/**
+ * Whether Vega's collateral MarkToMarket hands the network's position on to the risk engine, which then emits its
+ * margin levels: its loss pass (up to the first win) collects a margin event for every flow-less position, the
+ * network's included, while the network's own losses and everything from the first win on are left out. The entries
+ * are in settlement order: losses, then wins and zero flows.
+ */
+export function networkMarginEvent(entries: readonly { party: string; amount: bigint }[]): boolean {
+  for (const e of entries) {
+    if (e.amount > 0n) return false;
+    if (e.party === NETWORK_PARTY) return e.amount === 0n;
+  }
+  return false;
+}
+
 export abstract class MarketSettle extends MarketClock {
   // ------------------------------------------------------------------ mark-to-market, margins, close-outs
 
@@ -30,7 +44,7 @@ export abstract class MarketSettle extends MarketClock {
       });
     }
     const marginOrder = this.collectAndPayMTM(res.entries);
-    const closed = this.updateMarginsOnSettlement(marginOrder);
+    const closed = this.updateMarginsOnSettlement(marginOrder, true, networkMarginEvent(res.entries));
     if (closed.length) this.resolveClosedOut(closed);
     if (!skipRecheck) this.recheckMargins();
   }
@@ -51,14 +65,20 @@ export abstract class MarketSettle extends MarketClock {
   /**
    * UpdateMarginsOnSettlement + MarginUpdate for the parties in MTM order: release everything for flat parties,
    * search (top up to initial, partial allowed) below the search level, release down to initial above the release
-   * level. A party that cannot reach maintenance is returned as distressed.
+   * level. A party that cannot reach maintenance is returned as distressed. `networkLevels`: the network's position
+   * is handed to the risk engine too (see networkMarginEvent), which emits its margin levels and moves nothing.
    */
-  protected updateMarginsOnSettlement(parties: string[], slashBonds = true): string[] {
+  protected updateMarginsOnSettlement(parties: string[], slashBonds = true, networkLevels = false): string[] {
     const closed: string[] = [];
     const shortfalls: { party: string; amount: bigint }[] = [];
     const l = this.ctx.ledger;
     for (const party of parties) {
-      if (party === NETWORK_PARTY) continue;
+      if (party === NETWORK_PARTY) {
+        // the network has no margin account: nothing is searched, released or closed out, only its levels emitted
+        const net = this.positions.get(party);
+        if (networkLevels && net && !net.isEmpty()) this.bufferMargin(party, this.levelsFor(net, this.markPrice));
+        continue;
+      }
       const pos = this.positions.get(party);
       if (!pos) continue;
       const margin = this.marginAccount(party);
@@ -164,6 +184,7 @@ export abstract class MarketSettle extends MarketClock {
       marketId: this.id,
       markPrice: this.markPrice,
       priceFactor: this.priceFactor,
+      priceDivisor: this.priceDivisor,
       now,
       openVolume: (party) => this.positions.get(party)!.openVolume,
       nextTradeId: () => this.ctx.nextId('trade'),
@@ -227,6 +248,7 @@ export abstract class MarketSettle extends MarketClock {
       bounds,
       this.priceFactor,
       this.book,
+      this.priceDivisor,
     );
     if (!d) return;
     const { side, limit, size } = d;

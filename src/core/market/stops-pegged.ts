@@ -9,7 +9,11 @@ import { MarketAmend } from './amend.ts';
 
 export abstract class MarketStopsPegged extends MarketAmend {
   // implemented by later layers
-  protected abstract updateMarginsOnSettlement(parties: string[], slashBonds?: boolean): string[];
+  protected abstract updateMarginsOnSettlement(
+    parties: string[],
+    slashBonds?: boolean,
+    networkLevels?: boolean,
+  ): string[];
 
   // ------------------------------------------------------------------ stop orders
 
@@ -29,7 +33,7 @@ export abstract class MarketStopsPegged extends MarketAmend {
 
   /** Last traded price in market precision (undefined before the first trade). */
   protected ltpMarket(): bigint | undefined {
-    return this.lastTradedPrice === 0n ? undefined : this.lastTradedPrice / this.priceFactor;
+    return this.lastTradedPrice === 0n ? undefined : this.toMarketPrice(this.lastTradedPrice);
   }
 
   /**
@@ -239,17 +243,17 @@ export abstract class MarketStopsPegged extends MarketAmend {
     const peg = o.peg!;
     const bid = this.staticBest('buy');
     const ask = this.staticBest('sell');
-    const pf = this.priceFactor;
+    const unit = this.assetPriceUnit;
     const tick = BigInt(this.tickSize);
     let ref: bigint | undefined;
     if (peg.reference === 'BEST_BID') ref = bid === undefined ? undefined : BigInt(bid);
     else if (peg.reference === 'BEST_ASK') ref = ask === undefined ? undefined : BigInt(ask);
     else if (bid !== undefined && ask !== undefined) {
       // static mid in asset precision: buy floor((b + a + pf)/2), sell floor((b + a)/2); to market precision
-      const b = BigInt(bid) * pf;
-      const a = BigInt(ask) * pf;
-      const midAsset = o.side === 'buy' ? (b + a + pf) / 2n : (b + a) / 2n;
-      ref = midAsset / pf;
+      const b = this.toAsset(bid);
+      const a = this.toAsset(ask);
+      const midAsset = o.side === 'buy' ? (b + a + unit) / 2n : (b + a) / 2n;
+      ref = this.toMarketPrice(midAsset);
     }
     if (ref === undefined) return false;
     const off = BigInt(peg.offset);
@@ -308,10 +312,10 @@ export abstract class MarketStopsPegged extends MarketAmend {
     const bid = this.staticBest('buy');
     const ask = this.staticBest('sell');
     // static mids per side in asset precision, as the pegs use them (buy rounds up, sell down)
-    const pf = this.priceFactor;
+    const unit = this.assetPriceUnit;
     const both = bid !== undefined && ask !== undefined;
-    const midBuy = both ? Number((BigInt(bid) * pf + BigInt(ask) * pf + pf) / 2n / pf) : undefined;
-    const midSell = both ? Number((BigInt(bid) * pf + BigInt(ask) * pf) / 2n / pf) : undefined;
+    const midBuy = both ? Number(this.toMarketPrice((this.toAsset(bid) + this.toAsset(ask) + unit) / 2n)) : undefined;
+    const midSell = both ? Number(this.toMarketPrice((this.toAsset(bid) + this.toAsset(ask)) / 2n)) : undefined;
     const refs = this.peggedRefs;
     const bidMoved = force || bid !== refs.bid;
     const askMoved = force || ask !== refs.ask;

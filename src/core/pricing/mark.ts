@@ -97,16 +97,22 @@ export function markPriceMethod(
  * The order book as the book price source sees it: asset-precision prices (market price × `priceFactor`), displayed
  * volumes only (iceberg reserves are not visible). Built once per market; reads the live book on every call.
  */
-export function markBookView<O extends BookOrder>(book: OrderBook<O>, priceFactor: bigint): BookView {
+export function markBookView<O extends BookOrder>(
+  book: OrderBook<O>,
+  priceFactor: bigint,
+  priceDivisor: bigint = 1n,
+): BookView {
+  // truncated when the market has more decimals than its asset (priceDivisor > 1), as Vega converts prices
+  const asset = (p: number) => (BigInt(p) * priceFactor) / priceDivisor;
   return {
     best: (side: Side) => {
       const p = side === 'buy' ? book.bestBid() : book.bestAsk();
-      return p === undefined ? undefined : BigInt(p) * priceFactor;
+      return p === undefined ? undefined : asset(p);
     },
     vwap: (side: Side, volume: bigint) => {
       const levels = book.side(side).levels;
       if (levels.length === 0) return undefined;
-      if (volume === 0n) return BigInt(levels[levels.length - 1]!.price) * priceFactor;
+      if (volume === 0n) return asset(levels[levels.length - 1]!.price);
       let left = volume;
       let notional = 0n;
       for (let i = levels.length - 1; i >= 0 && left > 0n; i--) {
@@ -114,7 +120,7 @@ export function markBookView<O extends BookOrder>(book: OrderBook<O>, priceFacto
         let shown = 0n;
         for (const o of l.orders()) shown += BigInt(o.displayed);
         const take = shown < left ? shown : left;
-        notional += BigInt(l.price) * priceFactor * take;
+        notional += asset(l.price) * take;
         left -= take;
       }
       return left > 0n ? undefined : notional / volume;

@@ -90,8 +90,9 @@ export class FutureProductImpl implements Product {
 
   constructor(
     private cfg: FutureConfig,
-    /** 10^(asset decimals − market decimals) */
+    /** 10^(asset decimals − market decimals), as factor / divisor (the divisor is 1 unless the factor is below 1) */
     private readonly priceFactor: bigint,
+    private readonly priceDivisor: bigint = 1n,
   ) {}
 
   get cap(): FutureCap | undefined {
@@ -105,7 +106,7 @@ export class FutureProductImpl implements Product {
   settlementWithinCap(value: bigint): boolean {
     const cap = this.cfg.cap;
     if (!cap) return true;
-    const max = cap.maxPrice * this.priceFactor;
+    const max = (cap.maxPrice * this.priceFactor) / this.priceDivisor;
     if (value < 0n || value > max) return false;
     return !cap.binarySettlement || value === 0n || value === max;
   }
@@ -274,6 +275,12 @@ export class PerpetualProductImpl implements Product {
 }
 
 /** The product of a market configuration, chosen once when the market is built. */
-export function createProduct(cfg: FutureConfig | PerpetualConfig, priceFactor: bigint): Product {
-  return cfg.kind === 'perpetual' ? new PerpetualProductImpl(cfg) : new FutureProductImpl(cfg, priceFactor);
+export function createProduct(
+  cfg: FutureConfig | PerpetualConfig,
+  priceFactor: bigint,
+  priceDivisor: bigint = 1n,
+): Product {
+  return cfg.kind === 'perpetual'
+    ? new PerpetualProductImpl(cfg)
+    : new FutureProductImpl(cfg, priceFactor, priceDivisor);
 }
