@@ -112,7 +112,7 @@ test("Vega's best bid/offer volumes of 0090-VAMM-basic.feature (commitment 10000
   const rf = riskFactors({
     kind: 'logNormal',
     riskAversionParameter: 0.001,
-    tau: 0.0011407711613050422,
+    tau: Number('0.0011407711613050422'),
     mu: 0,
     r: 0.9,
     sigma: 3,
