@@ -4,7 +4,7 @@
 // AMMs' implied volume trades before the book orders resting there. The engine computes and returns; the market
 // moves money, applies trades and emits events.
 import { Decimal } from '../num/decimal.ts';
-import { sha256Hex } from '../hash.ts';
+import { sha3_256Hex } from './sha3.ts';
 import type { Side } from '../types.ts';
 import { AmmError, AmmPool, type AmmParameters, type AmmRiskInputs } from './pool.ts';
 
@@ -44,9 +44,12 @@ export interface AmmFill {
   readonly price: bigint;
 }
 
-/** The sub-account key of a party's AMM on a market: a hash of the owner and the market (spec: predictable). */
+/**
+ * The sub-account key of a party's AMM on a market (spec: a predictable hash of the owner and the market): SHA3-256
+ * of version, market, owner and index, as Vega derives it (the keys the features print match).
+ */
 export function ammSubAccount(owner: string, marketId: string): string {
-  return sha256Hex(`AMMv1:${owner}:${marketId}:0`);
+  return sha3_256Hex(`AMMv1${marketId}${owner}0`);
 }
 
 export class AmmEngine {
@@ -206,17 +209,29 @@ export class AmmEngine {
     const fills: AmmFill[] = [];
     let left = remaining;
     for (const level of sorted) {
-      const vols = active.map((p) => p.volumeUpTo(incoming, level));
+      // a pool whose best price is beyond the level has nothing there (sparse curves quote past one tick)
+      const vols = active.map((p) => {
+        const best = p.bestPrice(incoming === 'buy' ? 'sell' : 'buy');
+        if (best === undefined || (incoming === 'buy' ? best > level : best < level)) return 0n;
+        return p.volumeUpTo(incoming, level);
+      });
       const total = vols.reduce((a, b) => a + b, 0n);
       if (total === 0n) continue;
       if (total > left) {
+        // pro rata by available volume, integer division; the crumbs go to the pools in order, as far as each can take
+        const max = [...vols];
         let shared = 0n;
         for (let i = 0; i < vols.length; i++) {
           vols[i] = (left * vols[i]!) / total;
           shared += vols[i]!;
         }
-        const first = vols.findIndex((v, i) => v > 0n || active[i]!.volumeUpTo(incoming, level) > 0n);
-        vols[first < 0 ? 0 : first]! += left - shared;
+        let crumbs = left - shared;
+        for (let i = 0; i < vols.length && crumbs > 0n; i++) {
+          const room = max[i]! - vols[i]!;
+          const add = room < crumbs ? room : crumbs;
+          vols[i]! += add;
+          crumbs -= add;
+        }
       }
       for (let i = 0; i < active.length; i++) {
         const v = vols[i]!;

@@ -35,6 +35,8 @@ export interface AmmMarketHost {
   submitRebaseOrder(party: string, side: Side, size: number, price: number): number;
   /** hands a position to the network as a close-out (the margin account goes to the insurance pool) */
   closeOut(party: string): void;
+  /** the market's insurance pool */
+  insurance(): Account;
   emitPool(pool: AmmPool): void;
 }
 
@@ -122,37 +124,50 @@ export class AmmMarket {
     const { bid, ask } = this.host.bestPrices();
     const pf = pool.oneTick;
     const base = pool.base;
-    const pos = pool.position();
     let side: Side | undefined;
     let target = 0;
-    if (bid !== undefined && base < BigInt(bid) * pf && !pool.upper.empty) {
+    if (bid !== undefined && base < BigInt(bid) * pf) {
       side = 'sell';
       target = bid;
-    } else if (ask !== undefined && base > BigInt(ask) * pf && !pool.lower.empty) {
+    } else if (ask !== undefined && base > BigInt(ask) * pf) {
       side = 'buy';
       target = ask;
     }
     if (side === undefined) return true;
-    const t = BigInt(target) * pf;
-    if (side === 'sell' && t > pool.upper.high) throw new AmmError('rebase target outside bounds');
-    if (side === 'buy' && t < pool.lower.low) throw new AmmError('rebase target outside bounds');
-    // walk the levels from the best price outwards: the first level whose cumulative volume (book and the other
-    // pools) covers the volume the pool needs for its fair price to be there is where its order goes
+    // a pool that must go short (long) to meet the book needs a range above (below) its base. Without that range
+    // it quotes nothing that could cross the book; Vega's harness still refuses it when other pools set the target
+    // (0090-VAMM-005) but not when only book orders do (11504-panic-empty-curve) — reproduced here
+    if (side === 'sell' ? BigInt(target) * pf > pool.upper.high : BigInt(target) * pf < pool.lower.low) {
+      const pools = this.engine.bestPrices();
+      if (side === 'sell' ? pool.upper.empty && !pools.bid : pool.lower.empty && !pools.ask) return true;
+      throw new AmmError('rebase target outside bounds');
+    }
+    const pos = pool.position();
+    const required = (p: bigint): bigint => {
+      const want = positionAt(pool.lower, pool.upper, p * pf);
+      const v = side === 'sell' ? pos - want : want - pos;
+      return v > 0n ? v : 0n;
+    };
+    // walk the levels from the best price outwards, with the cumulative volume of the book and the other pools up to
+    // each; at the first level that covers what the pool needs there, the pool trades the volume it needs at the
+    // previous level, limited at this one (spec: creation process), within its slippage tolerance
     const limit =
       side === 'sell'
         ? Decimal.ONE.sub(pool.slippage).mul(Decimal.fromInt(target)).ceil()
         : Decimal.ONE.add(pool.slippage).mul(Decimal.fromInt(target)).floor();
-    for (let p = BigInt(target); side === 'sell' ? p >= limit : p <= limit; p += side === 'sell' ? -1n : 1n) {
-      const want = positionAt(pool.lower, pool.upper, p * pf);
-      const size = side === 'sell' ? pos - want : want - pos;
-      if (size <= 0n) return true;
-      const incoming = side;
-      const amms = this.engine.all().reduce((acc, q) => acc + q.volumeUpTo(incoming, p * pf), 0n);
-      const cumulative = BigInt(this.host.bookVolumeUpTo(side, Number(p))) + amms;
-      if (size <= cumulative) {
+    const step = side === 'sell' ? -1n : 1n;
+    let prev = BigInt(target);
+    for (let p = BigInt(target); side === 'sell' ? p >= limit : p <= limit; p += step) {
+      const need = required(p);
+      if (need === 0n) return true;
+      const others = this.engine.all().reduce((acc, q) => acc + q.volumeUpTo(side, p * pf), 0n);
+      const cumulative = BigInt(this.host.bookVolumeUpTo(side, Number(p))) + others;
+      if (need <= cumulative) {
+        const size = required(prev);
         const traded = this.host.submitRebaseOrder(pool.subAccount, side, Number(size), Number(p));
-        return BigInt(traded) === size;
+        return traded > 0;
       }
+      prev = p;
     }
     return false;
   }
@@ -164,11 +179,19 @@ export class AmmMarket {
     const { updated } = this.engine.amend(am, this.host.riskInputs(), this.checks(am.party, current.subAccount));
     // the current pool steps aside while the amended one rebases (it must not trade with itself)
     this.engine.remove(am.party);
-    if (am.commitment !== undefined) this.fundTo(updated, am.commitment);
-    if (!this.rebase(updated)) {
-      this.engine.confirm(current);
-      throw new AmmError('not enough liquidity for AMM to rebase');
+    const g = this.general(current.subAccount);
+    const before = g.balance + this.margin(current.subAccount).balance;
+    let ok = false;
+    try {
+      if (am.commitment !== undefined) this.fundTo(updated, am.commitment);
+      ok = this.rebase(updated);
+    } finally {
+      if (!ok) {
+        this.fundTo(current, before);
+        this.engine.confirm(current);
+      }
     }
+    if (!ok) throw new AmmError('not enough liquidity for AMM to rebase');
     this.engine.confirm(updated);
     this.host.emitPool(updated);
     return updated;
@@ -190,7 +213,12 @@ export class AmmMarket {
       return;
     }
     this.release(pool);
-    if (pool.position() !== 0n) this.host.closeOut(pool.subAccount);
+    if (pool.position() !== 0n) {
+      // the margin goes to the insurance pool and the network takes the position over
+      const m = this.margin(pool.subAccount);
+      if (m.balance > 0n) this.host.transfer(m, this.host.insurance(), m.balance, 'AMM_RELEASE');
+      this.host.closeOut(pool.subAccount);
+    }
     pool.status = 'CANCELLED';
     this.finish(pool);
   }

@@ -27,6 +27,19 @@ export interface AmmParameters {
   readonly leverageAtUpperBound?: Decimal;
 }
 
+/** An AMM pool as clients and events see it. */
+export interface AmmPoolView {
+  readonly id: string;
+  readonly owner: string;
+  readonly subAccount: string;
+  readonly marketId: string;
+  readonly commitment: bigint;
+  readonly proposedFee: Decimal;
+  readonly status: AmmStatus;
+  readonly reason: AmmStatusReason;
+  readonly params: AmmParameters;
+}
+
 /** A rejection with Vega's reason string. */
 export class AmmError extends Error {}
 
@@ -39,7 +52,7 @@ export interface AmmRiskInputs {
   /** market price × priceFactor = asset-precision price */
   readonly priceFactor: bigint;
   /** 10^position decimal places */
-  readonly positionFactor: bigint;
+  readonly positionFactor: Decimal;
   /** price levels allowed without volume before the curve is too sparse (`allowed empty amm levels`) */
   readonly allowedEmptyLevels: number;
 }
@@ -100,7 +113,7 @@ export class AmmPool {
       commitment,
       initialFactor: risk.initialFactor,
       linearSlippage: risk.linearSlippage,
-      positionFactor: Decimal.fromBigInt(risk.positionFactor),
+      positionFactor: risk.positionFactor,
     };
     const lower =
       params.lowerBound === undefined
@@ -131,13 +144,16 @@ export class AmmPool {
 
   /**
    * A curve is too sparse when its theoretical volume is below one unit, or when one unit of volume away from the
-   * top of the curve is more than `allowedEmptyLevels + 1` ticks.
+   * base price is more than `allowedEmptyLevels + 1` ticks.
    */
   private static checkCurve(c: Curve, tick: bigint, allowedEmptyLevels: number): void {
     if (c.empty) return;
     if (c.pv.lt(Decimal.ONE)) throw new AmmError('commitment amount too low');
-    const adj = singleVolumePrice(c, c.high, 'BUY');
-    if (c.high - adj > tick * BigInt(allowedEmptyLevels + 1)) throw new AmmError('commitment amount too low');
+    // measured at the base end of the curve, where its volume is quoted first
+    const delta = c.isLower
+      ? c.high - singleVolumePrice(c, c.high, 'BUY')
+      : singleVolumePrice(c, c.low, 'SELL') - c.low;
+    if (delta > tick * BigInt(allowedEmptyLevels + 1)) throw new AmmError('commitment amount too low');
   }
 
   get base(): bigint {
@@ -229,12 +245,49 @@ export class AmmPool {
     return { price: tickPrice, volume: this.volumeUpTo('sell', tickPrice) };
   }
 
+  /**
+   * The pool's best price on its own side before volume is counted (Vega's BestPrice): one tick, or one unit of
+   * volume for a sparse curve, away from its fair price, within its bounds. Undefined at a bound.
+   */
+  bestPrice(side: Side): bigint | undefined {
+    if (this.status === 'PENDING') return undefined;
+    const pos = this.position();
+    const fp = this.fairPrice();
+    if (side === 'sell') {
+      const cu = pos > 0n ? this.lower : this.upper;
+      if (pos <= 0n && (this.isClosing() || cu.empty || -pos >= cu.pv.trunc())) return undefined;
+      const np = singleVolumePrice(cu, fp, 'SELL');
+      const price = np > fp + this.oneTick ? np : fp + this.oneTick;
+      return price < this.upper.high ? price : this.upper.high;
+    }
+    const cu = pos < 0n ? this.upper : this.lower;
+    if (pos >= 0n && (this.isClosing() || cu.empty || pos >= cu.pv.trunc())) return undefined;
+    const np = singleVolumePrice(cu, fp, 'BUY');
+    const down = fp - this.oneTick;
+    const price = np < down ? np : down;
+    return price > this.lower.low ? price : this.lower.low;
+  }
+
   /** Whether the pool's position fits its curves (an amendment may not leave it outside its bounds). */
   positionFits(): boolean {
     const pos = this.position();
     if (pos > 0n && (this.lower.empty || pos > this.lower.pv.trunc())) return false;
     if (pos < 0n && (this.upper.empty || -pos > this.upper.pv.trunc())) return false;
     return true;
+  }
+
+  view(): AmmPoolView {
+    return {
+      id: this.id,
+      owner: this.owner,
+      subAccount: this.subAccount,
+      marketId: this.marketId,
+      commitment: this.commitment,
+      proposedFee: this.proposedFee,
+      status: this.status,
+      reason: this.reason,
+      params: this.params,
+    };
   }
 
   hashParts(): string[] {

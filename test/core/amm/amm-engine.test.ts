@@ -21,7 +21,7 @@ const risk: AmmRiskInputs = {
   initialFactor: Decimal.parse('1.5'),
   linearSlippage: Decimal.ONE,
   priceFactor: 1n,
-  positionFactor: 1n,
+  positionFactor: Decimal.ONE,
   allowedEmptyLevels: 5,
 };
 const checks = { quantum: Decimal.ONE, minCommitmentQuantum: Decimal.ONE, available: 1_000_000n };
