@@ -430,6 +430,10 @@ function crossChecks(s: Scenario): string[] {
     }
   }
   s.agents.forEach((a, i) => {
+    if (a.type === 'amm-provider' && a.commitment > a.deposit)
+      problems.push(
+        `agents[${i}].commitment: ${a.commitment} is more than the deposit (${a.deposit}): the pool is funded from the deposit`,
+      );
     if (a.type !== 'liquidity-provider') return;
     // Vega's liquidity provision rules (spec 0044-LIME, 0042-LIQF): the nominated fee is in
     // [0, market.liquidity.maximumLiquidityFeeFactorLevel]; the bond comes out of the general account
