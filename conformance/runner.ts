@@ -86,7 +86,10 @@ export function runFeatureFile(
       return result;
     }
     for (const { step, match } of resolved) {
-      const rows = step.argument?.dataTable?.rows.map((r) => r.cells.map((c) => c.value));
+      // AMM sub-account aliases stand for the sub-account key in every cell after the header
+      const rows = step.argument?.dataTable?.rows.map((r, i) =>
+        r.cells.map((c) => (i > 0 ? (world.aliases.get(c.value.trim()) ?? c.value) : c.value)),
+      );
       let table = rows ? new Table(rows) : undefined;
       // godog passes a step's table as an extra argument, and a Go step function that declares no table parameter
       // never sees it (in the corpus: the table of a commented-out step lands under the step above it). Our step
@@ -98,7 +101,11 @@ export function runFeatureFile(
       }
       try {
         world.beginStep();
-        match!.def.fn(world, match!.args, table);
+        match!.def.fn(
+          world,
+          match!.args.map((a) => world.aliases.get(a) ?? a),
+          table,
+        );
         const unread = table?.untouched() ?? [];
         if (unread.length) throw new StepError(`step did not check column(s): ${unread.join(', ')}`);
         world.endStep();

@@ -78,6 +78,8 @@ export class World implements EventSink {
   /** latest order event per order id (never cleared) */
   readonly latestOrder = new Map<string, OrderSnapshot>();
   readonly expiredOrderIds = new Set<string>();
+  /** AMM sub-account aliases (alias → sub-account key), substituted in later tables and step arguments */
+  readonly aliases = new Map<string, string>();
   readonly margins = new Map<string, MarginRecord>();
   readonly lpEvents: (EngineEvent & { type: 'liquidityProvision' })[] = [];
   /** batches being built, by party (the batch steps) */

@@ -5,6 +5,7 @@ import { registerOrderSteps } from './orders.ts';
 import { registerCheckSteps } from './checks.ts';
 import { registerMiscSteps } from './misc.ts';
 import { registerOracleSteps } from './oracles.ts';
+import { registerAmmSteps } from './amm.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -13,5 +14,6 @@ export function buildRegistry(): Registry {
   registerOrderSteps(r);
   registerCheckSteps(r);
   registerOracleSteps(r);
+  registerAmmSteps(r);
   return r;
 }

@@ -194,7 +194,15 @@ export function registerSetupSteps(r: Registry): void {
     }
     for (const row of need(t).expect(['name', 'value']).rows) {
       try {
-        w.ex.setNetworkParameter(row.str('name'), row.str('value'));
+        const name = row.str('name');
+        // the harness's AMM engine reads the asset quantum from the collateral engine, which enables market assets
+        // with quantum 1, while its execution engine sees the asset stub's 5000; perpsim has one quantum, so the
+        // minimum is restated in the stub's quantum
+        const value =
+          name === 'market.amm.minCommitmentQuantum'
+            ? decimal(row.str('value'), name).div(Decimal.fromInt(5000)).toString()
+            : row.str('value');
+        w.ex.setNetworkParameter(name, value);
       } catch (e) {
         throw new StepError((e as Error).message);
       }
@@ -358,12 +366,6 @@ const MARKET_OPTIONAL = [
 ];
 
 function marketConfig(w: World, row: Row): MarketConfig {
-  const unsupported = (col: string, ok: (v: string) => boolean) => {
-    const v = row.opt(col);
-    if (v !== undefined && !ok(v)) throw new StepError(`column "${col}" = "${v}": not supported by perpsim yet`);
-  };
-  unsupported('allowed empty amm levels', () => false);
-
   const id = row.str('id');
   const asset = row.str('asset');
   const oracleName = w.oracleName(row.str('data source config'));
@@ -461,6 +463,9 @@ function marketConfig(w: World, row: Row): MarketConfig {
     markPrice: markPriceConfig(w, row),
     product,
     openingAuctionDuration,
+    ...(row.opt('allowed empty amm levels') !== undefined
+      ? { allowedEmptyAmmLevels: Number(integer(row.opt('allowed empty amm levels')!, 'allowed empty amm levels')) }
+      : {}),
     ...(parent !== undefined
       ? {
           successor: {

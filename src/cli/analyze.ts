@@ -28,6 +28,8 @@ import {
   type LenientParse,
 } from '../proposal/index.ts';
 import { table } from './format.ts';
+import { renderAmm, runAmmAnalysis } from './amm-report.ts';
+import { AmmAnalysisError } from '../analysis/amm.ts';
 
 export interface AnalyzeRun {
   readonly analyses: readonly ProposalAnalysis[];
@@ -290,6 +292,7 @@ interface CommandOptions {
   minOrderMargin: string;
   asset: string[];
   failOn?: Severity;
+  amm?: string;
 }
 
 function positiveNumber(v: string): number {
@@ -314,6 +317,10 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
       'price (quote units) for margins, bounds and target stake (default: the oracle value if known, else 1)',
     )
     .option('--json', 'print the analysis as JSON')
+    .option(
+      '--amm <spec>',
+      'what an AMM would hold, earn and risk: base=P,commitment=A[,lower=P][,upper=P][,leverage=L][,points=N]',
+    )
     .addOption(
       new Option('--compare <file...>', 'other proposals to show side by side (differences marked)').default([]),
     )
@@ -351,12 +358,14 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
           ...(o.targetLeverage !== undefined ? { targetLeverage: o.targetLeverage } : {}),
           minOrderMarginQuantumMultiple: o.minOrderMargin,
         });
+        const amm = o.amm !== undefined ? runAmmAnalysis(proposal, o.amm, assets) : undefined;
         if (o.json) {
           const body = run.comparison ? { proposals: run.analyses, comparison: run.comparison } : run.analyses[0];
-          console.log(JSON.stringify(body, null, 2));
+          console.log(JSON.stringify(amm ? { ...body, amm } : body, null, 2));
         } else {
           const parts = run.analyses.map(renderAnalysis);
           if (run.comparison) parts.push(renderComparison(run));
+          if (amm) parts.push(renderAmm(amm, run.analyses[0]!.market.settlementAsset.symbol));
           console.log(parts.join(`\n\n${'='.repeat(100)}\n\n`));
         }
         const order: Severity[] = ['error', 'warning', 'info'];
@@ -367,7 +376,11 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
           );
         setStatus(failing ? 2 : 0);
       } catch (e) {
-        const known = e instanceof ProposalValidationError || e instanceof AnalysisError || e instanceof RangeError;
+        const known =
+          e instanceof ProposalValidationError ||
+          e instanceof AnalysisError ||
+          e instanceof AmmAnalysisError ||
+          e instanceof RangeError;
         const msg = e instanceof Error ? e.message : String(e);
         console.error(`perpsim analyze: ${known ? msg : `the analysis stopped: ${msg}`}`);
         if (!known && process.env['PERPSIM_DEBUG']) console.error((e as Error).stack);

@@ -3,6 +3,7 @@
 import type { Account, LedgerEntry } from './ledger/ledger.ts';
 import type { Decimal } from './num/decimal.ts';
 import type { MarginLevels } from './risk/margin.ts';
+import type { AmmPoolView } from './amm/pool.ts';
 import type {
   AuctionTrigger,
   MarginMode,
@@ -87,6 +88,8 @@ export interface SettleTrade {
 }
 
 export type EngineEvent =
+  /** an AMM pool was created, amended, cancelled, rejected or stopped (spec 0090-VAMM) */
+  | { readonly type: 'ammPool'; readonly pool: AmmPoolView }
   | { readonly type: 'accountCreated'; readonly account: Account }
   | { readonly type: 'ledger'; readonly entry: LedgerEntry }
   | { readonly type: 'order'; readonly order: OrderSnapshot }

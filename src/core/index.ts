@@ -27,3 +27,20 @@ export { PerpetualState, YEAR_NS } from './products/perpetual.ts';
 export type { OracleData } from './products/oracle.ts';
 export { PnlTracker } from './positions/pnl.ts';
 export { OrderBook, type BookOrder } from './book/orderbook.ts';
+export {
+  ammSubAccount,
+  type AmmSubmission,
+  type AmmAmendment,
+  type AmmCancellation,
+  type AmmCancelMethod,
+} from './amm/engine.ts';
+export type { AmmParameters, AmmPoolView, AmmStatus, AmmStatusReason } from './amm/pool.ts';
+export {
+  generateCurve,
+  leverageFactor,
+  positionAt,
+  sqrtPrice,
+  fairPrice as ammFairPrice,
+  volumeBetween as ammVolumeBetween,
+  type Curve as AmmCurve,
+} from './amm/curve.ts';

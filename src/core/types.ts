@@ -88,7 +88,10 @@ export type TransferType =
   | 'TREASURY_FEE_PAY'
   | 'BUY_BACK_FEE_PAY'
   | 'CHECKPOINT_BALANCE_RESTORE'
-  | 'SUCCESSOR_INSURANCE_FRACTION';
+  | 'SUCCESSOR_INSURANCE_FRACTION'
+  | 'AMM_LOW'
+  | 'AMM_HIGH'
+  | 'AMM_RELEASE';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';

@@ -8,6 +8,7 @@
 // party's state, ledger entries to the conservation checker, and totals to the run's statistics.
 import {
   type Account,
+  ammSubAccount,
   Decimal,
   type EngineEvent,
   type EventSink,
@@ -336,6 +337,37 @@ export class OrderGateway {
     this.ex.cancelAllOrders(this.party, this.marketId);
   }
 
+  /**
+   * An AMM (spec 0090-VAMM) of `commitment` asset units around `base` (market precision), or its amendment when the
+   * party already has one on this market.
+   */
+  amm(
+    commitment: bigint,
+    base: bigint,
+    lower: bigint,
+    upper: bigint,
+    opts: { fee: string; slippage: string; leverage?: string },
+  ): string | undefined {
+    const lev = opts.leverage === undefined ? undefined : Decimal.parse(opts.leverage, 'leverage');
+    const params = {
+      base,
+      lowerBound: lower,
+      upperBound: upper,
+      ...(lev ? { leverageAtLowerBound: lev, leverageAtUpperBound: lev } : {}),
+    };
+    const common = {
+      party: this.party,
+      marketId: this.marketId,
+      slippageTolerance: Decimal.parse(opts.slippage, 'slippage'),
+    };
+    const r =
+      this.ex.ammPool(this.marketId, this.party)?.status === 'ACTIVE'
+        ? this.ex.amendAmm({ ...common, commitment, params })
+        : this.ex.submitAmm({ ...common, commitment, proposedFee: Decimal.parse(opts.fee, 'fee'), params });
+    this.record(r.error);
+    return r.error;
+  }
+
   /** A liquidity commitment (bond) of `amount` asset units with a nominated fee factor. */
   commitLiquidity(id: string, amount: bigint, fee: string): string | undefined {
     const r = this.ex.submitLiquidityProvision(id, this.party, this.marketId, amount, Decimal.parse(fee, 'fee'));
@@ -406,13 +438,22 @@ export class EventBus implements EventSink {
   addParty(party: string, kind: string): PartyState {
     const s = new PartyState(party, kind);
     this.parties.set(party, s);
+    // an AMM's sub-account (spec 0090-VAMM) belongs to its owner: its balances, trades and position count as the owner's
+    if (kind === 'amm-provider') for (const m of this.feeds.keys()) this.ammOwners.set(ammSubAccount(party, m), s);
     return s;
+  }
+
+  /** AMM sub-account key → the owning party's state */
+  private readonly ammOwners = new Map<string, PartyState>();
+
+  private partyOf(id: string): PartyState | undefined {
+    return this.parties.get(id) ?? this.ammOwners.get(id);
   }
 
   private ownerOf(a: Account): PartyState | null {
     let o = this.accountOwner.get(a);
     if (o === undefined) {
-      o = this.parties.get(a.owner) ?? null;
+      o = this.partyOf(a.owner) ?? null;
       this.accountOwner.set(a, o);
     }
     return o;
@@ -524,7 +565,7 @@ export class EventBus implements EventSink {
     // the mid the spread is measured against: the public mid before the block (the trade price when unknown or
     // for network trades)
     const ref = network || mid === undefined || !feed.continuous ? price : mid;
-    const buyer = this.parties.get(tr.buyer);
+    const buyer = this.partyOf(tr.buyer);
     if (buyer) {
       buyer.position += tr.size;
       buyer.trades++;
@@ -533,7 +574,7 @@ export class EventBus implements EventSink {
       buyer.sizeTimesMid += size * ref;
       this.fillListeners.get(tr.buyer)?.(pub, 'buy');
     }
-    const seller = this.parties.get(tr.seller);
+    const seller = this.partyOf(tr.seller);
     if (seller) {
       seller.position -= tr.size;
       seller.trades++;

@@ -238,7 +238,37 @@ const arbitrageur = z.strictObject({
   orderNotional: positive().default(3000),
 });
 
-const agent = z.discriminatedUnion('type', [marketMaker, liquidityProvider, noise, momentum, informed, arbitrageur]);
+/** An AMM liquidity provider (spec 0090-VAMM): a concentrated-liquidity pool around the mid, re-based when it drifts. */
+const ammProvider = z.strictObject({
+  type: z.literal('amm-provider'),
+  ...agentCommon,
+  /** commitment moved into the pool's sub-account, quote units */
+  commitment: positive(),
+  /** the pool's range on each side of its base, as a fraction of the base price */
+  width: positive().max(0.9).default(0.1),
+  /** leverage at both bounds (the market's worst case when omitted) */
+  leverage: positive().optional(),
+  /** proposed liquidity fee factor */
+  fee: z
+    .string()
+    .regex(/^\d*\.?\d+$/, 'a decimal such as "0.001"')
+    .default('0.001'),
+  /** slippage tolerance of the rebasing trade when the pool is created or re-based */
+  slippage: positive().max(1).default(0.05),
+  /** re-base the pool at the mid when the mid is this fraction of the width away from the base (0: never) */
+  rebaseAt: fraction().default(0.5),
+  refreshSeconds: seconds().default(300),
+});
+
+const agent = z.discriminatedUnion('type', [
+  marketMaker,
+  liquidityProvider,
+  noise,
+  momentum,
+  informed,
+  arbitrageur,
+  ammProvider,
+]);
 
 const asset = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
@@ -297,6 +327,7 @@ export type MarketSpec = z.infer<typeof market>;
 export type PriceSpec = z.infer<typeof priceProcess>;
 export type MarketMakerSpec = z.infer<typeof marketMaker>;
 export type LiquidityProviderSpec = z.infer<typeof liquidityProvider>;
+export type AmmProviderSpec = z.infer<typeof ammProvider>;
 export type NoiseSpec = z.infer<typeof noise>;
 export type MomentumSpec = z.infer<typeof momentum>;
 export type InformedSpec = z.infer<typeof informed>;
@@ -399,6 +430,10 @@ function crossChecks(s: Scenario): string[] {
     }
   }
   s.agents.forEach((a, i) => {
+    if (a.type === 'amm-provider' && a.commitment > a.deposit)
+      problems.push(
+        `agents[${i}].commitment: ${a.commitment} is more than the deposit (${a.deposit}): the pool is funded from the deposit`,
+      );
     if (a.type !== 'liquidity-provider') return;
     // Vega's liquidity provision rules (spec 0044-LIME, 0042-LIQF): the nominated fee is in
     // [0, market.liquidity.maximumLiquidityFeeFactorLevel]; the bond comes out of the general account

@@ -17,8 +17,10 @@ export function registerTradeChecks(r: Registry): void {
       'seller maker fee',
       'buyer liquidity fee',
       'seller liquidity fee',
+      'is amm',
     ];
     for (const row of need(t).expect(['buyer', 'seller', 'price', 'size'], opt).rows) {
+      row.opt('is amm'); // an AMM alias, already resolved by the runner
       const buyer = row.str('buyer');
       const seller = row.str('seller');
       const price = row.int('price');

@@ -191,6 +191,8 @@ export interface MarketConfig {
   readonly product: ProductConfig;
   /** seconds; 0 or less means no opening auction */
   readonly openingAuctionDuration: number;
+  /** price levels an AMM curve may leave without volume (spec 0090-VAMM; default 100) */
+  readonly allowedEmptyAmmLevels?: number;
   /**
    * Successor market (spec 0081-SUCM): the parent market (live, or settled within
    * market.liquidity.successorLaunchWindowLength) whose LP virtual stakes carry over, and the fraction of its

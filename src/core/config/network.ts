@@ -5,6 +5,8 @@ import { Decimal } from '../num/decimal.ts';
 import { NS } from '../types.ts';
 
 export interface NetworkParams {
+  /** market.amm.minCommitmentQuantum: an AMM commitment in quanta must be at least this (spec 0090-VAMM) */
+  ammMinCommitmentQuantum: Decimal;
   /** network.markPriceUpdateMaximumFrequency, ns */
   markPriceUpdateMaximumFrequency: bigint;
   /** network.internalCompositePriceUpdateFrequency, ns */
@@ -57,6 +59,7 @@ export interface NetworkParams {
 /** Vega's network defaults (core/netparams/defaults.go). */
 export function defaultNetworkParams(): NetworkParams {
   return {
+    ammMinCommitmentQuantum: Decimal.ZERO,
     markPriceUpdateMaximumFrequency: 5n * NS,
     internalCompositePriceUpdateFrequency: 5n * NS,
     auctionMinimumDuration: 30n * 60n * NS,
@@ -183,6 +186,7 @@ const SETTERS: Record<string, Setter> = {
   'spam.protection.max.stopOrdersPerMarket': (p, v, n) => (p.maxStopOrdersPerMarket = int(v, n)),
   'spam.protection.max.batchSize': (p, v, n) => (p.maxBatchSize = int(v, n)),
   'market.liquidity.successorLaunchWindowLength': (p, v, n) => (p.successorLaunchWindow = parseDuration(v, n)),
+  'market.amm.minCommitmentQuantum': (p, v, n) => (p.ammMinCommitmentQuantum = dec(v, n)),
   'auction.LongBlock': (p, v, n) => (p.longBlockAuctions = parseLongBlockTable(v, n)),
 };
 

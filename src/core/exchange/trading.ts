@@ -14,6 +14,24 @@ import { OracleError, type OracleData } from '../products/oracle.ts';
 
 import { checkSubmission, PEG_REFERENCES, TIMES_IN_FORCE, validParty } from '../commands.ts';
 import { ExchangeMarkets } from './markets.ts';
+import type { AmmAmendment, AmmCancellation, AmmSubmission } from '../amm/engine.ts';
+import type { AmmParameters, AmmPoolView } from '../amm/pool.ts';
+
+/** Boundary checks of an AMM's parameters (spec 0090-VAMM): positive prices, lower < base < upper, a range. */
+function ammParamsError(p: AmmParameters): string | undefined {
+  if (p.base <= 0n) return 'base price: must be positive';
+  if (p.lowerBound === undefined && p.upperBound === undefined)
+    return 'lower bound and upper bound: at least one is required';
+  if (p.lowerBound !== undefined && (p.lowerBound <= 0n || p.lowerBound >= p.base))
+    return 'lower bound: must be positive and below the base price';
+  if (p.upperBound !== undefined && p.upperBound <= p.base) return 'upper bound: must be above the base price';
+  for (const [k, v] of [
+    ['leverage at lower bound', p.leverageAtLowerBound],
+    ['leverage at upper bound', p.leverageAtUpperBound],
+  ] as const)
+    if (v !== undefined && !v.isPositive()) return `${k}: must be positive`;
+  return undefined;
+}
 
 export abstract class ExchangeTrading extends ExchangeMarkets {
   // ------------------------------------------------------------------ trading commands
@@ -52,6 +70,42 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
         error: `peggedReference: "${String(a.peggedReference)}" is not a valid reference (BEST_BID, BEST_ASK or MID)`,
       };
     return m.amendOrder(a);
+  }
+
+  // ------------------------------------------------------------------ AMMs (spec 0090-VAMM)
+
+  submitAmm(s: AmmSubmission): CommandResult {
+    const m = this.markets.get(s.marketId);
+    if (!m) return { error: 'market does not exist' };
+    if (!validParty(s.party)) return { error: 'party: invalid' };
+    if (s.commitment <= 0n) return { error: 'commitment amount: must be positive' };
+    if (s.slippageTolerance.isNegative()) return { error: 'slippage tolerance: must not be negative' };
+    if (s.proposedFee.isNegative()) return { error: 'proposed fee: must not be negative' };
+    const bad = ammParamsError(s.params);
+    if (bad) return { error: bad };
+    return m.submitAmm(s);
+  }
+
+  amendAmm(a: AmmAmendment): CommandResult {
+    const m = this.markets.get(a.marketId);
+    if (!m) return { error: 'market does not exist' };
+    if (a.commitment !== undefined && a.commitment <= 0n) return { error: 'commitment amount: must be positive' };
+    const bad = a.params ? ammParamsError(a.params) : undefined;
+    if (bad) return { error: bad };
+    return m.amendAmm(a);
+  }
+
+  cancelAmm(c: AmmCancellation): CommandResult {
+    const m = this.markets.get(c.marketId);
+    if (!m) return { error: 'market does not exist' };
+    if (c.method !== 'IMMEDIATE' && c.method !== 'REDUCE_ONLY')
+      return { error: `method: "${String(c.method)}" must be IMMEDIATE or REDUCE_ONLY` };
+    return m.cancelAmm(c);
+  }
+
+  /** A party's AMM on a market (live, or the last state of an ended one). */
+  ammPool(marketId: string, owner: string): AmmPoolView | undefined {
+    return this.markets.get(marketId)?.ammPool(owner);
   }
 
   cancelOrder(party: string, marketId: string, orderId: string): OrderResult {

@@ -27,6 +27,9 @@ import { createMarginModel, type MarginHost, type MarginModel } from '../risk/ma
 import type { MarketState, Side, TradingMode, TransferType } from '../types.ts';
 import { NS, SYSTEM_OWNER } from '../types.ts';
 import type { AuctionState, MarketContext } from './types.ts';
+import { AmmMarket } from '../amm/market-amm.ts';
+import type { AmmPool } from '../amm/pool.ts';
+import type { OrderResult, OrderSubmission } from '../commands.ts';
 
 export abstract class MarketBase {
   // implemented by later layers
@@ -34,6 +37,8 @@ export abstract class MarketBase {
   protected abstract staticBest(side: Side): number | undefined;
   abstract indicativePrice(): bigint;
   protected abstract marginHost(): MarginHost;
+  abstract submitOrder(sub: OrderSubmission): OrderResult;
+  protected abstract resolveClosedOut(candidates: string[]): void;
 
   readonly id: string;
   protected cfg: MarketConfig;
@@ -114,6 +119,8 @@ export abstract class MarketBase {
 
   // liquidity
   protected readonly liquidity: LiquidityEngine;
+  /** the market's automated market makers (spec 0090-VAMM) */
+  protected readonly amm: AmmMarket;
   /** fee payments of trades (collateral/fees.ts) */
   protected readonly feeTransfers: FeeTransfers;
   /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
@@ -166,6 +173,7 @@ export abstract class MarketBase {
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
     this.marginModel = createMarginModel(cfg, this.marginHost());
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
+    this.amm = new AmmMarket(this.ammHost());
     this.feeTransfers = new FeeTransfers({
       ledger: l,
       asset: this.asset,
@@ -322,6 +330,52 @@ export abstract class MarketBase {
 
   protected emitOrder(o: Order): void {
     this.emit({ type: 'order', order: snapshot(o) });
+  }
+
+  /** What the AMMs see of this market (spec 0090-VAMM). */
+  protected ammHost() {
+    return {
+      marketId: this.id,
+      asset: this.asset,
+      ledger: this.ctx.ledger,
+      canTrade: () => this.canTrade() && this.state !== 'TRADING_TERMINATED',
+      inAuction: () => this.inAuction,
+      riskInputs: () => ({
+        riskFactorLong: this.riskFactors.long,
+        riskFactorShort: this.riskFactors.short,
+        initialFactor: this.cfg.marginScalingFactors.initialMargin,
+        linearSlippage: this.cfg.linearSlippageFactor,
+        priceFactor: this.priceFactor,
+        positionFactor: this.positionFactor,
+        allowedEmptyLevels: this.cfg.allowedEmptyAmmLevels ?? 100,
+      }),
+      assetQuantum: () => this.ctx.assetQuantum(this.asset),
+      minCommitmentQuantum: () => this.ctx.params.ammMinCommitmentQuantum,
+      positionOf: (party: string) => BigInt(this.positions.get(party)?.openVolume ?? 0),
+      transfer: (from: Account, to: Account, amount: bigint, type: TransferType) =>
+        this.transfer(from, to, amount, type),
+      bookVolumeUpTo: (side: Side, price: number) => this.book.availableVolume(side, price),
+      bestPrices: () => ({ bid: this.bestWithAmm('buy'), ask: this.bestWithAmm('sell') }),
+      submitRebaseOrder: (party: string, side: Side, size: number, price: number) => {
+        this.parties.add(party);
+        const res = this.submitOrder({ marketId: this.id, party, side, type: 'LIMIT', tif: 'IOC', size, price });
+        return res.error ? 0 : res.trades.reduce((a, t) => a + t.size, 0);
+      },
+      closeOut: (party: string) => this.resolveClosedOut([party]),
+      insurance: () => this.insurance,
+      emitPool: (pool: AmmPool) => this.emit({ type: 'ammPool', pool: pool.view() }),
+    };
+  }
+
+  /** Best price on a side across the book and the AMMs (market precision). */
+  protected bestWithAmm(side: Side): number | undefined {
+    const book = side === 'buy' ? this.book.bestBid() : this.book.bestAsk();
+    if (this.amm.engine.size === 0) return book;
+    const q = this.amm.engine.bestPrices()[side === 'buy' ? 'bid' : 'ask'];
+    if (!q) return book;
+    const p = Number(q.price / this.priceFactor);
+    if (book === undefined) return p;
+    return side === 'buy' ? Math.max(book, p) : Math.min(book, p);
   }
 
   /** What the liquidity engine sees of this market. */

@@ -16,6 +16,7 @@ export abstract class MarketClock extends MarketAuction {
     // floating-point state variables are recalculated before the market's own tick
     if (now >= this.factorsDueAt) this.recalculateFactors(now);
     if (this.canTrade()) {
+      if (this.amm.engine.size > 0) this.amm.onTick();
       this.checkNetwork(now);
       this.removeExpiredOrders(now);
       this.expireStopOrders(now);
@@ -94,6 +95,8 @@ export abstract class MarketClock extends MarketAuction {
           }
         }
       }
+      // reduce-only AMMs with no position are released at the mark-to-market time (spec 0090-VAMM)
+      if (this.amm.engine.size > 0 && !this.inAuction) this.amm.afterMarkToMarket();
     }
     for (const p of [...this.positions.all()]) this.releaseMarginExcess(p.party);
     this.flushMargins();

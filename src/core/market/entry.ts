@@ -12,6 +12,8 @@ import { NETWORK_PARTY } from '../types.ts';
 import { OrderRejection, pegError, type OrderResult, type OrderSubmission } from '../commands.ts';
 import { MarketMargins } from './margins.ts';
 import { mergeFills, type Aggression, type IsolatedPlan } from './internal.ts';
+import { bookFills, simulateWithAmms } from '../amm/match.ts';
+import type { AmmPool } from '../amm/pool.ts';
 
 export abstract class MarketEntry extends MarketMargins {
   // implemented by later layers
@@ -220,7 +222,8 @@ export abstract class MarketEntry extends MarketMargins {
   ): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
     const limit = o.type === 'MARKET' ? (o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL) : price;
     const wanted = remaining - heldBack;
-    let sim = this.book.simulate(o.party, o.side, limit, wanted);
+    // the AMMs' implied volume trades at each price before the book orders resting there (spec 0090-VAMM)
+    let sim = this.simulateMatch(o, limit, wanted);
     if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade))
       sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
     sim = { ...sim, fills: mergeFills(sim.fills) };
@@ -245,6 +248,55 @@ export abstract class MarketEntry extends MarketMargins {
     return { sim, fees, breach: undefined };
   }
 
+  /** The fills of an aggressive order against the book and the AMMs (spec 0090-VAMM), without changing either. */
+  protected simulateMatch(o: Order, limit: number, size: number): MatchResult<Order> {
+    if (this.amm.engine.size === 0) return this.book.simulate(o.party, o.side, limit, size);
+    return simulateWithAmms(this.book, this.amm.engine, o.party, o.side, limit, size, this.priceFactor, (p, n, px) =>
+      this.ammOrder(p, n, px, o),
+    );
+  }
+
+  /** Applies simulated fills: the book's to the book; the AMMs' generated orders join their order volume first. */
+  protected applyMatch(fills: readonly Fill<Order>[]): void {
+    if (this.amm.engine.size === 0) {
+      this.book.apply(fills);
+      return;
+    }
+    for (const f of fills)
+      if (f.passive.bookLevel === null) this.positions.registerOrder(f.passive.party, f.passive.side, f.size);
+    this.book.apply(bookFills(fills));
+  }
+
+  /** The order an AMM generates to trade `size` at `price` (market precision) with `agg`: filled at once, never on the book. */
+  protected ammOrder(pool: AmmPool, size: number, price: number, agg: Order): Order {
+    return {
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party: pool.subAccount,
+      side: agg.side === 'buy' ? 'sell' : 'buy',
+      type: 'LIMIT',
+      tif: 'GTC',
+      status: 'FILLED',
+      price,
+      size,
+      remaining: 0,
+      displayed: 0,
+      peakSize: 0,
+      minPeakSize: 0,
+      reference: `vamm-${pool.subAccount}`,
+      createdAt: this.now,
+      updatedAt: this.now,
+      expiresAt: 0n,
+      postOnly: false,
+      reduceOnly: false,
+      peg: undefined,
+      version: 1,
+      reason: undefined,
+      bookLevel: null,
+      bookPos: 0,
+    };
+  }
+
   /** Applies a prepared aggression: trades, fees, the aggressor's final status, resting, events. */
   protected commitAggression(o: Order, prep: Aggression): Trade[] {
     if (prep.breach) {
@@ -259,7 +311,7 @@ export abstract class MarketEntry extends MarketMargins {
       return [];
     }
     const { sim, fees } = prep;
-    this.book.apply(sim.fills);
+    this.applyMatch(sim.fills);
     o.remaining -= sim.filled;
     o.displayed = o.peakSize > 0 ? Math.min(o.peakSize, o.remaining) : o.remaining;
     const trades = this.makeTrades(o, sim.fills, fees.perTrade);

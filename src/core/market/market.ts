@@ -12,22 +12,41 @@ import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import type { Side } from '../types.ts';
 import { MarketLifecycle } from './lifecycle.ts';
 import type { MarketData } from './types.ts';
+import type { CommandResult } from '../commands.ts';
+import type { AmmAmendment, AmmCancellation, AmmSubmission } from '../amm/engine.ts';
+import { AmmError, type AmmPoolView } from '../amm/pool.ts';
 
 export class Market extends MarketLifecycle {
   // ------------------------------------------------------------------ market data
 
   marketData(): MarketData {
     const now = this.now;
-    const bb = this.book.bestBid();
-    const ba = this.book.bestAsk();
-    const sbb = this.staticBest('buy');
-    const sba = this.staticBest('sell');
+    // the AMMs quote into the best prices and volumes (spec 0090-VAMM)
+    const amm = this.amm.engine.size === 0 ? undefined : this.amm.engine.bestPrices();
+    const withAmm = (side: Side, book: number | undefined) => {
+      const q = side === 'buy' ? amm?.bid : amm?.ask;
+      if (!q) return book;
+      const p = Number(q.price / this.priceFactor);
+      if (book === undefined) return p;
+      return side === 'buy' ? Math.max(book, p) : Math.min(book, p);
+    };
+    const volumeAt = (side: Side, price: number) => {
+      const q = side === 'buy' ? amm?.bid : amm?.ask;
+      const own = q && q.price === BigInt(price) * this.priceFactor ? Number(q.volume) : 0;
+      return this.book.volumeAt(side, price) + own;
+    };
+    const bb = withAmm('buy', this.book.bestBid());
+    const ba = withAmm('sell', this.book.bestAsk());
+    const sbb = withAmm('buy', this.staticBest('buy'));
+    const sba = withAmm('sell', this.staticBest('sell'));
     const mid = (b: number | undefined, a: number | undefined) =>
       b === undefined || a === undefined ? 0n : (this.toAsset(b) + this.toAsset(a)) / 2n;
     const staticVolume = (side: Side, price: number | undefined) => {
       if (price === undefined) return 0;
       let v = 0;
       for (const o of this.book.side(side).level(price)?.orders() ?? []) if (!o.peg) v += o.remaining;
+      const q = side === 'buy' ? amm?.bid : amm?.ask;
+      if (q && q.price === BigInt(price) * this.priceFactor) v += Number(q.volume);
       return v;
     };
     const ind = this.inAuction ? this.book.indicative() : undefined;
@@ -38,9 +57,9 @@ export class Market extends MarketLifecycle {
       markPrice: this.markPrice,
       lastTradedPrice: this.lastTradedPrice,
       bestBidPrice: bb === undefined ? 0n : this.toAsset(bb),
-      bestBidVolume: bb === undefined ? 0 : this.book.volumeAt('buy', bb),
+      bestBidVolume: bb === undefined ? 0 : volumeAt('buy', bb),
       bestOfferPrice: ba === undefined ? 0n : this.toAsset(ba),
-      bestOfferVolume: ba === undefined ? 0 : this.book.volumeAt('sell', ba),
+      bestOfferVolume: ba === undefined ? 0 : volumeAt('sell', ba),
       bestStaticBidPrice: sbb === undefined ? 0n : this.toAsset(sbb),
       bestStaticBidVolume: staticVolume('buy', sbb),
       bestStaticOfferPrice: sba === undefined ? 0n : this.toAsset(sba),
@@ -88,6 +107,40 @@ export class Market extends MarketLifecycle {
     const pos = this.positions.get(party);
     if (!pos) return ZERO_MARGIN;
     return this.levelsFor(pos, this.observablePrice());
+  }
+
+  // ------------------------------------------------------------------ AMMs (spec 0090-VAMM)
+
+  submitAmm(s: AmmSubmission): CommandResult {
+    return this.ammCommand(() => {
+      const pool = this.amm.submitAmm(s);
+      this.parties.add(pool.subAccount);
+    });
+  }
+
+  amendAmm(a: AmmAmendment): CommandResult {
+    return this.ammCommand(() => void this.amm.amend(a));
+  }
+
+  cancelAmm(c: AmmCancellation): CommandResult {
+    return this.ammCommand(() => this.amm.cancel(c));
+  }
+
+  private ammCommand(fn: () => void): CommandResult {
+    try {
+      fn();
+      return {};
+    } catch (e) {
+      if (e instanceof AmmError) return { error: e.message };
+      throw e;
+    } finally {
+      this.endTransaction(true);
+    }
+  }
+
+  /** A party's AMM on this market (live, or the last state of an ended one). */
+  ammPool(owner: string): AmmPoolView | undefined {
+    return this.amm.pool(owner)?.view();
   }
 
   // ------------------------------------------------------------------ queries (what clients and the exchange read)
@@ -216,6 +269,7 @@ export class Market extends MarketLifecycle {
     }
     for (const l of this.book.hashParts()) parts.push(l);
     for (const l of this.positions.hashParts()) parts.push(l);
+    for (const l of this.amm.hashParts()) parts.push(l);
     return parts;
   }
 }

@@ -215,6 +215,8 @@ export abstract class MarketProducts extends MarketLiquidity {
     this.liquidity.allocateFeesNow();
     this.liquidity.onEpochEnd();
     this.clearMarketAccounts();
+    // the AMMs stop and their sub-accounts' funds return to their owners (spec 0090-VAMM)
+    if (this.amm.engine.size > 0) this.amm.marketClosed();
     // a market a successor has taken over keeps no insurance pool for another one
     if (this.succeeded) this.clearInsurancePool();
     this.stopEverything();

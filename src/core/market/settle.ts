@@ -47,6 +47,7 @@ export abstract class MarketSettle extends MarketClock {
     const closed = this.updateMarginsOnSettlement(marginOrder, true, networkMarginEvent(res.entries));
     if (closed.length) this.resolveClosedOut(closed);
     if (!skipRecheck) this.recheckMargins();
+    if (this.amm.engine.size > 0) this.amm.afterMarkToMarket();
   }
 
   /** Moves MTM money: losses into the settlement account, then (socialised if short) wins out of it. */
@@ -196,6 +197,7 @@ export abstract class MarketSettle extends MarketClock {
       this.settlement.addCloseOut(partyLong ? t.size : -t.size, t.price, NETWORK_PARTY);
     }
     for (const t of trades) this.emit({ type: 'trade', trade: t });
+    if (this.amm.engine.size > 0) this.amm.closedOut(distressed);
     this.emit({ type: 'distressedPositions', marketId: this.id, distressed: [...distressed].sort(), safe: [] });
     const l = this.ctx.ledger;
     for (const party of distressed) {
@@ -235,8 +237,8 @@ export abstract class MarketSettle extends MarketClock {
   protected checkNetwork(now: bigint): void {
     const net = this.positions.get(NETWORK_PARTY);
     if (!net || net.openVolume === 0 || this.inAuction || this.networkNextStep > now) return;
-    const bid = this.book.bestBid();
-    const ask = this.book.bestAsk();
+    const bid = this.bestWithAmm('buy');
+    const ask = this.bestWithAmm('sell');
     if (bid === undefined || ask === undefined) return;
     const s = this.cfg.liquidationStrategy;
     const bounds = this.priceMonitor.activeBounds(now);
@@ -281,8 +283,8 @@ export abstract class MarketSettle extends MarketClock {
     };
     this.positions.registerOrder(NETWORK_PARTY, side, o.remaining);
     this.emitOrder(o);
-    const sim = this.book.simulate(NETWORK_PARTY, side, limit, o.remaining);
-    this.book.apply(sim.fills);
+    const sim = this.simulateMatch(o, limit, o.remaining);
+    this.applyMatch(sim.fills);
     o.remaining -= sim.filled;
     o.status = o.remaining === 0 ? 'FILLED' : sim.filled > 0 ? 'PARTIALLY_FILLED' : 'STOPPED';
     if (o.remaining > 0) this.positions.unregisterOrder(NETWORK_PARTY, side, o.remaining);

@@ -232,10 +232,21 @@ export abstract class MarketStopsPegged extends MarketAmend {
 
   protected staticBest(side: Side): number | undefined {
     const s = this.book.side(side);
-    for (let i = s.levels.length - 1; i >= 0; i--) {
-      for (const o of s.levels[i]!.orders()) if (!o.peg) return s.levels[i]!.price;
+    let best: number | undefined;
+    for (let i = s.levels.length - 1; i >= 0 && best === undefined; i--) {
+      for (const o of s.levels[i]!.orders())
+        if (!o.peg) {
+          best = s.levels[i]!.price;
+          break;
+        }
     }
-    return undefined;
+    if (this.amm.engine.size === 0) return best;
+    // the AMMs' quotes are static prices too (spec 0090-VAMM: pegged orders peg to them)
+    const q = this.amm.engine.bestPrices()[side === 'buy' ? 'bid' : 'ask'];
+    if (!q) return best;
+    const p = Number(q.price / this.priceFactor);
+    if (best === undefined) return p;
+    return side === 'buy' ? Math.max(best, p) : Math.min(best, p);
   }
 
   /** Sets a pegged order's price from the static book; false when it cannot be priced (parked). */

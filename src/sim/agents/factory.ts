@@ -1,6 +1,7 @@
 // One agent of a scenario's spec, for the simulator's runner and the live venue's background market alike.
 import type { AgentSpec } from '../scenario.ts';
 import type { Agent } from './agent.ts';
+import { AmmProviderAgent } from './amm-provider.ts';
 import { Arbitrageur } from './arbitrageur.ts';
 import { InformedTrader } from './informed.ts';
 import { LiquidityProviderAgent } from './liquidity-provider.ts';
@@ -32,5 +33,7 @@ export function makeAgent(
       return new InformedTrader(party, spec);
     case 'arbitrageur':
       return new Arbitrageur(party, spec);
+    case 'amm-provider':
+      return new AmmProviderAgent(party, spec);
   }
 }
