@@ -11,6 +11,8 @@ import { NS, SYSTEM_OWNER } from '../types.ts';
 import type { OracleData } from '../products/oracle.ts';
 import type { AuctionTrigger, TradingMode } from '../types.ts';
 import type { Position } from '../positions/positions.ts';
+import { StopOrderPool, type StopDirection, type StopOrder } from '../book/stoporders.ts';
+import type { OrderResult, StopOrderSpec } from '../commands.ts';
 import { SpotTrading } from './trading.ts';
 
 export {
@@ -48,6 +50,7 @@ export class SpotMarket extends SpotTrading {
   protected override leaveAuction(now: bigint): void {
     const a = this.auction!;
     if (a.opening) this.liquidity.topUpBonds();
+    else this.refreshAuctionFees();
     const ind = this.book.indicative();
     const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
     if (ind) {
@@ -136,12 +139,105 @@ export class SpotMarket extends SpotTrading {
     if (wasOpening) this.liquidity.openingAuctionEnded(now, this.markPrice, this.midPrice(), this.targetStake());
   }
 
+  /**
+   * At the uncrossing of a (non-opening) auction the fee cover of every buy order is recalculated with the fee
+   * factors of now: the difference is put aside or released, and an order whose party cannot cover an increase is
+   * cancelled (0080-SPOT-021).
+   */
+  private refreshAuctionFees(): void {
+    const cancel: Order[] = [];
+    for (const party of [...this.parties].sort()) {
+      for (const o of this.partyOrders(party)) {
+        if (o.side !== 'buy' || o.status !== 'ACTIVE') continue;
+        const held = this.holdings.current(o.id).fee;
+        const fee = this.feeFor(this.toAsset(o.price), o.remaining);
+        if (fee > held) {
+          if (this.balance(party, this.quoteAsset) < fee - held) cancel.push(o);
+          else this.holdings.lockFee(o.id, party, this.quoteAsset, fee - held);
+        } else if (fee < held) this.holdings.release(o.id, 0n, held - fee);
+      }
+    }
+    for (const o of cancel) this.cancel(o, 'CANCELLED', false);
+  }
+
   /** Leaving a (non-opening) auction: buy orders still on the book release their fee cover (0080-SPOT-020). */
   releaseAuctionFees(): void {
     for (const party of [...this.parties].sort()) {
       for (const o of this.partyOrders(party))
         if (o.side === 'buy' && o.status === 'ACTIVE') this.holdings.releaseFee(o.id);
     }
+  }
+
+  // ------------------------------------------------------------------ stop orders
+
+  /**
+   * Stop orders on spot (spec 0014-ORDT): as on other markets, but with no position to close: a leg needs the
+   * party's general account in the base asset (and in the quote asset for a buy), no reduce-only flag, and no size
+   * override (there is no position to take a fraction of).
+   */
+  override submitStopOrders(party: string, fallsBelow?: StopOrderSpec, risesAbove?: StopOrderSpec): OrderResult {
+    const now = this.now;
+    const make = (spec: StopOrderSpec, direction: StopDirection): StopOrder => ({
+      id: this.ctx.nextId('order'),
+      marketId: this.id,
+      party,
+      direction,
+      submission: spec.submission,
+      ocoLink: undefined,
+      expiresAt: spec.expiresAt,
+      expiryStrategy: spec.expiryStrategy ?? 'CANCELS',
+      trigger: spec.trigger,
+      sizeOverride: undefined,
+      status: 'PENDING',
+      createdAt: now,
+      updatedAt: now,
+      orderId: undefined,
+      rejectionReason: undefined,
+    });
+    const fb = fallsBelow ? make(fallsBelow, 'FALLS_BELOW') : undefined;
+    const ra = risesAbove ? make(risesAbove, 'RISES_ABOVE') : undefined;
+    if (fb && ra) {
+      (fb as { ocoLink: string }).ocoLink = ra.id;
+      (ra as { ocoLink: string }).ocoLink = fb.id;
+    }
+    const legs = [fb, ra].filter((l): l is StopOrder => l !== undefined);
+    const finish = (error?: string, result?: OrderResult): OrderResult => {
+      for (const l of legs) {
+        if (error) {
+          l.status = 'REJECTED';
+          l.rejectionReason = error;
+        } else if (l.status === 'PENDING') this.stopPool.add(l);
+        this.emitStop(l);
+      }
+      this.endTransaction(false);
+      return error ? { trades: [], error } : (result ?? { trades: [] });
+    };
+    if (legs.length === 0) return { trades: [], error: 'stop order submission must have a trigger' };
+    if (this.auction?.opening) return finish('stop orders are not accepted during the opening auction');
+    if (!this.canTrade()) return finish('trading not allowed');
+    const l = this.ctx.ledger;
+    for (const leg of legs) {
+      if (leg.expiresAt !== undefined && leg.expiresAt < now) return finish('stop order expiry in the past');
+      if (
+        (leg.submission.side === 'buy' && !l.get(party, 'GENERAL', this.quoteAsset)) ||
+        !l.get(party, 'GENERAL', this.baseAsset)
+      )
+        return finish('stop order submission not closing the position');
+    }
+    if ([fallsBelow, risesAbove].some((s) => s?.sizeOverride))
+      return finish('stop order size override is not supported on spot markets');
+    if (fb && ra && fb.expiresAt !== undefined && fb.expiresAt === ra.expiresAt)
+      return finish('stop order OCOs must not have the same expiry time');
+    if (this.stopPool.countFor(party) + legs.length > this.ctx.params.maxStopOrdersPerMarket)
+      return finish('max stop orders per party reached');
+    const ltp = this.ltpMarket();
+    const firing = this.inAuction ? undefined : legs.find((leg) => StopOrderPool.firesAt(leg, ltp));
+    if (!firing) return finish();
+    firing.status = 'TRIGGERED';
+    for (const leg of legs) if (leg !== firing) leg.status = 'STOPPED';
+    const result = this.submitTriggered(firing);
+    this.triggerStopOrders();
+    return finish(undefined, result ?? { trades: [] });
   }
 
   // ------------------------------------------------------------------ no margin, no positions, no settlement
@@ -196,14 +292,15 @@ export class SpotMarket extends SpotTrading {
 
   /**
    * Target stake of a spot market: the scaling factor times the largest total supplied stake recorded over the
-   * time window (the latest record always counts), truncated.
+   * time window (the latest record always counts), truncated. As Vega's calculator does when asked, records that
+   * have left the window are dropped (a later, longer window does not bring them back).
    */
   override targetStake(): bigint {
     const from = this.now - BigInt(this.cfg.targetStake.timeWindow) * NS;
+    const h = this.stakeHistory;
+    while (h.length > 1 && h[0]!.t < from) h.shift();
     let max = 0n;
-    this.stakeHistory.forEach((r, i) => {
-      if ((r.t >= from || i === this.stakeHistory.length - 1) && r.stake > max) max = r.stake;
-    });
+    for (const r of h) if (r.stake > max) max = r.stake;
     return Decimal.fromBigInt(max).mul(this.cfg.targetStake.scalingFactor).trunc();
   }
 

@@ -362,27 +362,26 @@ export abstract class SpotTrading extends Market {
     const asset = this.assetOf(o.side);
     const fee = o.side === 'buy' && this.auction ? this.feeFor(price, o.remaining) : 0n;
     const need = this.heldAmount(o.side, price, o.remaining) + fee;
+    // Vega's reSubmitPeggedOrders: an order its party cannot cover at its new price is stopped
     if (this.balance(o.party, asset) < need) {
-      this.cancel(o, 'CANCELLED', false);
+      this.cancel(o, 'STOPPED', false);
       return;
     }
     this.lockResting(o);
   }
 
-  /** Pegged orders that moved hold what their new price needs (released first, then locked or cancelled). */
+  /**
+   * Pegged orders that moved hold what their new price needs: every moved order releases its holding first, then
+   * each one back on the book locks what it needs or is stopped (Vega's repricePeggedOrders, reSubmitPeggedOrders).
+   */
   protected override checkForReferenceMoves(force: boolean): void {
     if (this.pegged.length === 0) return;
     const before = new Map(this.pegged.map((o) => [o, o.status === 'ACTIVE' ? o.price : undefined] as const));
     super.checkForReferenceMoves(force);
-    for (const o of [...this.pegged]) {
-      const was = before.get(o);
-      if (o.status !== 'ACTIVE') {
-        this.holdings.releaseAll(o.id);
-        continue;
-      }
-      if (was === o.price && this.holdings.current(o.id).quantity > 0n) continue;
-      this.holdings.releaseAll(o.id);
-      this.lockOrCancel(o);
-    }
+    const moved = [...this.pegged].filter(
+      (o) => o.status !== 'ACTIVE' || before.get(o) !== o.price || this.holdings.current(o.id).quantity === 0n,
+    );
+    for (const o of moved) this.holdings.releaseAll(o.id);
+    for (const o of moved) if (o.status === 'ACTIVE') this.lockOrCancel(o);
   }
 }
