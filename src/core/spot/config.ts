@@ -80,7 +80,7 @@ export function spotMarketConfig(s: SpotMarketSpec): MarketConfig {
  * Checks a spot specification against the engine's invariants and the assets' decimals (Vega: base and quote must
  * differ, 0080-SPOT-022); throws ConfigError / RangeError naming the field.
  */
-export function validateSpotSpec(s: SpotMarketSpec, quoteDecimals: number): MarketConfig {
+export function validateSpotMarketSpec(s: SpotMarketSpec, quoteDecimals: number): MarketConfig {
   if (s.baseAsset === s.quoteAsset)
     throw new RangeError(`market ${s.id} baseAsset: must differ from the quote asset (${s.quoteAsset})`);
   const cfg = spotMarketConfig(s);
