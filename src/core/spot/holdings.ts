@@ -7,11 +7,11 @@ import type { Account, Ledger } from '../ledger/ledger.ts';
 import type { AccountType, TransferType } from '../types.ts';
 
 /** The holding account type and the two transfer types of spec 0013-ACCT. */
-export const HOLDING = 'HOLDING' as string as AccountType;
-const LOCK = 'HOLDING_LOCK' as string as TransferType;
-const RELEASE = 'HOLDING_RELEASE' as string as TransferType;
+export const HOLDING: AccountType = 'HOLDING';
+const LOCK: TransferType = 'HOLDING_LOCK';
+const RELEASE: TransferType = 'HOLDING_RELEASE';
 /** The transfer type of a spot trade's base and quote deliveries. */
-export const SPOT_TRANSFER = 'SPOT' as string as TransferType;
+export const SPOT_TRANSFER: TransferType = 'SPOT';
 
 interface Held {
   readonly party: string;
