@@ -41,7 +41,10 @@ export interface SpotMarketSpec {
   readonly openingAuctionDuration: number;
 }
 
-/** A product no oracle data ever matches: a spot market settles every trade at once. */
+/**
+ * The product fields the market's flows read from the configuration: a spec no oracle data ever matches (the
+ * market's product variant is SpotProductImpl, chosen by SpotMarket; a spot market settles every trade at once).
+ */
 const NEVER = {
   signers: [] as string[],
   property: '\u0000spot',

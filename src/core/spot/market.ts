@@ -8,11 +8,13 @@ import { Decimal } from '../num/decimal.ts';
 import type { Order } from '../book/order.ts';
 import { auctionFeesPerSide } from '../fees/fees.ts';
 import { NS, SYSTEM_OWNER } from '../types.ts';
-import type { OracleData } from '../products/oracle.ts';
 import type { AuctionTrigger, TradingMode } from '../types.ts';
 import type { Position } from '../positions/positions.ts';
 import { StopOrderPool, type StopDirection, type StopOrder } from '../book/stoporders.ts';
 import type { OrderResult, StopOrderSpec } from '../commands.ts';
+import type { MarketConfig } from '../config/market.ts';
+import { SpotProductImpl, type Product } from '../products/product.ts';
+import { NoMarginModel, type MarginModel } from '../risk/margin-model.ts';
 import { SpotTrading } from './trading.ts';
 
 export {
@@ -168,6 +170,18 @@ export class SpotMarket extends SpotTrading {
     }
   }
 
+  // ------------------------------------------------------------------ variants (chosen at construction)
+
+  /** The spot product: no settlement data, no termination by oracle, no funding. */
+  protected override chooseProduct(_cfg: MarketConfig): Product {
+    return new SpotProductImpl();
+  }
+
+  /** No margin: orders are covered by holdings (spot/trading.ts). */
+  protected override chooseMarginModel(_cfg: MarketConfig): MarginModel {
+    return new NoMarginModel();
+  }
+
   // ------------------------------------------------------------------ stop orders
 
   /**
@@ -303,15 +317,6 @@ export class SpotMarket extends SpotTrading {
     for (const r of h) if (r.stake > max) max = r.stake;
     return Decimal.fromBigInt(max).mul(this.cfg.targetStake.scalingFactor).trunc();
   }
-
-  /** A spot product has no oracle of its own: only composite mark-price sources read oracle data. */
-  override onOracleData(data: OracleData): void {
-    if (this.closed) return;
-    this.markCalc.onOracleData(data, this.now);
-    this.endTransaction(false);
-  }
-
-  override onTime(_now: bigint): void {}
 
   override hashParts(): string[] {
     return [
