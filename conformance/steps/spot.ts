@@ -89,15 +89,18 @@ export function registerSpotSteps(r: Registry): void {
       'linear slippage factor',
       'quadratic slippage factor',
       'liquidity fee settings',
+      'data source config',
     ];
     for (const row of need(t).expect(['id'], opt).rows) {
       const id = row.str('id');
       const m = w.market(id);
       const changes: MarketChanges = {};
       const v = (c: string) => row.opt(c);
-      // a spot market has no slippage factors: the harness reads the columns and the update ignores them
+      // a spot market has no slippage factors nor product oracles: the harness reads these columns (its update table
+      // is the futures one) and the spot update ignores them
       v('linear slippage factor');
       v('quadratic slippage factor');
+      v('data source config');
       if (v('price monitoring') !== undefined)
         changes.priceMonitoringTriggers = lookup(w.priceMonitoring, v('price monitoring')!, 'price monitoring');
       if (v('risk model') !== undefined) changes.riskModel = lookup(w.riskModels, v('risk model')!, 'risk model');
