@@ -6,6 +6,8 @@ import { registerCheckSteps } from './checks.ts';
 import { registerMiscSteps } from './misc.ts';
 import { registerOracleSteps } from './oracles.ts';
 import { registerAmmSteps } from './amm.ts';
+import { registerSpotSteps } from './spot.ts';
+import { registerBatchSteps } from './batch.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -15,5 +17,7 @@ export function buildRegistry(): Registry {
   registerCheckSteps(r);
   registerOracleSteps(r);
   registerAmmSteps(r);
+  registerSpotSteps(r);
+  registerBatchSteps(r);
   return r;
 }

@@ -52,6 +52,7 @@ export type AccountType =
   | 'LIQUIDITY_FEES_BONUS_DISTRIBUTION'
   | 'NETWORK_TREASURY'
   | 'BUY_BACK_FEES'
+  | 'HOLDING'
   | 'EXTERNAL';
 
 export type TransferType =
@@ -91,7 +92,10 @@ export type TransferType =
   | 'SUCCESSOR_INSURANCE_FRACTION'
   | 'AMM_LOW'
   | 'AMM_HIGH'
-  | 'AMM_RELEASE';
+  | 'AMM_RELEASE'
+  | 'HOLDING_LOCK'
+  | 'HOLDING_RELEASE'
+  | 'SPOT';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';
