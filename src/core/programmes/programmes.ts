@@ -40,6 +40,9 @@ const ACCEPTED = new Set([
   'volumeDiscountProgram.maxBenefitTiers',
   'volumeDiscountProgram.maxVolumeDiscountFactor',
   'volumeRebateProgram.maxBenefitTiers',
+  // staking-reward parameters: accepted (validators and delegations are recorded) though staking rewards are not paid
+  'reward.staking.delegation.competitionLevel',
+  'reward.staking.delegation.minValidators',
 ]);
 
 export class Programmes {
@@ -58,9 +61,21 @@ export class Programmes {
     tiers: [],
   });
   private readonly staked = new Map<string, bigint>();
+  /** validator node id → its own public key and self stake */
+  private readonly validators = new Map<string, { key: string; selfStake: bigint }>();
+  /** party → node → amount delegated */
+  private readonly delegations = new Map<string, Map<string, bigint>>();
+  /** `validators.delegation.minAmount` (0 until set) */
+  private minDelegation = 0n;
 
   /** Sets a programme network parameter; false when the name is not one of the programmes'. */
   setParameter(name: string, value: string): boolean {
+    const known = this.applyParameter(name, value);
+    if (known) this.touch();
+    return known;
+  }
+
+  private applyParameter(name: string, value: string): boolean {
     const r = this.referral.params;
     const s = this.streaks.params;
     switch (name) {
@@ -72,6 +87,9 @@ export class Programmes {
         return true;
       case 'referralProgram.maxPartyNotionalVolumeByQuantumPerEpoch':
         r.maxPartyNotionalVolumeByQuantumPerEpoch = dec(value, name);
+        return true;
+      case 'validators.delegation.minAmount':
+        this.minDelegation = Decimal.parse(value, name).floor();
         return true;
       case 'rewards.activityStreak.inactivityLimit':
         s.inactivityLimit = int(value, name);
@@ -95,6 +113,7 @@ export class Programmes {
 
   stake(party: string, amount: bigint): void {
     if (amount <= 0n) throw new RangeError('staking amount: must be greater than 0');
+    this.touch();
     this.staked.set(party, (this.staked.get(party) ?? 0n) + amount);
   }
 
@@ -107,6 +126,33 @@ export class Programmes {
 
   stakedOf(party: string): bigint {
     return this.staked.get(party) ?? 0n;
+  }
+
+  // ------------------------------------------------------------------ validators and delegation (spec 0059-STKG)
+
+  addValidator(id: string, key: string, selfStake: bigint): void {
+    if (this.validators.has(id)) throw new RangeError(`validator ${id} already exists`);
+    if (selfStake < 0n) throw new RangeError(`validator ${id} staking account balance: must not be negative`);
+    this.validators.set(id, { key, selfStake });
+    this.touch();
+    if (selfStake > 0n) this.staked.set(key, (this.staked.get(key) ?? 0n) + selfStake);
+  }
+
+  /** Delegates staked tokens to a validator: at most what the party has staked and not yet delegated. */
+  delegate(party: string, node: string, amount: bigint): void {
+    if (!this.validators.has(node)) throw new RangeError(`validator ${node} does not exist`);
+    if (amount < this.minDelegation)
+      throw new RangeError('delegation amount is lower than the minimum amount for delegation for a validator');
+    const mine = this.delegations.get(party) ?? new Map<string, bigint>();
+    let delegated = 0n;
+    for (const v of mine.values()) delegated += v;
+    if (delegated + amount > this.stakedOf(party)) throw new RangeError('insufficient balance for delegation');
+    mine.set(node, (mine.get(node) ?? 0n) + amount);
+    this.delegations.set(party, mine);
+  }
+
+  delegatedOf(party: string, node: string): bigint {
+    return this.delegations.get(party)?.get(node) ?? 0n;
   }
 
   // ------------------------------------------------------------------ trades and fees
@@ -155,7 +201,16 @@ export class Programmes {
     this.volumeRebate.onEpochStart();
   }
 
+  /** Whether anything was configured (a programme, a parameter, stake): until then the state hash is unchanged. */
+  private configured = false;
+
+  private touch(): void {
+    this.configured = true;
+  }
+
   hashParts(): string[] {
+    if (!this.configured && !this.referral.active && !this.volumeDiscount.active && !this.volumeRebate.active)
+      return [];
     return [
       ...this.referral.hashParts(),
       ...this.volumeDiscount.volumes.hashParts('discount-volume'),

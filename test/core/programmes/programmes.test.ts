@@ -204,3 +204,19 @@ test('activity streaks: active on trade or open volume strictly above the minimu
   );
   assert.equal(p.setParameter('no.such.parameter', '1'), false);
 });
+
+test('nothing configured: no part in the state hash; delegation needs stake and a known validator', () => {
+  const p = new Programmes();
+  p.onTrade({ buyer: 'a', seller: 'b', aggressor: 'buyer', quantumNotional: d('10') });
+  p.onEpochEnd(1, 0n, new Map());
+  assert.deepEqual(p.hashParts(), []);
+  p.addValidator('node1', 'pk1', 1000n);
+  assert.equal(p.stakedOf('pk1'), 1000n);
+  p.stake('a', 100n);
+  assert.throws(() => p.delegate('a', 'node2', 10n), /does not exist/);
+  assert.throws(() => p.delegate('a', 'node1', 101n), /insufficient balance for delegation/);
+  p.delegate('a', 'node1', 100n);
+  assert.equal(p.delegatedOf('a', 'node1'), 100n);
+  assert.throws(() => p.unstake('a', 101n), /only 100 staked/);
+  assert.notDeepEqual(p.hashParts(), []);
+});
