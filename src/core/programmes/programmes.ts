@@ -4,6 +4,7 @@
 // markets ask it, per trade, for the taker's discounts and referrer reward and the maker's additional rebate.
 import { Decimal } from '../num/decimal.ts';
 import { NO_FACTORS, type TakerBenefits } from './benefits.ts';
+import { DelegationEngine } from './delegation.ts';
 import { ReferralEngine } from './referral.ts';
 import { ActivityStreaks, parseStreakTiers } from './streaks.ts';
 import { VolumeDiscountEngine, VolumeRebateEngine } from './volume.ts';
@@ -41,8 +42,13 @@ const ACCEPTED = new Set([
   'volumeDiscountProgram.maxVolumeDiscountFactor',
   'volumeRebateProgram.maxBenefitTiers',
   // staking-reward parameters: accepted (validators and delegations are recorded) though staking rewards are not paid
+  'reward.asset',
   'reward.staking.delegation.competitionLevel',
   'reward.staking.delegation.minValidators',
+  'reward.staking.delegation.delegatorShare',
+  'reward.staking.delegation.minimumValidatorStake',
+  'reward.staking.delegation.maxPayoutPerParticipant',
+  'reward.staking.delegation.optimalStakeMultiplier',
 ]);
 
 export class Programmes {
@@ -60,13 +66,7 @@ export class Programmes {
     minQuantumTradeVolume: Decimal.ZERO,
     tiers: [],
   });
-  private readonly staked = new Map<string, bigint>();
-  /** validator node id → its own public key and self stake */
-  private readonly validators = new Map<string, { key: string; selfStake: bigint }>();
-  /** party → node → amount delegated */
-  private readonly delegations = new Map<string, Map<string, bigint>>();
-  /** `validators.delegation.minAmount` (0 until set) */
-  private minDelegation = 0n;
+  readonly delegation = new DelegationEngine();
 
   /** Sets a programme network parameter; false when the name is not one of the programmes'. */
   setParameter(name: string, value: string): boolean {
@@ -89,7 +89,7 @@ export class Programmes {
         r.maxPartyNotionalVolumeByQuantumPerEpoch = dec(value, name);
         return true;
       case 'validators.delegation.minAmount':
-        this.minDelegation = Decimal.parse(value, name).floor();
+        this.delegation.minAmount = Decimal.parse(value, name).floor();
         return true;
       case 'rewards.activityStreak.inactivityLimit':
         s.inactivityLimit = int(value, name);
@@ -112,47 +112,21 @@ export class Programmes {
   // ------------------------------------------------------------------ staking (the referrer's staked tokens)
 
   stake(party: string, amount: bigint): void {
-    if (amount <= 0n) throw new RangeError('staking amount: must be greater than 0');
+    this.delegation.stake(party, amount);
     this.touch();
-    this.staked.set(party, (this.staked.get(party) ?? 0n) + amount);
   }
 
   unstake(party: string, amount: bigint): void {
-    const have = this.staked.get(party) ?? 0n;
-    if (amount <= 0n) throw new RangeError('staking amount: must be greater than 0');
-    if (amount > have) throw new RangeError(`party "${party}" has only ${have} staked, cannot withdraw ${amount}`);
-    this.staked.set(party, have - amount);
+    this.delegation.unstake(party, amount);
   }
 
   stakedOf(party: string): bigint {
-    return this.staked.get(party) ?? 0n;
+    return this.delegation.stakedOf(party);
   }
-
-  // ------------------------------------------------------------------ validators and delegation (spec 0059-STKG)
 
   addValidator(id: string, key: string, selfStake: bigint): void {
-    if (this.validators.has(id)) throw new RangeError(`validator ${id} already exists`);
-    if (selfStake < 0n) throw new RangeError(`validator ${id} staking account balance: must not be negative`);
-    this.validators.set(id, { key, selfStake });
+    this.delegation.addValidator(id, key, selfStake);
     this.touch();
-    if (selfStake > 0n) this.staked.set(key, (this.staked.get(key) ?? 0n) + selfStake);
-  }
-
-  /** Delegates staked tokens to a validator: at most what the party has staked and not yet delegated. */
-  delegate(party: string, node: string, amount: bigint): void {
-    if (!this.validators.has(node)) throw new RangeError(`validator ${node} does not exist`);
-    if (amount < this.minDelegation)
-      throw new RangeError('delegation amount is lower than the minimum amount for delegation for a validator');
-    const mine = this.delegations.get(party) ?? new Map<string, bigint>();
-    let delegated = 0n;
-    for (const v of mine.values()) delegated += v;
-    if (delegated + amount > this.stakedOf(party)) throw new RangeError('insufficient balance for delegation');
-    mine.set(node, (mine.get(node) ?? 0n) + amount);
-    this.delegations.set(party, mine);
-  }
-
-  delegatedOf(party: string, node: string): bigint {
-    return this.delegations.get(party)?.get(node) ?? 0n;
   }
 
   // ------------------------------------------------------------------ trades and fees
@@ -189,13 +163,15 @@ export class Programmes {
 
   /** End of epoch `seq` at `time`, given each party's open notional volume in quantum units across markets. */
   onEpochEnd(seq: number, time: bigint, openVolume: ReadonlyMap<string, Decimal>): void {
+    this.delegation.onEpochEnd();
     this.streaks.onEpochEnd(seq, openVolume);
     this.referral.onEpochEnd(seq, time, (p) => this.stakedOf(p));
     this.volumeDiscount.onEpochEnd(seq, time);
     this.volumeRebate.onEpochEnd(seq, time);
   }
 
-  onEpochStart(): void {
+  onEpochStart(seq: number): void {
+    this.delegation.onEpochStart(seq);
     this.referral.onEpochStart();
     this.volumeDiscount.onEpochStart();
     this.volumeRebate.onEpochStart();
@@ -216,7 +192,7 @@ export class Programmes {
       ...this.volumeDiscount.volumes.hashParts('discount-volume'),
       ...this.volumeRebate.volumes.hashParts('rebate-volume'),
       ...this.streaks.hashParts(),
-      ...[...this.staked].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, v]) => `staked ${p}=${v}`),
+      ...this.delegation.hashParts(),
     ];
   }
 }

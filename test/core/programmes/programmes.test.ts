@@ -10,6 +10,7 @@ import {
   NO_FACTORS,
   type Factors,
 } from '../../../src/core/programmes/benefits.ts';
+import { DelegationEngine } from '../../../src/core/programmes/delegation.ts';
 import { Programmes } from '../../../src/core/programmes/programmes.ts';
 
 const d = (s: string) => Decimal.parse(s);
@@ -96,7 +97,7 @@ function programmes(): Programmes {
       { minStaked: 3000n, multiplier: d('10') },
     ],
   });
-  p.onEpochStart();
+  p.onEpochStart(1);
   return p;
 }
 
@@ -160,12 +161,12 @@ test('volume discount and rebate programmes start at the next epoch and fix fact
   p.onEpochEnd(1, 0n, new Map());
   // not active yet in epoch 1
   assert.equal(p.makerRebate('m1').toString(), '0');
-  p.onEpochStart();
+  p.onEpochStart(1);
   p.onTrade({ buyer: 'm1', seller: 't', aggressor: 'seller', quantumNotional: d('50000') });
   p.onTrade({ buyer: 'm2', seller: 't', aggressor: 'seller', quantumNotional: d('50100') });
   assert.equal(p.makerRebate('m2').toString(), '0');
   p.onEpochEnd(2, 0n, new Map());
-  p.onEpochStart();
+  p.onEpochStart(1);
   assert.equal(p.makerRebate('m1').toString(), '0.001');
   assert.equal(p.makerRebate('m2').toString(), '0.01');
   assert.equal(p.takerBenefits('t').volumeDiscount.liquidity.toString(), '0.3');
@@ -205,7 +206,7 @@ test('activity streaks: active on trade or open volume strictly above the minimu
   assert.equal(p.setParameter('no.such.parameter', '1'), false);
 });
 
-test('nothing configured: no part in the state hash; delegation needs stake and a known validator', () => {
+test('nothing configured: no part in the state hash; staking and a validator add one', () => {
   const p = new Programmes();
   p.onTrade({ buyer: 'a', seller: 'b', aggressor: 'buyer', quantumNotional: d('10') });
   p.onEpochEnd(1, 0n, new Map());
@@ -213,10 +214,44 @@ test('nothing configured: no part in the state hash; delegation needs stake and 
   p.addValidator('node1', 'pk1', 1000n);
   assert.equal(p.stakedOf('pk1'), 1000n);
   p.stake('a', 100n);
-  assert.throws(() => p.delegate('a', 'node2', 10n), /does not exist/);
-  assert.throws(() => p.delegate('a', 'node1', 101n), /insufficient balance for delegation/);
-  p.delegate('a', 'node1', 100n);
-  assert.equal(p.delegatedOf('a', 'node1'), 100n);
+  assert.throws(() => p.delegation.delegate('a', 'node2', 10n), /invalid node ID/);
+  assert.throws(() => p.delegation.delegate('a', 'node1', 101n), /insufficient balance for delegation/);
+  p.delegation.delegate('a', 'node1', 100n);
+  assert.equal(p.delegation.delegationAt('a', 'node1', 1), 100n);
   assert.throws(() => p.unstake('a', 101n), /only 100 staked/);
   assert.notDeepEqual(p.hashParts(), []);
+});
+
+test('delegation (0059-STKG): next epoch, undelegate at epoch end or now, retrospective reconciliation', () => {
+  const g = new DelegationEngine();
+  g.minAmount = 10n;
+  g.addValidator('node1', 'node1', 1000n);
+  g.addValidator('node2', 'node2', 1000n);
+  g.onEpochStart(1);
+  g.stake('p', 10000n);
+  assert.throws(() => g.delegate('p', 'node1', 9n), /lower than the minimum/);
+  g.delegate('p', 'node1', 5000n);
+  assert.throws(() => g.delegate('p', 'node2', 6000n), /insufficient balance for delegation/);
+  assert.equal(g.delegationAt('p', 'node1', 1), 0n);
+  assert.equal(g.delegationAt('p', 'node1', 2), 5000n);
+  g.onEpochEnd();
+  g.onEpochStart(2);
+  assert.equal(g.delegationAt('p', 'node1', 2), 5000n);
+  // at epoch end: only the next epoch changes; now: the running epoch as well
+  g.undelegate('p', 'node1', 1000n, 'endOfEpoch');
+  assert.throws(() => g.undelegate('p', 'node1', 4001n, 'endOfEpoch'), /incorrect token amount/);
+  g.undelegate('p', 'node1', 500n, 'now');
+  assert.deepEqual([g.delegationAt('p', 'node1', 2), g.delegationAt('p', 'node1', 3)], [4500n, 3500n]);
+  // withdrawing to 1000 leaves both epochs cut to 1000 at the epoch end (the ending one retrospectively)
+  g.unstake('p', 9000n);
+  assert.equal(g.delegationAt('p', 'node1', 2), 4500n);
+  g.onEpochEnd();
+  g.onEpochStart(3);
+  assert.deepEqual([g.delegationAt('p', 'node1', 2), g.delegationAt('p', 'node1', 3)], [1000n, 1000n]);
+  // undelegating everything now (amount 0) clears the pending increase and the running nomination
+  assert.throws(() => g.delegate('p', 'node2', 10n), /insufficient/);
+  g.undelegate('p', 'node1', 0n, 'now');
+  assert.deepEqual([g.delegationAt('p', 'node1', 3), g.delegationAt('p', 'node1', 4)], [0n, 0n]);
+  g.delegate('p', 'node2', 1000n);
+  assert.equal(g.delegationAt('p', 'node2', 4), 1000n);
 });
