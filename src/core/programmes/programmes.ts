@@ -1,13 +1,47 @@
 // The network-wide incentive programmes, driven by epochs (specs 0083-RFPR referral, 0084-VDPR volume discount,
-// 0095-HVMR volume rebate, 0086-ASPR activity streaks) and the staking balances the referral staking tiers read.
-// The exchange feeds it every trade (with the trade's notional in quantum units) and the epoch boundaries; the
-// markets ask it, per trade, for the taker's discounts and referrer reward and the maker's additional rebate.
+// 0095-HVMR volume rebate, 0086-ASPR activity streaks, 0057-TRAN transfers, 0056-REWA rewards, 0085-RVST vesting,
+// 0059-STKG staking and delegation). The exchange feeds it every trade (with the trade's notional in quantum units)
+// and the epoch boundaries, and moves the money through ProgrammesHost; the markets ask it, per trade, for the
+// taker's discounts and referrer reward and the maker's additional rebate.
+//
+// Epoch end, in order: activity streaks, vesting of earlier rewards, recurring transfers (funding the reward pools),
+// reward distribution (by the epoch's metrics and the new streak multipliers), then the referral, volume discount
+// and rebate statistics and the delegation reconciliation for the next epoch.
 import { Decimal } from '../num/decimal.ts';
 import { NO_FACTORS, type TakerBenefits } from './benefits.ts';
 import { DelegationEngine } from './delegation.ts';
 import { ReferralEngine } from './referral.ts';
 import { ActivityStreaks, parseStreakTiers } from './streaks.ts';
 import { VolumeDiscountEngine, VolumeRebateEngine } from './volume.ts';
+import { TransfersEngine } from './transfers.ts';
+import { parseVestingTiers, VestingEngine } from './vesting.ts';
+import { RewardsEngine, type RewardStrategy } from './rewards.ts';
+
+/** The system owner of the network's own accounts. */
+const SYSTEM = '*';
+
+/** What the programmes need of the exchange's ledger. Account kinds are Vega's ACCOUNT_TYPE_… without the prefix. */
+export interface ProgrammesHost {
+  /** an enabled asset's quantum; undefined for an unknown asset */
+  quantum(asset: string): Decimal | undefined;
+  balance(owner: string, kind: string, asset: string, market?: string): bigint;
+  /** moves exactly `amount` (recording a transfer of 0 too); the source must hold it */
+  move(
+    from: { owner: string; kind: string; asset: string; market?: string },
+    to: { owner: string; kind: string; asset: string; market?: string },
+    amount: bigint,
+    type: string,
+  ): void;
+}
+
+/** A host with no ledger (programmes used on their own): any money movement is refused. */
+export const NO_LEDGER: ProgrammesHost = {
+  quantum: () => Decimal.ONE,
+  balance: () => 0n,
+  move: () => {
+    throw new RangeError('no ledger to move funds on');
+  },
+};
 
 /** One trade as the programmes see it. */
 export interface ProgrammeTrade {
@@ -17,6 +51,13 @@ export interface ProgrammeTrade {
   readonly aggressor: 'buyer' | 'seller' | undefined;
   /** trade value in quantum units of the settlement (or quote) asset */
   readonly quantumNotional: Decimal;
+  readonly marketId?: string;
+  readonly asset?: string;
+  /** maker fee the taker paid (continuous trading) */
+  readonly makerFee?: bigint;
+  /** every fee each side paid, for the transfer fee-free discount */
+  readonly buyerFees?: bigint;
+  readonly sellerFees?: bigint;
 }
 
 const int = (v: string, name: string): number => {
@@ -67,6 +108,56 @@ export class Programmes {
     tiers: [],
   });
   readonly delegation = new DelegationEngine();
+  readonly transfers: TransfersEngine;
+  readonly vesting: VestingEngine;
+  readonly rewards: RewardsEngine;
+  /** the reward strategy behind each reward pool key */
+  private readonly strategies = new Map<string, RewardStrategy>();
+
+  constructor(host: ProgrammesHost = NO_LEDGER) {
+    const q = (asset: string) => host.quantum(asset) ?? Decimal.ONE;
+    this.transfers = new TransfersEngine({
+      quantum: (asset) => host.quantum(asset),
+      balance: (party, kind, asset) => host.balance(party, kind, asset),
+      collect: (party, kind, asset, amount, fee) => {
+        const from = { owner: party, kind, asset };
+        host.move(from, { owner: SYSTEM, kind: 'PENDING_TRANSFERS', asset }, amount, 'TRANSFER_FUNDS_SEND');
+        host.move(from, { owner: SYSTEM, kind: 'FEES_INFRASTRUCTURE', asset }, fee, 'INFRASTRUCTURE_FEE_PAY');
+      },
+      deliver: (to, kind, asset, amount, key) => {
+        const owner = kind === 'GENERAL' ? to : SYSTEM;
+        const dest = { owner, kind, asset, ...(key ? { market: key } : {}) };
+        host.move({ owner: SYSTEM, kind: 'PENDING_TRANSFERS', asset }, dest, amount, 'TRANSFER_FUNDS_DISTRIBUTE');
+      },
+    });
+    this.vesting = new VestingEngine({
+      quantum: q,
+      vestingBalance: (party, asset) => host.balance(party, 'VESTING_REWARDS', asset),
+      vestedBalance: (party, asset) => host.balance(party, 'VESTED_REWARDS', asset),
+      vest: (party, asset, amount) =>
+        host.move(
+          { owner: party, kind: 'VESTING_REWARDS', asset },
+          { owner: party, kind: 'VESTED_REWARDS', asset },
+          amount,
+          'REWARDS_VESTED',
+        ),
+    });
+    this.rewards = new RewardsEngine({
+      poolBalance: (account, asset, key) => host.balance(SYSTEM, account, asset, key),
+      pay: (account, asset, key, party, amount) => {
+        host.move(
+          { owner: SYSTEM, kind: account, asset, market: key },
+          { owner: party, kind: 'VESTING_REWARDS', asset },
+          amount,
+          'REWARD_PAYOUT',
+        );
+        this.vesting.onRewardPaid(party, asset, amount, this.strategies.get(key)?.lockPeriod ?? 0);
+      },
+      stakedOf: (party) => this.stakedOf(party),
+      payoutMultiplier: (party) =>
+        (this.streaks.streakOf(party)?.rewardMultiplier ?? Decimal.ONE).mul(this.vesting.bonusMultiplier(party)),
+    });
+  }
 
   /** Sets a programme network parameter; false when the name is not one of the programmes'. */
   setParameter(name: string, value: string): boolean {
@@ -90,6 +181,30 @@ export class Programmes {
         return true;
       case 'validators.delegation.minAmount':
         this.delegation.minAmount = Decimal.parse(value, name).floor();
+        return true;
+      case 'transfer.fee.factor':
+        this.transfers.params.feeFactor = dec(value, name);
+        return true;
+      case 'transfer.fee.maxQuantumAmount':
+        this.transfers.params.maxQuantumAmount = dec(value, name);
+        return true;
+      case 'transfer.minTransferQuantumMultiple':
+        this.transfers.params.minTransferQuantumMultiple = dec(value, name);
+        return true;
+      case 'transfer.feeDiscountDecayFraction':
+        this.transfers.params.feeDiscountDecayFraction = dec(value, name);
+        return true;
+      case 'transfer.feeDiscountMinimumTrackedAmount':
+        this.transfers.params.feeDiscountMinimumTrackedAmount = dec(value, name);
+        return true;
+      case 'rewards.vesting.baseRate':
+        this.vesting.params.baseRate = dec(value, name);
+        return true;
+      case 'rewards.vesting.minimumTransfer':
+        this.vesting.params.minimumTransfer = dec(value, name);
+        return true;
+      case 'rewards.vesting.benefitTiers':
+        this.vesting.params.tiers = parseVestingTiers(value, name);
         return true;
       case 'rewards.activityStreak.inactivityLimit':
         s.inactivityLimit = int(value, name);
@@ -129,15 +244,36 @@ export class Programmes {
     this.touch();
   }
 
+  // ------------------------------------------------------------------ transfers
+
+  /** Registers the reward strategy a recurring transfer funds (its pool key is the transfer's dispatch key). */
+  addRewardStrategy(key: string, s: RewardStrategy): void {
+    this.strategies.set(key, s);
+    this.touch();
+  }
+
+  onTime(now: bigint): void {
+    this.transfers.onTime(now);
+  }
+
   // ------------------------------------------------------------------ trades and fees
 
   onTrade(t: ProgrammeTrade): void {
     const v = t.quantumNotional;
     this.streaks.recordTrade(t.buyer, v);
     this.streaks.recordTrade(t.seller, v);
+    if (t.asset !== undefined) {
+      this.transfers.recordTradingFees(t.buyer, t.asset, t.buyerFees ?? 0n);
+      this.transfers.recordTradingFees(t.seller, t.asset, t.sellerFees ?? 0n);
+    }
     if (t.aggressor === undefined) return;
     const taker = t.aggressor === 'buyer' ? t.buyer : t.seller;
     const maker = t.aggressor === 'buyer' ? t.seller : t.buyer;
+    if (t.asset !== undefined && t.marketId !== undefined && t.makerFee !== undefined) {
+      this.rewards.recordMakerFee(t.marketId, t.asset, taker, maker, t.makerFee);
+      // maker fees received count towards the maker's fee-free transfer discount too
+      this.transfers.recordTradingFees(maker, t.asset, t.makerFee);
+    }
     this.referral.recordTakerVolume(taker, v);
     this.volumeDiscount.recordTakerVolume(taker, v);
     this.volumeRebate.recordMakerVolume(maker, v);
@@ -163,8 +299,15 @@ export class Programmes {
 
   /** End of epoch `seq` at `time`, given each party's open notional volume in quantum units across markets. */
   onEpochEnd(seq: number, time: bigint, openVolume: ReadonlyMap<string, Decimal>): void {
-    this.delegation.onEpochEnd();
     this.streaks.onEpochEnd(seq, openVolume);
+    this.vesting.onEpochEnd((p) => this.streaks.streakOf(p)?.vestingMultiplier ?? Decimal.ONE);
+    this.rewards.closeEpoch(seq);
+    this.transfers.onEpochEnd(seq);
+    for (const t of this.transfers.paidThisEpoch()) {
+      const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
+      if (s) this.rewards.distribute(seq, t.asset, t.dispatch!.key, s);
+    }
+    this.delegation.onEpochEnd();
     this.referral.onEpochEnd(seq, time, (p) => this.stakedOf(p));
     this.volumeDiscount.onEpochEnd(seq, time);
     this.volumeRebate.onEpochEnd(seq, time);
@@ -193,6 +336,9 @@ export class Programmes {
       ...this.volumeRebate.volumes.hashParts('rebate-volume'),
       ...this.streaks.hashParts(),
       ...this.delegation.hashParts(),
+      ...this.transfers.hashParts(),
+      ...this.vesting.hashParts(),
+      ...this.rewards.hashParts(),
     ];
   }
 }
