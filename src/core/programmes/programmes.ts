@@ -25,6 +25,8 @@ export interface ProgrammesHost {
   /** an enabled asset's quantum; undefined for an unknown asset */
   quantum(asset: string): Decimal | undefined;
   balance(owner: string, kind: string, asset: string, market?: string): bigint;
+  /** the balance of an account, undefined when the account does not exist */
+  accountBalance(owner: string, kind: string, asset: string, market?: string): bigint | undefined;
   /** moves exactly `amount` (recording a transfer of 0 too); the source must hold it */
   move(
     from: { owner: string; kind: string; asset: string; market?: string },
@@ -38,6 +40,7 @@ export interface ProgrammesHost {
 export const NO_LEDGER: ProgrammesHost = {
   quantum: () => Decimal.ONE,
   balance: () => 0n,
+  accountBalance: () => undefined,
   move: () => {
     throw new RangeError('no ledger to move funds on');
   },
@@ -118,7 +121,7 @@ export class Programmes {
     const q = (asset: string) => host.quantum(asset) ?? Decimal.ONE;
     this.transfers = new TransfersEngine({
       quantum: (asset) => host.quantum(asset),
-      balance: (party, kind, asset) => host.balance(party, kind, asset),
+      balance: (party, kind, asset) => host.accountBalance(party, kind, asset),
       collect: (party, kind, asset, amount, fee) => {
         const from = { owner: party, kind, asset };
         host.move(from, { owner: SYSTEM, kind: 'PENDING_TRANSFERS', asset }, amount, 'TRANSFER_FUNDS_SEND');
@@ -279,6 +282,11 @@ export class Programmes {
     this.volumeRebate.recordMakerVolume(maker, v);
   }
 
+  /** Liquidity fees allocated to an LP in a market (its "LP fees received" reward metric). */
+  onLpFeesReceived(market: string, asset: string, lp: string, amount: bigint): void {
+    this.rewards.recordLpFee(market, asset, lp, amount);
+  }
+
   /** The discounts and referrer reward of a party paying taker fees in the running epoch. */
   takerBenefits(party: string): TakerBenefits {
     const ref = this.referral.benefitsOf(party);
@@ -302,7 +310,10 @@ export class Programmes {
     this.streaks.onEpochEnd(seq, openVolume);
     this.vesting.onEpochEnd((p) => this.streaks.streakOf(p)?.vestingMultiplier ?? Decimal.ONE);
     this.rewards.closeEpoch(seq);
-    this.transfers.onEpochEnd(seq);
+    this.transfers.onEpochEnd(seq, (t) => {
+      const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
+      return !s || this.rewards.hasEligible(s);
+    });
     for (const t of this.transfers.paidThisEpoch()) {
       const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
       if (s) this.rewards.distribute(seq, t.asset, t.dispatch!.key, s);

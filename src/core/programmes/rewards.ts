@@ -107,26 +107,35 @@ export class RewardsEngine {
     return sum;
   }
 
-  /** Distributes a strategy's whole pool for epoch `seq`; what cannot be paid stays in the pool. */
-  distribute(seq: number, asset: string, key: string, s: RewardStrategy): void {
-    const account = METRIC_ACCOUNT[s.metric];
-    const pool = this.host.poolBalance(account, asset, key);
-    if (pool <= 0n) return;
+  /** Whether any party would receive a reward of the strategy for the epoch just closed. */
+  hasEligible(s: RewardStrategy): boolean {
+    return this.scores(s).length > 0;
+  }
+
+  private scores(s: RewardStrategy): [string, Decimal][] {
     const window = this.closed.slice(-Math.max(s.windowLength, 1));
     const parties = new Set<string>();
     for (const e of window) for (const k of e.m.keys()) parties.add(k.slice(0, k.indexOf('|')));
     const scores: [string, Decimal][] = [];
-    let total = Decimal.ZERO;
     for (const party of [...parties].sort(cmp)) {
       if (s.eligibleKeys.length > 0 && !s.eligibleKeys.includes(party)) continue;
       if (this.host.stakedOf(party) < s.stakingRequirement) continue;
       const metric = this.metricOf(s, party, window);
       if (metric <= 0n) continue;
       const d = Decimal.fromBigInt(metric).mul(this.host.payoutMultiplier(party));
-      if (!d.isPositive()) continue;
-      scores.push([party, d]);
-      total = total.add(d);
+      if (d.isPositive()) scores.push([party, d]);
     }
+    return scores;
+  }
+
+  /** Distributes a strategy's whole pool for epoch `seq`; what cannot be paid stays in the pool. */
+  distribute(seq: number, asset: string, key: string, s: RewardStrategy): void {
+    const account = METRIC_ACCOUNT[s.metric];
+    const pool = this.host.poolBalance(account, asset, key);
+    if (pool <= 0n) return;
+    const scores = this.scores(s);
+    let total = Decimal.ZERO;
+    for (const [, d] of scores) total = total.add(d);
     if (!total.isPositive()) return;
     const poolD = Decimal.fromBigInt(pool);
     for (const [party, d] of scores) {

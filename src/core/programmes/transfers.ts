@@ -55,8 +55,8 @@ export function isTransferToKind(k: string): k is TransferAccountKind {
 export interface TransferHost {
   /** quantum of an enabled asset, undefined if the asset is unknown */
   quantum(asset: string): Decimal | undefined;
-  /** balance of a party's account (0 when it does not exist) */
-  balance(party: string, kind: 'GENERAL' | 'VESTED_REWARDS', asset: string): bigint;
+  /** balance of a party's account; undefined when it does not exist */
+  balance(party: string, kind: 'GENERAL' | 'VESTED_REWARDS', asset: string): bigint | undefined;
   /** the sender pays `amount` to the pending transfers account and `fee` to the infrastructure fee account */
   collect(party: string, kind: 'GENERAL' | 'VESTED_REWARDS', asset: string, amount: bigint, fee: bigint): void;
   /** the pending transfers account pays `amount` to the destination account */
@@ -157,7 +157,13 @@ export class TransfersEngine {
     const c = this.discounts.get(key) ?? 0n;
     const fee = full > c ? full - c : 0n;
     const kind = t.fromKind as 'GENERAL' | 'VESTED_REWARDS';
-    if (this.host.balance(t.from, kind, t.asset) < amount + fee)
+    const balance = this.host.balance(t.from, kind, t.asset);
+    // Vega names the missing account by its id: market ("!" for none), owner, asset, account type number
+    if (balance === undefined)
+      throw new RangeError(
+        `could not pay the fee for transfer: account does not exist: !${t.from}${t.asset}${kind === 'GENERAL' ? 4 : 22}`,
+      );
+    if (balance < amount + fee)
       throw new RangeError('could not pay the fee for transfer: not enough funds to transfer');
     this.host.collect(t.from, kind, t.asset, amount, fee);
     if (c > 0n) this.discounts.set(key, c > full ? c - full : 0n);
@@ -205,8 +211,11 @@ export class TransfersEngine {
     this.epochFees.set(key, (this.epochFees.get(key) ?? 0n) + amount);
   }
 
-  /** End of epoch `seq`: the recurring transfers due, then the fee-free discounts decay and grow. */
-  onEpochEnd(seq: number): void {
+  /**
+   * End of epoch `seq`: the recurring transfers due (a transfer funding rewards is skipped, not cancelled, in an
+   * epoch where `payable` says nobody would receive them), then the fee-free discounts decay and grow.
+   */
+  onEpochEnd(seq: number, payable: (t: RecurringTransfer) => boolean = () => true): void {
     this.paidLast = [];
     for (const id of [...this.recurring.keys()].sort(cmp)) {
       const t = this.recurring.get(id)!;
@@ -218,6 +227,7 @@ export class TransfersEngine {
       const amount = Decimal.fromBigInt(t.amount)
         .mul(t.factor.pow(Decimal.fromInt(seq - t.startEpoch)))
         .floor();
+      if (!payable(t)) continue;
       const q = this.host.quantum(t.asset) ?? Decimal.ONE;
       if (Decimal.fromBigInt(amount).lt(this.params.minTransferQuantumMultiple.mul(q)) || amount <= 0n) {
         this.recurring.delete(id);

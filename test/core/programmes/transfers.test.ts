@@ -12,6 +12,7 @@ function memoryHost(quantum: Record<string, string>) {
   const host: ProgrammesHost = {
     quantum: (a) => (quantum[a] ? Decimal.parse(quantum[a]!) : undefined),
     balance: (owner, kind, asset, market) => balances.get(key({ owner, kind, asset, market })) ?? 0n,
+    accountBalance: (owner, kind, asset, market) => balances.get(key({ owner, kind, asset, market })),
     move: (from, to, amount) => {
       const f = balances.get(key(from)) ?? 0n;
       if (f < amount) throw new RangeError('insufficient');
@@ -41,7 +42,7 @@ test('one-off transfer: fee min(amount × factor, max × quantum) taken at once,
   assert.equal(m.bal('*', 'FEES_INFRASTRUCTURE', 'VEGA'), 5000n);
   assert.throws(
     () => p.transfers.submitOneOff({ ...base, id: '2', from: 'c', to: 'b', amount: 10n, deliverOn: 0n }, 0n),
-    /could not pay the fee for transfer: not enough funds to transfer/,
+    /could not pay the fee for transfer: account does not exist: !cVEGA4/,
   );
   assert.throws(
     () =>
