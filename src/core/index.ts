@@ -27,3 +27,7 @@ export { PerpetualState, YEAR_NS } from './products/perpetual.ts';
 export type { OracleData } from './products/oracle.ts';
 export { PnlTracker } from './positions/pnl.ts';
 export { OrderBook, type BookOrder } from './book/orderbook.ts';
+export { Programmes, type ProgrammeTrade } from './programmes/programmes.ts';
+export type { Factors as ProgrammeFactors } from './programmes/benefits.ts';
+export type { ReferralBenefitTier, ReferralStakingTier, ReferralSetStats } from './programmes/referral.ts';
+export { isRewardMetric, METRIC_ACCOUNT, strategyKey, type RewardStrategy } from './programmes/rewards.ts';

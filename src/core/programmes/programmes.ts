@@ -114,10 +114,16 @@ export class Programmes {
   readonly transfers: TransfersEngine;
   readonly vesting: VestingEngine;
   readonly rewards: RewardsEngine;
+  /** quanta the programmes use instead of the asset's own (see setQuantum) */
+  private readonly quanta = new Map<string, Decimal>();
+  /** `rewards.team.minEpochsInTeam` (0 until set) */
+  private minEpochsInTeam = 0;
   /** the reward strategy behind each reward pool key */
   private readonly strategies = new Map<string, RewardStrategy>();
 
-  constructor(host: ProgrammesHost = NO_LEDGER) {
+  constructor(hostIn: ProgrammesHost = NO_LEDGER) {
+    const host: ProgrammesHost = { ...hostIn, quantum: (asset) => this.quanta.get(asset) ?? hostIn.quantum(asset) };
+    this.hostQuantum = host.quantum;
     const q = (asset: string) => host.quantum(asset) ?? Decimal.ONE;
     this.transfers = new TransfersEngine({
       quantum: (asset) => host.quantum(asset),
@@ -157,9 +163,27 @@ export class Programmes {
         this.vesting.onRewardPaid(party, asset, amount, this.strategies.get(key)?.lockPeriod ?? 0);
       },
       stakedOf: (party) => this.stakedOf(party),
+      teams: () => this.referral.allTeams(),
+      minEpochsInTeam: () => this.minEpochsInTeam,
       payoutMultiplier: (party) =>
         (this.streaks.streakOf(party)?.rewardMultiplier ?? Decimal.ONE).mul(this.vesting.bonusMultiplier(party)),
     });
+  }
+
+  private readonly hostQuantum: (asset: string) => Decimal | undefined;
+
+  /**
+   * The quantum the programmes use for an asset (volumes, fees, vesting), when it differs from the asset's own:
+   * Vega's test harness enables assets in its collateral engine, which the programmes read, with quantum 1.
+   */
+  setQuantum(asset: string, q: Decimal): void {
+    if (!q.isPositive()) throw new RangeError(`quantum of ${asset}: must be greater than 0`);
+    this.quanta.set(asset, q);
+  }
+
+  /** The quantum the programmes use for an asset (1 when unknown). */
+  quantumOf(asset: string): Decimal {
+    return this.hostQuantum(asset) ?? Decimal.ONE;
   }
 
   /** Sets a programme network parameter; false when the name is not one of the programmes'. */
@@ -199,6 +223,10 @@ export class Programmes {
         return true;
       case 'transfer.feeDiscountMinimumTrackedAmount':
         this.transfers.params.feeDiscountMinimumTrackedAmount = dec(value, name);
+        return true;
+      case 'rewards.team.minEpochsInTeam':
+      case 'rewards.minimumEpochsInTeam':
+        this.minEpochsInTeam = int(value, name);
         return true;
       case 'rewards.vesting.baseRate':
         this.vesting.params.baseRate = dec(value, name);

@@ -82,6 +82,8 @@ export class ReferralEngine {
   private readonly referrerOf = new Map<string, string>();
   private readonly teams = new Map<string, Team>();
   private readonly teamOf = new Map<string, string>();
+  /** epoch each party joined its current team */
+  private readonly teamJoined = new Map<string, number>();
   readonly volumes = new EpochVolumes();
   /** stats of each set at each epoch end, by `${code}@${epoch}` */
   private readonly stats = new Map<string, ReferralSetStats>();
@@ -121,6 +123,7 @@ export class ReferralEngine {
         members: new Set([party]),
       });
       this.teamOf.set(party, team.name);
+      this.teamJoined.set(party, epoch);
     }
   }
 
@@ -145,6 +148,7 @@ export class ReferralEngine {
     if (team) {
       const old = this.teamOf.get(party);
       if (old) this.teams.get(old)?.members.delete(party);
+      if (old !== team.name) this.teamJoined.set(party, epoch);
       team.members.add(party);
       this.teamOf.set(party, team.name);
     }
@@ -155,9 +159,27 @@ export class ReferralEngine {
     return undefined;
   }
 
+  /** Opens or closes a team to parties outside its allow list (existing members stay, 0083-RFPR). */
+  updateTeam(name: string, closed: boolean, allowList: readonly string[]): void {
+    const t = this.teams.get(name);
+    if (!t) throw new RangeError(`team "${name}" does not exist`);
+    t.closed = closed;
+    t.allowList = new Set(allowList);
+  }
+
   teamMembers(name: string): string[] | undefined {
     const t = this.teams.get(name);
     return t ? [...t.members].sort() : undefined;
+  }
+
+  /** Every team's members with the epoch each joined, teams sorted by name. */
+  allTeams(): { name: string; members: { party: string; joined: number }[] }[] {
+    return [...this.teams.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((t) => ({
+        name: t.name,
+        members: [...t.members].sort().map((party) => ({ party, joined: this.teamJoined.get(party) ?? 0 })),
+      }));
   }
 
   teamOfParty(party: string): string | undefined {

@@ -30,10 +30,24 @@ export interface RewardStrategy {
   readonly stakingRequirement: bigint;
   /** parties allowed (empty: everyone) */
   readonly eligibleKeys: readonly string[];
+  /** individuals (default) or teams */
+  readonly entityScope?: 'INDIVIDUALS' | 'TEAMS';
+  /** individuals: all (default), only those in a team, only those in none */
+  readonly individualScope?: 'ALL' | 'IN_TEAM' | 'NOT_IN_TEAM';
+  /** teams: the teams eligible (empty: all) */
+  readonly teams?: readonly string[];
+  /** teams: the fraction of top members whose average metric is the team's */
+  readonly nTop?: Decimal;
 }
 
 export function strategyKey(s: RewardStrategy): string {
-  return `${s.metric}|${s.metricAsset}|${[...s.markets].sort().join(',')}|${s.windowLength}|${s.lockPeriod}|${s.stakingRequirement}|${[...s.eligibleKeys].sort().join(',')}`;
+  const scope = `${s.entityScope ?? 'INDIVIDUALS'}|${s.individualScope ?? 'ALL'}|${[...(s.teams ?? [])].sort().join(',')}|${s.nTop ?? ''}`;
+  return `${s.metric}|${s.metricAsset}|${[...s.markets].sort().join(',')}|${s.windowLength}|${s.lockPeriod}|${s.stakingRequirement}|${[...s.eligibleKeys].sort().join(',')}|${scope}`;
+}
+
+export interface TeamView {
+  readonly name: string;
+  readonly members: readonly { party: string; joined: number }[];
 }
 
 export interface RewardHost {
@@ -44,6 +58,9 @@ export interface RewardHost {
   stakedOf(party: string): bigint;
   /** activity streak × vesting bonus */
   payoutMultiplier(party: string): Decimal;
+  teams(): readonly TeamView[];
+  /** `rewards.team.minEpochsInTeam` */
+  minEpochsInTeam(): number;
 }
 
 interface Metrics {
@@ -112,15 +129,26 @@ export class RewardsEngine {
     return this.scores(s).length > 0;
   }
 
-  private scores(s: RewardStrategy): [string, Decimal][] {
+  /** A party's reward metric, 0 when it does not meet the strategy's requirements. */
+  private partyMetric(s: RewardStrategy, party: string, window: { m: Map<string, Metrics> }[]): bigint {
+    if (s.eligibleKeys.length > 0 && !s.eligibleKeys.includes(party)) return 0n;
+    if (this.host.stakedOf(party) < s.stakingRequirement) return 0n;
+    return this.metricOf(s, party, window);
+  }
+
+  /** Each payee's payout weight: individuals by metric × multipliers; team members per 0056-REWA "teams". */
+  private scores(s: RewardStrategy, seq?: number): [string, Decimal][] {
     const window = this.closed.slice(-Math.max(s.windowLength, 1));
+    const teams = this.host.teams();
+    if (s.entityScope === 'TEAMS') return this.teamScores(s, window, teams, seq ?? this.closed.at(-1)?.seq);
+    const inTeam = new Set(teams.flatMap((t) => t.members.map((m) => m.party)));
     const parties = new Set<string>();
     for (const e of window) for (const k of e.m.keys()) parties.add(k.slice(0, k.indexOf('|')));
     const scores: [string, Decimal][] = [];
     for (const party of [...parties].sort(cmp)) {
-      if (s.eligibleKeys.length > 0 && !s.eligibleKeys.includes(party)) continue;
-      if (this.host.stakedOf(party) < s.stakingRequirement) continue;
-      const metric = this.metricOf(s, party, window);
+      if (s.individualScope === 'IN_TEAM' && !inTeam.has(party)) continue;
+      if (s.individualScope === 'NOT_IN_TEAM' && inTeam.has(party)) continue;
+      const metric = this.partyMetric(s, party, window);
       if (metric <= 0n) continue;
       const d = Decimal.fromBigInt(metric).mul(this.host.payoutMultiplier(party));
       if (d.isPositive()) scores.push([party, d]);
@@ -128,12 +156,61 @@ export class RewardsEngine {
     return scores;
   }
 
+  /**
+   * Teams: a team's metric is the average of its top ceil(nTop × n) members' metrics, n the members with a
+   * metric; the pool is shared
+   * pro rata between teams, then within a team between members with a positive metric by their multipliers.
+   */
+  private teamScores(
+    s: RewardStrategy,
+    window: { m: Map<string, Metrics> }[],
+    teams: readonly TeamView[],
+    seq: number | undefined,
+  ): [string, Decimal][] {
+    const nTop = s.nTop ?? Decimal.ONE;
+    const minEpochs = this.host.minEpochsInTeam();
+    const byTeam: { metric: Decimal; members: [string, bigint][] }[] = [];
+    for (const t of teams) {
+      if (s.teams && s.teams.length > 0 && !s.teams.includes(t.name)) continue;
+      const members: [string, bigint][] = t.members.map(({ party, joined }) => [
+        party,
+        seq !== undefined && seq - joined < minEpochs ? 0n : this.partyMetric(s, party, window),
+      ]);
+      if (members.length === 0) continue;
+      // the top performers are counted among the members with a metric (as Vega's tests expect)
+      const sorted = members
+        .map(([, m]) => m)
+        .filter((m) => m > 0n)
+        .sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+      if (sorted.length === 0) continue;
+      let n = Decimal.fromInt(sorted.length).mul(nTop).ceil();
+      if (n < 1n) n = 1n;
+      let sum = 0n;
+      for (const m of sorted.slice(0, Number(n))) sum += m;
+      const metric = Decimal.fromBigInt(sum).divBig(n);
+      if (metric.isPositive()) byTeam.push({ metric, members });
+    }
+    let total = Decimal.ZERO;
+    for (const t of byTeam) total = total.add(t.metric);
+    const out: [string, Decimal][] = [];
+    if (!total.isPositive()) return out;
+    for (const t of byTeam) {
+      const share = t.metric.div(total);
+      const paid = t.members.filter(([, m]) => m > 0n).map(([p]) => [p, this.host.payoutMultiplier(p)] as const);
+      let mSum = Decimal.ZERO;
+      for (const [, mult] of paid) mSum = mSum.add(mult);
+      if (!mSum.isPositive()) continue;
+      for (const [p, mult] of paid) out.push([p, share.mul(mult).div(mSum)]);
+    }
+    return out;
+  }
+
   /** Distributes a strategy's whole pool for epoch `seq`; what cannot be paid stays in the pool. */
   distribute(seq: number, asset: string, key: string, s: RewardStrategy): void {
     const account = METRIC_ACCOUNT[s.metric];
     const pool = this.host.poolBalance(account, asset, key);
     if (pool <= 0n) return;
-    const scores = this.scores(s);
+    const scores = this.scores(s, seq);
     let total = Decimal.ZERO;
     for (const [, d] of scores) total = total.add(d);
     if (!total.isPositive()) return;
