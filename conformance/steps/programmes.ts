@@ -301,6 +301,18 @@ export function registerProgrammeSteps(r: Registry): void {
     );
   }
 
+  r.define(/^the parties have the following discount factors:$/, (w, _a, t) => {
+    for (const row of need(t).expect(['party'], ['maker factor', 'liquidity factor', 'infra factor']).rows) {
+      const party = row.str('party');
+      const got = w.ex.programmes.volumeDiscount.discountOf(party);
+      const errors: string[] = [];
+      factorsEq('maker factor', row.opt('maker factor'), got.maker, errors);
+      factorsEq('liquidity factor', row.opt('liquidity factor'), got.liquidity, errors);
+      factorsEq('infra factor', row.opt('infra factor'), got.infrastructure, errors);
+      if (errors.length) throw new StepError(`volume discount factors of ${party}: ${errors.join('; ')}`);
+    }
+  });
+
   // ------------------------------------------------------------------ activity streaks
 
   r.define(/the activity streaks at epoch "([^"]+)" should be:/, (w, [epoch], t) => {
