@@ -8,6 +8,8 @@ import { registerOracleSteps } from './oracles.ts';
 import { registerAmmSteps } from './amm.ts';
 import { registerSpotSteps } from './spot.ts';
 import { registerBatchSteps } from './batch.ts';
+import { registerProgrammeSteps } from './programmes.ts';
+import { registerTransferSteps } from './programmes-transfers.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -19,5 +21,7 @@ export function buildRegistry(): Registry {
   registerAmmSteps(r);
   registerSpotSteps(r);
   registerBatchSteps(r);
+  registerProgrammeSteps(r);
+  registerTransferSteps(r);
   return r;
 }

@@ -183,6 +183,8 @@ export function registerSetupSteps(r: Registry): void {
         decimals: integer(row.str('decimal places'), 'decimal places'),
         quantum: q === undefined ? Decimal.fromInt(5000) : decimal(q, 'quantum'),
       });
+      // Vega's collateral engine, which the programmes read, holds quantum 1 for an asset registered without one
+      if (q === undefined) w.ex.programmes.setQuantum(row.str('id'), Decimal.ONE);
     }
   });
 

@@ -50,6 +50,20 @@ export interface FeeBreakdown {
   readonly liquidityFee: bigint;
   readonly buyBackFee: bigint;
   readonly treasuryFee: bigint;
+  /** the programmes' part (src/core/programmes), when any applies: the maker's additional rebate (0095-HVMR) */
+  readonly highVolumeMakerFee?: bigint;
+  /** the referrer's cut of each component, paid by the taker (0083-RFPR) */
+  readonly referrerReward?: ProgrammeFeeParts;
+  readonly referralDiscount?: ProgrammeFeeParts;
+  readonly volumeDiscount?: ProgrammeFeeParts;
+  /** the party the referrer reward goes to */
+  readonly referrer?: string;
+}
+
+export interface ProgrammeFeeParts {
+  readonly infrastructureFee: bigint;
+  readonly makerFee: bigint;
+  readonly liquidityFee: bigint;
 }
 
 export const NO_FEES: FeeBreakdown = {

@@ -46,3 +46,7 @@ export {
   volumeBetween as ammVolumeBetween,
   type Curve as AmmCurve,
 } from './amm/curve.ts';
+export { Programmes, type ProgrammeTrade } from './programmes/programmes.ts';
+export type { Factors as ProgrammeFactors } from './programmes/benefits.ts';
+export type { ReferralBenefitTier, ReferralStakingTier, ReferralSetStats } from './programmes/referral.ts';
+export { isRewardMetric, METRIC_ACCOUNT, strategyKey, type RewardStrategy } from './programmes/rewards.ts';

@@ -53,7 +53,23 @@ export type AccountType =
   | 'NETWORK_TREASURY'
   | 'BUY_BACK_FEES'
   | 'HOLDING'
-  | 'EXTERNAL';
+  | 'EXTERNAL'
+  // programmes (src/core/programmes): transfers, rewards, vesting, referral rewards
+  | 'PENDING_TRANSFERS'
+  | 'PENDING_FEE_REFERRAL_REWARD'
+  | 'VESTING_REWARDS'
+  | 'VESTED_REWARDS'
+  | 'GLOBAL_REWARD'
+  | 'REWARD_MAKER_PAID_FEES'
+  | 'REWARD_MAKER_RECEIVED_FEES'
+  | 'REWARD_LP_RECEIVED_FEES'
+  | 'REWARD_MARKET_PROPOSERS'
+  | 'REWARD_AVERAGE_NOTIONAL'
+  | 'REWARD_RELATIVE_RETURN'
+  | 'REWARD_RETURN_VOLATILITY'
+  | 'REWARD_VALIDATOR_RANKING'
+  | 'REWARD_REALISED_RETURN'
+  | 'REWARD_ELIGIBLE_ENTITIES';
 
 export type TransferType =
   | 'DEPOSIT'
@@ -95,7 +111,16 @@ export type TransferType =
   | 'AMM_RELEASE'
   | 'HOLDING_LOCK'
   | 'HOLDING_RELEASE'
-  | 'SPOT';
+  | 'SPOT'
+  // programmes (src/core/programmes)
+  | 'HIGH_MAKER_FEE_REBATE_PAY'
+  | 'HIGH_MAKER_FEE_REBATE_RECEIVE'
+  | 'FEE_REFERRER_REWARD_PAY'
+  | 'FEE_REFERRER_REWARD_DISTRIBUTE'
+  | 'TRANSFER_FUNDS_SEND'
+  | 'TRANSFER_FUNDS_DISTRIBUTE'
+  | 'REWARD_PAYOUT'
+  | 'REWARDS_VESTED';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';

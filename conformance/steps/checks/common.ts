@@ -65,6 +65,15 @@ export function accountType(v: string): AccountType {
     'BUY_BACK_FEES',
     'HOLDING',
     'EXTERNAL',
+    'PENDING_TRANSFERS',
+    'PENDING_FEE_REFERRAL_REWARD',
+    'VESTING_REWARDS',
+    'VESTED_REWARDS',
+    'GLOBAL_REWARD',
+    'REWARD_MAKER_PAID_FEES',
+    'REWARD_MAKER_RECEIVED_FEES',
+    'REWARD_LP_RECEIVED_FEES',
+    'REWARD_MARKET_PROPOSERS',
   ];
   if (!known.includes(t as AccountType)) throw new StepError(`account type "${v}" unknown`);
   return t as AccountType;

@@ -5,6 +5,22 @@ import { Decimal, type Trade } from '../../../src/core/index.ts';
 import { side } from '../parse.ts';
 import { need, mismatch, feeSum } from './common.ts';
 
+/** Trade columns of the programmes' fee parts (treasury, buy-back, high-volume maker fee, discounts). */
+const PROGRAMME_FEE_COLUMNS: [string, (t: Trade) => bigint][] = (['buyer', 'seller'] as const).flatMap((s) => {
+  const f = (t: Trade) => (s === 'buyer' ? t.buyerFee : t.sellerFee);
+  return [
+    [`${s} treasury fee`, (t: Trade) => f(t).treasuryFee],
+    [`${s} buyback fee`, (t: Trade) => f(t).buyBackFee],
+    [`${s} high volume maker fee`, (t: Trade) => f(t).highVolumeMakerFee ?? 0n],
+    [`${s} infrastructure fee referrer discount`, (t: Trade) => f(t).referralDiscount?.infrastructureFee ?? 0n],
+    [`${s} liquidity fee referrer discount`, (t: Trade) => f(t).referralDiscount?.liquidityFee ?? 0n],
+    [`${s} maker fee referrer discount`, (t: Trade) => f(t).referralDiscount?.makerFee ?? 0n],
+    [`${s} infrastructure fee volume discount`, (t: Trade) => f(t).volumeDiscount?.infrastructureFee ?? 0n],
+    [`${s} liquidity fee volume discount`, (t: Trade) => f(t).volumeDiscount?.liquidityFee ?? 0n],
+    [`${s} maker fee volume discount`, (t: Trade) => f(t).volumeDiscount?.makerFee ?? 0n],
+  ] as [string, (t: Trade) => bigint][];
+});
+
 export function registerTradeChecks(r: Registry): void {
   r.define(/^the following trades should be executed:$/, (w, _a, t) => {
     const opt = [
@@ -18,6 +34,7 @@ export function registerTradeChecks(r: Registry): void {
       'buyer liquidity fee',
       'seller liquidity fee',
       'is amm',
+      ...PROGRAMME_FEE_COLUMNS.map(([c]) => c),
     ];
     for (const row of need(t).expect(['buyer', 'seller', 'price', 'size'], opt).rows) {
       row.opt('is amm'); // an AMM alias, already resolved by the runner
@@ -35,6 +52,7 @@ export function registerTradeChecks(r: Registry): void {
         ['seller maker fee', (t) => t.sellerFee.makerFee],
         ['buyer liquidity fee', (t) => t.buyerFee.liquidityFee],
         ['seller liquidity fee', (t) => t.sellerFee.liquidityFee],
+        ...PROGRAMME_FEE_COLUMNS,
       ];
       const wanted = fees.map(([c, f]) => [row.opt(c), f] as const).filter(([v]) => v !== undefined);
       const aggrSide = aggr === undefined ? undefined : side(aggr);

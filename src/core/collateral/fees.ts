@@ -44,8 +44,39 @@ export class FeeTransfers {
     this.payFrom(payer, liquidity, this.host.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
     fees.forEach((fee, i) => {
       const t = trades[i]!;
-      this.receiveMakerFee(t.buyer === payer ? t.seller : t.buyer, fee.makerFee);
+      const maker = t.buyer === payer ? t.seller : t.buyer;
+      this.receiveMakerFee(maker, fee.makerFee);
+      this.payProgrammes(payer, maker, fee);
     });
+  }
+
+  /**
+   * The programmes' part of a trade's fees (src/core/programmes): the taker pays the maker's high-volume rebate
+   * through the maker fee account and its referrer's reward through the pending referral reward account.
+   */
+  private payProgrammes(payer: string, maker: string | undefined, fee: FeeBreakdown): void {
+    const l = this.host.ledger;
+    const hvmf = fee.highVolumeMakerFee ?? 0n;
+    if (hvmf > 0n && maker !== undefined) {
+      this.payFrom(payer, hvmf, this.host.makerFeeAccount, 'HIGH_MAKER_FEE_REBATE_PAY');
+      const to = l.getOrCreate(maker, 'GENERAL', this.host.asset);
+      l.transferUpTo(this.host.makerFeeAccount, to, hvmf, 'HIGH_MAKER_FEE_REBATE_RECEIVE');
+    }
+    const r = fee.referrerReward;
+    const reward = r ? r.infrastructureFee + r.makerFee + r.liquidityFee : 0n;
+    if (reward > 0n && fee.referrer !== undefined) {
+      const pending = l.getOrCreate(SYSTEM_OWNER, 'PENDING_FEE_REFERRAL_REWARD', this.host.asset);
+      const before = pending.balance;
+      this.payFrom(payer, reward, pending, 'FEE_REFERRER_REWARD_PAY');
+      const collected = pending.balance - before;
+      if (collected > 0n)
+        l.transfer(
+          pending,
+          l.getOrCreate(fee.referrer, 'GENERAL', this.host.asset),
+          collected,
+          'FEE_REFERRER_REWARD_DISTRIBUTE',
+        );
+    }
   }
 
   /** Auction uncrossing fees: for each trade the seller, then the buyer, pays half of each fee (no maker fee). */
@@ -59,6 +90,7 @@ export class FeeTransfers {
         this.payFrom(party, fee.liquidityFee, this.host.liquidityFeeAccount, 'LIQUIDITY_FEE_PAY');
         this.payFrom(party, fee.buyBackFee, this.buyBackAccount(), 'BUY_BACK_FEE_PAY');
         this.payFrom(party, fee.treasuryFee, this.treasuryAccount(), 'TREASURY_FEE_PAY');
+        this.payProgrammes(party, undefined, fee);
       }
     }
   }

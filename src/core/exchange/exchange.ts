@@ -5,6 +5,7 @@
 import { Market } from '../market/market.ts';
 import type { SuccessionState } from '../market/types.ts';
 import { sha256Hex } from '../hash.ts';
+import { Decimal } from '../num/decimal.ts';
 import { SYSTEM_OWNER } from '../types.ts';
 
 import { ExchangeTrading } from './trading.ts';
@@ -19,6 +20,7 @@ export class Exchange extends ExchangeTrading {
     if (t < this.clock) throw new RangeError(`time cannot go backwards (${t} < ${this.clock})`);
     this.clock = t;
     this.epochTick(t);
+    this.programmes.onTime(t);
     // the built-in time source ticks before the markets
     for (const m of this.markets.values()) if (!m.closed) m.onTime(t);
     // successors in their opening auction see their parent as of the parent's last tick
@@ -141,6 +143,7 @@ export class Exchange extends ExchangeTrading {
       // the epoch ends and the next starts in the same tick, before the markets' own tick
       this.sink.emit({ type: 'epoch', seq: this.epochSeq, action: 'END', time: t });
       for (const m of this.markets.values()) m.onEpochEnd();
+      this.programmes.onEpochEnd(this.epochSeq, t, this.openNotionalsByParty());
       this.startEpoch(t);
       return;
     }
@@ -152,7 +155,19 @@ export class Exchange extends ExchangeTrading {
     this.epochExpiry = t + this.params.epochLength;
     this.epochPhase = 'running';
     this.sink.emit({ type: 'epoch', seq: this.epochSeq, action: 'START', time: t });
+    this.programmes.onEpochStart(this.epochSeq);
     for (const m of this.markets.values()) m.onEpochStart();
+  }
+
+  /** Each party's open notional across markets in quantum units (activity streaks, 0086-ASPR). */
+  private openNotionalsByParty(): Map<string, Decimal> {
+    const out = new Map<string, Decimal>();
+    for (const m of this.markets.values()) {
+      const q = this.programmes.quantumOf(m.asset);
+      for (const [party, v] of m.openNotionals())
+        out.set(party, (out.get(party) ?? Decimal.ZERO).add(q.isZero() ? v : v.div(q)));
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ state
@@ -169,6 +184,7 @@ export class Exchange extends ExchangeTrading {
       if (c.closed) parts.push(`closed ${id} until=${c.ttl}`);
     }
     for (const m of this.markets.values()) for (const p of m.hashParts()) parts.push(p);
+    for (const p of this.programmes.hashParts()) parts.push(p);
     return sha256Hex(parts.join('\n'));
   }
 }

@@ -11,9 +11,10 @@ import { SpotMarket } from '../spot/market.ts';
 import { validateSpotMarketSpec, type SpotMarketSpec } from '../spot/config.ts';
 import type { SuccessionState } from '../market/types.ts';
 import type { AssetConfig, CommandResult, MarketChanges } from '../commands.ts';
-import type { EngineEvent, EventSink } from '../events.ts';
+import type { EngineEvent, EventSink, Trade } from '../events.ts';
 import { NULL_SINK } from '../events.ts';
-import { SYSTEM_OWNER } from '../types.ts';
+import { SYSTEM_OWNER, type AccountType, type TransferType } from '../types.ts';
+import { Programmes } from '../programmes/programmes.ts';
 
 export interface ExchangeOptions {
   /** start time, ns since the Unix epoch */
@@ -42,13 +43,33 @@ export abstract class ExchangeMarkets {
   protected readonly successors = new Map<string, string[]>();
   protected readonly succession = new Map<string, { state: SuccessionState; ttl: bigint; closed?: Market }>();
 
+  /** the network's incentive programmes, transfers, rewards, vesting and staking (src/core/programmes) */
+  readonly programmes: Programmes;
+
   constructor(opts: ExchangeOptions = {}) {
     this.clock = opts.now ?? 0n;
+    this.programmes = new Programmes({
+      quantum: (asset) => this.assets.get(asset)?.quantum,
+      balance: (owner, kind, asset, market) =>
+        this.ledger.get(owner, kind as AccountType, asset, market)?.balance ?? 0n,
+      accountBalance: (owner, kind, asset, market) =>
+        this.ledger.get(owner, kind as AccountType, asset, market)?.balance,
+      move: (from, to, amount, type) => {
+        const a = this.ledger.getOrCreate(from.owner, from.kind as AccountType, from.asset, from.market);
+        const b = this.ledger.getOrCreate(to.owner, to.kind as AccountType, to.asset, to.market);
+        this.ledger.transfer(a, b, amount, type as TransferType, { recordZero: true });
+      },
+    });
     this.params = { ...defaultNetworkParams(), ...(opts.params ?? {}) };
     this.sinkRef = opts.sink ?? NULL_SINK;
     this.ledger.listener = {
       onAccountCreated: (account) => this.sinkRef.emit({ type: 'accountCreated', account }),
-      onEntry: (entry) => this.sinkRef.emit({ type: 'ledger', entry }),
+      onEntry: (entry) => {
+        // liquidity fees allocated to an LP are its "LP fees received" reward metric (0056-REWA)
+        if (entry.type === 'LIQUIDITY_FEE_ALLOCATE')
+          this.programmes.onLpFeesReceived(entry.to.market, entry.to.asset, entry.to.owner, entry.amount);
+        this.sinkRef.emit({ type: 'ledger', entry });
+      },
     };
   }
 
@@ -92,11 +113,32 @@ export abstract class ExchangeMarkets {
     this.ledger.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', a.id);
   }
 
+  /** Every trade reaches the programmes with its value in quantum units (volumes, streaks, reward metrics). */
+  private onTradeForProgrammes(m: Market, t: Trade): void {
+    const q = this.programmes.quantumOf(m.asset);
+    const value = m.tradeValueOf(t);
+    const total = (f: Trade['buyerFee']) =>
+      f.makerFee + f.infrastructureFee + f.liquidityFee + f.buyBackFee + f.treasuryFee;
+    const takerFee = t.aggressor === 'buy' ? t.buyerFee : t.aggressor === 'sell' ? t.sellerFee : undefined;
+    this.programmes.onTrade({
+      buyer: t.buyer,
+      seller: t.seller,
+      aggressor: t.aggressor === 'buy' ? 'buyer' : t.aggressor === 'sell' ? 'seller' : undefined,
+      quantumNotional: q.isZero() ? value : value.div(q),
+      marketId: m.id,
+      asset: m.asset,
+      ...(takerFee ? { makerFee: takerFee.makerFee } : {}),
+      buyerFees: t.aggressor === 'sell' ? 0n : total(t.buyerFee),
+      sellerFees: t.aggressor === 'buy' ? 0n : total(t.sellerFee),
+    });
+  }
+
   asset(id: string): AssetConfig | undefined {
     return this.assets.get(id);
   }
 
   setNetworkParameter(name: string, value: string): void {
+    if (this.programmes.setParameter(name, value)) return;
     setNetworkParameter(this.params, name, value);
     for (const m of this.markets.values()) m.onNetworkParametersChanged();
     if (name === 'market.auction.minimumDuration') for (const m of this.markets.values()) m.applyMinimumDuration();
@@ -130,10 +172,16 @@ export abstract class ExchangeMarkets {
       {
         ledger: this.ledger,
         params: this.params,
-        sink: { emit: (e) => this.sinkRef.emit(e) },
+        sink: {
+          emit: (e) => {
+            if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
+            this.sinkRef.emit(e);
+          },
+        },
         now: () => this.clock,
         nextId: (k) => this.nextId(k),
         assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
+        programmes: this.programmes,
       },
       opts.proposed === true,
     );

@@ -44,7 +44,10 @@ export function auctionFeesPerSide(f: FeeFactors, price: bigint, size: number, p
 }
 
 export function totalFee(f: FeeBreakdown): bigint {
-  return f.makerFee + f.infrastructureFee + f.liquidityFee + f.buyBackFee + f.treasuryFee;
+  // with the programmes' parts (src/core/programmes/fees.ts): the maker's rebate and the referrer's reward
+  const r = f.referrerReward;
+  const programmes = (f.highVolumeMakerFee ?? 0n) + (r ? r.infrastructureFee + r.makerFee + r.liquidityFee : 0n);
+  return f.makerFee + f.infrastructureFee + f.liquidityFee + f.buyBackFee + f.treasuryFee + programmes;
 }
 
 export function addFees(a: FeeBreakdown, b: FeeBreakdown): FeeBreakdown {

@@ -8,6 +8,7 @@ import type { Order } from '../book/order.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
 import type { MarkPriceMethod } from '../pricing/mark.ts';
 import { auctionFeesPerSide } from '../fees/fees.ts';
+import { auctionProgrammeFees } from '../programmes/fees.ts';
 import type { FundingDataPoint } from '../products/perpetual.ts';
 import type { AuctionTrigger, TradingMode } from '../types.ts';
 import { NS } from '../types.ts';
@@ -175,8 +176,12 @@ export abstract class MarketAuction extends MarketStopsPegged {
           sellOrder: buy ? m.passive.id : m.aggressor.id,
           timestamp: now,
           type: 'DEFAULT',
-          buyerFee: fees,
-          sellerFee: fees,
+          buyerFee: a.opening
+            ? fees
+            : auctionProgrammeFees(this.ctx.programmes, fees, buy ? m.aggressor.party : m.passive.party),
+          sellerFee: a.opening
+            ? fees
+            : auctionProgrammeFees(this.ctx.programmes, fees, buy ? m.passive.party : m.aggressor.party),
         };
         trades.push(t);
         if (!touched.includes(m.aggressor)) touched.push(m.aggressor);

@@ -6,7 +6,8 @@ import { Decimal } from '../num/decimal.ts';
 import { NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type MatchResult } from '../book/orderbook.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order } from '../book/order.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
-import { continuousFees, totalFee } from '../fees/fees.ts';
+import { continuousFees, totalFee, tradeValue } from '../fees/fees.ts';
+import { continuousProgrammeFees } from '../programmes/fees.ts';
 import type { Side } from '../types.ts';
 import { NETWORK_PARTY } from '../types.ts';
 import { OrderRejection, pegError, type OrderResult, type OrderSubmission } from '../commands.ts';
@@ -239,7 +240,7 @@ export abstract class MarketEntry extends MarketMargins {
       }
       return { sim, fees: { perTrade: [], total: 0n }, breach };
     }
-    const fees = this.computeContinuousFees(sim.fills);
+    const fees = this.computeContinuousFees(sim.fills, o.party);
     if (fees.total > 0n) {
       const g = this.general(o.party)?.balance ?? 0n;
       const m = this.ctx.ledger.get(o.party, 'MARGIN', this.asset, this.id)?.balance ?? 0n;
@@ -334,11 +335,22 @@ export abstract class MarketEntry extends MarketMargins {
     return trades;
   }
 
-  protected computeContinuousFees(fills: readonly Fill<Order>[]): { perTrade: FeeBreakdown[]; total: bigint } {
+  protected computeContinuousFees(
+    fills: readonly Fill<Order>[],
+    taker: string,
+  ): { perTrade: FeeBreakdown[]; total: bigint } {
     const f = this.feeFactors();
     let total = 0n;
     const perTrade = fills.map((fl) => {
-      const fee = continuousFees(f, this.toAsset(fl.price), fl.size, this.positionFactor);
+      const price = this.toAsset(fl.price);
+      const fee = continuousProgrammeFees(
+        this.ctx.programmes,
+        continuousFees(f, price, fl.size, this.positionFactor),
+        taker,
+        fl.passive.party,
+        tradeValue(price, fl.size, this.positionFactor),
+        f,
+      );
       total += totalFee(fee);
       return fee;
     });

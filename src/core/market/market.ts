@@ -6,6 +6,9 @@
 import { snapshot, type Order } from '../book/order.ts';
 import type { DepthLevel } from '../book/orderbook.ts';
 import type { MarketConfig } from '../config/market.ts';
+import type { Trade } from '../events.ts';
+import { tradeValue } from '../fees/fees.ts';
+import type { Decimal } from '../num/decimal.ts';
 import type { Position } from '../positions/positions.ts';
 import type { LiquidityProvision, LpFeeShare, LpSlaStats } from '../liquidity/types.ts';
 import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
@@ -242,6 +245,19 @@ export class Market extends MarketLifecycle {
     let n = 0;
     for (const o of this.orders.values()) if (o.peg && o.status === 'ACTIVE') n++;
     return n;
+  }
+
+  /** Each party's open notional in asset units (|open volume| × mark price), for the activity streaks (0086-ASPR). */
+  openNotionals(): Map<string, Decimal> {
+    const out = new Map<string, Decimal>();
+    for (const p of this.positions.all())
+      if (p.openVolume !== 0) out.set(p.party, tradeValue(this.markPrice, Math.abs(p.openVolume), this.positionFactor));
+    return out;
+  }
+
+  /** A trade's value in asset units (price × size / position factor), as the fees see it. */
+  tradeValueOf(t: Trade): Decimal {
+    return tradeValue(t.price, t.size, this.positionFactor);
   }
 
   /** Number of parties with a non-zero open volume. */

@@ -7,6 +7,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { ElsState } from '../liquidity/els.ts';
 import { Decimal } from '../num/decimal.ts';
 import type { PriceSource } from '../pricing/composite.ts';
+import type { Programmes } from '../programmes/programmes.ts';
 import type { AuctionTrigger, MarketState, TradingMode } from '../types.ts';
 
 /** A market's state as a successor inherits it (Vega's checkpointed market state). */
@@ -23,6 +24,8 @@ export interface MarketContext {
   now(): bigint;
   nextId(kind: 'order' | 'trade'): string;
   assetQuantum(asset: string): Decimal;
+  /** the network's incentive programmes (fee discounts, rebates, referral rewards), when the exchange runs them */
+  readonly programmes?: Programmes;
 }
 
 export interface AuctionState {

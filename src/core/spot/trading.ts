@@ -166,7 +166,7 @@ export abstract class SpotTrading extends Market {
         return { error: 'OrderError: non-persistent order trades out of price bounds', status: 'STOPPED' };
       return { sim, fees: { perTrade: [], total: 0n }, breach };
     }
-    const fees = this.computeContinuousFees(sim.fills);
+    const fees = this.computeContinuousFees(sim.fills, o.party);
     if (o.side === 'buy' && o.type === 'MARKET') {
       // a market buy pays the value of its trades and their fees out of its general account
       let cost = fees.total;
