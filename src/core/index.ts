@@ -27,3 +27,5 @@ export { PerpetualState, YEAR_NS } from './products/perpetual.ts';
 export type { OracleData } from './products/oracle.ts';
 export { PnlTracker } from './positions/pnl.ts';
 export { OrderBook, type BookOrder } from './book/orderbook.ts';
+export type { MarginFractionParams } from './margin-fraction/params.ts';
+export { validateMarginFraction } from './margin-fraction/params.ts';

@@ -1,9 +1,10 @@
 // The margin-fraction family (seed 001) as the engine's margin, mark-price and funding variant, chosen once when a
-// market is built (`MarketConfig.marginFraction`). Each piece replaces one of Vega's mechanisms behind the same
-// interface, so the market's flows — order entry, margin top-up and release, mark-to-market, close-outs by the
+// market is built (`MarketConfig.marginFraction`): the margin model (risk/margin-model.ts `createMarginModel`), the
+// mark-price method (market/base.ts) and the perpetual's funding state (products/product.ts `createProduct`). Each
+// piece replaces one of Vega's mechanisms behind the same interface, so the market's flows — order entry, margin top-up and release, mark-to-market, close-outs by the
 // network, loss socialisation, funding exchange — and their events and double-entry transfers are unchanged:
 //
-//  - margin levels (`marginFractionLevels`): in a single-collateral market the account value is the party's money
+//  - margin levels (`MarginFractionMarginModel`, `marginFractionLevels`): in a single-collateral market the account value is the party's money
 //    in the market (margin + general account, after mark-to-market) and its position notional |V| × index, so
 //      maintenance = ceil(|V| × index × MMF)              (close-out below it: AV < PN × MMF)
 //      initial     = ceil(max(|V + B|, |V − S|) × index × IMF)   (orders accepted while OMF ≥ IMF)
@@ -11,15 +12,17 @@
 //      release     = initial (money above the initial level goes back to the general account: cross collateral)
 //    with B, S the live buy and sell volume; index is the perpetual's latest oracle price (the mark price before the
 //    first one, and for non-perpetual products).
-//  - mark price (`MarginFractionMarkCalculator`): the book's mid (floored), or one side times (1 ∓ m), read at
+//  - mark price (`MarginFractionMark`): the book's mid (floored), or one side times (1 ∓ m), read at
 //    each mark-price time; an empty book keeps the last mark (no candidate).
 //  - funding (`MarginFractionPerpetual`): the period's TWAP of the spot rate mark / index − 1 (auction time left
 //    out), paid per unit as TWAP × index (truncated toward zero like Vega's payment); no clamps, interest or
 //    scaling (the seed has none).
 import { Decimal } from '../num/decimal.ts';
-import type { MarginScalingFactors, MarkPriceConfig, PerpetualProduct } from '../config/market.ts';
+import type { MarkPriceConfig, PerpetualProduct } from '../config/market.ts';
+import type { Order } from '../book/order.ts';
+import type { Position } from '../positions/positions.ts';
 import type { MarginLevels } from '../risk/margin.ts';
-import { CompositePriceCalculator, type BookFactors, type BookView } from '../pricing/composite.ts';
+import type { BookView, PriceSource, TradeSample } from '../pricing/composite.ts';
 import {
   PerpetualState,
   type FundingData,
@@ -56,36 +59,27 @@ export function marginFractionLevels(m: MarginFractionInput, p: MarginFractionPa
   return { maintenance, search: maintenance, initial, release: initial };
 }
 
-/** The scaling factors a margin-fraction market reports (the levels do not use them). */
-export const MARGIN_FRACTION_SCALING: MarginScalingFactors = {
-  searchLevel: Decimal.ONE,
-  initialMargin: Decimal.ONE,
-  collateralRelease: Decimal.ONE,
-};
-
 /**
- * The seed's mark price as the market's mark-price method: the live book read at each calculation. Trades and
- * oracle data are ignored; book samples are not needed (the price is the book at the calculation time).
+ * The seed's mark price as the market's mark-price method (the shape of pricing/mark.ts `MarkPriceMethod`): the live
+ * book read at each calculation. Trades, book samples and oracle data are not used (the price is the book at the
+ * calculation time).
  */
-export class MarginFractionMarkCalculator extends CompositePriceCalculator {
+export class MarginFractionMark {
+  price: bigint | undefined;
+  readonly samplesBook = false;
+
   constructor(
-    cfg: MarkPriceConfig,
-    assetDecimals: number,
+    public cfg: MarkPriceConfig,
     private readonly view: BookView,
     private readonly multiplier: Decimal,
-  ) {
-    super(cfg, assetDecimals);
-  }
+  ) {}
 
-  override get isLastTrade(): boolean {
-    return false;
-  }
+  newTrade(_price: bigint, _size: number, _time: bigint): void {}
+  sampleBook(): void {}
+  setBookPriceAt(): void {}
+  onOracleData(): void {}
 
-  override sampleBook(_t: bigint, _view: BookView, _f: BookFactors): void {}
-
-  override setBookPriceAt(_t: bigint, _price: bigint): void {}
-
-  override calculate(_t: bigint, _delta: bigint): bigint | undefined {
+  calculate(_t: bigint, _delta: bigint): bigint | undefined {
     const bid = this.view.best('buy');
     const ask = this.view.best('sell');
     if (bid === undefined && ask === undefined) return undefined;
@@ -93,11 +87,56 @@ export class MarginFractionMarkCalculator extends CompositePriceCalculator {
     return p > 0n ? p : undefined;
   }
 
-  override sources() {
-    const bid = this.view.best('buy');
-    const ask = this.view.best('sell');
-    if (bid === undefined && ask === undefined) return [];
-    return [{ name: 'marginFractionBookPrice', price: this.calculate(0n, 0n) ?? 0n, lastUpdated: 0n }];
+  endCalculation(): void {}
+
+  sources(): PriceSource[] {
+    const p = this.calculate(0n, 0n);
+    return p === undefined ? [] : [{ name: 'priceFromOrderBook', price: p, lastUpdated: 0n }];
+  }
+
+  updateConfig(cfg: MarkPriceConfig): void {
+    this.cfg = cfg;
+  }
+
+  tradeSamples(): readonly TradeSample[] {
+    return [];
+  }
+}
+
+/** What the margin-fraction margin model reads from its market (the fields of risk/margin-model.ts `MarginHost`). */
+export interface MarginFractionHost {
+  readonly positionFactor: Decimal;
+  /** the perpetual's latest index (oracle) price, asset precision; 0 before any (and for futures) */
+  indexPrice(): bigint;
+}
+
+/**
+ * The margin model of the margin-fraction rules (the shape of risk/margin-model.ts `MarginModel`): levels on the
+ * notional at the index price (the mark price passed in until an index is known). Orders are margined at their
+ * size whatever their type (a market order's size is open volume once it fills, as the open size counts it), and
+ * isolated margin is refused: the rules are cross-collateral by design.
+ */
+export class MarginFractionMarginModel {
+  readonly assumesMarketOrdersFilled = true;
+  readonly isolatedMarginRejection = 'isolated margin not permitted on margin-fraction markets';
+
+  constructor(
+    private readonly host: MarginFractionHost,
+    private readonly params: MarginFractionParams,
+  ) {}
+
+  levels(pos: Position, price: bigint, _extra?: Order): MarginLevels {
+    const index = this.host.indexPrice();
+    return marginFractionLevels(
+      {
+        openVolume: pos.openVolume,
+        buyOrders: pos.buy,
+        sellOrders: pos.sell,
+        price: index > 0n ? index : price,
+        positionFactor: this.host.positionFactor,
+      },
+      this.params,
+    );
   }
 }
 

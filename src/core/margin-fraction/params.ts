@@ -12,15 +12,23 @@ export interface MarginFractionParams {
   readonly oneSidedMultiplier: Decimal;
 }
 
-/** The engine's invariants of the parameters; throws a RangeError naming the field. */
-export function validateMarginFraction(p: MarginFractionParams, where = 'marginFraction'): void {
+/** The first parameter that breaks the engine's invariants (field and reason), or undefined. */
+export function marginFractionProblem(p: MarginFractionParams): { field: string; reason: string } | undefined {
   const { initialFraction: imf, maintenanceFraction: mmf, oneSidedMultiplier: m } = p;
-  if (!mmf.isPositive()) throw new RangeError(`${where}.maintenanceFraction: ${mmf.toString()} must be > 0`);
+  if (!mmf.isPositive()) return { field: 'maintenanceFraction', reason: `${mmf.toString()} must be > 0` };
   if (imf.lt(mmf))
-    throw new RangeError(
-      `${where}.initialFraction: ${imf.toString()} must be ≥ the maintenance fraction ${mmf.toString()}`,
-    );
-  if (imf.gt(Decimal.ONE)) throw new RangeError(`${where}.initialFraction: ${imf.toString()} must be ≤ 1`);
+    return {
+      field: 'initialFraction',
+      reason: `${imf.toString()} must be ≥ the maintenance fraction ${mmf.toString()}`,
+    };
+  if (imf.gt(Decimal.ONE)) return { field: 'initialFraction', reason: `${imf.toString()} must be ≤ 1` };
   if (!(m.isPositive() && m.lt(Decimal.ONE)))
-    throw new RangeError(`${where}.oneSidedMultiplier: ${m.toString()} is not in (0, 1)`);
+    return { field: 'oneSidedMultiplier', reason: `${m.toString()} is not in (0, 1)` };
+  return undefined;
+}
+
+/** The engine's invariants of the parameters; throws a RangeError naming the field (`where`.field). */
+export function validateMarginFraction(p: MarginFractionParams, where = 'marginFraction'): void {
+  const problem = marginFractionProblem(p);
+  if (problem) throw new RangeError(`${where}.${problem.field}: ${problem.reason}`);
 }

@@ -19,7 +19,8 @@ import { CashFlows } from '../collateral/cashflows.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
-import { markPriceMethod, type MarkPriceMethod } from '../pricing/mark.ts';
+import { markBookView, markPriceMethod, type MarkPriceMethod } from '../pricing/mark.ts';
+import { MarginFractionMark } from '../margin-fraction/engine.ts';
 import type { FeeFactors } from '../fees/fees.ts';
 import type { FundingPeriodEvent } from '../products/perpetual.ts';
 import { createProduct, type Product } from '../products/product.ts';
@@ -146,8 +147,14 @@ export abstract class MarketBase {
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
-    this.product = createProduct(cfg.product, this.priceFactor);
-    this.markCalc = markPriceMethod(cfg.markPrice, assetDecimals);
+    this.product = createProduct(cfg.product, this.priceFactor, cfg.marginFraction);
+    this.markCalc = cfg.marginFraction
+      ? new MarginFractionMark(
+          cfg.markPrice,
+          markBookView(this.book, this.priceFactor),
+          cfg.marginFraction.oneSidedMultiplier,
+        )
+      : markPriceMethod(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
         ? markPriceMethod(cfg.product.internalCompositePrice, assetDecimals)

@@ -7,12 +7,7 @@ import { minBig, maxBig } from '../num/bigint.ts';
 import type { MatchResult } from '../book/orderbook.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
-import {
-  maintenanceMarginDecimal,
-  scaleMargins,
-  ZERO_MARGIN,
-  type MarginLevels,
-} from '../risk/margin.ts';
+import { maintenanceMarginDecimal, scaleMargins, ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import { isolatedOrderMargin, isolatedRelease } from '../risk/isolated.ts';
 import type { MarginHost } from '../risk/margin-model.ts';
 import type { Side } from '../types.ts';
@@ -49,6 +44,7 @@ export abstract class MarketMargins extends MarketBase {
       auctionNotional: (party, extra) => (this.auction ? this.auctionOrderNotional(party, extra) : undefined),
       fundingIncrease: () => this.fundingIncrease,
       partyOrders: (party) => this.ordersByParty.get(party),
+      indexPrice: () => this.product.fundingView()?.underlyingIndexPrice ?? 0n,
     };
   }
 

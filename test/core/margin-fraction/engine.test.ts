@@ -6,7 +6,7 @@ import { dec, Decimal } from '../../../src/core/num/decimal.ts';
 import type { BookView } from '../../../src/core/pricing/composite.ts';
 import { DEFAULT_MARK_PRICE } from '../../../src/core/config/market.ts';
 import {
-  MarginFractionMarkCalculator,
+  MarginFractionMark,
   MarginFractionPerpetual,
   marginFractionLevels,
 } from '../../../src/core/margin-fraction/engine.ts';
@@ -55,8 +55,8 @@ test('margin-fraction parameters: invariants named by field', () => {
 test('mark price method: the live book mid, one side with the multiplier, no candidate on an empty book', () => {
   const best: { buy?: bigint; sell?: bigint } = {};
   const view: BookView = { best: (s) => best[s], vwap: () => undefined };
-  const calc = new MarginFractionMarkCalculator(DEFAULT_MARK_PRICE, 2, view, dec('0.02'));
-  assert.equal(calc.isLastTrade, false);
+  const calc = new MarginFractionMark(DEFAULT_MARK_PRICE, view, dec('0.02'));
+  assert.equal(calc.samplesBook, false);
   assert.equal(calc.calculate(0n, 0n), undefined);
   best.buy = 1500n;
   assert.equal(calc.calculate(0n, 0n), 1530n); // 1500 × 1.02
