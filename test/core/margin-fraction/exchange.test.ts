@@ -165,3 +165,23 @@ test("funding: the period's TWAP of mark / index − 1, paid per unit as TWAP ×
   assert.equal(of('B'), 9n);
   s.conserved();
 });
+
+test('bad margin-fraction parameters are refused at market creation with the field named; no isolated margin', () => {
+  const ex = new Exchange({ now: T0 });
+  ex.registerAsset({ id: 'USD', decimals: 0, quantum: Decimal.ONE });
+  const bad = (mf: Partial<NonNullable<ReturnType<typeof mfMarket>['marginFraction']>>) =>
+    mfMarket({ marginFraction: { ...mfMarket().marginFraction!, ...mf } });
+  assert.throws(
+    () => ex.createMarket(bad({ initialFraction: Decimal.parse('0.01') })),
+    /marginFraction\.initialFraction: 0\.01 must be ≥ the maintenance fraction 0\.05/,
+  );
+  assert.throws(
+    () => ex.createMarket(bad({ oneSidedMultiplier: Decimal.ONE })),
+    /marginFraction\.oneSidedMultiplier: 1 is not in \(0, 1\)/,
+  );
+  const s = setup({ X: 1000n });
+  assert.deepEqual(s.ex.updateMarginMode('X', 'M', 'isolated', Decimal.parse('0.5')), {
+    error: 'isolated margin not permitted on margin-fraction markets',
+  });
+  s.conserved();
+});
