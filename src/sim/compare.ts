@@ -71,7 +71,10 @@ export interface MechanismResult {
   readonly fundingPaid: number;
   readonly fundingPeriods: number;
   readonly meanFundingRate: number | null;
-  /** the largest |position| × mark / equity of any trader at any mark-to-market (the network excluded) */
+  /**
+   * the largest |position| × mark / equity of any trader (the network excluded) at each new mark price, with the
+   * money held before that mark-to-market's transfers and close-outs
+   */
   readonly largestLeverage: { readonly value: number; readonly party: string | null; readonly t: number };
   readonly trades: number;
   readonly notional: number;
