@@ -2,8 +2,9 @@
 // (an agent-based simulation of a scenario, with its report), `sweep` (a grid of simulations on worker threads,
 // or on BullMQ workers), `worker` (takes queued sweep runs), `conformance` (Vega's feature files against the engine),
 // `analyze` (what a proposal means), `liquidity` (the daily economics of liquidity provision), `serve` (the live
-// venue), `mm` (the live market maker), `live` (venue, background market, bot and dashboard in one) and `dashboard`
-// (the page of a finished simulation or sweep). Run from the working tree with `npm run perpsim -- …` or through
+// venue), `mm` (the live market maker), `live` (venue, background market, bot and dashboard in one), `dashboard`
+// (the page of a finished simulation or sweep) and `compare` (a scenario under Vega's and seed 001's margin-fraction
+// rules, side by side). Run from the working tree with `npm run perpsim -- …` or through
 // bin/perpsim.js (`npx perpsim …`).
 //
 // Each subcommand's module is loaded only when it is the one being run (all of them for the top-level --help or an
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   serve: async () => (await import('./serve.ts')).serveCommand,
   mm: async () => (await import('./mm.ts')).mmCommand,
   live: async () => (await import('./live.ts')).liveCommand,
+  compare: async () => (await import('./compare.ts')).compareCommand,
 };
 
 function version(): string {

@@ -7,7 +7,15 @@
 // events and the same state hash. The engine is only used through its command/event interface; agents see only
 // what a client sees (see client.ts). The runner does not call Exchange.beginBlock: a long simulated block is a
 // modelling step, not a stalled chain, so it does not trigger long-block auctions.
-import { Decimal, Exchange, type Market, NS, type TransferType } from '../core/index.ts';
+import {
+  Decimal,
+  Exchange,
+  type EngineEvent,
+  type Market,
+  type MarketConfig,
+  NS,
+  type TransferType,
+} from '../core/index.ts';
 import { loadProposalFile, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
 import type { Agent, AgentContext } from './agents/agent.ts';
 import { makeAgent } from './agents/factory.ts';
@@ -36,6 +44,12 @@ export interface RunOptions {
   readonly progressEvery?: number;
   /** blocks between full scans of every account by the conservation checker (default 3600) */
   readonly fullScanEvery?: number;
+  /** the market configuration the engine runs, from the proposal's (a variant's rules: `perpsim compare`) */
+  readonly marketConfig?: (cfg: MarketConfig) => MarketConfig;
+  /** every market as it is created */
+  readonly onMarket?: (market: Market) => void;
+  /** every engine event, after the simulator's own bookkeeping */
+  readonly onEvent?: (e: EngineEvent) => void;
 }
 
 /** One market maker's (or any agent's) P&L, split (quote units). */
@@ -291,7 +305,16 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const root = new Prng(`perpsim/${seed}`);
 
   const bus = new EventBus(startNs);
-  const ex = new Exchange({ now: startNs, sink: bus });
+  const onEvent = opts.onEvent;
+  const sink = onEvent
+    ? {
+        emit(e: EngineEvent) {
+          bus.emit(e);
+          onEvent(e);
+        },
+      }
+    : bus;
+  const ex = new Exchange({ now: startNs, sink });
   for (const [name, value] of Object.entries(sc.network)) {
     try {
       ex.setNetworkParameter(name, value);
@@ -326,10 +349,11 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     if (!ex.asset(asset.id)) ex.registerAsset({ id: asset.id, decimals: asset.decimals, quantum: asset.quantum });
     let market: Market;
     try {
-      market = ex.createMarket(parsed.config);
+      market = ex.createMarket(opts.marketConfig ? opts.marketConfig(parsed.config) : parsed.config);
     } catch (e) {
       throw new ScenarioError([`markets[${i}]: the engine cannot run ${parsed.config.id}: ${(e as Error).message}`]);
     }
+    opts.onMarket?.(market);
     if (spec.insurancePool > 0)
       ex.fundInsurancePool(market.id, BigInt(Math.round(spec.insurancePool)) * 10n ** BigInt(asset.decimals));
     const feed = new MarketFeed(market);

@@ -2,6 +2,7 @@
 // Factors are exact decimals; durations are whole seconds unless named *Ns. Parsing of governance-proposal JSON
 // into this shape lives outside the core (src/proposal); validateMarketConfig checks the engine's invariants.
 import { Decimal } from '../num/decimal.ts';
+import { marginFractionProblem, type MarginFractionParams } from '../margin-fraction/params.ts';
 
 export interface SimpleRiskModel {
   readonly kind: 'simple';
@@ -199,6 +200,8 @@ export interface MarketConfig {
    * insurance pool moved here when this market leaves its opening auction.
    */
   readonly successor?: { readonly parentMarketId: string; readonly insurancePoolFraction: Decimal };
+  /** seed 001's margin-fraction rules instead of Vega's margin, mark price and funding (margin-fraction/engine.ts) */
+  readonly marginFraction?: MarginFractionParams;
   /** asset decimals of the settlement asset are taken from the asset registry */
 }
 
@@ -251,6 +254,8 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
   // (a price factor below 1, 0070-MKTD), so `assetDecimals` is not checked against here.
   void assetDecimals;
   need(c.tickSize > 0n, 'tickSize', 'must be positive');
+  const mf = c.marginFraction ? marginFractionProblem(c.marginFraction) : undefined;
+  if (mf) throw new ConfigError(`marginFraction.${mf.field}`, mf.reason);
   if (c.successor) {
     need(c.successor.parentMarketId.length > 0, 'successor.parentMarketId', 'must not be empty');
     need(c.successor.parentMarketId !== c.id, 'successor.parentMarketId', 'a market cannot succeed itself');

@@ -19,7 +19,8 @@ import { CashFlows } from '../collateral/cashflows.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
-import { markPriceMethod, type MarkPriceMethod } from '../pricing/mark.ts';
+import { markBookView, markPriceMethod, type MarkPriceMethod } from '../pricing/mark.ts';
+import { MarginFractionMark } from '../margin-fraction/engine.ts';
 import type { FeeFactors } from '../fees/fees.ts';
 import type { FundingPeriodEvent } from '../products/perpetual.ts';
 import { createProduct, type Product } from '../products/product.ts';
@@ -159,7 +160,13 @@ export abstract class MarketBase {
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
     this.product = this.chooseProduct(cfg);
-    this.markCalc = markPriceMethod(cfg.markPrice, assetDecimals);
+    this.markCalc = cfg.marginFraction
+      ? new MarginFractionMark(
+          cfg.markPrice,
+          markBookView(this.book, this.priceFactor),
+          cfg.marginFraction.oneSidedMultiplier,
+        )
+      : markPriceMethod(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
         ? markPriceMethod(cfg.product.internalCompositePrice, assetDecimals)
@@ -207,7 +214,7 @@ export abstract class MarketBase {
 
   /** The product variant of this market (a market kind with its own variant overrides this; called at construction). */
   protected chooseProduct(cfg: MarketConfig): Product {
-    return createProduct(cfg.product, this.priceFactor, this.priceDivisor);
+    return createProduct(cfg.product, this.priceFactor, this.priceDivisor, cfg.marginFraction);
   }
 
   /** The margin-model variant of this market (a market kind with its own variant overrides this). */

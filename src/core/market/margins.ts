@@ -44,6 +44,7 @@ export abstract class MarketMargins extends MarketBase {
       auctionNotional: (party, extra) => (this.auction ? this.auctionOrderNotional(party, extra) : undefined),
       fundingIncrease: () => this.fundingIncrease,
       partyOrders: (party) => this.ordersByParty.get(party),
+      indexPrice: () => this.product.fundingView()?.underlyingIndexPrice ?? 0n,
     };
   }
 

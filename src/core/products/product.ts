@@ -15,6 +15,8 @@ import type {
 import type { Decimal } from '../num/decimal.ts';
 import { NS } from '../types.ts';
 import { specMatches, type OracleData } from './oracle.ts';
+import { MarginFractionPerpetual } from '../margin-fraction/engine.ts';
+import type { MarginFractionParams } from '../margin-fraction/params.ts';
 import { PerpetualState, type FundingData, type FundingDataPoint, type FundingPeriodEvent } from './perpetual.ts';
 
 /** What an oracle data point or the protocol time means for the product: terminate trading, or a funding cue at t. */
@@ -168,8 +170,12 @@ export class PerpetualProductImpl implements Product {
   /** built-in time trigger of the funding schedule: next cue (ns) */
   private nextScheduledCue: bigint | undefined;
 
-  constructor(private cfg: PerpetualConfig) {
-    this.state = new PerpetualState(cfg);
+  /** `state`: the funding state of another family of rules (margin-fraction/engine.ts), else Vega's */
+  constructor(
+    private cfg: PerpetualConfig,
+    state?: PerpetualState,
+  ) {
+    this.state = state ?? new PerpetualState(cfg);
   }
 
   get fundingStarted(): boolean {
@@ -326,13 +332,16 @@ export class SpotProductImpl implements Product {
   }
 }
 
-/** The product of a market configuration, chosen once when the market is built. */
+/**
+ * The product of a market configuration, chosen once when the market is built; a perpetual under the margin-fraction
+ * rules pays the seed's funding (margin-fraction/engine.ts).
+ */
 export function createProduct(
   cfg: FutureConfig | PerpetualConfig,
   priceFactor: bigint,
   priceDivisor: bigint = 1n,
+  marginFraction?: MarginFractionParams,
 ): Product {
-  return cfg.kind === 'perpetual'
-    ? new PerpetualProductImpl(cfg)
-    : new FutureProductImpl(cfg, priceFactor, priceDivisor);
+  if (cfg.kind !== 'perpetual') return new FutureProductImpl(cfg, priceFactor, priceDivisor);
+  return new PerpetualProductImpl(cfg, marginFraction ? new MarginFractionPerpetual(cfg) : undefined);
 }

@@ -11,6 +11,7 @@ import type { MarketConfig } from '../config/market.ts';
 import type { Order } from '../book/order.ts';
 import { Decimal } from '../num/decimal.ts';
 import type { Position } from '../positions/positions.ts';
+import { MarginFractionMarginModel } from '../margin-fraction/engine.ts';
 import { crossMarginLevels, ZERO_MARGIN, type MarginInput, type MarginLevels, type RiskFactors } from './margin.ts';
 
 /** What a margin model reads from its market. */
@@ -27,6 +28,8 @@ export interface MarginHost {
   fundingIncrease(): Decimal | undefined;
   /** the party's live orders (any status; the model filters) */
   partyOrders(party: string): ReadonlySet<Order> | undefined;
+  /** perpetuals: the latest index (oracle) price, asset precision, 0 before any (the margin-fraction rules) */
+  indexPrice(): bigint;
 }
 
 export interface MarginModel {
@@ -130,8 +133,12 @@ export class NoMarginModel implements MarginModel {
   }
 }
 
-/** The margin model of a market configuration: fully collateralised capped futures, else the standard calculator. */
+/**
+ * The margin model of a market configuration: seed 001's margin-fraction rules when configured, fully collateralised
+ * capped futures, else the standard calculator.
+ */
 export function createMarginModel(cfg: MarketConfig, host: MarginHost): MarginModel {
+  if (cfg.marginFraction) return new MarginFractionMarginModel(host, cfg.marginFraction);
   return cfg.product.kind === 'future' && cfg.product.cap?.fullyCollateralised === true
     ? new FullyCollateralisedMarginModel(host)
     : new StandardMarginModel(host);
