@@ -56,7 +56,13 @@ export class SpotMarket extends SpotTrading {
     const ind = this.book.indicative();
     const uncrossPrice = ind ? (BigInt(ind.lo) * this.priceFactor + BigInt(ind.hi) * this.priceFactor) / 2n : 0n;
     if (ind) {
-      const matches = this.book.uncross(ind);
+      // an iceberg refreshed during the uncrossing trades once with the same counterparty, not once per refresh
+      const matches: { aggressor: Order; passive: Order; size: number }[] = [];
+      for (const m of this.book.uncross(ind)) {
+        const last = matches[matches.length - 1];
+        if (last && last.aggressor === m.aggressor && last.passive === m.passive) last.size += m.size;
+        else matches.push({ aggressor: m.aggressor, passive: m.passive, size: m.size });
+      }
       const feeF = this.feeFactors();
       const trades: Trade[] = [];
       const touched: Order[] = [];
