@@ -247,6 +247,17 @@ export class AmmEngine {
     return fills;
   }
 
+  /** The volume all pools would trade with an incoming order of side `incoming` up to `price` (asset precision). */
+  volumeUpTo(incoming: Side, price: bigint): bigint {
+    let v = 0n;
+    for (const p of this.pools) {
+      const best = p.bestPrice(incoming === 'buy' ? 'sell' : 'buy');
+      if (best === undefined || (incoming === 'buy' ? best > price : best < price)) continue;
+      v += p.volumeUpTo(incoming, price);
+    }
+    return v;
+  }
+
   /** Ends a match: pools read their position from the positions engine again. */
   endMatch(): void {
     for (const p of this.pools) p.endMatch();

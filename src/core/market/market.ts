@@ -132,6 +132,8 @@ export class Market extends MarketLifecycle {
   private ammCommand(fn: () => void): CommandResult {
     try {
       fn();
+      // the pools' quotes are pegged orders' references too
+      if (!this.inAuction) this.checkForReferenceMoves(false);
       return {};
     } catch (e) {
       if (e instanceof AmmError) return { error: e.message };

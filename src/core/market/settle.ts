@@ -7,7 +7,7 @@ import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
 import { ZERO_MARGIN } from '../risk/margin.ts';
 import { continuousFees } from '../fees/fees.ts';
-import type { TransferType } from '../types.ts';
+import type { Side, TransferType } from '../types.ts';
 import { NETWORK_PARTY, NS } from '../types.ts';
 import { disposalOrder } from '../liquidation/disposal.ts';
 import { networkTakeOverTrades } from '../liquidation/closeout.ts';
@@ -233,6 +233,15 @@ export abstract class MarketSettle extends MarketClock {
     this.checkForReferenceMoves(false);
   }
 
+  /** The book and the AMMs' volume together, as the network's disposal reads it (spec 0090-VAMM). */
+  protected ammDisposalBook(): { availableVolume(side: Side, price: number): number } {
+    return {
+      availableVolume: (side: Side, price: number) =>
+        this.book.availableVolume(side, price) +
+        Number(this.amm.engine.volumeUpTo(side, BigInt(price) * this.priceFactor)),
+    };
+  }
+
   /** Network disposal (liquidation strategy): an IOC against the book within the slippage range. */
   protected checkNetwork(now: bigint): void {
     const net = this.positions.get(NETWORK_PARTY);
@@ -249,7 +258,7 @@ export abstract class MarketSettle extends MarketClock {
       this.toAsset(ask),
       bounds,
       this.priceFactor,
-      this.book,
+      this.amm.engine.size === 0 ? this.book : this.ammDisposalBook(),
       this.priceDivisor,
     );
     if (!d) return;
