@@ -81,14 +81,16 @@ export function analyseProposal(source: string, input: LenientParse, opts: Analy
   const margins = analyseMargins(cfg, rf, priceAsset, price.value, asset, initialFactor, opts);
 
   // ---- price monitoring
-  const priceFactor = pow10(adp - mdp);
+  // 10^(adp − mdp) as factor / divisor: a market may have more decimals than its asset (0070-MKTD)
+  const priceFactor = adp >= mdp ? pow10(adp - mdp) : 1n;
+  const priceDivisor = adp >= mdp ? 1n : pow10(mdp - adp);
   const priceMonitoring = cfg.priceMonitoringTriggers.map((t): PriceMonitoringEntry => {
     const ref = Decimal.fromBigInt(priceAsset);
     const f = boundFactors(cfg.riskModel, ref, t.horizon, t.probability);
     const minAsset = ref.mul(f.down).ceil();
     const maxAsset = ref.mul(f.up).floor();
-    const minMarket = (minAsset + priceFactor - 1n) / priceFactor;
-    const maxMarket = maxAsset / priceFactor;
+    const minMarket = (minAsset * priceDivisor + priceFactor - 1n) / priceFactor;
+    const maxMarket = (maxAsset * priceDivisor) / priceFactor;
     return {
       horizon: t.horizon,
       horizonText: duration(t.horizon),

@@ -501,7 +501,7 @@ function build(
     openingAuctionDuration,
   };
 
-  // the engine's own invariants (stricter than Vega's in places, e.g. mdp above the asset's decimals)
+  // the engine's own invariants (stricter than Vega's in places, e.g. a margin search level below 1)
   try {
     validateMarketConfig(config, asset.decimals);
   } catch (e) {

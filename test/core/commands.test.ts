@@ -480,10 +480,14 @@ describe('market creation with an invalid configuration', () => {
   test('empty id', () => configRejects(create(continuousMarket('')), /^id: /));
   test('unknown settlement asset', () =>
     configRejects(cm({ settlementAsset: 'XYZ' }), /settlementAsset: asset "XYZ" is not registered/));
-  for (const decimalPlaces of [-1, 1.5, 6]) {
-    test(`decimalPlaces ${decimalPlaces} (asset has 5)`, () =>
-      configRejects(cm({ decimalPlaces }), /^decimalPlaces: /));
+  for (const decimalPlaces of [-1, 1.5, 150]) {
+    test(`decimalPlaces ${decimalPlaces}`, () => configRejects(cm({ decimalPlaces }), /^decimalPlaces: /));
   }
+  test("decimalPlaces 6 above the asset's 5 is accepted (0070-MKTD: a price factor below 1)", () => {
+    const { ex } = fixture();
+    const m = ex.createMarket(continuousMarket('N', { decimalPlaces: 6 }));
+    assert.equal(m.toAsset(15), 1n);
+  });
   for (const positionDecimalPlaces of [7, -7, 0.5]) {
     test(`positionDecimalPlaces ${positionDecimalPlaces}`, () =>
       configRejects(cm({ positionDecimalPlaces }), /^positionDecimalPlaces: /));
