@@ -164,7 +164,7 @@ export function registerMiscSteps(r: Registry): void {
   });
 
   r.define(/^the liquidity provider fee shares for the market "([^"]+)" should be:$/, (w, [id], t) => {
-    const shares = w.market(id!).liquidity.feeShares();
+    const shares = w.market(id!).lpFeeShares();
     for (const row of need(t).expect(
       ['party', 'equity like share', 'average entry valuation'],
       ['average score', 'virtual stake'],

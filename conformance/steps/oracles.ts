@@ -190,7 +190,7 @@ export function registerOracleSteps(r: Registry): void {
   });
 
   r.define(/^the mark price algo should be "([^"]+)" for the market "([^"]+)"$/, (w, [algo, id]) => {
-    const actual = `COMPOSITE_PRICE_TYPE_${w.market(id!).cfg.markPrice.type}`;
+    const actual = `COMPOSITE_PRICE_TYPE_${w.market(id!).configView().markPrice.type}`;
     if (actual !== algo)
       throw new StepError(`unexpected mark price algo for market "${id}": expected ${algo}, got ${actual}`);
   });
@@ -215,7 +215,7 @@ export function registerOracleSteps(r: Registry): void {
       cmp('funding payment', d.fundingPayment?.toString());
       cmp('funding rate', d.fundingRate);
       cmp('internal composite price', (d.internalCompositePrice / m.priceFactor).toString());
-      const p = m.cfg.product;
+      const p = m.configView().product;
       cmp(
         'price type',
         p.kind === 'perpetual' && p.internalCompositePrice

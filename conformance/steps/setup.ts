@@ -264,14 +264,14 @@ export function registerSetupSteps(r: Registry): void {
       if (v('liquidity fee settings') !== undefined) {
         const f = lookup(w.fees, v('liquidity fee settings')!, 'fees configuration');
         changes.fees = {
-          ...m.cfg.fees,
+          ...m.configView().fees,
           liquidityFeeMethod: f.liquidityFeeMethod,
           ...(f.liquidityFeeConstant !== undefined ? { liquidityFeeConstant: f.liquidityFeeConstant } : {}),
         };
       }
       if (v('data source config') !== undefined) {
         const oracle = lookup(w.oracles, w.oracleName(v('data source config')!), 'oracle config');
-        const current = m.cfg.product;
+        const current = m.configView().product;
         if (oracle.kind === 'future' && current.kind === 'future') {
           changes.product = {
             kind: 'future',
@@ -294,7 +294,7 @@ export function registerSetupSteps(r: Registry): void {
         } else throw new StepError(`data source config "${v('data source config')}" does not fit the market's product`);
       }
       // as the harness: every update rebuilds the mark-price configuration (last trade unless a price type is given)
-      changes.markPrice = markPriceConfig(w, row, m.cfg.markPrice);
+      changes.markPrice = markPriceConfig(w, row, m.configView().markPrice);
       const res = w.ex.updateMarket(id, changes);
       if (res.error) throw new StepError(res.error);
     }

@@ -114,7 +114,7 @@ export class BackgroundAgents {
       const startPrice = mspec && mspec.price.process !== 'csv' ? mspec.price.start : 1;
       for (const party of partyNames(spec.name ?? spec.type, spec.count)) {
         const me = this.bus.addParty(party, spec.type);
-        const agent = makeAgent(spec, party, startPrice, feed.tick, info.market.cfg.sla.priceRange.toNumber());
+        const agent = makeAgent(spec, party, startPrice, feed.tick, info.market.configView().sla.priceRange.toNumber());
         const gateway = new OrderGateway(gx, party, info.id, this.stats);
         const ctx = { time: 0, feed, me, gateway, rng: root.fork(`agent/${party}`) };
         this.slots.push({ agent, ctx, info, me, spec, wake: 0, started: false });

@@ -205,7 +205,7 @@ export class RedisPublisher implements VenueListener {
     const s = this.state.get(info.id)!;
     const u = info.units;
     const levels = (side: 'buy' | 'sell') => {
-      const lv = info.market.book.side(side).levels;
+      const lv = info.market.depthLevels(side);
       const out: [number, number][] = [];
       for (let i = lv.length - 1; i >= 0 && out.length < this.opts.levels; i--) {
         const l = lv[i]!;
@@ -245,7 +245,7 @@ export class RedisPublisher implements VenueListener {
       market: info.id,
       trading_mode: info.market.tradingMode,
       mid_price: mid,
-      spread: bb && ba ? Number(u.fmtPrice(info.market.book.bestAsk()! - info.market.book.bestBid()!)) : null,
+      spread: bb && ba ? Number(u.fmtPrice(info.market.bestAsk()! - info.market.bestBid()!)) : null,
       best_bid: bb ? bb[0] : null,
       best_ask: ba ? ba[0] : null,
       best_bid_size: bb ? bb[1] : null,
@@ -286,8 +286,8 @@ export class RedisPublisher implements VenueListener {
 
 /** best bid + best ask in market precision (undefined for a one-sided or empty book) */
 function midSumOf(info: MarketInfo): number | undefined {
-  const b = info.market.book.bestBid();
-  const a = info.market.book.bestAsk();
+  const b = info.market.bestBid();
+  const a = info.market.bestAsk();
   if (b === undefined || a === undefined) return undefined;
   return b + a;
 }

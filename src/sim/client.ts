@@ -135,7 +135,7 @@ export class MarketFeed {
   block = 0;
 
   constructor(private readonly market: Market) {
-    const cfg = market.cfg;
+    const cfg = market.configView();
     this.id = market.id;
     this.priceScale = 10 ** cfg.decimalPlaces;
     this.sizeScale = 10 ** cfg.positionDecimalPlaces;

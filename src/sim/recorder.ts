@@ -280,7 +280,7 @@ export class Recorder {
       twap_index: pd ? asset(pd.externalTwap) : Number.NaN,
       target_stake: asset(md.targetStake),
       supplied_stake: asset(md.suppliedStake),
-      insurance_pool: asset(s.market.insurance.balance),
+      insurance_pool: asset(s.market.insuranceBalance()),
       margin_maintenance: asset(maintenance),
       margin_held: asset(held),
       continuous: f.continuous ? 1 : 0,
@@ -307,7 +307,7 @@ export class Recorder {
       const cfg = slot.agent.maker.cfg;
       fair = fairPrice(f.depth(cfg.vampLevels, me.orders), cfg.fairPrice, cfg.vampLevels) ?? Number.NaN;
     }
-    const initialFactor = slot.setup.market.cfg.marginScalingFactors.initialMargin.toNumber();
+    const initialFactor = slot.setup.market.configView().marginScalingFactors.initialMargin.toNumber();
     const maintenance = q(me.maintenance);
     this.agent(me.party).add({
       time: t,

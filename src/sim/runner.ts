@@ -387,7 +387,13 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       if (r.error) throw new ScenarioError([`agents[${i}].deposit: ${r.error}`], loaded.source);
       let agent: Agent;
       try {
-        agent = makeAgent(spec, party, setup.truth, setup.feed.tick, setup.market.cfg.sla.priceRange.toNumber());
+        agent = makeAgent(
+          spec,
+          party,
+          setup.truth,
+          setup.feed.tick,
+          setup.market.configView().sla.priceRange.toNumber(),
+        );
       } catch (e) {
         throw new ScenarioError([`agents[${i}]: ${(e as Error).message}`], loaded.source);
       }
@@ -521,12 +527,12 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     return {
       id: s.market.id,
       name: s.parsed.instrument.name,
-      product: s.market.cfg.product.kind,
+      product: s.market.configView().product.kind,
       priceProcess: s.process.description,
       finalMark: s.feed.mark(),
       finalIndex: s.truth,
       openInterest: md.openInterest / s.feed.sizeScale,
-      insurancePool: q(s.market.insurance.balance, s),
+      insurancePool: q(s.market.insuranceBalance(), s),
       targetStake: q(md.targetStake, s),
       suppliedStake: q(md.suppliedStake, s),
       jumps: j.length,

@@ -4,22 +4,18 @@
 // straight from the JSON; those it rejects are refused with Vega's own reason; `session` runs on the accepted ones.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ProposalAnalysis } from '../../src/analysis/proposal.ts';
 import { close, riskFactorsByIntegration } from './independent.ts';
+import { perpsimInProcess } from '../cli/in-process.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = 'scenarios/mainnet';
 
+/** The CLI, run in this process (test/cli/in-process.ts). */
 function perpsim(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return perpsimInProcess(args);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,7 +35,7 @@ const ACCEPTED: Record<string, string> = {
 const REJECTED = ['eth-usdt-perp', 'inj-usdt-perp', 'ldo-usdt-perp', 'snx-usdt-perp', 'eglp-usdt-points-future'];
 
 describe('real mainnet proposals (scenarios/mainnet)', () => {
-  test('the folder holds the eight proposals, each listed in its README with its source', () => {
+  test('the folder holds the eight proposals, each listed in its README with its source', async () => {
     const files = readdirSync(`${root}${dir}`).filter((f) => f.endsWith('.proposal.json'));
     assert.deepEqual(
       files.map((f) => f.replace('.proposal.json', '')).sort(),
@@ -49,15 +45,15 @@ describe('real mainnet proposals (scenarios/mainnet)', () => {
     for (const f of files) assert.ok(readme.includes(f), `${f} is described in the README`);
   });
 
-  test('the 18 triggers of BTC and the 71 of the points futures are within Vega v0.79 bound of 100', () => {
+  test('the 18 triggers of BTC and the 71 of the points futures are within Vega v0.79 bound of 100', async () => {
     assert.equal(json('btc-usdt-perp').priceMonitoringParameters.triggers.length, 18);
     assert.equal(json('hlp-usdt-points-future').priceMonitoringParameters.triggers.length, 71);
     assert.equal(json('eglp-usdt-points-future').priceMonitoringParameters.triggers.length, 71);
   });
 
   for (const name of Object.keys(ACCEPTED)) {
-    test(`${name}: analyses with exit 0; risk factors match the log-normal expected shortfall`, () => {
-      const r = perpsim(['analyze', `${dir}/${name}.proposal.json`, '--json']);
+    test(`${name}: analyses with exit 0; risk factors match the log-normal expected shortfall`, async () => {
+      const r = await perpsim(['analyze', `${dir}/${name}.proposal.json`, '--json']);
       assert.equal(r.status, 0, r.stderr);
       const a = JSON.parse(r.stdout) as ProposalAnalysis;
       const ln = json(name).logNormal;
@@ -79,15 +75,15 @@ describe('real mainnet proposals (scenarios/mainnet)', () => {
     });
   }
 
-  test('BTC: about 100x maximum leverage, as the forum described it (1/rf_short = 100.6)', () => {
-    const r = perpsim(['analyze', `${dir}/btc-usdt-perp.proposal.json`, '--json']);
+  test('BTC: about 100x maximum leverage, as the forum described it (1/rf_short = 100.6)', async () => {
+    const r = await perpsim(['analyze', `${dir}/btc-usdt-perp.proposal.json`, '--json']);
     const a = JSON.parse(r.stdout) as ProposalAnalysis;
     assert.ok(Math.abs(a.leverage.max.short - 100.6) < 0.05, String(a.leverage.max.short));
   });
 
   for (const name of REJECTED) {
-    test(`${name}: refused with Vega's reason`, () => {
-      const r = perpsim(['analyze', `${dir}/${name}.proposal.json`]);
+    test(`${name}: refused with Vega's reason`, async () => {
+      const r = await perpsim(['analyze', `${dir}/${name}.proposal.json`]);
       assert.equal(r.status, 1);
       assert.match(
         r.stderr,
@@ -98,8 +94,8 @@ describe('real mainnet proposals (scenarios/mainnet)', () => {
   }
 
   for (const [name, price] of Object.entries(ACCEPTED)) {
-    test(`session runs on ${name}`, () => {
-      const r = perpsim([
+    test(`session runs on ${name}`, async () => {
+      const r = await perpsim([
         'session',
         '--proposal',
         `${dir}/${name}.proposal.json`,

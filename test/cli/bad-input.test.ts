@@ -1,14 +1,14 @@
 // Bad input, command by command, as a user types it: each row is the command line (and the files it reads, written
 // to a temporary folder first), the exit status expected and words the message must contain. No row may crash (a
-// stack trace), hang (each run has a time limit), run out of memory or be silently accepted. The proposal rules
+// stack trace), hang (each row has a time limit), run out of memory or be silently accepted. The proposal rules
 // name the Vega v0.79 rule they mirror (commands/proposal_submission.go, core/governance/market.go).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { perpsimInProcess, type CliRun } from './in-process.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'perpsim-bad-input-'));
@@ -477,28 +477,14 @@ const rows: Row[] = [
   },
 ];
 
-/** Runs the CLI; at most two at once (the machine is shared). */
-function perpsim(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, PERPSIM_DEBUG: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, stdout, stderr });
-    });
-  });
+/** Runs the CLI in this process (see in-process.ts); one row at a time. */
+function perpsim(args: readonly string[]): Promise<CliRun> {
+  return perpsimInProcess(args, { PERPSIM_DEBUG: '' });
 }
 
-describe('bad input: each command refuses it with a clear message, without a crash', { concurrency: 2 }, () => {
+describe('bad input: each command refuses it with a clear message, without a crash', () => {
   for (const row of rows) {
-    test(row.name, async () => {
+    test(row.name, { timeout: 120_000 }, async () => {
       const r = await perpsim(row.args);
       assert.equal(r.status, row.status, `exit status\n${r.stderr}\n${r.stdout.slice(0, 2000)}`);
       const text = row.status === 1 ? r.stderr : `${r.stdout}\n${r.stderr}`;

@@ -1,4 +1,4 @@
-// Tests of the `perpsim` command, run as child processes from the working tree: the scripted session on the LINK/USD
+// Tests of the `perpsim` command, run in this process from the working tree: the scripted session on the LINK/USD
 // futures variant (JSON structure, trades, a close-out, determinism), the text tables, --help, bad proposals, the
 // conformance pass-through, and bin/perpsim.js (tsx registered through its API).
 import { describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { perpsimInProcess } from './in-process.ts';
 import type { SessionReport } from '../../src/cli/session.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,15 +19,21 @@ const FUTURE = 'scenarios/link-usd-future.proposal.json';
  */
 const PERPS_SUPPORTED = true;
 
-function perpsim(args: string[], entry: string[] = ['--import', 'tsx', 'src/cli/main.ts']) {
-  const r = spawnSync(process.execPath, [...entry, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+/** The CLI, run in this process (test/cli/in-process.ts). */
+function perpsim(args: string[]) {
+  return perpsimInProcess(args);
+}
+
+/** The installed executable, bin/perpsim.js, as a child process. */
+function perpsimBin(args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/perpsim.js', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('perpsim session', () => {
-  const run = perpsim(['session', '--proposal', FUTURE, '--json']);
+const run = await perpsim(['session', '--proposal', FUTURE, '--json']);
 
-  test('runs the futures variant and prints the session as JSON', () => {
+describe('perpsim session', () => {
+  test('runs the futures variant and prints the session as JSON', async () => {
     assert.equal(run.status, 0, run.stderr);
     const r = JSON.parse(run.stdout) as SessionReport;
     assert.equal(r.market.id, 'LINK/USD-FUT');
@@ -55,7 +62,7 @@ describe('perpsim session', () => {
     assert.ok(new Set(r.blocks.map((b) => b.markPrice)).size > 3, 'the mark price moves');
   });
 
-  test('trades happened, in market precision, and the leveraged trader was closed out', () => {
+  test('trades happened, in market precision, and the leveraged trader was closed out', async () => {
     const r = JSON.parse(run.stdout) as SessionReport;
     assert.ok(r.trades.length > 10);
     for (const t of r.trades) {
@@ -86,7 +93,7 @@ describe('perpsim session', () => {
     assert.deepEqual(r.rejectedCommands, []);
   });
 
-  test('each party has margin levels and balances in asset precision', () => {
+  test('each party has margin levels and balances in asset precision', async () => {
     const r = JSON.parse(run.stdout) as SessionReport;
     const names = r.parties.map((p) => p.party);
     assert.deepEqual(names, ['mm-alice', 'mm-bob', 'taker-carol', 'taker-dave', 'trader-erin', 'network']);
@@ -102,17 +109,17 @@ describe('perpsim session', () => {
     assert.equal(erin.margin, '0.000000');
   });
 
-  test('is deterministic: the same options print the same session; another seed another one', () => {
-    assert.equal(perpsim(['session', '--proposal', FUTURE, '--json']).stdout, run.stdout);
+  test('is deterministic: the same options print the same session; another seed another one', async () => {
+    assert.equal((await perpsim(['session', '--proposal', FUTURE, '--json'])).stdout, run.stdout);
     const other = JSON.parse(
-      perpsim(['session', '--proposal', FUTURE, '--json', '--seed', '42']).stdout,
+      (await perpsim(['session', '--proposal', FUTURE, '--json', '--seed', '42'])).stdout,
     ) as SessionReport;
     assert.notEqual(other.summary.stateHash, (JSON.parse(run.stdout) as SessionReport).summary.stateHash);
     assert.equal(other.summary.closeOuts, 1);
   });
 
-  test('prints plain tables by default (session is the default subcommand)', () => {
-    const r = perpsim(['--proposal', FUTURE, '--steps', '4']);
+  test('prints plain tables by default (session is the default subcommand)', async () => {
+    const r = await perpsim(['--proposal', FUTURE, '--steps', '4']);
     assert.equal(r.status, 0, r.stderr);
     for (const h of ['Blocks', 'Trades', 'Parties at the end (USDT)', 'Summary'])
       assert.ok(r.stdout.includes(`\n${h}`), h);
@@ -120,8 +127,8 @@ describe('perpsim session', () => {
     assert.match(r.stdout, /money check {5}all accounts sum to net deposits/);
   });
 
-  test('the default proposal is the LINK/USD perpetual; with hourly blocks a funding period ends', () => {
-    const r = perpsim(['session', '--json', '--block-seconds', '3600']);
+  test('the default proposal is the LINK/USD perpetual; with hourly blocks a funding period ends', async () => {
+    const r = await perpsim(['session', '--json', '--block-seconds', '3600']);
     if (!PERPS_SUPPORTED) {
       assert.equal(r.status, 1);
       assert.match(r.stderr, /LINK\/USD-PERP.*perpetual products are not supported yet/);
@@ -144,16 +151,16 @@ describe('perpsim session', () => {
 });
 
 describe('perpsim errors and help', () => {
-  test('--help lists the subcommands', () => {
-    const r = perpsim(['--help']);
+  test('--help lists the subcommands', async () => {
+    const r = await perpsim(['--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /Usage: perpsim/);
     assert.match(r.stdout, /^\s+session\b/m);
     assert.match(r.stdout, /^\s+conformance\b/m);
   });
 
-  test('a missing proposal file is a clear error with a non-zero exit', () => {
-    const r = perpsim(['session', '--proposal', 'scenarios/no-such.proposal.json']);
+  test('a missing proposal file is a clear error with a non-zero exit', async () => {
+    const r = await perpsim(['session', '--proposal', 'scenarios/no-such.proposal.json']);
     assert.notEqual(r.status, 0);
     assert.match(
       r.stderr,
@@ -162,41 +169,41 @@ describe('perpsim errors and help', () => {
     assert.equal(r.stdout, '');
   });
 
-  test('an invalid proposal names the field path and the reason', () => {
+  test('an invalid proposal names the field path and the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perpsim-'));
     const bad = JSON.parse(readFileSync(join(root, FUTURE), 'utf8'));
     bad.terms.newMarket.changes.logNormal.tau = 2;
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify(bad));
-    const r = perpsim(['session', '--proposal', file]);
+    const r = await perpsim(['session', '--proposal', file]);
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
       /invalid proposal\n {2}terms\.newMarket\.changes\.logNormal\.tau: must be in \[1e-8, 1\], got 2/,
     );
     writeFileSync(file, '{ "terms": ');
-    const r2 = perpsim(['session', '--proposal', file]);
+    const r2 = await perpsim(['session', '--proposal', file]);
     assert.equal(r2.status, 1);
     assert.match(r2.stderr, /not valid JSON/);
   });
 
-  test('bad options are rejected', () => {
-    const r = perpsim(['session', '--steps', 'many']);
+  test('bad options are rejected', async () => {
+    const r = await perpsim(['session', '--steps', 'many']);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /--steps <n>' argument 'many' is invalid/);
   });
 
-  test('conformance passes its arguments to the harness and exits with its status', () => {
-    const r = perpsim(['conformance', '--features', join(tmpdir(), 'perpsim-no-such-features')]);
+  test('conformance passes its arguments to the harness and exits with its status', async () => {
+    const r = await perpsim(['conformance', '--features', join(tmpdir(), 'perpsim-no-such-features')]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /conformance: feature folder not found/);
-    const h = perpsim(['conformance', '--help']);
+    const h = await perpsim(['conformance', '--help']);
     assert.equal(h.status, 0);
     assert.match(h.stdout, /--check-baseline/);
   });
 
-  test('bin/perpsim.js runs the CLI through the tsx API', () => {
-    const r = perpsim(['session', '--proposal', FUTURE, '--steps', '2', '--json'], ['bin/perpsim.js']);
+  test('bin/perpsim.js runs the CLI through the tsx API', async () => {
+    const r = perpsimBin(['session', '--proposal', FUTURE, '--steps', '2', '--json']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as SessionReport).blocks.length, 3);
   });

@@ -62,7 +62,7 @@ test('cancellations, then amendments, then submissions, each validated when its 
     ],
   );
   assert.ok(res.results[3]!.error);
-  const live = [...ex.market('M')!.orders.values()].filter((o) => o.party === 'mm');
+  const live = [...ex.market('M')!.liveOrders()].filter((o) => o.party === 'mm');
   assert.deepEqual(live.map((o) => [o.reference, o.price]).sort(), [
     ['B', 945],
     ['C', 1050],
@@ -90,7 +90,7 @@ test('funds released by a cancellation are available to a later submission of th
     [undefined, undefined],
   );
   assert.deepEqual(
-    [...m.orders.values()].filter((o) => o.party === 'mm').map((o) => o.reference),
+    [...m.liveOrders()].filter((o) => o.party === 'mm').map((o) => o.reference),
     ['two'],
   );
 });
@@ -110,5 +110,5 @@ test('a failed margin-mode change stops the later submissions for its market; em
   ex.setNetworkParameter('spam.protection.max.batchSize', '2');
   const big = ex.batch({ party: 'mm', submissions: [limit('buy', 1), limit('buy', 2), limit('buy', 3)] });
   assert.deepEqual(big, { error: 'batch: 3 instructions exceed the limit of 2', results: [] });
-  assert.equal([...ex.market('M')!.orders.values()].filter((o) => o.party === 'mm').length, 0);
+  assert.equal([...ex.market('M')!.liveOrders()].filter((o) => o.party === 'mm').length, 0);
 });

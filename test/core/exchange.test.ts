@@ -198,15 +198,15 @@ test('a party that cannot reach maintenance after MTM is closed out to the netwo
   // MTM to 800 costs X 200 of its 300; maintenance at 800 is 0.2 × 800 = 160 > 100 left → closed out
   const closeOut = s.events('trade').find((e) => e.trade.type === 'NETWORK_CLOSE_OUT_BAD')!.trade;
   assert.deepEqual([closeOut.buyer, closeOut.seller, closeOut.size, closeOut.price], [NETWORK_PARTY, 'X', 1, 800n]);
-  assert.equal(s.market.positions.get(NETWORK_PARTY)!.openVolume, 1);
-  assert.equal(s.market.positions.get('X'), undefined);
+  assert.equal(s.market.position(NETWORK_PARTY)!.openVolume, 1);
+  assert.equal(s.market.position('X'), undefined);
   assert.deepEqual(
     s.events('settleDistressed').map((e) => [e.party, e.margin]),
     [['X', 100n]],
   );
   // X's remaining 300 − 200 goes to the insurance pool
   assert.equal(s.total('X'), 0n);
-  assert.equal(s.market.insurance.balance, 100n);
+  assert.equal(s.market.insuranceBalance(), 100n);
   assert.deepEqual(
     s
       .events('marginLevels')

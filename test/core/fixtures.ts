@@ -341,14 +341,14 @@ export function observableState(ex: Exchange): string {
     lines.push(
       `market ${m.id} ${m.state} ${m.tradingMode} mark=${m.markPrice} last=${m.lastTradedPrice} lpfee=${m.liquidityFee.toString()}`,
     );
-    for (const o of [...m.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    for (const o of [...m.liveOrders()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       lines.push(`o ${JSON.stringify(snapshot(o), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
     }
-    for (const side of [m.book.bids, m.book.asks]) {
-      for (const l of side.levels) lines.push(`l ${side.side} ${l.price} ${l.volume}`);
+    for (const side of ['buy', 'sell'] as const) {
+      for (const l of m.depthLevels(side)) lines.push(`l ${side} ${l.price} ${l.volume}`);
     }
-    for (const p of m.positions.all()) if (!p.isEmpty()) lines.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
-    for (const lp of [...m.liquidity.provisions.values(), ...m.liquidity.pending.values()])
+    for (const p of m.allPositions()) if (!p.isEmpty()) lines.push(`p ${p.party} ${p.openVolume} ${p.buy} ${p.sell}`);
+    for (const lp of Object.values(m.liquidityProvisions()).flat())
       lines.push(`lp ${lp.party} ${lp.commitment} ${lp.fee.toString()} ${lp.status}`);
   }
   return lines.join('\n');

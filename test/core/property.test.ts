@@ -525,7 +525,7 @@ class Generator {
     ] as const);
     const fair = this.fair(m);
     const base = { marketId: m.id, party, side, size, reference: this.ref() };
-    const pos = mk.positions.get(party)?.openVolume ?? 0;
+    const pos = mk.position(party)?.openVolume ?? 0;
     const reduces = pos !== 0 && pos > 0 === (side === 'sell');
     const reduceOnly = r.chance(reduces ? 0.25 : 0.04);
     const postOnly = !aggressive && r.chance(0.08);
@@ -656,7 +656,7 @@ class Generator {
   }
 
   private pickOrder(m: MarketModel) {
-    const orders = [...this.market(m.id).orders.values()];
+    const orders = [...this.market(m.id).liveOrders()];
     return orders.length ? this.rng.pick(orders) : undefined;
   }
 
@@ -961,7 +961,7 @@ class Checker implements EventSink {
     }
     for (const m of ex.markets.values()) {
       let net = 0;
-      for (const p of m.positions.all()) {
+      for (const p of m.allPositions()) {
         net += p.openVolume;
         if (p.buy < 0 || p.sell < 0)
           this.once(
@@ -974,7 +974,7 @@ class Checker implements EventSink {
       // live orders, the book and the positions' potential volumes tell the same story
       const potential = new Map<string, { buy: number; sell: number }>();
       let booked = 0;
-      for (const o of m.orders.values()) {
+      for (const o of m.liveOrders()) {
         if (o.status !== 'ACTIVE') {
           if (o.status !== 'PARKED')
             this.once('book', `status ${o.id}`, `${m.id}: live order ${o.id} has status ${o.status}`);
@@ -986,9 +986,9 @@ class Checker implements EventSink {
         potential.set(o.party, v);
       }
       let inBook = 0;
-      for (const o of m.book.allOrders()) {
+      for (const o of m.bookOrders()) {
         inBook++;
-        if (m.orders.get(o.id) !== o)
+        if (m.liveOrder(o.id) !== o)
           this.once('book', `book ${o.id}`, `${m.id}: order ${o.id} (${o.status}) is in the book but not live`);
       }
       if (inBook !== booked)
@@ -997,7 +997,7 @@ class Checker implements EventSink {
           `count ${m.id} ${inBook} ${booked}`,
           `${m.id}: ${inBook} orders in the book, ${booked} live ACTIVE orders`,
         );
-      for (const p of m.positions.all()) {
+      for (const p of m.allPositions()) {
         if (p.party === NETWORK_PARTY) continue;
         const v = potential.get(p.party) ?? { buy: 0, sell: 0 };
         if (v.buy !== p.buy || v.sell !== p.sell) {
@@ -1015,8 +1015,8 @@ class Checker implements EventSink {
           `record ${m.id} ${party}`,
           `${m.id}: ${party} has live orders ${v.buy}/${v.sell} but no position record`,
         );
-      const bid = m.book.bestBid();
-      const ask = m.book.bestAsk();
+      const bid = m.bestBid();
+      const ask = m.bestAsk();
       const crossed = !m.inAuction && bid !== undefined && ask !== undefined && bid >= ask;
       // reported when it happens, not again for every later command while it lasts
       if (crossed && !this.crossed.has(m.id))
@@ -1246,7 +1246,7 @@ const lim = (party: string, side: Side, size: number, price: number): OrderSubmi
   type: 'LIMIT',
   tif: 'GTC',
 });
-const crossed = (m: Market) => (m.book.bestBid() ?? 0) >= (m.book.bestAsk() ?? Infinity);
+const crossed = (m: Market) => (m.bestBid() ?? 0) >= (m.bestAsk() ?? Infinity);
 
 test('repro: amending a pegged sell to BEST_BID + 0 must not leave the book crossed', () => {
   const { ex, m } = reproMarket();
@@ -1270,7 +1270,7 @@ test('repro: amending a pegged sell to BEST_BID + 0 must not leave the book cros
     peggedOffset: 0,
   });
   assert.equal(r.error, 'OrderError: sell cannot reference best bid price');
-  assert.ok(!crossed(m), `book crossed: bid ${m.book.bestBid()} ask ${m.book.bestAsk()}`);
+  assert.ok(!crossed(m), `book crossed: bid ${m.bestBid()} ask ${m.bestAsk()}`);
 });
 
 test('repro: amending a MID peg to offset 0 must not cross a one-tick spread', () => {
@@ -1289,7 +1289,7 @@ test('repro: amending a MID peg to offset 0 must not cross a one-tick spread', (
   assert.equal(peg.error, undefined);
   const r = ex.amendOrder({ orderId: peg.order!.id, marketId: 'M', party: 'c', peggedOffset: 0 });
   assert.equal(r.error, 'OrderError: offset must be greater than zero');
-  assert.ok(!crossed(m), `book crossed: bid ${m.book.bestBid()} ask ${m.book.bestAsk()}`);
+  assert.ok(!crossed(m), `book crossed: bid ${m.bestBid()} ask ${m.bestAsk()}`);
 });
 
 test('repro: a pegged order that trades on entry and starts a price auction must not throw', () => {
@@ -1319,6 +1319,6 @@ test('repro: a pegged order that trades on entry and starts a price auction must
     peg: { reference: 'BEST_ASK' as const, offset: 0 },
   };
   assert.doesNotThrow(() => ex.submitOrder(sell));
-  const pos = m.positions.get('d');
+  const pos = m.position('d');
   assert.ok(!pos || (pos.buy >= 0 && pos.sell >= 0), `potential volume of d: ${pos?.buy}/${pos?.sell}`);
 });

@@ -185,7 +185,7 @@ export function checkMarketData(m: Market, t: Table): void {
   cmp('market value proxy', '0');
   // LP rows, checked when the first row gives an average entry valuation: matched by party
   if (t.rows.length > 0 && t.rows[0]!.opt('average entry valuation') !== undefined) {
-    const shares = m.liquidity.feeShares();
+    const shares = m.lpFeeShares();
     for (const r of t.rows) {
       const party = r.opt('party');
       const avg = r.opt('average entry valuation');

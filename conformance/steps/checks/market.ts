@@ -116,7 +116,7 @@ export function registerMarketChecksLate(r: Registry): void {
   });
 
   r.define(/^the open interest should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {
-    expectInt(`open interest of ${id}`, v!, w.market(id!).positions.openInterest());
+    expectInt(`open interest of ${id}`, v!, w.market(id!).openInterest());
   });
 
   r.define(/^the liquidity fee factor should be "([^"]*)" for the market "([^"]*)"$/, (w, [v, id]) => {

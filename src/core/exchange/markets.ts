@@ -204,7 +204,7 @@ export abstract class ExchangeMarkets {
     if (!m) return { error: `market "${id}" does not exist` };
     try {
       const asset = this.assets.get(m.asset)!;
-      validateMarketConfig({ ...m.cfg, ...changes }, asset.decimals);
+      validateMarketConfig({ ...m.configView(), ...changes }, asset.decimals);
       m.update(changes);
     } catch (e) {
       return { error: (e as Error).message };
@@ -234,7 +234,8 @@ export abstract class ExchangeMarkets {
     if (!m) return { error: `market "${marketId}" does not exist` };
     if (typeof amount !== 'bigint' || amount <= 0n || amount > MAX_AMOUNT)
       return { error: 'amount: must be a positive integer below 2^256' };
-    this.ledger.transfer(this.ledger.external(m.asset), m.insurance, amount, 'DEPOSIT');
+    const pool = this.ledger.getOrCreate(SYSTEM_OWNER, 'INSURANCE', m.asset, m.id);
+    this.ledger.transfer(this.ledger.external(m.asset), pool, amount, 'DEPOSIT');
     return {};
   }
 

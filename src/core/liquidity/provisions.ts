@@ -125,9 +125,18 @@ export abstract class LiquidityProvisions {
     if (moved < amount) l.transferUpTo(this.host.marginAccount(party), to, amount - moved, type);
   }
 
-  protected releaseBond(party: string, amount: bigint): void {
+  /**
+   * Returns up to `amount` of the bond to the general account, never taking the bond below `keep` (the commitment
+   * that remains): a bond the network has already used (margin shortfalls, penalties) releases only what it holds
+   * above `keep`, and a bond slashed below the new commitment keeps its slashed level (spec 0044-LIME-020).
+   */
+  protected releaseBond(party: string, amount: bigint, keep = 0n): void {
+    const bond = this.bondAccount(party);
+    const free = bond.balance - keep;
+    const release = amount < free ? amount : free;
+    if (release <= 0n) return;
     const general = this.host.ledger.getOrCreate(party, 'GENERAL', this.host.asset);
-    this.transfer(this.bondAccount(party), general, amount, 'BOND_HIGH');
+    this.transfer(bond, general, release, 'BOND_HIGH');
   }
 
   /** Moves general ↔ bond so that the bond holds `commitment`; false when general cannot cover an increase. */
@@ -259,7 +268,7 @@ export abstract class LiquidityProvisions {
     let variation: bigint;
     if (pend && newCommitment < pend.commitment) {
       // a pending change lowered again: the difference goes back to general at once, without penalty
-      this.releaseBond(party, pend.commitment - newCommitment);
+      this.releaseBond(party, pend.commitment - newCommitment, newCommitment);
       variation = pend.commitment - newCommitment;
     } else variation = (current ?? pend!).commitment - newCommitment;
 
@@ -271,7 +280,8 @@ export abstract class LiquidityProvisions {
       this.fundBond(party, newCommitment);
     }
     const applied = this.applyAmendment(party, newCommitment, newFee, newRef, false);
-    if (current && applied && variation > 0n) this.releaseBond(party, current.commitment - newCommitment);
+    if (current && applied && variation > 0n)
+      this.releaseBond(party, current.commitment - newCommitment, newCommitment);
     return undefined;
   }
 

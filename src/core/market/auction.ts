@@ -6,7 +6,7 @@ import { maxBig } from '../num/bigint.ts';
 import type { Indicative } from '../book/orderbook.ts';
 import type { Order } from '../book/order.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
-import { CompositePriceCalculator } from '../pricing/composite.ts';
+import type { MarkPriceMethod } from '../pricing/mark.ts';
 import { auctionFeesPerSide } from '../fees/fees.ts';
 import type { FundingDataPoint } from '../products/perpetual.ts';
 import type { AuctionTrigger, TradingMode } from '../types.ts';
@@ -17,8 +17,8 @@ export abstract class MarketAuction extends MarketStopsPegged {
   // implemented by later layers
   protected abstract cancelMarket(): void;
   protected abstract recalculateFactors(now: bigint): void;
-  protected abstract sampleBook(calc: CompositePriceCalculator, now: bigint): void;
-  protected abstract endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void;
+  protected abstract sampleBook(calc: MarkPriceMethod, now: bigint): void;
+  protected abstract endMarkCalculation(calc: MarkPriceMethod, now: bigint): void;
   protected abstract emitDataPoint(p: FundingDataPoint | undefined): void;
   protected abstract confirmMTM(skipRecheck?: boolean): void;
   protected abstract checkNetwork(now: bigint): void;
@@ -51,7 +51,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
   protected startAuction(trigger: AuctionTrigger, mode: TradingMode, duration: bigint): void {
     const now = this.now;
     this.auction = { opening: false, trigger, extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
-    this.perp?.auctionStarted(now);
+    this.product.auctionStarted(now);
     this.state = 'SUSPENDED';
     this.tradingMode = mode;
     for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
@@ -233,8 +233,8 @@ export abstract class MarketAuction extends MarketStopsPegged {
       }
     }
     if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
-    if (this.perp) {
-      // the internal composite price at the auction end is an internal funding data point
+    {
+      // the internal composite price at the auction end is an internal funding data point (perpetuals)
       let internal = this.markPrice;
       if (this.internalCalc) {
         const c = this.internalCalc.calculate(now, this.ctx.params.internalCompositePriceUpdateFrequency);
@@ -243,7 +243,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
         if (!this.internalCalc.price) this.internalCalc.price = this.lastTradedPrice;
         internal = this.internalCalc.price;
       }
-      if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
+      if (internal > 0n) this.emitDataPoint(this.product.addInternal(now, internal));
     }
     this.checkForReferenceMoves(true);
     this.liquidity.topUpBonds();
@@ -260,12 +260,10 @@ export abstract class MarketAuction extends MarketStopsPegged {
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     if (this.markPrice > 0n) this.confirmMTM();
     this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
-    if (this.perp) {
-      if (wasOpening) {
-        const ev = this.perp.start(now);
-        if (ev) this.startedFundingPeriod(ev);
-      } else this.perp.auctionEnded(now);
-    }
+    if (wasOpening) {
+      const ev = this.product.opened(now);
+      if (ev) this.startedFundingPeriod(ev);
+    } else this.product.auctionEnded(now);
     this.recalculateFactors(now);
     this.checkNetwork(now);
     this.updateLiquidityFee();

@@ -19,9 +19,11 @@ import { CashFlows } from '../collateral/cashflows.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
-import { CompositePriceCalculator } from '../pricing/composite.ts';
+import { markPriceMethod, type MarkPriceMethod } from '../pricing/mark.ts';
 import type { FeeFactors } from '../fees/fees.ts';
-import { PerpetualState, type FundingPeriodEvent } from '../products/perpetual.ts';
+import type { FundingPeriodEvent } from '../products/perpetual.ts';
+import { createProduct, type Product } from '../products/product.ts';
+import { createMarginModel, type MarginHost, type MarginModel } from '../risk/margin-model.ts';
 import type { MarketState, Side, TradingMode, TransferType } from '../types.ts';
 import { NS, SYSTEM_OWNER } from '../types.ts';
 import type { AuctionState, MarketContext } from './types.ts';
@@ -31,9 +33,10 @@ export abstract class MarketBase {
   protected abstract startedFundingPeriod(ev: FundingPeriodEvent): void;
   protected abstract staticBest(side: Side): number | undefined;
   abstract indicativePrice(): bigint;
+  protected abstract marginHost(): MarginHost;
 
   readonly id: string;
-  cfg: MarketConfig;
+  protected cfg: MarketConfig;
   readonly asset: string;
   readonly assetDecimals: number;
   /** 10^(asset decimals − market decimals): market precision → asset precision */
@@ -46,17 +49,19 @@ export abstract class MarketBase {
   tradingMode: TradingMode = 'OPENING_AUCTION';
   auction: AuctionState | null = null;
 
-  readonly book = new OrderBook<Order>();
+  protected readonly book = new OrderBook<Order>();
   /** live orders: on the book or parked */
-  readonly orders = new Map<string, Order>();
+  protected readonly orders = new Map<string, Order>();
   protected readonly ordersByParty = new Map<string, Set<Order>>();
   /** pegged orders in bookkeeping order (live and parked) */
   protected pegged: Order[] = [];
   protected peggedRefs: { bid?: number; ask?: number; midBuy?: number; midSell?: number } = {};
-  readonly positions = new Positions();
+  protected readonly positions = new Positions();
   protected readonly settlement: SettlementEngine;
   protected readonly priceMonitor: PriceMonitor;
   protected riskFactors: RiskFactors;
+  /** the margin model (standard calculator or fully collateralised), chosen from the configuration */
+  protected marginModel: MarginModel;
 
   markPrice = 0n;
   lastTradedPrice = 0n;
@@ -67,7 +72,7 @@ export abstract class MarketBase {
   protected bookLastTradedPrice = 0n;
   protected nextMTM = 0n;
   /** the mark price methodology (last trade or composite, spec 0009-MRKP): trades, book samples, oracle prices */
-  protected readonly markCalc: CompositePriceCalculator;
+  protected markCalc: MarkPriceMethod;
   /** trades of the current transaction (settlement and events) */
   protected marginBuffer = new Map<string, EngineEvent & { type: 'marginLevels' }>();
   /** parties that have placed orders or held positions in this market (margin accounts exist) */
@@ -79,7 +84,7 @@ export abstract class MarketBase {
   /** isolated-margin parties and their margin factor (a party is in isolated mode iff it has an entry) */
   protected readonly marginFactors = new Map<string, Decimal>();
 
-  readonly insurance: Account;
+  protected readonly insurance: Account;
   protected readonly settlementAccount: Account;
   protected readonly liquidityFeeAccount: Account;
   protected readonly makerFeeAccount: Account;
@@ -89,15 +94,11 @@ export abstract class MarketBase {
   protected networkNextStep = 0n;
 
   // products
-  /** perpetual funding state (perpetual markets) */
-  protected readonly perp: PerpetualState | undefined;
+  /** the product (future or perpetual), chosen once: oracle data, funding, settlement price, price cap */
+  protected readonly product: Product;
   /** perpetuals: the internal composite price methodology (the internal funding series) and its next calculation */
-  protected readonly internalCalc: CompositePriceCalculator | undefined;
+  protected readonly internalCalc: MarkPriceMethod | undefined;
   protected nextInternalCalc = 0n;
-  /** futures: the settlement price received (asset precision), used when trading terminates */
-  protected settlementPrice: bigint | undefined;
-  /** built-in time trigger of a perpetual's funding schedule: next cue (ns) */
-  protected nextScheduledCue: bigint | undefined;
   /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
   closed = false;
 
@@ -110,7 +111,7 @@ export abstract class MarketBase {
   succeeded = false;
 
   // liquidity
-  readonly liquidity: LiquidityEngine;
+  protected readonly liquidity: LiquidityEngine;
   /** fee payments of trades (collateral/fees.ts) */
   protected readonly feeTransfers: FeeTransfers;
   /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
@@ -145,11 +146,11 @@ export abstract class MarketBase {
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
-    this.perp = cfg.product.kind === 'perpetual' ? new PerpetualState(cfg.product) : undefined;
-    this.markCalc = new CompositePriceCalculator(cfg.markPrice, assetDecimals);
+    this.product = createProduct(cfg.product, this.priceFactor);
+    this.markCalc = markPriceMethod(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
-        ? new CompositePriceCalculator(cfg.product.internalCompositePrice, assetDecimals)
+        ? markPriceMethod(cfg.product.internalCompositePrice, assetDecimals)
         : undefined;
     const l = ctx.ledger;
     this.insurance = l.getOrCreate(SYSTEM_OWNER, 'INSURANCE', this.asset, this.id);
@@ -158,6 +159,7 @@ export abstract class MarketBase {
     this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
+    this.marginModel = createMarginModel(cfg, this.marginHost());
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
     this.feeTransfers = new FeeTransfers({
       ledger: l,
@@ -207,8 +209,8 @@ export abstract class MarketBase {
     }
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     // without an opening auction the first funding period starts with the market
-    if (this.perp && this.state === 'ACTIVE') {
-      const ev = this.perp.start(now);
+    if (this.state === 'ACTIVE') {
+      const ev = this.product.opened(now);
       if (ev) this.startedFundingPeriod(ev);
     }
   }
@@ -242,21 +244,12 @@ export abstract class MarketBase {
 
   /** A capped future's price cap (market precision), if any. */
   protected get cap() {
-    return this.cfg.product.kind === 'future' ? this.cfg.product.cap : undefined;
-  }
-
-  /** Positions and orders fully collateralised (capped futures): no leverage, no close-outs. */
-  get fullyCollateralised(): boolean {
-    return this.cap?.fullyCollateralised === true;
+    return this.product.cap;
   }
 
   /** Whether a settlement price (asset precision) is acceptable under the cap (binary markets: 0 or the cap only). */
   protected settlementWithinCap(value: bigint): boolean {
-    const cap = this.cap;
-    if (!cap) return true;
-    const max = this.toAsset(Number(cap.maxPrice));
-    if (value < 0n || value > max) return false;
-    return !cap.binarySettlement || value === 0n || value === max;
+    return this.product.settlementWithinCap(value);
   }
 
   protected feeFactors(): FeeFactors {

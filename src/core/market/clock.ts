@@ -2,7 +2,8 @@
 // (mark price, mark-to-market, stop triggers), the mark-price calculation and its book samples.
 import type { Order } from '../book/order.ts';
 import { boundFactors } from '../risk/models.ts';
-import type { CompositePriceCalculator, BookFactors, BookView } from '../pricing/composite.ts';
+import type { BookFactors, BookView } from '../pricing/composite.ts';
+import type { MarkPriceMethod } from '../pricing/mark.ts';
 import { markBookView } from '../pricing/mark.ts';
 import { NETWORK_PARTY } from '../types.ts';
 import { MarketAuction } from './auction.ts';
@@ -67,7 +68,7 @@ export abstract class MarketClock extends MarketAuction {
       if (this.internalCalc) this.sampleBook(this.internalCalc, now);
     }
     const calc = this.internalCalc;
-    if (this.perp && calc && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
+    if (calc && (this.nextInternalCalc === 0n || (this.nextInternalCalc <= now && !this.inAuction))) {
       // perpetuals: the internal composite price, on its own schedule, is an internal funding data point
       const prev = calc.price;
       const c = this.inAuction ? undefined : calc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
@@ -75,7 +76,7 @@ export abstract class MarketClock extends MarketAuction {
       if (c !== undefined && c > 0n) calc.price = c;
       this.nextInternalCalc = now + this.ctx.params.internalCompositePriceUpdateFrequency;
       if ((calc.price !== prev || this.settlement.hasTraded()) && calc.price && !this.inAuction)
-        this.emitDataPoint(this.perp.addInternal(now, calc.price));
+        this.emitDataPoint(this.product.addInternal(now, calc.price));
     }
     if (this.nextMTM === 0n || (this.nextMTM <= now && !this.inAuction)) {
       const prev = this.markPrice;
@@ -83,7 +84,7 @@ export abstract class MarketClock extends MarketAuction {
       this.nextMTM = now + this.ctx.params.markPriceUpdateMaximumFrequency;
       if ((this.markPrice !== prev || this.settlement.hasTraded()) && this.markPrice !== 0n && !this.inAuction) {
         // perpetuals without an internal composite price use the mark price as the internal series
-        if (this.perp && !this.internalCalc) this.emitDataPoint(this.perp.addInternal(now, this.markPrice));
+        if (!this.internalCalc) this.emitDataPoint(this.product.addInternal(now, this.markPrice));
         this.confirmMTM();
         for (const p of [...this.positions.all()]) {
           if (p.isEmpty() && p.party !== NETWORK_PARTY && !this.settlement.hasPosition(p.party)) {
@@ -123,7 +124,7 @@ export abstract class MarketClock extends MarketAuction {
   }
 
   /** After a calculation: trades and book samples are dropped and the book is sampled again at now. */
-  protected endMarkCalculation(calc: CompositePriceCalculator, now: bigint): void {
+  protected endMarkCalculation(calc: MarkPriceMethod, now: bigint): void {
     calc.endCalculation();
     if (this.inAuction) {
       const ip = this.indicativePrice();
@@ -131,8 +132,8 @@ export abstract class MarketClock extends MarketAuction {
     } else this.sampleBook(calc, now);
   }
 
-  protected sampleBook(calc: CompositePriceCalculator, now: bigint): void {
-    if (calc.isLastTrade) return;
+  protected sampleBook(calc: MarkPriceMethod, now: bigint): void {
+    if (!calc.samplesBook) return;
     calc.sampleBook(now, this.bookView, this.bookFactors());
   }
 

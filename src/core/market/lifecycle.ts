@@ -1,5 +1,7 @@
 // Lifecycle (spec 0081-SUCM succession, 0028-GOVE market updates and state changes): inheriting a parent's state,
 // rejection, suspension and resumption by governance, and market-parameter updates.
+import { createMarginModel } from '../risk/margin-model.ts';
+import { markPriceMethod } from '../pricing/mark.ts';
 import { riskFactors } from '../risk/models.ts';
 import type { MarketConfig } from '../config/market.ts';
 import { Decimal } from '../num/decimal.ts';
@@ -87,7 +89,7 @@ export abstract class MarketLifecycle extends MarketProducts {
           start: now,
           end: now,
         };
-        this.perp?.auctionStarted(now);
+        this.product.auctionStarted(now);
         for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
         for (const o of [...this.pegged]) if (o.status === 'ACTIVE') this.parkPegged(o);
       }
@@ -129,17 +131,10 @@ export abstract class MarketLifecycle extends MarketProducts {
         internalCompositePrice: bigint;
       }
     | undefined {
-    const perp = this.perp;
-    if (!perp?.started) return undefined;
-    const now = this.now;
-    const internalTwap = perp.twap('internal', (now / NS) * NS);
-    const externalTwap = perp.twap('external', (now / NS) * NS);
-    if (internalTwap === undefined || externalTwap === undefined) return undefined;
-    const f = perp.fundingAt(now);
+    const f = this.product.fundingEstimate(this.now);
+    if (!f) return undefined;
     return {
-      internalTwap,
-      externalTwap,
-      ...(f ? { fundingPayment: f.payment, fundingRate: f.rate.toString() } : {}),
+      ...f,
       internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
     };
   }
@@ -162,9 +157,12 @@ export abstract class MarketLifecycle extends MarketProducts {
     }
     this.cfg = next;
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
-    if (changes.product && next.product.kind === 'perpetual') this.perp?.update(next.product);
+    if (changes.product) {
+      this.product.update(next.product);
+      this.marginModel = createMarginModel(next, this.marginHost());
+    }
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
-    if (changes.markPrice) this.markCalc.updateConfig(next.markPrice);
+    if (changes.markPrice) this.markCalc = markPriceMethod(next.markPrice, this.assetDecimals, this.markCalc);
     if (changes.priceMonitoringTriggers || changes.riskModel)
       this.priceMonitor.updateTriggers(
         next.priceMonitoringTriggers,

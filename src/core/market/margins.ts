@@ -8,13 +8,13 @@ import type { MatchResult } from '../book/orderbook.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
 import {
-  crossMarginLevels,
   maintenanceMarginDecimal,
   scaleMargins,
   ZERO_MARGIN,
   type MarginLevels,
 } from '../risk/margin.ts';
 import { isolatedOrderMargin, isolatedRelease } from '../risk/isolated.ts';
+import type { MarginHost } from '../risk/margin-model.ts';
 import type { Side } from '../types.ts';
 import { NETWORK_PARTY } from '../types.ts';
 import { OrderRejection } from '../commands.ts';
@@ -39,69 +39,27 @@ export abstract class MarketMargins extends MarketBase {
     return this.markPrice;
   }
 
-  /** Margin levels of a party from its position and live orders. */
-  protected levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
-    if (this.fullyCollateralised) return this.fullCollateralLevels(pos, price, extra);
-    const auction = this.auction ? this.auctionOrderNotional(pos.party, extra) : undefined;
-    return crossMarginLevels(
-      {
-        openVolume: pos.openVolume,
-        buyOrders: pos.buy,
-        sellOrders: pos.sell,
-        price,
-        positionFactor: this.positionFactor,
-        riskFactors: this.riskFactors,
-        linearSlippageFactor: this.cfg.linearSlippageFactor,
-        quadraticSlippageFactor: this.cfg.quadraticSlippageFactor,
-        ...(auction ? { auction } : {}),
-        ...(this.fundingIncrease ? { fundingIncreasePerUnit: this.fundingIncrease } : {}),
-      },
-      this.cfg.marginScalingFactors,
-    );
+  /** What the margin model reads of this market (risk/margin-model.ts). */
+  protected marginHost(): MarginHost {
+    return {
+      positionFactor: this.positionFactor,
+      marginConfig: () => this.cfg,
+      marginRiskFactors: () => this.riskFactors,
+      toAsset: (p) => this.toAsset(p),
+      auctionNotional: (party, extra) => (this.auction ? this.auctionOrderNotional(party, extra) : undefined),
+      fundingIncrease: () => this.fundingIncrease,
+      partyOrders: (party) => this.ordersByParty.get(party),
+    };
   }
 
-  /**
-   * Fully-collateralised margin (spec 0019-MCAL): a long position needs |V| × price, a short |V| × (cap − price); buy
-   * orders price × size, sell orders (cap − price) × size, the larger side counting. Every level is the same, rounded
-   * up. Price moves alone never leave a party short (mark-to-market moves the margin by as much as the level), but fees
-   * paid out of margin can, and such a party is closed out as usual.
-   */
-  protected fullCollateralLevels(pos: Position, price: bigint, extra?: Order): MarginLevels {
-    const max = this.toAsset(Number(this.cap!.maxPrice));
-    const pf = this.positionFactor;
-    const v = BigInt(pos.openVolume);
-    let total = Decimal.fromBigInt(v >= 0n ? v * price : -v * (max - price)).div(pf);
-    // per side Σ price × size and Σ size; the orders are valued at the side's volume-weighted price, floored to an
-    // integer (Vega quirk inferred from 0019-MCAL-154: buys 15@18 and 30@16 count as 45 × 16 = 720, not 750)
-    let buyNotional = 0n;
-    let buySize = 0n;
-    let sellNotional = 0n;
-    let sellSize = 0n;
-    const add = (o: Order) => {
-      if (o.remaining <= 0) return;
-      const p = o.type === 'MARKET' ? (o.side === 'buy' ? max : 0n) : this.toAsset(o.price);
-      const size = BigInt(o.remaining);
-      if (o.side === 'buy') {
-        buyNotional += p * size;
-        buySize += size;
-      } else {
-        sellNotional += p * size;
-        sellSize += size;
-      }
-    };
-    const mine = this.ordersByParty.get(pos.party);
-    for (const o of mine ?? []) if (o.status === 'ACTIVE' || o.status === 'PARKED') add(o);
-    if (extra && !mine?.has(extra)) add(extra);
-    const buy = buySize === 0n ? 0n : (buyNotional / buySize) * buySize;
-    const sell = sellSize === 0n ? 0n : (max - sellNotional / sellSize) * sellSize;
-    total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
-    const level = total.ceil();
-    return { maintenance: level, search: level, initial: level, release: level };
+  /** Margin levels of a party from its position and live orders (the market's margin model). */
+  protected levelsFor(pos: Position, price: bigint, extra?: Order): MarginLevels {
+    return this.marginModel.levels(pos, price, extra);
   }
 
   /** Perpetuals: the margin add-on per unit, funding as if the period ended now × margin funding factor. */
   protected get fundingIncrease(): Decimal | undefined {
-    return this.perp?.marginIncrease(this.now);
+    return this.product.marginIncrease(this.now);
   }
 
   /**
@@ -167,7 +125,7 @@ export abstract class MarketMargins extends MarketBase {
     const current = this.positions.getOrCreate(o.party);
     // cross margin values a market order as filled (see assumeFilled); fully-collateralised levels price it
     // as an order at the cap
-    const pos = o.type === 'MARKET' && !this.fullyCollateralised ? assumeFilled(current, o) : current;
+    const pos = o.type === 'MARKET' && this.marginModel.assumesMarketOrdersFilled ? assumeFilled(current, o) : current;
     const price = this.observablePrice(this.toAsset(o.price));
     const levels = this.levelsFor(pos, price, o);
     const margin = this.marginAccount(o.party);
@@ -451,8 +409,8 @@ export abstract class MarketMargins extends MarketBase {
         return `margin factor (${factor.toString()}) must be greater than max(riskFactorLong (${this.riskFactors.long.toString()}), riskFactorShort (${this.riskFactors.short.toString()})) + linearSlippageFactor (${this.cfg.linearSlippageFactor.toString()})`;
       }
     }
-    if (mode === 'isolated' && this.fullyCollateralised)
-      return 'isolated margin not permitted on fully collateralised markets';
+    if (mode === 'isolated' && this.marginModel.isolatedMarginRejection)
+      return this.marginModel.isolatedMarginRejection;
     const current = this.marginFactors.get(party);
     if ((mode === 'cross' && !current) || (mode === 'isolated' && current && current.eq(factor))) return undefined;
     this.parties.add(party);

@@ -7,6 +7,7 @@ import { snapshot, type Order } from '../book/order.ts';
 import type { DepthLevel } from '../book/orderbook.ts';
 import type { MarketConfig } from '../config/market.ts';
 import type { Position } from '../positions/positions.ts';
+import type { LiquidityProvision, LpFeeShare, LpSlaStats } from '../liquidity/types.ts';
 import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import type { Side } from '../types.ts';
 import { MarketLifecycle } from './lifecycle.ts';
@@ -31,6 +32,7 @@ export class Market extends MarketLifecycle {
     };
     const ind = this.inAuction ? this.book.indicative() : undefined;
     const bounds = this.priceMonitor.allBounds(now);
+    const funding = this.product.fundingView();
     return {
       marketId: this.id,
       markPrice: this.markPrice,
@@ -66,16 +68,14 @@ export class Market extends MarketLifecycle {
       markPriceType: this.cfg.markPrice.type,
       markPriceSources: this.markCalc.sources(),
       nextMarkToMarket: this.nextMTM,
-      ...(this.perp
+      ...(funding
         ? {
             perpetual: {
               internalCompositePrice: this.internalCalc ? (this.internalCalc.price ?? 0n) : this.markPrice,
               internalCompositePriceType: this.internalCalc?.cfg.type ?? this.cfg.markPrice.type,
               internalCompositePriceSources: this.internalCalc?.sources() ?? [],
               nextInternalCompositePriceCalc: this.internalCalc ? this.nextInternalCalc : this.nextMTM,
-              underlyingIndexPrice: this.perp.lastExternalPrice(),
-              fundingPeriodSeq: this.perp.seq,
-              fundingPeriodStart: this.perp.startedAt,
+              ...funding,
             },
           }
         : {}),
@@ -127,6 +127,51 @@ export class Market extends MarketLifecycle {
   /** Volume on the side opposite to `side` that an order of `side` limited at `price` could trade against. */
   availableVolume(side: Side, price: number): number {
     return this.book.availableVolume(side, price);
+  }
+
+  /** Every live order (on the book or parked), in registry order; read-only. */
+  liveOrders(): IterableIterator<Readonly<Order>> {
+    return this.orders.values();
+  }
+
+  /** A live order by id, read-only; undefined when it is not live. */
+  liveOrder(id: string): Readonly<Order> | undefined {
+    return this.orders.get(id);
+  }
+
+  /** Every order resting on the book (bids then asks), read-only. */
+  bookOrders(): Iterable<Readonly<Order>> {
+    return this.book.allOrders();
+  }
+
+  /** Every position held here (empty ones included until removed), read-only. */
+  allPositions(): Iterable<Readonly<Position>> {
+    return this.positions.all();
+  }
+
+  /** Open interest: the sum of the long open volumes. */
+  openInterest(): number {
+    return this.positions.openInterest();
+  }
+
+  /** The balance of this market's insurance pool (asset precision). */
+  insuranceBalance(): bigint {
+    return this.insurance.balance;
+  }
+
+  /** Liquidity providers' equity-like shares, average entry valuations, scores and virtual stakes. */
+  lpFeeShares(): LpFeeShare[] {
+    return this.liquidity.feeShares();
+  }
+
+  /** Liquidity providers' SLA statistics (current and last fractions, penalties). */
+  lpSlaStats(): LpSlaStats[] {
+    return this.liquidity.slaStats();
+  }
+
+  /** Liquidity provisions in force, then the pending ones (amendments and new commitments), read-only. */
+  liquidityProvisions(): { active: Readonly<LiquidityProvision>[]; pending: Readonly<LiquidityProvision>[] } {
+    return { active: [...this.liquidity.provisions.values()], pending: [...this.liquidity.pending.values()] };
   }
 
   /** Number of live orders (on the book or parked). */

@@ -3,6 +3,7 @@
 import { Decimal } from '../num/decimal.ts';
 import type { FundingData, FundingDataPoint, FundingPeriodEvent } from '../products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from '../products/oracle.ts';
+import type { ProductSignal } from '../products/product.ts';
 import { NETWORK_PARTY, NS, SYSTEM_OWNER } from '../types.ts';
 import { MarketLiquidity } from './liquidity.ts';
 
@@ -14,7 +15,7 @@ export abstract class MarketProducts extends MarketLiquidity {
 
   /** A data point of a started funding period (points before the first period are announced when it starts). */
   protected emitDataPoint(p: FundingDataPoint | undefined): void {
-    if (!p || !this.perp?.started) return;
+    if (!p || !this.product.fundingStarted) return;
     this.emit({
       type: 'fundingDataPoint',
       marketId: this.id,
@@ -29,7 +30,7 @@ export abstract class MarketProducts extends MarketLiquidity {
   /** A period started: its event, then its (carried) data points. */
   protected startedFundingPeriod(ev: FundingPeriodEvent): void {
     this.emitFundingPeriod(ev);
-    for (const p of this.perp!.periodPoints()) this.emitDataPoint(p);
+    for (const p of this.product.periodPoints()) this.emitDataPoint(p);
   }
 
   protected emitFundingPeriod(ev: FundingPeriodEvent): void {
@@ -61,20 +62,13 @@ export abstract class MarketProducts extends MarketLiquidity {
         p.settlementData.decimals,
         this.assetDecimals,
       );
-      // capped futures ignore settlement data outside the cap (binary: anything but 0 and the cap)
-      if (value !== undefined && (p.kind !== 'future' || this.settlementWithinCap(value))) {
-        if (p.kind === 'future') {
-          this.settlementPrice = value;
-          if (this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
-        } else if (this.perp && value > 0n) this.emitDataPoint(this.perp.addExternal(data.timestamp, value));
+      if (value !== undefined) {
+        const r = this.product.settlementValue(value, data.timestamp);
+        if (r.settle && this.state === 'TRADING_TERMINATED') this.closeMarket('SETTLED', value);
+        this.emitDataPoint(r.dataPoint);
       }
     }
-    if (p.kind === 'future') {
-      if (this.state !== 'TRADING_TERMINATED' && specMatches(p.tradingTermination, data)) this.terminate();
-    } else if (p.settlementSchedule.kind === 'oracle' && specMatches(p.settlementSchedule, data)) {
-      const v = data.properties[p.settlementSchedule.property]!;
-      if (/^\d+$/.test(v)) this.fundingCue(BigInt(v) * NS);
-    }
+    this.onProductSignal(this.product.onOracle(data, this.state === 'TRADING_TERMINATED'));
     // composite-price oracles: the value is kept with the time of receipt (not the data's own timestamp)
     if (!this.closed) {
       this.markCalc.onOracleData(data, this.now);
@@ -85,51 +79,28 @@ export abstract class MarketProducts extends MarketLiquidity {
 
   /** The protocol's built-in time source (spec 0048-DSRI), delivered before the market's tick. */
   onTime(now: bigint): void {
-    const p = this.cfg.product;
     const seconds = (now / NS).toString();
     const data: OracleData = {
       signers: [],
       properties: { 'vegaprotocol.builtin.timestamp': seconds, 'vegaprotocol.builtin.timetrigger': seconds },
       timestamp: now,
     };
-    if (p.kind === 'future') {
-      if (
-        this.state !== 'TRADING_TERMINATED' &&
-        !this.closed &&
-        p.tradingTermination.property.startsWith('vegaprotocol.builtin') &&
-        specMatches(p.tradingTermination, data)
-      ) {
-        this.terminate();
-      }
-      return;
-    }
-    const sched = p.settlementSchedule;
-    if (sched.kind !== 'timeTrigger' || !this.perp?.started) return;
-    if (this.nextScheduledCue === undefined) {
-      this.nextScheduledCue =
-        sched.initial !== undefined ? BigInt(sched.initial) * NS : this.perp.startedAt + BigInt(sched.every) * NS;
-    }
-    if (now >= this.nextScheduledCue) {
-      const trigger = 'vegaprotocol.builtin.timetrigger';
-      const spec = { signers: [], property: trigger, filters: [{ property: trigger, type: 'TIMESTAMP' as const }] };
-      if (
-        !sched.conditions?.length ||
-        specMatches({ ...spec, filters: [{ ...spec.filters[0]!, conditions: sched.conditions }] }, data)
-      )
-        this.fundingCue(now);
-      while (this.nextScheduledCue <= now) this.nextScheduledCue += BigInt(sched.every) * NS;
-    }
+    this.onProductSignal(this.product.onTime(now, data, this.state === 'TRADING_TERMINATED' || this.closed));
+  }
+
+  /** What the product asks for: trading terminated, or the end of a funding period. */
+  private onProductSignal(s: ProductSignal): void {
+    if (s.terminate) this.terminate();
+    if (s.cue !== undefined) this.fundingCue(s.cue);
   }
 
   /** End of a funding period at time t: exchange funding, then start the next period. */
   protected fundingCue(t: bigint): void {
-    const perp = this.perp;
-    if (!perp?.started || perp.terminated) return;
-    const r = perp.cue(t);
+    const r = this.product.cue(t);
     if (!r) return;
-    if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, perp.seq);
+    if (r.funding && r.funding.payment !== 0n) this.exchangeFunding(r.funding, r.seq);
     this.emitFundingPeriod(r.end);
-    const next = perp.startNext(t);
+    const next = this.product.startNext(t);
     if (next) this.startedFundingPeriod(next);
   }
 
@@ -182,8 +153,8 @@ export abstract class MarketProducts extends MarketLiquidity {
     const now = this.now;
     if (this.settlement.hasTraded() && !this.inAuction) {
       this.updateMarkPrice(now);
-      if (this.perp) {
-        // the internal composite price (else the mark price) is a last internal data point
+      {
+        // the internal composite price (else the mark price) is a last internal data point (perpetuals)
         let internal = this.markPrice;
         if (this.internalCalc) {
           const c = this.internalCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
@@ -191,20 +162,18 @@ export abstract class MarketProducts extends MarketLiquidity {
           if (c !== undefined && c > 0n) this.internalCalc.price = c;
           internal = this.internalCalc.price ?? this.markPrice;
         }
-        if (internal > 0n) this.emitDataPoint(this.perp.addInternal(now, internal));
+        if (internal > 0n) this.emitDataPoint(this.product.addInternal(now, internal));
       }
       if (this.markPrice > 0n) this.confirmMTM(true);
     }
     this.state = 'TRADING_TERMINATED';
     this.tradingMode = 'NO_TRADING';
-    if (this.perp) {
-      // a final funding cue at termination; no new period starts
-      this.fundingCue(now);
-      this.perp.terminated = true;
-    }
+    // a final funding cue at termination (perpetuals); no new period starts
+    this.fundingCue(now);
+    this.product.terminated();
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: this.liquidityFee.toString() });
-    const price = settlementPrice ?? this.settlementPrice;
+    const price = settlementPrice ?? this.product.settlementPrice;
     if (price !== undefined) this.closeMarket(settlementPrice !== undefined ? 'CLOSED' : 'SETTLED', price);
     this.endTransaction(false);
   }

@@ -1,8 +1,7 @@
 // Mark-to-market and close-outs (spec 0003-MTMK, 0012-POSR position resolution, 0002-STTL, 0015-INSR): settling
 // cash flows with loss socialisation, margin search and release after settlement, distressed parties closed out,
 // and the network's position disposal.
-import type { SettleTrade, Trade } from '../events.ts';
-import { NO_FEES } from '../events.ts';
+import type { SettleTrade } from '../events.ts';
 import { maxBig } from '../num/bigint.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
@@ -11,6 +10,7 @@ import { continuousFees } from '../fees/fees.ts';
 import type { TransferType } from '../types.ts';
 import { NETWORK_PARTY, NS } from '../types.ts';
 import { disposalOrder } from '../liquidation/disposal.ts';
+import { networkTakeOverTrades } from '../liquidation/closeout.ts';
 import { MarketClock } from './clock.ts';
 
 export abstract class MarketSettle extends MarketClock {
@@ -160,32 +160,19 @@ export abstract class MarketSettle extends MarketClock {
     const netWasFlat = (this.positions.get(NETWORK_PARTY)?.openVolume ?? 0) === 0;
     if (netWasFlat || this.networkNextStep === 0n)
       this.networkNextStep = now + BigInt(this.cfg.liquidationStrategy.disposalTimeStep) * NS;
-    const trades: Trade[] = [];
-    for (const party of distressed) {
-      const pos = this.positions.get(party)!;
-      const size = Math.abs(pos.openVolume);
-      if (size === 0) continue;
-      const partyLong = pos.openVolume > 0;
-      const t: Trade = {
-        id: this.ctx.nextId('trade'),
-        marketId: this.id,
-        price: this.markPrice,
-        marketPrice: this.markPrice / this.priceFactor,
-        size,
-        buyer: partyLong ? NETWORK_PARTY : party,
-        seller: partyLong ? party : NETWORK_PARTY,
-        aggressor: partyLong ? 'buy' : 'sell',
-        buyOrder: '',
-        sellOrder: '',
-        timestamp: now,
-        type: 'NETWORK_CLOSE_OUT_BAD',
-        buyerFee: NO_FEES,
-        sellerFee: NO_FEES,
-      };
-      trades.push(t);
-      this.positions.applyTrade(t.buyer, t.seller, size, false, false, t.price);
+    const trades = networkTakeOverTrades(distressed, {
+      marketId: this.id,
+      markPrice: this.markPrice,
+      priceFactor: this.priceFactor,
+      now,
+      openVolume: (party) => this.positions.get(party)!.openVolume,
+      nextTradeId: () => this.ctx.nextId('trade'),
+    });
+    for (const t of trades) {
+      const partyLong = t.buyer === NETWORK_PARTY;
+      this.positions.applyTrade(t.buyer, t.seller, t.size, false, false, t.price);
       // the network's new position is marked to market from this price at the next MTM
-      this.settlement.addCloseOut(partyLong ? size : -size, t.price, NETWORK_PARTY);
+      this.settlement.addCloseOut(partyLong ? t.size : -t.size, t.price, NETWORK_PARTY);
     }
     for (const t of trades) this.emit({ type: 'trade', trade: t });
     this.emit({ type: 'distressedPositions', marketId: this.id, distressed: [...distressed].sort(), safe: [] });

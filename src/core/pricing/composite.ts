@@ -3,9 +3,10 @@
 //   1        the book: the time-weighted average of samples of the price at which a leveraged cash amount trades,
 //   2 … n+1  oracle prices (asset precision, timestamped at receipt),
 //   n+2      the median of the fresh sources above,
-// each usable while fresh (now − last update ≤ its staleness tolerance), combined by weights or by median; or
-// simply the last traded price (LAST_TRADE). The calculator only proposes candidates: the market decides whether
-// a candidate becomes the mark price (price monitoring may refuse it).
+// each usable while fresh (now − last update ≤ its staleness tolerance), combined by weights or by median. The
+// last-traded-price method (LAST_TRADE) is its own class (pricing/mark.ts); both implement `MarkPriceMethod`. The
+// calculator only proposes candidates: the market decides whether a candidate becomes the mark price (price
+// monitoring may refuse it).
 //
 // Rounding follows Vega's decimal library: every division keeps 16 fractional digits (half away from zero) and
 // conversions to integers truncate.
@@ -41,7 +42,7 @@ export interface PriceSource {
   readonly lastUpdated: bigint;
 }
 
-interface TradeSample {
+export interface TradeSample {
   readonly price: bigint;
   readonly size: bigint;
   readonly time: bigint;
@@ -132,6 +133,7 @@ export function timeWeightedBookPrice(
   return sum.trunc();
 }
 
+/** A composite mark-price method (WEIGHTED or MEDIAN over trades, book, oracles and their median). */
 export class CompositePriceCalculator {
   cfg: MarkPriceConfig;
   /** the current composite price (undefined until one is known) */
@@ -145,13 +147,23 @@ export class CompositePriceCalculator {
   constructor(
     cfg: MarkPriceConfig,
     private readonly assetDecimals: number,
+    /** carried over from the previous method when a market update changes the method (trades and price kept) */
+    carried?: { trades: readonly TradeSample[]; price: bigint | undefined },
   ) {
     this.cfg = cfg;
     this.resetSources();
+    if (carried) {
+      this.trades = [...carried.trades];
+      this.price = carried.price;
+    }
   }
 
-  get isLastTrade(): boolean {
-    return this.cfg.type === 'LAST_TRADE';
+  /** the book source samples the book */
+  readonly samplesBook = true;
+
+  /** The trades kept since the last calculation (carried over to a new method). */
+  tradeSamples(): readonly TradeSample[] {
+    return this.trades;
   }
 
   /** Number of sources: the length of the staleness-tolerance list (trades, book, oracles…, median). */
@@ -186,7 +198,7 @@ export class CompositePriceCalculator {
 
   /** A book sample at t (composite prices only); no sample when a side is empty or too thin. */
   sampleBook(t: bigint, view: BookView, f: BookFactors): void {
-    if (this.isLastTrade || this.count < 2) return;
+    if (this.count < 2) return;
     const p = bookPrice(this.cfg.cashAmount, view, f);
     if (p === undefined) return;
     this.setBookPriceAt(t, p);
@@ -194,7 +206,7 @@ export class CompositePriceCalculator {
 
   /** A book price known at t (an auction's uncrossing price, an indicative price). */
   setBookPriceAt(t: bigint, price: bigint): void {
-    if (this.isLastTrade || this.count < 2 || price <= 0n) return;
+    if (this.count < 2 || price <= 0n) return;
     this.bookSamples.set(t, price);
     this.updated[1] = t;
   }
@@ -204,7 +216,6 @@ export class CompositePriceCalculator {
    * zero or unparsable values are ignored), timestamped at receipt.
    */
   onOracleData(data: OracleData, now: bigint): void {
-    if (this.isLastTrade) return;
     this.cfg.oracles.forEach((o, k) => {
       const index = 2 + k;
       if (index >= this.medianIndex) return;
@@ -230,10 +241,6 @@ export class CompositePriceCalculator {
    * values are refreshed; the caller decides on the candidate, then calls `endCalculation`.
    */
   calculate(t: bigint, delta: bigint): bigint | undefined {
-    if (this.isLastTrade) {
-      const last = this.trades[this.trades.length - 1];
-      return last?.price;
-    }
     const n = this.count;
     if (n < 3) return undefined;
     const tp = tradePrice(this.trades, t, delta, this.cfg.decayWeight, this.cfg.decayPower);

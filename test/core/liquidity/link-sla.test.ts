@@ -122,7 +122,7 @@ test('two LPs on the LINK/USD perpetual: fee split, SLA fee and bond penalties o
     ex.endBlock();
     const feesBefore = { a: lpFees('lpA'), b: lpFees('lpB') };
     const generalA = ex.ledger.get('lpA', 'GENERAL', asset)!.balance;
-    const insurance = m.insurance.balance;
+    const insurance = m.insuranceBalance();
     const allocBefore = { a: feesBefore.a, b: feesBefore.b };
     ex.advanceTo(ex.now() + BLOCK);
     const fresh = events.slice(lastEventIndex);
@@ -144,7 +144,7 @@ test('two LPs on the LINK/USD perpetual: fee split, SLA fee and bond penalties o
           .reduce((s, x) => s + x.amount, 0n);
       // fees allocated in the END tick itself come before the distribution (the allocation runs in the market tick,
       // after the epoch events); the distribution moves what the LP fee accounts held before this tick
-      const stats = m.liquidity.slaStats();
+      const stats = m.lpSlaStats();
       const sB = stats.find((s) => s.party === 'lpB')!;
       const sA = stats.find((s) => s.party === 'lpA')!;
       // lpB: time on book by the test's own record
@@ -160,7 +160,7 @@ test('two LPs on the LINK/USD perpetual: fee split, SLA fee and bond penalties o
       assert.equal(sB.lastBondPenalty.toString(), bondPenalty.toString());
       const penalty = bondPenalty.mulBig(commitmentB).trunc();
       assert.equal(of('SLA_PENALTY_BOND_APPLY', 'lpB'), penalty, 'bond penalty of lpB');
-      assert.equal(m.insurance.balance - insurance, penalty, 'insurance pool receives the bond penalty');
+      assert.equal(m.insuranceBalance() - insurance, penalty, 'insurance pool receives the bond penalty');
       // both LPs earned fees this epoch (lpB while it quoted)
       assert.ok(allocBefore.a > 0n && allocBefore.b > 0n, 'both LPs were allocated fees');
       // fee distribution: lpA keeps all of its fees, lpB forfeits all of its to the bonus pool, which goes to lpA

@@ -55,7 +55,7 @@ function setup(window = 3600n * NS) {
     new Map(
       ex
         .market(market)!
-        .liquidity.feeShares()
+        .lpFeeShares()
         .map((s) => [s.party, s] as const),
     );
   /** Deposits plus what the test put into insurance pools are all still there. */

@@ -238,7 +238,7 @@ test('loss socialisation: winners share what the losers could pay when the insur
   assert.equal(s.market.markPrice, 1400n);
   assert.equal(s.total('A'), RICH + 300n);
   assert.equal(s.total('B'), 0n);
-  assert.equal(s.market.insurance.balance, 0n);
+  assert.equal(s.market.insuranceBalance(), 0n);
   s.conserved();
 });
 
@@ -258,12 +258,12 @@ test('close-out: a party left below maintenance loses its position to the networ
     closeOuts.map(({ trade: t }) => [t.buyer, t.seller, t.size, t.price]),
     [['B', NETWORK_PARTY, 1, 1150n]],
   );
-  assert.equal(s.market.positions.get(NETWORK_PARTY)?.openVolume, -1);
+  assert.equal(s.market.position(NETWORK_PARTY)?.openVolume, -1);
   assert.deepEqual(
     s.events('settleDistressed').map((e) => [e.party, e.margin]),
     [['B', 150n]],
   );
   assert.equal(s.total('B'), 0n);
-  assert.equal(s.market.insurance.balance, 150n, "B's remaining 150 goes to the insurance pool");
+  assert.equal(s.market.insuranceBalance(), 150n, "B's remaining 150 goes to the insurance pool");
   s.conserved();
 });

@@ -11,6 +11,7 @@ import {
   type BookFactors,
   type BookView,
 } from '../../../src/core/pricing/composite.ts';
+import { markPriceMethod } from '../../../src/core/pricing/mark.ts';
 import { ConfigError, validateMarkPriceConfig, type MarkPriceConfig } from '../../../src/core/config/market.ts';
 import type { Side } from '../../../src/core/types.ts';
 import { NS } from '../../../src/core/types.ts';
@@ -175,7 +176,7 @@ test('median composition includes the median source (0009-MRKP-036)', () => {
 });
 
 test('last trade: the price of the last trade since the previous calculation', () => {
-  const c = new CompositePriceCalculator({ ...MRKP_018, type: 'LAST_TRADE' }, 0);
+  const c = markPriceMethod({ ...MRKP_018, type: 'LAST_TRADE' }, 0);
   assert.equal(c.calculate(at(1), NS), undefined);
   c.newTrade(100n, 1, at(1));
   c.newTrade(101n, 5, at(1));
