@@ -132,8 +132,8 @@ export class LiquidityEngine extends LiquiditySla {
       ask: r.ask,
       lower,
       upper,
-      pmMin: pm.min,
-      pmMax: pm.max,
+      minRep: pm.minRep,
+      maxRep: pm.maxRep,
       minProb,
       orders: new Map(),
     };

@@ -7,12 +7,7 @@ import { minBig, maxBig } from '../num/bigint.ts';
 import type { MatchResult } from '../book/orderbook.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
-import {
-  maintenanceMarginDecimal,
-  scaleMargins,
-  ZERO_MARGIN,
-  type MarginLevels,
-} from '../risk/margin.ts';
+import { maintenanceMarginDecimal, scaleMargins, ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import { isolatedOrderMargin, isolatedRelease } from '../risk/isolated.ts';
 import type { MarginHost } from '../risk/margin-model.ts';
 import type { Side } from '../types.ts';
@@ -85,17 +80,32 @@ export abstract class MarketMargins extends MarketBase {
 
   protected bufferMargin(party: string, levels: MarginLevels, orderMargin = 0n): void {
     const factor = this.marginFactors.get(party);
-    this.marginBuffer.set(party, {
-      type: 'marginLevels',
-      marketId: this.id,
+    // one literal per mode (no conditional spread: buffered per party at every MTM)
+    this.marginBuffer.set(
       party,
-      asset: this.asset,
-      levels,
-      orderMargin,
-      mode: factor ? 'isolated' : 'cross',
-      ...(factor ? { marginFactor: factor.toString() } : {}),
-      timestamp: this.now,
-    });
+      factor
+        ? {
+            type: 'marginLevels',
+            marketId: this.id,
+            party,
+            asset: this.asset,
+            levels,
+            orderMargin,
+            mode: 'isolated',
+            marginFactor: factor.toString(),
+            timestamp: this.now,
+          }
+        : {
+            type: 'marginLevels',
+            marketId: this.id,
+            party,
+            asset: this.asset,
+            levels,
+            orderMargin,
+            mode: 'cross',
+            timestamp: this.now,
+          },
+    );
   }
 
   /**
