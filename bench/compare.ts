@@ -7,6 +7,8 @@ import { REPO_ROOT } from './baseline.ts';
 
 export interface Measurement {
   readonly seconds: number;
+  /** CPU time of the run (user + system) */
+  readonly cpuSeconds: number;
   readonly rate: number;
   readonly secondaryRate?: number;
   readonly stateHash: string;
@@ -35,6 +37,7 @@ function measureOnce(root: string, kind: 'sim' | 'engine', args: string[]): Meas
     if (j['conserved'] !== true) throw new Error(`simulation in ${root}: money was not conserved`);
     return {
       seconds: j['seconds'] as number,
+      cpuSeconds: j['cpuSeconds'] as number,
       rate: j['blocksPerSec'] as number,
       secondaryRate: j['commandsPerSec'] as number,
       stateHash: j['stateHash'] as string,
@@ -43,6 +46,7 @@ function measureOnce(root: string, kind: 'sim' | 'engine', args: string[]): Meas
   }
   return {
     seconds: j['seconds'] as number,
+    cpuSeconds: j['cpuSeconds'] as number,
     rate: j['ordersPerSec'] as number,
     stateHash: j['stateHash'] as string,
     count: j['commands'] as number,

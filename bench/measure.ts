@@ -3,6 +3,8 @@
 // alternates current and baseline children, so both engines run under the same machine conditions.
 //   node --import tsx bench/measure.ts --root DIR --kind sim|engine [--days N] [--commands N] [--seed N]
 // Only APIs present in both trees are used: runSimulation/loadScenarioFile (src/sim) and runEngine (bench/).
+// Besides the wall-clock time, each run reports its CPU time (user + system, process.cpuUsage): on a machine shared
+// with other jobs the wall clock also counts the time the process waited for a core.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,7 +42,9 @@ if (values.kind === 'sim') {
   };
   const loaded = scenario.loadScenarioFile(scenario.DEFAULT_SCENARIO);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const r = runner.runSimulation(loaded, { days: Number(values.days) });
+  const cpu = process.cpuUsage(c0);
   const ns = Number(process.hrtime.bigint() - t0);
   const s = r.summary;
   const commands = s.commands.submitted + s.commands.cancels;
@@ -50,6 +54,7 @@ if (values.kind === 'sim') {
       blocks: s.blocks,
       commands,
       seconds: ns / 1e9,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       blocksPerSec: s.blocks / (ns / 1e9),
       commandsPerSec: commands / (ns / 1e9),
       stateHash: s.stateHash,
@@ -65,13 +70,18 @@ if (values.kind === 'sim') {
   const seed = Number(values.seed);
   eb.runEngine(eb.generateEngineStream({ commands: Math.max(1, Math.min(5_000, n >> 3)), seed: seed + 1 })); // warm-up
   const stream = eb.generateEngineStream({ commands: n, seed });
+  const c0 = process.cpuUsage();
   const r = eb.runEngine(stream);
+  const cpu = process.cpuUsage(c0);
   const seconds = Number(r.ns) / 1e9;
   console.log(
     JSON.stringify({
       kind: 'engine',
       commands: stream.length,
       seconds,
+      // CPU time of the run (the exchange set-up and the final state hash included): the process's own work, which other
+      // jobs on a shared machine disturb far less than the wall clock
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       ordersPerSec: stream.length / seconds,
       stateHash: r.stats.stateHash,
     }),

@@ -251,9 +251,12 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 function stats(xs: Measurement[]) {
   const r = xs.map((m) => m.rate);
   const s = xs.map((m) => m.secondaryRate ?? 0);
+  const c = xs.map((m) => m.count / m.cpuSeconds);
   return {
     best: Math.max(...r),
     median: median(r),
+    bestCpu: Math.max(...c),
+    medianCpu: median(c),
     bestSecondary: Math.max(...s),
     medianSecondary: median(s),
     runs: r,
@@ -293,6 +296,13 @@ function comparisons(opts: Options): Record<string, unknown> {
         `${'  ratio'.padEnd(36)}${pad(`${(cur.best / base.best).toFixed(2)}x`, 12)}${pad(`${(cur.median / base.median).toFixed(2)}x`, 12)}`,
       );
     }
+    // per CPU second: the rates the process achieved while it had a core (other jobs disturb them far less)
+    log(
+      `  per CPU second: this checkout best ${fmt(cur.bestCpu)}, median ${fmt(cur.medianCpu)}` +
+        (base
+          ? `; previous engine best ${fmt(base.bestCpu)}, median ${fmt(base.medianCpu)}; ratio ${(cur.bestCpu / base.bestCpu).toFixed(2)}x (median ${(cur.medianCpu / base.medianCpu).toFixed(2)}x)`
+          : ''),
+    );
     if (secondary) {
       log(
         `  ${secondary}: this checkout best ${fmt(cur.bestSecondary)}, median ${fmt(cur.medianSecondary)}` +
@@ -324,6 +334,9 @@ function comparisons(opts: Options): Record<string, unknown> {
     baselineMedianBlocksPerSec: sb ? Math.round(sb.median) : null,
     ratio: sb ? round2(sc.best / sb.best) : null,
     medianRatio: sb ? round2(sc.median / sb.median) : null,
+    cpuBlocksPerSec: Math.round(sc.bestCpu),
+    baselineCpuBlocksPerSec: sb ? Math.round(sb.bestCpu) : null,
+    cpuRatio: sb ? round2(sc.bestCpu / sb.bestCpu) : null,
     sameStateHash: sameSim ?? null,
   };
 
@@ -349,6 +362,9 @@ function comparisons(opts: Options): Record<string, unknown> {
     baselineMedianOrdersPerSec: eb ? Math.round(eb.median) : null,
     ratio: eb ? round2(ec.best / eb.best) : null,
     medianRatio: eb ? round2(ec.median / eb.median) : null,
+    cpuOrdersPerSec: Math.round(ec.bestCpu),
+    baselineCpuOrdersPerSec: eb ? Math.round(eb.bestCpu) : null,
+    cpuRatio: eb ? round2(ec.bestCpu / eb.bestCpu) : null,
     sameStateHash: sameEng ?? null,
   };
   return out;

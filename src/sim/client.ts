@@ -398,17 +398,17 @@ export interface RunTotals {
   intervalVolume: number;
 }
 
-/** The single event sink: routes every engine event. */
-function setBalance(balances: Map<string, { type: string; balance: bigint }>, a: Account, balance: bigint): void {
-  const rec = balances.get(a.id);
-  if (rec) rec.balance = balance;
-  else balances.set(a.id, { type: a.type, balance });
+/** What the event bus keeps per account: the owning party's state and its record in the party's balances. */
+interface AccountView {
+  readonly owner: PartyState | null;
+  readonly rec: { type: string; balance: bigint } | null;
 }
 
+/** The single event sink: routes every engine event. */
 export class EventBus implements EventSink {
   readonly parties = new Map<string, PartyState>();
-  /** account → owner's state, for ledger entries */
-  private readonly accountOwner = new Map<Account, PartyState | null>();
+  /** account → owner's state and balance record, for ledger entries */
+  private readonly accountViews = new Map<Account, AccountView>();
   readonly feeds = new Map<string, MarketFeed>();
   readonly tradeListeners: ((t: PublicTrade, marketId: string) => void)[] = [];
   readonly fillListeners = new Map<string, (t: PublicTrade, side: Side) => void>();
@@ -450,13 +450,20 @@ export class EventBus implements EventSink {
     return this.parties.get(id) ?? this.ammOwners.get(id);
   }
 
-  private ownerOf(a: Account): PartyState | null {
-    let o = this.accountOwner.get(a);
-    if (o === undefined) {
-      o = this.partyOf(a.owner) ?? null;
-      this.accountOwner.set(a, o);
+  /** The owner's state and balance record of an account (null owner: not a party of the run), looked up once. */
+  private viewOf(a: Account): AccountView {
+    let v = this.accountViews.get(a);
+    if (v === undefined) {
+      const owner = this.partyOf(a.owner) ?? null;
+      let rec: { type: string; balance: bigint } | null = null;
+      if (owner) {
+        rec = owner.balances.get(a.id) ?? null;
+        if (rec === null) owner.balances.set(a.id, (rec = { type: a.type, balance: a.balance }));
+      }
+      v = { owner, rec };
+      this.accountViews.set(a, v);
     }
-    return o;
+    return v;
   }
 
   emit(e: EngineEvent): void {
@@ -520,20 +527,24 @@ export class EventBus implements EventSink {
 
   private onLedger(entry: LedgerEntry): void {
     this.conservation.onEntry(entry);
+    const type = entry.type;
+    const amount = entry.amount;
     const t = this.totals.transfers;
-    t.set(entry.type, (t.get(entry.type) ?? 0n) + entry.amount);
-    const from = this.ownerOf(entry.from);
-    const to = this.ownerOf(entry.to);
+    t.set(type, (t.get(type) ?? 0n) + amount);
+    const fv = this.viewOf(entry.from);
+    const tv = this.viewOf(entry.to);
+    const from = fv.owner;
+    const to = tv.owner;
     // the balance records are updated in place: one allocation per account, not one per transfer
-    if (from) setBalance(from.balances, entry.from, entry.fromBalance);
-    if (to) setBalance(to.balances, entry.to, entry.toBalance);
+    if (fv.rec) fv.rec.balance = entry.fromBalance;
+    if (tv.rec) tv.rec.balance = entry.toBalance;
     if (from === to) return; // a move between the party's own accounts
-    if (from) from.statement.set(entry.type, (from.statement.get(entry.type) ?? 0n) - entry.amount);
+    if (from) from.statement.set(type, (from.statement.get(type) ?? 0n) - amount);
     if (to) {
-      to.statement.set(entry.type, (to.statement.get(entry.type) ?? 0n) + entry.amount);
-      if (entry.type === 'DEPOSIT') to.deposited += entry.amount;
+      to.statement.set(type, (to.statement.get(type) ?? 0n) + amount);
+      if (type === 'DEPOSIT') to.deposited += amount;
     }
-    if (from && entry.type === 'WITHDRAW') from.deposited -= entry.amount;
+    if (from && type === 'WITHDRAW') from.deposited -= amount;
   }
 
   private onTrade(tr: Trade): void {

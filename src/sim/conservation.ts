@@ -24,12 +24,29 @@ export interface ConservationReport {
   readonly netDeposits: Record<string, string>;
 }
 
+/** The mirror of one account: its balance as the ledger events say, and the last block it was touched in. */
+interface Mirrored {
+  readonly account: Account;
+  balance: bigint;
+  /** the block (endBlock count) it was last touched in; -1 before the first transfer */
+  touchedIn: number;
+  /** the per-asset sum this account counts in, undefined for EXTERNAL accounts */
+  readonly held: HeldSum | undefined;
+}
+
+/** Σ of the non-EXTERNAL mirrored balances of one asset, and the asset's EXTERNAL account (minus net deposits). */
+interface HeldSum {
+  readonly asset: string;
+  sum: bigint;
+  external: Mirrored | undefined;
+}
+
 export class ConservationChecker {
-  private readonly mirror = new Map<Account, bigint>();
-  private readonly touched = new Set<Account>();
-  /** Σ of non-EXTERNAL mirrored balances, per asset */
-  private readonly held = new Map<string, bigint>();
-  private readonly external = new Map<string, Account>();
+  // one record per account, found with one map lookup per side of a transfer (balance, touched flag and the
+  // asset's sum together), and the accounts touched in this block as a list (each once, by its touchedIn mark)
+  private readonly mirror = new Map<Account, Mirrored>();
+  private touched: Mirrored[] = [];
+  private readonly held = new Map<string, HeldSum>();
   private failure: string | undefined;
   private blocks = 0;
   private transfers = 0;
@@ -49,55 +66,63 @@ export class ConservationChecker {
   }
 
   onAccountCreated(a: Account): void {
-    if (this.mirror.has(a)) return;
-    this.mirror.set(a, a.balance);
+    this.record(a);
+  }
+
+  private record(a: Account): Mirrored {
+    const known = this.mirror.get(a);
+    if (known !== undefined) return known;
+    let h = this.held.get(a.asset);
+    if (h === undefined) this.held.set(a.asset, (h = { asset: a.asset, sum: 0n, external: undefined }));
+    const m: Mirrored = { account: a, balance: a.balance, touchedIn: -1, held: a.type === 'EXTERNAL' ? undefined : h };
+    this.mirror.set(a, m);
     if (a.balance !== 0n) this.fail(`account ${a.id} created with balance ${a.balance}`);
-    if (a.type === 'EXTERNAL') this.external.set(a.asset, a);
-    if (!this.held.has(a.asset)) this.held.set(a.asset, 0n);
+    if (a.type === 'EXTERNAL') h.external = m;
+    return m;
   }
 
   onEntry(e: LedgerEntry): void {
     this.transfers++;
     const { from, to, amount } = e;
-    let mf = this.mirror.get(from);
-    if (mf === undefined) {
-      this.onAccountCreated(from);
-      mf = this.mirror.get(from)!;
-    }
-    let mt = this.mirror.get(to);
-    if (mt === undefined) {
-      this.onAccountCreated(to);
-      mt = this.mirror.get(to)!;
-    }
+    const mf = this.mirror.get(from) ?? this.record(from);
+    const mt = this.mirror.get(to) ?? this.record(to);
     if (amount < 0n) this.fail(`transfer ${e.type} of a negative amount ${amount}`);
     if (from.asset !== to.asset) this.fail(`transfer ${e.type} across assets ${from.asset} → ${to.asset}`);
-    const f = mf - amount;
-    const t = mt + amount;
+    const f = mf.balance - amount;
+    const t = mt.balance + amount;
     if (f !== e.fromBalance)
       this.fail(`transfer ${e.type}: ${from.id} reports ${e.fromBalance}, expected ${f} (${amount} out)`);
     if (t !== e.toBalance)
       this.fail(`transfer ${e.type}: ${to.id} reports ${e.toBalance}, expected ${t} (${amount} in)`);
-    if (from.type !== 'EXTERNAL' && e.fromBalance < 0n) this.fail(`${from.id} went negative (${e.fromBalance})`);
-    this.mirror.set(from, e.fromBalance);
-    this.mirror.set(to, e.toBalance);
-    const heldDelta = (to.type !== 'EXTERNAL' ? amount : 0n) - (from.type !== 'EXTERNAL' ? amount : 0n);
-    if (heldDelta !== 0n) this.held.set(from.asset, (this.held.get(from.asset) ?? 0n) + heldDelta);
-    this.touched.add(from);
-    this.touched.add(to);
+    if (mf.held !== undefined && e.fromBalance < 0n) this.fail(`${from.id} went negative (${e.fromBalance})`);
+    mf.balance = e.fromBalance;
+    mt.balance = e.toBalance;
+    if (mf.held !== undefined) mf.held.sum -= amount;
+    if (mt.held !== undefined) mt.held.sum += amount;
+    const block = this.blocks;
+    if (mf.touchedIn !== block) {
+      mf.touchedIn = block;
+      this.touched.push(mf);
+    }
+    if (mt.touchedIn !== block) {
+      mt.touchedIn = block;
+      this.touched.push(mt);
+    }
   }
 
   /** End of a block: the touched accounts against the engine, held against net deposits. */
   endBlock(): void {
-    this.blocks++;
-    for (const a of this.touched) {
-      if (a.balance !== this.mirror.get(a))
-        this.fail(`${a.id}: engine holds ${a.balance}, the ledger events say ${this.mirror.get(a)}`);
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) {
+      const m = touched[i]!;
+      if (m.account.balance !== m.balance)
+        this.fail(`${m.account.id}: engine holds ${m.account.balance}, the ledger events say ${m.balance}`);
     }
-    this.touched.clear();
-    for (const [asset, held] of this.held) {
-      const ext = this.external.get(asset);
-      const net = ext ? -this.mirror.get(ext)! : 0n;
-      if (held !== net) this.fail(`asset ${asset}: accounts hold ${held}, net deposits are ${net}`);
+    touched.length = 0;
+    this.blocks++;
+    for (const h of this.held.values()) {
+      const net = h.external ? -h.external.balance : 0n;
+      if (h.sum !== net) this.fail(`asset ${h.asset}: accounts hold ${h.sum}, net deposits are ${net}`);
     }
   }
 
@@ -111,7 +136,8 @@ export class ConservationChecker {
       n++;
       const m = this.mirror.get(a);
       if (m === undefined) this.fail(`${a.id} exists in the engine but no event created it`);
-      else if (m !== a.balance) this.fail(`${a.id}: engine holds ${a.balance}, the ledger events say ${m}`);
+      else if (m.balance !== a.balance)
+        this.fail(`${a.id}: engine holds ${a.balance}, the ledger events say ${m.balance}`);
       if (a.type === 'EXTERNAL') ext.set(a.asset, (ext.get(a.asset) ?? 0n) + a.balance);
       else held.set(a.asset, (held.get(a.asset) ?? 0n) + a.balance);
     }
@@ -124,7 +150,8 @@ export class ConservationChecker {
 
   report(): ConservationReport {
     const netDeposits: Record<string, string> = {};
-    for (const [asset, a] of this.external) netDeposits[asset] = (-this.mirror.get(a)!).toString();
+    for (const h of this.held.values())
+      if (h.external !== undefined) netDeposits[h.asset] = (-h.external.balance).toString();
     return {
       ok: this.failure === undefined,
       blocksChecked: this.blocks,

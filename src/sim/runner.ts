@@ -253,9 +253,16 @@ class WakeQueue {
     const t = this.t;
     const s = this.s;
     const ix = this.i;
-    [t[a], t[b]] = [t[b]!, t[a]!];
-    [s[a], s[b]] = [s[b]!, s[a]!];
-    [ix[a], ix[b]] = [ix[b]!, ix[a]!];
+    // element by element (a destructuring swap allocates an array per swap)
+    const ta = t[a]!;
+    t[a] = t[b]!;
+    t[b] = ta;
+    const sa = s[a]!;
+    s[a] = s[b]!;
+    s[b] = sa;
+    const ia = ix[a]!;
+    ix[a] = ix[b]!;
+    ix[b] = ia;
   }
 }
 

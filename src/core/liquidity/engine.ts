@@ -3,12 +3,14 @@
 // accounts every `providersFeeCalculationTimeStep`, epoch-end net distribution and the performance bonus, market
 // value windows, succession and views; commitments are in liquidity/provisions.ts and the SLA in liquidity/sla.ts.
 // The market owns the book, accounts and clock; it hands them in through LiquidityHost.
+import { pow10 } from '../num/bigint.ts';
 import { Decimal } from '../num/decimal.ts';
 import { type ElsState } from './els.ts';
 import { buildPoTTable, probabilityOfTrading, type PoTTable } from './pot.ts';
 
 import {
   ONE,
+  sameDecimal,
   sameScoreInputs,
   type LpOrderView,
   type ValidPriceRange,
@@ -46,10 +48,12 @@ export class LiquidityEngine extends LiquiditySla {
   protected table(): PoTTable | undefined {
     const inp = this.potInputs;
     if (!inp) return undefined;
-    const key = `${inp.bid}/${inp.ask}/${this.host.params().probabilityOfTradingTauScaling.toString()}`;
-    if (this.potTable && this.potKey === key) return this.potTable;
+    const tau = this.host.params().probabilityOfTradingTauScaling;
+    const key = this.potKey;
+    if (this.potTable && key && key.bid === inp.bid && key.ask === inp.ask && sameDecimal(key.tau, tau))
+      return this.potTable;
     this.potTable = buildPoTTable(Decimal.fromBigInt(inp.bid), Decimal.fromBigInt(inp.ask), this.host.riskPoT);
-    this.potKey = key;
+    this.potKey = { bid: inp.bid, ask: inp.ask, tau };
     return this.potTable;
   }
 
@@ -57,7 +61,7 @@ export class LiquidityEngine extends LiquiditySla {
   resetPoT(): void {
     this.potInputs = undefined;
     this.potTable = undefined;
-    this.potKey = '';
+    this.potKey = undefined;
   }
 
   /** Tick: allocate accrued liquidity fees when the allocation period has passed, else sample liquidity scores. */
@@ -117,6 +121,7 @@ export class LiquidityEngine extends LiquiditySla {
     const table = this.provisions.size > 0 ? this.table() : undefined;
     if (table !== this.potMemoTable) {
       this.potMemo.clear();
+      this.potMemoEntries = 0;
       this.potMemoTable = table;
       this.scoreCache = undefined;
     }
@@ -127,8 +132,8 @@ export class LiquidityEngine extends LiquiditySla {
       ask: r.ask,
       lower,
       upper,
-      pmMin: pm.min,
-      pmMax: pm.max,
+      minRep: pm.minRep,
+      maxRep: pm.maxRep,
       minProb,
       orders: new Map(),
     };
@@ -141,15 +146,20 @@ export class LiquidityEngine extends LiquiditySla {
     }
     const n = scores.size;
     if (n === 0) return;
-    const current = new Map(scores);
+    const current = new Map<string, Decimal>();
     if (this.nAvg > 1) {
-      const nD = Decimal.fromInt(this.nAvg);
-      const w = nD.sub(ONE).div(nD);
-      for (const [k, v] of current) current.set(k, (this.avgScores.get(k) ?? Decimal.ZERO).mul(w).add(v.div(nD)));
-    }
-    for (const [k, v] of current) current.set(k, v.roundTo(10).reduce());
+      const w = divRound16(BigInt(this.nAvg - 1), 0, BigInt(this.nAvg));
+      for (const [k, v] of scores) current.set(k, runningAverage(this.avgScores.get(k), w, v, BigInt(this.nAvg)));
+    } else for (const [k, v] of scores) current.set(k, v.roundTo(10).reduce());
     this.avgScores = current;
     this.nAvg++;
+  }
+
+  /** The memo of probabilities for one side and context, by order price. */
+  private potMemoFor(context: string): Map<bigint, Decimal> {
+    let m = this.potMemo.get(context);
+    if (m === undefined) this.potMemo.set(context, (m = new Map()));
+    return m;
   }
 
   /** The LPs' liquidity scores of one block, scaled to sum to 1 (equal when all are zero). */
@@ -164,6 +174,13 @@ export class LiquidityEngine extends LiquiditySla {
   ): Map<string, Decimal> {
     const bestBid = Decimal.fromBigInt(r.bid);
     const bestAsk = Decimal.fromBigInt(r.ask);
+    // memoised probabilities: one map per side and context (best price, floor), keyed by the order price. The
+    // price-monitoring bounds are not part of the key: an order that reaches the calculation is within them
+    // (price >= minRep = ceil(min) >= min, price <= maxRep = floor(max) <= max, or no maximum), where the bounds only
+    // decide whether the probability is the floor — so its probability does not depend on them
+    const floor = `${minProb.coef}e${minProb.scale}`;
+    const bidMemo = this.potMemoFor(`b${r.bid}|${floor}`);
+    const askMemo = this.potMemoFor(`a${r.ask}|${floor}`);
     const current = new Map<string, Decimal>();
     let total = Decimal.ZERO;
     for (const [party, os] of orders) {
@@ -179,13 +196,12 @@ export class LiquidityEngine extends LiquiditySla {
         const isBid = o.side === 'buy';
         let prob = Decimal.ZERO;
         if (o.price >= pm.minRep && (pm.maxRep === undefined || o.price <= pm.maxRep)) {
-          const maxPrice = pm.max ?? Decimal.fromBigInt(o.price + 1n);
-          const key = isBid
-            ? `b${r.bid}|${o.price}|${pm.min.coef}e${pm.min.scale}|${minProb.coef}e${minProb.scale}`
-            : `a${r.ask}|${o.price}|${maxPrice.coef}e${maxPrice.scale}|${minProb.coef}e${minProb.scale}`;
-          const memo = this.potMemo.get(key);
+          const memoSide = isBid ? bidMemo : askMemo;
+          const memo = memoSide.get(o.price);
           if (memo !== undefined) prob = memo;
           else {
+            // without a maximum bound the ask side's is one tick above the order (a function of the order price)
+            const maxPrice = pm.max ?? Decimal.fromBigInt(o.price + 1n);
             prob = probabilityOfTrading(
               bestBid,
               bestAsk,
@@ -197,8 +213,12 @@ export class LiquidityEngine extends LiquiditySla {
               minProb,
             );
             if (prob.lte(minProb)) prob = Decimal.ZERO;
-            if (this.potMemo.size >= 20_000) this.potMemo.clear();
-            this.potMemo.set(key, prob);
+            if (this.potMemoEntries >= 20_000) {
+              this.potMemo.clear();
+              this.potMemoEntries = 0;
+            }
+            memoSide.set(o.price, prob);
+            this.potMemoEntries++;
           }
         }
         const size = BigInt(o.remaining);
@@ -348,4 +368,44 @@ export class LiquidityEngine extends LiquiditySla {
   allocatedFees(): ReadonlyMap<string, bigint> {
     return this.allocatedThisEpoch;
   }
+}
+
+/**
+ * (c × 10^-scale) / den at 16 fractional digits, rounded half away from zero, as an integer of 10^-16: the value
+ * Decimal.div gives (DivisionPrecision 16), without the objects.
+ */
+function divRound16(c: bigint, scale: number, den: bigint): bigint {
+  let num = c;
+  let d = den;
+  if (scale <= 16) num *= pow10(16 - scale);
+  else d *= pow10(scale - 16);
+  let q = num / d;
+  const r = num % d;
+  if (r !== 0n && (r < 0n ? -r : r) * 2n >= (d < 0n ? -d : d)) q += num < 0n !== d < 0n ? -1n : 1n;
+  return q;
+}
+
+/**
+ * The running average of one LP's score after n samples, as spec 0042-LIQF and Vega compute it block by block:
+ * avg × ((n − 1) / n) + score / n, both quotients at 16 digits half away from zero, the sum rounded to 10 digits
+ * half away from zero. `w` is (n − 1) / n as an integer of 10^-16. Exact bigint arithmetic on one scale (26 digits)
+ * instead of decimal objects; the same value as the decimal formula.
+ */
+export function runningAverage(avg: Decimal | undefined, w: bigint, score: Decimal, n: bigint): Decimal {
+  // avg is a rounded average (at most 10 digits) or absent (0)
+  const a = avg === undefined ? 0n : avg.scale <= 10 ? avg.coef * pow10(10 - avg.scale) : undefined;
+  if (a === undefined)
+    return avg!
+      .mul(Decimal.of(w, 16))
+      .add(Decimal.of(divRound16(score.coef, score.scale, n), 16))
+      .roundTo(10)
+      .reduce();
+  const x = a * w + divRound16(score.coef, score.scale, n) * pow10(10);
+  // round the 26-digit value half away from zero to 10 digits
+  const p = pow10(16);
+  const neg = x < 0n;
+  const abs = neg ? -x : x;
+  let q = abs / p;
+  if ((abs % p) * 2n >= p) q += 1n;
+  return Decimal.of(neg ? -q : q, 10).reduce();
 }

@@ -35,13 +35,15 @@ export abstract class LiquidityProvisions {
   /** best static prices at the last probability-of-trading calculation, and the table built from them */
   protected potInputs: { bid: bigint; ask: bigint } | undefined;
   protected potTable: PoTTable | undefined;
-  protected potKey = '';
+  protected potKey: { bid: bigint; ask: bigint; tau: Decimal } | undefined;
   /**
-   * Probabilities of trading already computed with the current table, by (side, best price, order price, bound,
-   * floor): a pure function of those, and LP orders stay where they are for many blocks while the best prices move
-   * among a few values, so the per-block liquidity score mostly reuses them.
+   * Probabilities of trading already computed with the current table, by context (side, best price, floor) and then
+   * order price: a pure function of those, and LP orders stay where they are for many blocks while the best prices
+   * move among a few values, so the per-block liquidity score mostly reuses them. potMemoEntries counts them (the
+   * memo is dropped past 20,000).
    */
-  protected potMemo = new Map<string, Decimal>();
+  protected potMemo = new Map<string, Map<bigint, Decimal>>();
+  protected potMemoEntries = 0;
   protected potMemoTable: PoTTable | undefined;
   /** the last LP price range and its inputs */
   protected rangeCache:

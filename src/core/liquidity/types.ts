@@ -119,8 +119,12 @@ export interface ScoreInputs {
   readonly ask: bigint;
   readonly lower: bigint;
   readonly upper: bigint;
-  readonly pmMin: Decimal;
-  readonly pmMax: Decimal | undefined;
+  /**
+   * the price-monitoring range as the orders are filtered by it (asset precision): the scores depend on the bounds
+   * only through it (see blockScores)
+   */
+  readonly minRep: bigint;
+  readonly maxRep: bigint | undefined;
   readonly minProb: Decimal;
   readonly orders: Map<string, readonly LpOrderView[]>;
 }
@@ -156,13 +160,13 @@ export function sameOrders(x: readonly LpOrderView[], y: readonly LpOrderView[])
 
 export function sameScoreInputs(x: ScoreInputs, y: ScoreInputs): boolean {
   if (x.bid !== y.bid || x.ask !== y.ask || x.lower !== y.lower || x.upper !== y.upper) return false;
-  if (!sameDecimal(x.pmMin, y.pmMin) || !sameDecimal(x.pmMax, y.pmMax) || !sameDecimal(x.minProb, y.minProb))
-    return false;
+  if (x.minRep !== y.minRep || x.maxRep !== y.maxRep || !sameDecimal(x.minProb, y.minProb)) return false;
   if (x.orders.size !== y.orders.size) return false;
-  const xs = [...x.orders];
-  const ys = [...y.orders];
-  for (let i = 0; i < xs.length; i++) {
-    if (xs[i]![0] !== ys[i]![0] || !sameOrders(xs[i]![1], ys[i]![1])) return false;
+  // the two maps side by side, in order (no copies: compared at every block)
+  const yi = y.orders.entries();
+  for (const [party, orders] of x.orders) {
+    const [yParty, yOrders] = yi.next().value!;
+    if (party !== yParty || !sameOrders(orders, yOrders)) return false;
   }
   return true;
 }

@@ -464,11 +464,11 @@ export abstract class MarketBase {
     for (const b of this.priceMonitor.activeBounds(this.now)) {
       if (b.min > minRep) {
         minRep = b.min;
-        min = b.ref.mul(b.trigger.factors.down);
+        min = b.down;
       }
       if (b.max !== 0n && (maxRep === undefined || b.max < maxRep)) {
         maxRep = b.max;
-        max = b.ref.mul(b.trigger.factors.up);
+        max = b.up;
       }
     }
     if (min.isNegative()) {

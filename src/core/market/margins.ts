@@ -81,17 +81,32 @@ export abstract class MarketMargins extends MarketBase {
 
   protected bufferMargin(party: string, levels: MarginLevels, orderMargin = 0n): void {
     const factor = this.marginFactors.get(party);
-    this.marginBuffer.set(party, {
-      type: 'marginLevels',
-      marketId: this.id,
+    // one literal per mode (no conditional spread: buffered per party at every MTM)
+    this.marginBuffer.set(
       party,
-      asset: this.asset,
-      levels,
-      orderMargin,
-      mode: factor ? 'isolated' : 'cross',
-      ...(factor ? { marginFactor: factor.toString() } : {}),
-      timestamp: this.now,
-    });
+      factor
+        ? {
+            type: 'marginLevels',
+            marketId: this.id,
+            party,
+            asset: this.asset,
+            levels,
+            orderMargin,
+            mode: 'isolated',
+            marginFactor: factor.toString(),
+            timestamp: this.now,
+          }
+        : {
+            type: 'marginLevels',
+            marketId: this.id,
+            party,
+            asset: this.asset,
+            levels,
+            orderMargin,
+            mode: 'cross',
+            timestamp: this.now,
+          },
+    );
   }
 
   /**

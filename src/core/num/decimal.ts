@@ -65,20 +65,21 @@ export class Decimal {
     return Decimal.parse(String(x));
   }
 
-  private static align(a: Decimal, b: Decimal): [bigint, bigint, number] {
-    if (a.scale === b.scale) return [a.coef, b.coef, a.scale];
-    if (a.scale > b.scale) return [a.coef, b.coef * pow10(a.scale - b.scale), a.scale];
-    return [a.coef * pow10(b.scale - a.scale), b.coef, b.scale];
-  }
-
+  // add, sub and cmp align the scales inline (no tuple per call: they are on every hot path)
   add(o: Decimal): Decimal {
-    const [x, y, s] = Decimal.align(this, o);
-    return new Decimal(x + y, s);
+    const sa = this.scale;
+    const sb = o.scale;
+    if (sa === sb) return new Decimal(this.coef + o.coef, sa);
+    if (sa > sb) return new Decimal(this.coef + o.coef * pow10(sa - sb), sa);
+    return new Decimal(this.coef * pow10(sb - sa) + o.coef, sb);
   }
 
   sub(o: Decimal): Decimal {
-    const [x, y, s] = Decimal.align(this, o);
-    return new Decimal(x - y, s);
+    const sa = this.scale;
+    const sb = o.scale;
+    if (sa === sb) return new Decimal(this.coef - o.coef, sa);
+    if (sa > sb) return new Decimal(this.coef - o.coef * pow10(sa - sb), sa);
+    return new Decimal(this.coef * pow10(sb - sa) - o.coef, sb);
   }
 
   mul(o: Decimal): Decimal {
@@ -166,7 +167,12 @@ export class Decimal {
   }
 
   cmp(o: Decimal): -1 | 0 | 1 {
-    const [x, y] = Decimal.align(this, o);
+    const sa = this.scale;
+    const sb = o.scale;
+    let x = this.coef;
+    let y = o.coef;
+    if (sa > sb) y *= pow10(sa - sb);
+    else if (sb > sa) x *= pow10(sb - sa);
     return x === y ? 0 : x < y ? -1 : 1;
   }
 

@@ -22,6 +22,11 @@ export interface PriceBounds {
   readonly ref: Decimal;
   readonly min: bigint;
   readonly max: bigint;
+  /** ref × down and ref × up before rounding, and the factors they came from */
+  readonly down: Decimal;
+  readonly up: Decimal;
+  readonly factorDown: Decimal;
+  readonly factorUp: Decimal;
 }
 
 export class PriceMonitor {
@@ -32,6 +37,7 @@ export class PriceMonitor {
   /** true once a price has been seen (opening-auction first indicative price or later) */
   initialised = false;
   private maxHorizonNs: bigint;
+  private readonly lastBounds = new WeakMap<MonitorTrigger, { ref: Decimal; bounds: PriceBounds }>();
 
   constructor(triggers: readonly PriceMonitoringTrigger[]) {
     this.triggers = PriceMonitor.makeTriggers(triggers);
@@ -125,7 +131,26 @@ export class PriceMonitor {
   bounds(t: MonitorTrigger, now: bigint): PriceBounds | undefined {
     const ref = this.refPrice(t.horizonNs, now);
     if (!ref) return undefined;
-    return { trigger: t, ref, min: ref.mul(t.factors.down).ceil(), max: ref.mul(t.factors.up).floor() };
+    // a pure function of the reference price and the two factors (immutable decimals, replaced when they change):
+    // the last bounds of the trigger are reused while none was replaced (most calls: every block asks)
+    const f = t.factors;
+    const last = this.lastBounds.get(t);
+    if (last !== undefined && last.ref === ref && last.bounds.factorDown === f.down && last.bounds.factorUp === f.up)
+      return last.bounds;
+    const down = ref.mul(f.down);
+    const up = ref.mul(f.up);
+    const bounds: PriceBounds = {
+      trigger: t,
+      ref,
+      min: down.ceil(),
+      max: up.floor(),
+      down,
+      up,
+      factorDown: f.down,
+      factorUp: f.up,
+    };
+    this.lastBounds.set(t, { ref, bounds });
+    return bounds;
   }
 
   /** Bounds of every trigger, active or consumed, in sort order (what the market data lists). */

@@ -71,6 +71,7 @@ export class PerpetualState {
   /** bumped on every change of the series, auctions, period or configuration; keys the funding cache */
   private version = 0;
   private fundingCache: { version: number; t: bigint; value: FundingData | undefined } | undefined;
+  private marginIncreaseCache: { funding: FundingData; factor: Decimal; value: Decimal } | undefined;
 
   constructor(private cfg: PerpetualProduct) {}
 
@@ -278,7 +279,12 @@ export class PerpetualState {
     if (this.cfg.marginFundingFactor.isZero()) return undefined;
     const f = this.fundingAt(now);
     if (!f) return undefined;
-    return Decimal.fromBigInt(f.payment).mul(this.cfg.marginFundingFactor);
+    // asked once per party at every margin calculation: kept while the funding (cached above) and factor are the same
+    const last = this.marginIncreaseCache;
+    if (last && last.funding === f && last.factor === this.cfg.marginFundingFactor) return last.value;
+    const value = Decimal.fromBigInt(f.payment).mul(this.cfg.marginFundingFactor);
+    this.marginIncreaseCache = { funding: f, factor: this.cfg.marginFundingFactor, value };
+    return value;
   }
 
   /**

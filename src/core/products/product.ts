@@ -260,16 +260,23 @@ export class PerpetualProductImpl implements Product {
   fundingEstimate(now: bigint): FundingEstimate | undefined {
     const perp = this.state;
     if (!perp.started) return undefined;
-    const internalTwap = perp.twap('internal', (now / NS) * NS);
-    const externalTwap = perp.twap('external', (now / NS) * NS);
-    if (internalTwap === undefined || externalTwap === undefined) return undefined;
+    // the funding as if the period ended now carries both TWAPs at this second (it is undefined exactly when one of
+    // them is), and is itself cached per state and second: the estimate is built once per funding value
     const f = perp.fundingAt(now);
-    return {
-      internalTwap,
-      externalTwap,
-      ...(f ? { fundingPayment: f.payment, fundingRate: f.rate.toString() } : {}),
+    if (!f) return undefined;
+    const last = this.lastEstimate;
+    if (last && last.funding === f) return last.estimate;
+    const estimate: FundingEstimate = {
+      internalTwap: f.internalTwap,
+      externalTwap: f.externalTwap,
+      fundingPayment: f.payment,
+      fundingRate: f.rate.toString(),
     };
+    this.lastEstimate = { funding: f, estimate };
+    return estimate;
   }
+
+  private lastEstimate: { funding: FundingData; estimate: FundingEstimate } | undefined;
 
   fundingView(): FundingView {
     return {

@@ -63,8 +63,9 @@ export class StandardMarginModel implements MarginModel {
         riskFactors: h.marginRiskFactors(),
         linearSlippageFactor: cfg.linearSlippageFactor,
         quadraticSlippageFactor: cfg.quadraticSlippageFactor,
-        ...(auction ? { auction } : {}),
-        ...(funding ? { fundingIncreasePerUnit: funding } : {}),
+        // plain fields (undefined when absent) rather than conditional spreads: asked per party at every MTM
+        auction,
+        fundingIncreasePerUnit: funding,
       },
       cfg.marginScalingFactors,
     );

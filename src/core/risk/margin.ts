@@ -97,10 +97,17 @@ export function scaleMargins(maintenance: bigint, sf: MarginScalingFactors): Mar
   };
 }
 
-/** A scaling factor truncated to 5 decimals, as an integer of 10^-5 units. */
+/** A scaling factor truncated to 5 decimals, as an integer of 10^-5 units (kept per factor: decimals are immutable). */
 function scaleFactor(x: Decimal): bigint {
-  return x.mulBig(SCALE).trunc();
+  let v = SCALED.get(x);
+  if (v === undefined) {
+    v = x.mulBig(SCALE).trunc();
+    SCALED.set(x, v);
+  }
+  return v;
 }
+
+const SCALED = new WeakMap<Decimal, bigint>();
 
 export function crossMarginLevels(m: MarginInput, sf: MarginScalingFactors): MarginLevels {
   if (m.auction) return computeCrossMarginLevels(m, sf);

@@ -11,8 +11,8 @@ export interface MtmEntry {
   readonly party: string;
   /** signed amount: negative = loss to collect, positive or zero = win to pay */
   amount: bigint;
-  /** the exact amount before truncation (for the rounding remainder) */
-  readonly exact: Decimal;
+  /** the amount before truncation times the position factor (for the rounding remainder) */
+  readonly total: bigint;
   readonly hadTrades: boolean;
   readonly size: number;
 }
@@ -24,6 +24,9 @@ export interface MtmResult {
   readonly entries: MtmEntry[];
 }
 
+const NO_TRADES: SettleTrade[] = Object.freeze([]) as unknown as SettleTrade[];
+const NO_PENDING: readonly (SettleTrade & { closeOut?: boolean })[] = Object.freeze([]);
+
 export class SettlementEngine {
   /** position size at the last mark-to-market */
   private readonly settled = new Map<string, number>();
@@ -32,7 +35,17 @@ export class SettlementEngine {
   /** mark price of the last mark-to-market (asset precision) */
   lastMarkPrice = 0n;
 
-  constructor(private readonly positionFactor: Decimal) {}
+  /**
+   * 10^k when the position factor is 10^k with 0 <= k <= 16: amount / positionFactor at 16 digits is then exact, so
+   * the truncated amount is a bigint division (no decimal objects per party at every mark-to-market).
+   */
+  private readonly intFactor: bigint | undefined;
+
+  constructor(private readonly positionFactor: Decimal) {
+    const pf = positionFactor.reduce();
+    this.intFactor =
+      pf.scale === 0 && pf.coef > 0n && pf.coef <= 10n ** 16n && /^10*$/.test(pf.coef.toString()) ? pf.coef : undefined;
+  }
 
   addTrade(buyer: string, seller: string, price: bigint, size: number): void {
     this.push(buyer, { price, size });
@@ -81,10 +94,13 @@ export class SettlementEngine {
     const wins: MtmEntry[] = [];
     const prevMark = this.lastMarkPrice;
     for (const pos of positions) {
-      const trades = this.trades.get(pos.party) ?? [];
-      const reported: SettleTrade[] = [];
+      const trades = this.trades.get(pos.party) ?? NO_PENDING;
+      // most parties have no trades since the last mark-to-market: they share one empty (frozen) list
+      let reported = NO_TRADES;
       for (const t of trades) {
-        if (!t.closeOut) reported.push({ price: t.price, size: t.size });
+        if (t.closeOut) continue;
+        if (reported === NO_TRADES) reported = [];
+        reported.push({ price: t.price, size: t.size });
       }
       settled.push({ party: pos.party, trades: reported });
       const prevSize = this.settled.get(pos.party) ?? 0;
@@ -95,10 +111,13 @@ export class SettlementEngine {
       }
       let total = BigInt(prevSize) * (mark - prevMark);
       for (const t of trades) total += BigInt(t.size) * (mark - t.price);
-      const exact = Decimal.fromBigInt(total).div(this.positionFactor);
-      const amount = exact.trunc();
+      // truncated toward zero (bigint division truncates)
+      const amount =
+        this.intFactor !== undefined
+          ? total / this.intFactor
+          : Decimal.fromBigInt(total).div(this.positionFactor).trunc();
       this.record(pos);
-      const e: MtmEntry = { party: pos.party, amount, exact, hadTrades: trades.length > 0, size: pos.openVolume };
+      const e: MtmEntry = { party: pos.party, amount, total, hadTrades: trades.length > 0, size: pos.openVolume };
       if (amount < 0n) losses.push(e);
       else wins.push(e);
     }
@@ -130,7 +149,16 @@ export class SettlementEngine {
     }
     if (delta === 0n) return;
     let largest: MtmEntry | undefined;
-    for (const w of wins) if (!largest || w.exact.gt(largest.exact)) largest = w;
+    // the largest exact amount (total / positionFactor at 16 digits, as the amounts were computed)
+    const exact = (w: MtmEntry): Decimal => Decimal.fromBigInt(w.total).div(this.positionFactor);
+    let largestExact: Decimal | undefined;
+    for (const w of wins) {
+      const x = exact(w);
+      if (!largestExact || x.gt(largestExact)) {
+        largest = w;
+        largestExact = x;
+      }
+    }
     if (largest) largest.amount += delta;
   }
 }

@@ -101,3 +101,22 @@ test('updateTriggers keeps the history and resets factors to 0.9 / 1.1', () => {
   );
   assert.equal(m.refPrice(T(5), T(10))!.toString(), '1000');
 });
+
+test('bounds follow new factors and a new reference price (the per-trigger reuse of the last bounds)', () => {
+  const m = new PriceMonitor([trig(5)]);
+  const t = m.triggers[0]!;
+  m.record(1000n, T(0));
+  m.roll(T(1));
+  const first = m.bounds(t, T(1))!;
+  assert.deepEqual([first.min, first.max], [900n, 1100n]);
+  assert.equal(m.bounds(t, T(2)), first, 'nothing changed: the same bounds');
+  // a state-variable calculation replaces the factors
+  m.recalculate(T(2), () => ({ down: dec('0.8'), up: dec('1.25') }));
+  const b = m.bounds(t, T(2))!;
+  assert.deepEqual([b.min, b.max, b.down.toString(), b.up.toString()], [800n, 1250n, '800', '1250']);
+  // the window moves on to a later average: the reference price, and so the bounds, change
+  m.record(2000n, T(3));
+  m.roll(T(4));
+  const c = m.bounds(t, T(9))!;
+  assert.deepEqual([c.ref.toString(), c.min, c.max], ['2000', 1600n, 2500n]);
+});

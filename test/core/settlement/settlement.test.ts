@@ -43,7 +43,7 @@ test('amounts are truncated toward zero, for losses as well as wins', () => {
     ['B', -2n],
     ['A', 2n],
   ]);
-  assert.equal(r.entries[0]!.exact.toString(), '-2.1');
+  assert.equal(r.entries[0]!.total, -21n); // −2.1 before truncation, times the position factor 10
 });
 
 test('losses come first, then wins and zero amounts, each in positions order', () => {
