@@ -1,43 +1,33 @@
 // The live venue under load (`npm run bench`, after the book and engine benchmarks; or alone with
-// `node --import tsx bench/venue-bench.ts`): `perpsim serve` runs in its own process (journal on, fsync per block,
-// no rate limit) and 100 WebSocket clients on loopback, each its own party, send orders (limit orders around the
-// mid, some crossing, and cancels of their own oldest orders so that the book stays bounded).
-// - saturation: every client keeps a window of requests in flight; sustained orders/s (submits and cancels acked)
-//   and ack latency;
-// - paced: the clients together send a fixed rate (10,000 orders/s by default); ack latency p50/p99 at that rate;
+// `npm run bench:venue`): `perpsim serve` runs in its own process (journal on, fsync per block, no rate limit) and
+// 100 WebSocket clients on loopback, each its own party, send orders (limit orders around the mid, some crossing,
+// and cancels of their own oldest orders so that the book stays bounded). The clients are spread over several
+// load threads (bench/venue-load-worker.ts), so that the load generator is not the bottleneck.
+// - saturation: every client keeps a window of requests in flight (closed loop); sustained orders/s (submits and
+//   cancels acked) and ack latency;
+// - paced: the threads together offer a fixed rate (10,000 orders/s by default) for minutes; ack latency p50/p99 at
+//   that rate, and the venue's resident memory over the run;
 // - events lost: every pushed message carries a per-connection seq (a gap is a lost message), and every acked order
 //   must show up on the client's own `orders` stream;
-// - resident memory of the venue process, sampled every second.
-// Settings through the environment: PERPSIM_VENUE_BENCH_CLIENTS (100), _SECONDS (30 per phase), _RATE (10000),
-// _WINDOW (8 requests in flight per client in the saturation phase), _NODE_ARGS (extra node flags for the venue
-// process, e.g. --cpu-prof). Nothing asserts on timings.
+// - the venue process's resident memory and CPU (from /proc), sampled every second.
+// Settings through the environment (PERPSIM_VENUE_BENCH_…): CLIENTS (100), THREADS (load threads, 3), SECONDS (the
+// saturation phase, 30), PACED_SECONDS (the paced phase, 120), RATE (10000), WINDOW (8 requests in flight per client
+// when saturating), NODE_ARGS (extra node flags for the venue process, e.g. --cpu-prof to profile it under this
+// load). Nothing asserts on timings.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
+import { Histogram } from './venue-histogram.ts';
+import type { WorkerCommand, WorkerInit, WorkerReply } from './venue-load-worker.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const M = 'LINKUSDPERP';
+/** clock ticks per second of /proc/<pid>/stat's CPU times (Linux's USER_HZ) */
+const CLK_TCK = 100;
 
-interface Pending {
-  t: number;
-  kind: 'submit' | 'cancel';
-}
-
-interface Client {
-  readonly party: string;
-  readonly ws: WebSocket;
-  nextId: number;
-  readonly pending: Map<number, Pending>;
-  readonly live: string[];
-  /** order ids acked, and order ids seen on the orders stream */
-  readonly acked: Set<string>;
-  readonly seen: Set<string>;
-  lastSeq: number;
-  gaps: number;
-  i: number;
-}
+type Report = Extract<WorkerReply, { type: 'report' }>;
 
 const env = (k: string, d: number) => {
   const v = process.env[`PERPSIM_VENUE_BENCH_${k}`];
@@ -46,28 +36,80 @@ const env = (k: string, d: number) => {
   return n;
 };
 
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = Float64Array.from(xs).sort();
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+function rssMb(pid: number): number {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return Number.NaN; // the venue has exited (its own error is on stderr)
+  }
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
+/** user + system CPU seconds of a process so far */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 and 15 (utime, stime), counted from field 3
+}
+
+/** A load thread and its replies, one command at a time. */
+class LoadThread {
+  private readonly w: Worker;
+  private waiters: ((r: WorkerReply) => void)[] = [];
+  constructor(init: WorkerInit) {
+    // a worker does not inherit the parent's --import tsx: a bootstrap registers tsx in it, then loads the worker
+    const api = import.meta.resolve('tsx/esm/api');
+    const file = new URL('./venue-load-worker.ts', import.meta.url).href;
+    const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;
+    this.w = new Worker(boot, { eval: true, workerData: init });
+    this.w.on('message', (r: WorkerReply) => {
+      if (r.type === 'error') console.error(`load thread: ${r.message}`);
+      this.waiters.shift()?.(r);
+    });
+    this.w.on('error', (e) => console.error(`load thread: ${e.message}`));
+  }
+  next(): Promise<WorkerReply> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+  async run(c: WorkerCommand): Promise<WorkerReply> {
+    const p = this.next();
+    this.w.postMessage(c);
+    const r = await p;
+    if (r.type === 'error') throw new Error(`load thread: ${r.message}`);
+    return r;
+  }
+  async close(): Promise<void> {
+    await this.run({ cmd: 'close' });
+    await this.w.terminate();
+  }
+}
+
+interface Phase {
+  seconds: number;
+  acks: number;
+  sent: number;
+  refused: number;
+  hist: Histogram;
+  venueCpu: number;
 }
 
 export async function runVenueBench(): Promise<Record<string, unknown>> {
   const clients = env('CLIENTS', 100);
+  const threads = Math.min(clients, env('THREADS', 3));
   const seconds = env('SECONDS', 30);
+  const pacedSeconds = env('PACED_SECONDS', 120);
   const rate = env('RATE', 10_000);
   const window = env('WINDOW', 8);
   const dir = mkdtempSync(join(tmpdir(), 'perpsim-venue-bench-'));
-  const parties = Array.from({ length: clients }, (_, i) => `bench${i}`);
-  const key = (p: string) => `venue-bench-key-${p}-0123456789`;
+  const parties = Array.from({ length: clients }, (_, i) => ({
+    party: `bench${i}`,
+    key: `venue-bench-key-bench${i}-0123456789`,
+  }));
   writeFileSync(
     join(dir, 'parties.yaml'),
-    `parties:\n${parties.map((p) => `  - { party: ${p}, key: ${key(p)} }\n`).join('')}`,
+    `parties:\n${parties.map((p) => `  - { party: ${p.party}, key: ${p.key} }\n`).join('')}`,
   );
   const child = spawn(
     process.execPath,
@@ -83,6 +125,13 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`venue benchmark: the venue exited during the run (${signal ?? `exit ${code}`})`);
+      process.exit(1);
+    }
+  });
+  let stopping = false;
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -98,142 +147,60 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
   const sampler = setInterval(() => rss.push({ t: (performance.now() - t0) / 1000, mb: rssMb(pid) }), 1000);
   const log = (s: string) => console.log(s);
   log('');
-  log(`Venue benchmark: perpsim serve (journal, fsync per block) and ${clients} WebSocket clients on loopback`);
-
-  let latencies: number[] = [];
-  let acks = 0;
-  const cs: Client[] = await Promise.all(
-    parties.map(
-      (party) =>
-        new Promise<Client>((resolve, reject) => {
-          const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/ws`, {
-            headers: { authorization: `Bearer ${key(party)}` },
-          });
-          const c: Client = {
-            party,
-            ws,
-            nextId: 1,
-            pending: new Map(),
-            live: [],
-            acked: new Set(),
-            seen: new Set(),
-            lastSeq: 0,
-            gaps: 0,
-            i: 0,
-          };
-          ws.on('message', (d) => {
-            const m = JSON.parse(d.toString()) as {
-              seq: number;
-              op?: string;
-              id?: number;
-              ok?: boolean;
-              order?: { id: string; status: string };
-              channel?: string;
-              data?: { id: string };
-            };
-            if (m.seq !== c.lastSeq + 1) c.gaps += m.seq - c.lastSeq - 1;
-            c.lastSeq = m.seq;
-            if (m.channel === 'orders' && m.data) c.seen.add(m.data.id);
-            if (m.op !== 'ack' || typeof m.id !== 'number') return;
-            const p = c.pending.get(m.id);
-            if (!p) return;
-            c.pending.delete(m.id);
-            latencies.push(performance.now() - p.t);
-            acks++;
-            if (m.order && m.ok) {
-              c.acked.add(m.order.id);
-              if (p.kind === 'submit' && (m.order.status === 'ACTIVE' || m.order.status === 'PARTIALLY_FILLED'))
-                c.live.push(m.order.id);
-            }
-          });
-          ws.once('open', () => resolve(c));
-          ws.once('error', reject);
-        }),
-    ),
+  log(
+    `Venue benchmark: perpsim serve (journal, fsync per block) and ${clients} WebSocket clients on loopback in ${threads} load threads`,
   );
-  const send = (c: Client) => {
-    const id = c.nextId++;
-    c.i++;
-    let msg: Record<string, unknown>;
-    let kind: Pending['kind'] = 'submit';
-    if (c.live.length > 20 || (c.i % 3 === 0 && c.live.length > 0)) {
-      kind = 'cancel';
-      msg = { op: 'cancel', id, orderId: c.live.shift(), market: M };
-    } else {
-      const side = c.i % 2 ? 'buy' : 'sell';
-      // around 15, a few ticks through the touch sometimes: some orders trade
-      const off = ((c.i * 37 + c.party.length * 11) % 41) - 5;
-      const price = (side === 'buy' ? 1500 - off : 1500 + off) / 100;
-      msg = { op: 'submit', id, body: { market: M, side, price: price.toFixed(2), size: '1' } };
-    }
-    c.pending.set(id, { t: performance.now(), kind });
-    c.ws.send(JSON.stringify(msg));
-  };
+
+  const per = Math.ceil(clients / threads);
+  const pool: LoadThread[] = [];
+  const ready: Promise<WorkerReply>[] = [];
+  for (let i = 0; i < threads; i++) {
+    const t = new LoadThread({ url, market: M, parties: parties.slice(i * per, (i + 1) * per) });
+    ready.push(t.next());
+    pool.push(t);
+  }
+  for (const r of await Promise.all(ready)) if (r.type === 'error') throw new Error(r.message);
+  const all = (c: WorkerCommand) => Promise.all(pool.map((t) => t.run(c)));
+  const reports = async () => (await all({ cmd: 'report' })) as Report[];
+
   // setup: subscribe to own orders, fund every party, then let the opening auction end
-  for (const c of cs) {
-    c.ws.send(JSON.stringify({ op: 'subscribe', channel: 'orders' }));
-    c.ws.send(JSON.stringify({ op: 'deposit', id: 0, body: { amount: '10000000' } }));
-  }
+  await all({ cmd: 'setup' });
   await new Promise((r) => setTimeout(r, 2500));
-  const drain = async () => {
-    for (let i = 0; i < 500 && cs.some((c) => c.pending.size > 0); i++) await new Promise((r) => setTimeout(r, 10));
+  await reports(); // drops the setup's acks
+
+  const phase = async (start: WorkerCommand, secs: number): Promise<Phase> => {
+    const cpu0 = cpuSeconds(pid);
+    const s0 = performance.now();
+    await all(start);
+    await new Promise((r) => setTimeout(r, secs * 1000));
+    await all({ cmd: 'stop' });
+    const elapsed = (performance.now() - s0) / 1000;
+    const cpu = cpuSeconds(pid) - cpu0;
+    await all({ cmd: 'drain' });
+    const rs = await reports();
+    const hist = new Histogram();
+    for (const r of rs) hist.add(r.hist);
+    const sum = (f: (r: Report) => number) => rs.reduce((n, r) => n + f(r), 0);
+    return {
+      seconds: elapsed,
+      acks: sum((r) => r.acks),
+      sent: sum((r) => r.sent),
+      refused: sum((r) => r.refused),
+      hist,
+      venueCpu: cpu / elapsed,
+    };
   };
 
-  // ---- saturation
-  latencies = [];
-  acks = 0;
-  let running = true;
-  for (const c of cs) for (let k = 0; k < window; k++) send(c);
-  const refill = setInterval(() => {
-    if (!running) return;
-    for (const c of cs) while (c.pending.size < window) send(c);
-  }, 1);
-  const satStart = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  running = false;
-  clearInterval(refill);
-  const satAcks = acks;
-  const satSecs = (performance.now() - satStart) / 1000;
-  const satLat = latencies;
-  await drain();
-
-  // ---- paced
-  latencies = [];
-  acks = 0;
-  const perClientMs = (1000 * clients) / rate;
-  let paced = true;
-  const timers = cs.map((c, i) => {
-    const startIn = (perClientMs * i) / clients;
-    let timer: NodeJS.Timeout | undefined;
-    const h = setTimeout(() => {
-      timer = setInterval(() => paced && send(c), perClientMs);
-    }, startIn);
-    return () => {
-      clearTimeout(h);
-      if (timer) clearInterval(timer);
-    };
-  });
-  const paceStart = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  paced = false;
-  for (const stop of timers) stop();
-  const paceSecs = (performance.now() - paceStart) / 1000;
-  const paceAcks = acks;
-  const paceLat = latencies;
-  await drain();
+  const sat = await phase({ cmd: 'saturate', window }, seconds);
+  const paced = await phase({ cmd: 'pace', rate: rate / threads }, pacedSeconds);
   await new Promise((r) => setTimeout(r, 300));
-
-  // ---- events lost
-  let gaps = 0;
-  let missing = 0;
-  let ackedOrders = 0;
-  for (const c of cs) {
-    gaps += c.gaps;
-    ackedOrders += c.acked.size;
-    for (const id of c.acked) if (!c.seen.has(id)) missing++;
-  }
+  const last = await reports();
+  const gaps = last.reduce((n, r) => n + r.seqGaps, 0);
+  const missing = last.reduce((n, r) => n + r.notStreamed, 0);
+  const ackedOrders = last.reduce((n, r) => n + r.ackedOrders, 0);
   clearInterval(sampler);
-  for (const c of cs) c.ws.close();
+  await Promise.all(pool.map((t) => t.close()));
+  stopping = true;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   rmSync(dir, { recursive: true, force: true });
@@ -241,22 +208,21 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
   const r1 = (x: number) => Math.round(x * 10) / 10;
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const mem = rss.map((s) => s.mb);
+  const view = (p: Phase) => ({
+    seconds: r1(p.seconds),
+    ordersPerSec: Math.round(p.acks / p.seconds),
+    offeredPerSec: Math.round(p.sent / p.seconds),
+    refused: p.refused,
+    p50Ms: r3(p.hist.percentile(50)),
+    p99Ms: r3(p.hist.percentile(99)),
+    p999Ms: r3(p.hist.percentile(99.9)),
+    venueCpu: r3(p.venueCpu),
+  });
   const res = {
     clients,
-    saturation: {
-      seconds: r1(satSecs),
-      ordersPerSec: Math.round(satAcks / satSecs),
-      window,
-      p50Ms: r3(percentile(satLat, 50)),
-      p99Ms: r3(percentile(satLat, 99)),
-    },
-    paced: {
-      seconds: r1(paceSecs),
-      targetPerSec: rate,
-      ordersPerSec: Math.round(paceAcks / paceSecs),
-      p50Ms: r3(percentile(paceLat, 50)),
-      p99Ms: r3(percentile(paceLat, 99)),
-    },
+    threads,
+    saturation: { ...view(sat), window },
+    paced: { ...view(paced), targetPerSec: rate },
     events: { ackedOrders, seqGaps: gaps, ackedOrdersNotStreamed: missing },
     rssMb: {
       start: r1(mem[0] ?? Number.NaN),
@@ -266,11 +232,13 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
       everyTenSeconds: mem.filter((_, i) => i % 10 === 0).map(r1),
     },
   };
+  const s = res.saturation;
+  const p = res.paced;
   log(
-    `  saturation (${window} in flight per client): ${res.saturation.ordersPerSec.toLocaleString('en-US')} orders/s acked over ${res.saturation.seconds} s; ack latency p50 ${res.saturation.p50Ms} ms, p99 ${res.saturation.p99Ms} ms`,
+    `  saturation (${window} in flight per client): ${s.ordersPerSec.toLocaleString('en-US')} orders/s acked over ${s.seconds} s; ack latency p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms; venue CPU ${Math.round(s.venueCpu * 100)}% of a core`,
   );
   log(
-    `  paced at ${rate.toLocaleString('en-US')}/s: ${res.paced.ordersPerSec.toLocaleString('en-US')} orders/s acked; ack latency p50 ${res.paced.p50Ms} ms, p99 ${res.paced.p99Ms} ms`,
+    `  paced at ${rate.toLocaleString('en-US')}/s for ${p.seconds} s: ${p.offeredPerSec.toLocaleString('en-US')}/s offered, ${p.ordersPerSec.toLocaleString('en-US')}/s acked; ack latency p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, p99.9 ${p.p999Ms} ms; venue CPU ${Math.round(p.venueCpu * 100)}% of a core`,
   );
   log(
     `  events lost: ${gaps} seq gaps, ${missing} of ${ackedOrders.toLocaleString('en-US')} acked orders missing from the orders stream`,

@@ -8,13 +8,22 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KeyStore, secretMatches, SpamLimiter } from './auth.ts';
-import { accountsView, depthView, marginsView, marketDataView, marketView, positionsView } from './queries.ts';
+import {
+  accountsView,
+  allMarginsView,
+  depthView,
+  marginsView,
+  marketDataView,
+  marketView,
+  positionsView,
+} from './queries.ts';
 import {
   amendBody,
   batchBody,
   candleQuery,
   depositBody,
   depthQuery,
+  insuranceQuery,
   listQuery,
   lpAmendBody,
   lpSubmitBody,
@@ -153,6 +162,25 @@ export async function buildApi(
         const q = c.query as z.infer<typeof candleQuery>;
         return venue.store.candlesOf(market(c.params.market!).id, q.interval, q.limit);
       },
+    },
+    {
+      method: 'GET',
+      url: '/v1/markets/:market/insurance',
+      summary:
+        "The market's insurance pool (and its asset's global pool), close-out trades, the pool at each block end",
+      tag: 'markets',
+      auth: 'public',
+      query: insuranceQuery,
+      handler: (c) =>
+        venue.insight.insuranceView(market(c.params.market!), (c.query as z.infer<typeof insuranceQuery>).history),
+    },
+    {
+      method: 'GET',
+      url: '/v1/markets/:market/liquidity',
+      summary: "Each liquidity provider's bond, time on book, LP fees and SLA penalties per epoch",
+      tag: 'markets',
+      auth: 'public',
+      handler: (c) => venue.insight.liquidityView(market(c.params.market!)),
     },
     {
       method: 'GET',
@@ -394,6 +422,14 @@ export async function buildApi(
       handler: (c) => service.pushOracle(c.body),
     },
     {
+      method: 'GET',
+      url: '/v1/admin/margins',
+      summary: "Every party's margin levels against its balances, per market (admin token)",
+      tag: 'admin',
+      auth: 'admin',
+      handler: () => allMarginsView(venue),
+    },
+    {
       method: 'POST',
       url: '/v1/admin/parties',
       summary: 'Issue a key for a party (admin token)',
@@ -481,7 +517,7 @@ export async function buildApi(
       socket.close(4401, 'unknown key');
       return;
     }
-    hub.attach(socket, party);
+    hub.attach(socket, party, req.socket);
   });
 
   const openapi = buildOpenApi(routes);

@@ -144,3 +144,38 @@ export function marginsView(v: Venue, party: string) {
   }
   return out;
 }
+
+/**
+ * Every party's margins (the admin view): per party with a position in some market, its margin levels there against
+ * its margin, order-margin and general balances in the market's asset, and its open volume.
+ */
+export function allMarginsView(v: Venue) {
+  const out = [];
+  for (const m of v.markets) {
+    const u = m.units;
+    const parties = new Set<string>();
+    for (const a of v.ex.ledger.all())
+      if ((a.type === 'MARGIN' || a.type === 'ORDER_MARGIN') && a.market === m.id) parties.add(a.owner);
+    for (const party of [...parties].sort()) {
+      const p = m.market.position(party);
+      if (!p) continue;
+      const l = m.market.marginLevels(party);
+      const bal = (type: 'MARGIN' | 'ORDER_MARGIN' | 'GENERAL') =>
+        u.fmtAsset(v.ex.ledger.get(party, type, m.asset, type === 'GENERAL' ? '' : m.id)?.balance ?? 0n);
+      out.push({
+        party,
+        market: m.id,
+        mode: m.market.isIsolated(party) ? 'isolated' : 'cross',
+        openVolume: u.fmtSize(p.openVolume),
+        maintenance: u.fmtAsset(l.maintenance),
+        search: u.fmtAsset(l.search),
+        initial: u.fmtAsset(l.initial),
+        release: u.fmtAsset(l.release),
+        margin: bal('MARGIN'),
+        orderMargin: bal('ORDER_MARGIN'),
+        general: bal('GENERAL'),
+      });
+    }
+  }
+  return out;
+}

@@ -1,8 +1,9 @@
 // The venue's Redis publisher, in the seed bot's channel names (`<PAIR>` = market code without separators):
 // - `LOB::<PAIR>`: the book after it changed, coalesced to at most one message every `lobMs`, with the top levels,
 //   the seed's book statistics and the Avellaneda–Stoikov estimates from the project's own estimators
-//   (src/strategies/estimators.ts: σ from the fair price over time, A and κ from the trades' distances to the mid);
-// - `TRADES::<PAIR>`: every public trade with its aggressor side and its distance from the mid before it;
+//   (src/strategies/estimators.ts: σ from the fair price over time, A and κ from the arrivals' distances to the mid:
+//   one arrival per aggressive order, auction uncrossing trades skipped, as the simulator's maker counts them);
+// - `TRADES::<PAIR>`: every public trade with its aggressor side and order id and its distance from the mid before it;
 // - `ORDER_UPDATES`: every order status change, fill and balance change, tagged with the party.
 // Each message is also appended (XADD … MAXLEN ~ N) to a capped stream of the same name, so a consumer that
 // reconnects resumes with XREAD from its last id. Messages are JSON; see the README for the fields.
@@ -142,7 +143,12 @@ export class RedisPublisher implements VenueListener {
         const mid = s.midSum !== undefined ? half(BigInt(s.midSum), u.priceDecimals) : undefined;
         const distance = s.midSum !== undefined ? half(2n * t.marketPrice - BigInt(s.midSum), u.priceDecimals) : null;
         if (t.type === 'DEFAULT') {
-          if (distance !== null) s.intensity.observe(this.seconds(), Math.abs(distance));
+          // the aggressive order's id: its trades (one command sweeping several resting orders) are one arrival
+          const aggressorOrder = t.aggressor === 'buy' ? t.buyOrder : t.aggressor === 'sell' ? t.sellOrder : null;
+          // arrivals, as the simulator's maker counts them: one per aggressive order, at the deepest distance its
+          // trades reached from the mid before it; auction uncrossing trades (no aggressor) are not arrivals
+          if (distance !== null && aggressorOrder !== null)
+            s.intensity.observe(this.seconds(), Math.abs(distance), 1, aggressorOrder);
           this.published.trades++;
           this.push(tradesChannel(s.info.pair), {
             ts: nsToMs(t.timestamp),
@@ -150,6 +156,7 @@ export class RedisPublisher implements VenueListener {
             price,
             size,
             side: t.aggressor ?? 'auction',
+            aggressor_order: aggressorOrder,
             mid_before: mid ?? null,
             distance_from_mid: distance,
           });
@@ -258,6 +265,7 @@ export class RedisPublisher implements VenueListener {
       alpha: fit.A,
       kappa: fit.kappa,
       intensity_fit: fit.fit,
+      intensity_arrivals: fit.arrivals,
       buffer_ready: vol !== undefined && vol.dataSeconds >= vol.priorWeightSeconds,
     };
   }

@@ -115,6 +115,8 @@ export const listQuery = z.strictObject({
   live: z.enum(['true', 'false']).optional(),
 });
 export const depthQuery = z.strictObject({ levels: z.coerce.number().int().min(1).max(500).default(20) });
+/** how many block-end samples of the insurance pool, newest first */
+export const insuranceQuery = z.strictObject({ history: z.coerce.number().int().min(0).max(3600).default(600) });
 export const candleQuery = z.strictObject({
   interval: z.enum(['1m', '5m', '15m', '1h', '1d']).default('1m'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -43,6 +43,10 @@ export class Ring<T> {
 
 export const CANDLE_INTERVALS = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '1d': 86_400 } as const;
 export type CandleInterval = keyof typeof CANDLE_INTERVALS;
+/** each interval's length in ns, computed once (a trade updates every interval's candle) */
+const CANDLE_SPANS = (Object.entries(CANDLE_INTERVALS) as [CandleInterval, number][]).map(
+  ([name, secs]) => [name, BigInt(secs) * 1_000_000_000n] as const,
+);
 
 export interface Candle {
   /** bucket start, ns */
@@ -155,10 +159,9 @@ export class VenueStore {
   private candle(market: string, ts: bigint, price: bigint, size: bigint): void {
     let m = this.candles.get(market);
     if (!m) this.candles.set(market, (m = new Map()));
-    for (const [name, secs] of Object.entries(CANDLE_INTERVALS) as [CandleInterval, number][]) {
+    for (const [name, span] of CANDLE_SPANS) {
       let c = m.get(name);
       if (!c) m.set(name, (c = { ring: new Ring(HISTORY) }));
-      const span = BigInt(secs) * 1_000_000_000n;
       const start = (ts / span) * span;
       if (!c.open || c.open.start !== start) {
         c.open = { start, open: price, high: price, low: price, close: price, volume: 0n, trades: 0 };

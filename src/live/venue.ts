@@ -10,6 +10,7 @@ import type { EngineEvent, EventSink, Exchange } from './engine.ts';
 import { buildGenesis, type MarketInfo } from './genesis.ts';
 import { Journal, type FsyncMode, type Genesis, type JournalRead } from './journal.ts';
 import { OracleFeed, type OracleConfig } from './oracle.ts';
+import { MarketInsight } from './insight.ts';
 import { VenueStore } from './store.ts';
 import { formatScaled } from './units.ts';
 import { BackgroundAgents } from './agents.ts';
@@ -46,6 +47,8 @@ export class Venue {
   readonly ex: Exchange;
   readonly markets: readonly MarketInfo[];
   readonly store: VenueStore;
+  /** insurance pools, close-outs and LP figures per epoch, for the live page */
+  readonly insight: MarketInsight;
   readonly genesis: Genesis;
   readonly startNs: bigint;
   readonly journal: Journal | undefined;
@@ -82,6 +85,7 @@ export class Venue {
       this.byKey.set(m.id, m);
       this.byKey.set(m.pair, m);
     }
+    this.insight = new MarketInsight(this.ex, this.markets);
     this.store = new VenueStore(
       this.ex,
       (id) => this.byKey.get(id)?.units,
@@ -172,6 +176,7 @@ export class Venue {
       return;
     }
     this.store.emit(e);
+    this.insight.emit(e);
     this.agents?.bus.emit(e);
     if (this.replaying) return;
     for (const l of this.listeners) l.onEvent?.(e);
@@ -226,6 +231,7 @@ export class Venue {
       this.lastBlockError = (e as Error).message;
       if (!this.replaying) process.emitWarning(`block end at ${t}: ${(e as Error).message}`);
     }
+    this.insight.onBlock(t);
   }
 
   /** Ends the current block and starts the next at the wall clock's time (never backwards). */

@@ -62,6 +62,8 @@ export interface WireTrade {
   buyer: string;
   seller: string;
   aggressor: string;
+  /** the aggressive order's id (null in an auction uncrossing): the trades of one order are one arrival */
+  aggressorOrder: string | null;
   buyOrder: string;
   sellOrder: string;
   timestamp: string;
@@ -79,6 +81,7 @@ export function wireTrade(t: Trade, u: MarketUnits): WireTrade {
     buyer: t.buyer,
     seller: t.seller,
     aggressor: t.aggressor ?? 'none',
+    aggressorOrder: t.aggressor === 'buy' ? t.buyOrder : t.aggressor === 'sell' ? t.sellOrder : null,
     buyOrder: t.buyOrder,
     sellOrder: t.sellOrder,
     timestamp: t.timestamp.toString(),

@@ -5,7 +5,8 @@
 // interest, target vs supplied stake, and — with a party key — that party's margin levels against its balances, its
 // own best quotes against the mid and its position (the bot's key shows the bot), and its accounts. A market-making
 // bot's own view — quotes against its fair and reservation price, inventory, P&L split — from what it posts to the
-// venue (`GET /v1/bots`).
+// venue (`GET /v1/bots`). The insurance pool, each LP's figures per epoch and, with the admin token, every party's
+// margins (src/web/assets/live-venue.js).
 import type { FastifyInstance } from 'fastify';
 import { assetScript, escapeHtml, renderPage } from './shell.ts';
 
@@ -41,6 +42,14 @@ ${card('Mark and index TWAPs of the current funding period', '<div id="c-twaps-0
 ${card('Open interest', '<div id="c-oi-0"></div>')}
 ${card('Target vs supplied stake', '<div id="c-stake-0"></div>')}
 </div>
+<h2>Insurance pool and liquidity providers</h2>
+<div class="grid">
+${card('Insurance pool of the market, at each block end', '<div id="c-insurance-0"></div><div id="insurance-figures"></div>')}
+${card(
+  'Liquidity providers per epoch: bond, time on book, LP fees, SLA penalties',
+  '<div id="lp-epochs" class="scroll"><p class="note">loading…</p></div>',
+)}
+</div>
 <h2>Market-making bot</h2>
 <div class="grid">
 ${card('Bot quotes vs fair and reservation price, resting orders, inventory', '<div id="c-bot-quotes"></div>')}
@@ -56,13 +65,22 @@ ${card(
 )}
 ${card('Quotes vs the mid, and inventory (a bot’s key shows the bot)', '<div id="c-quotes"></div>')}
 ${card('Accounts', '<div id="party-accounts" class="scroll"><p class="note">Enter a party key to follow its accounts.</p></div>')}
+</div>
+<h2>Every party’s margins (admin)</h2>
+<div class="grid">
+${card(
+  'Margin levels against balances, every party with a position (parties below maintenance in red)',
+  `<p><input id="admin-token" type="password" placeholder="admin token" size="40"> <button id="admin-use" type="button">show</button>
+<span class="note">the venue’s --admin-token (kept in this browser)</span></p><div id="admin-margins" class="scroll"><p class="note">Enter the admin token to see every party’s margins.</p></div>`,
+  'wide',
+)}
 </div>`;
   return renderPage({
     title: 'perpsim live',
     subtitle: 'the venue, as it trades',
     headerExtra: '<span id="live-status" class="status">connecting…</span><span id="live-block" class="sub"></span>',
     body,
-    script: `${assetScript('dashboard.js')}\n${assetScript('live.js')}`,
+    script: `${assetScript('dashboard.js')}\n${assetScript('live-venue.js')}\n${assetScript('live.js')}`,
   });
 }
 

@@ -83,7 +83,7 @@ table.t { border-collapse: collapse; font-size: 12.5px; width: 100%; font-varian
 table.t th, table.t td { padding: 3px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 table.t th { background: #f7f8fa; font-weight: 600; color: #374151; position: sticky; top: 0; }
 table.t th.l, table.t td.l { text-align: left; }
-table.t td.pos { color: var(--up); } table.t td.neg { color: var(--down); }
+table.t td.pos { color: var(--up); } table.t td.neg { color: var(--down); } table.t tr.below td { color: var(--down); font-weight: 600; }
 table.kv td { white-space: normal; } table.kv td:first-child { color: var(--muted); width: 1%; white-space: nowrap; }
 .scroll { max-height: 360px; overflow: auto; }
 .range { display: flex; gap: 6px; align-items: center; margin: 8px 0 12px; flex-wrap: wrap; }

@@ -305,9 +305,17 @@ describe('venue HTTP API', () => {
     const nack = await until(() => msgs.find((m) => m.op === 'ack' && m.id === 2), 'nack');
     assert.equal(nack.error.issues[0].path, 'body.price');
     // bob buys into alice's ask: alice sees her fill and her order filled, everyone the trade
-    await v.call('POST', '/v1/orders', { key: bob, body: { market: M, side: 'buy', type: 'MARKET', size: '1' } });
+    const bobs = await v.call('POST', '/v1/orders', {
+      key: bob,
+      body: { market: M, side: 'buy', type: 'MARKET', size: '1' },
+    });
     await until(() => msgs.find((m) => m.channel === 'fills' && m.data), 'fill');
-    await until(() => msgs.find((m) => m.channel === 'trades' && m.data), 'trade');
+    const trade = await until(() => msgs.find((m) => m.channel === 'trades' && m.data), 'trade');
+    // the aggressor, its order id (bob's market order) and the resting order (alice's ask)
+    assert.equal(trade.data.aggressor, 'buy');
+    assert.equal(trade.data.aggressorOrder, bobs.body.order.id);
+    assert.equal(trade.data.buyOrder, bobs.body.order.id);
+    assert.equal(trade.data.sellOrder, ack.order.id);
     await until(() => msgs.find((m) => m.channel === 'orders' && m.data?.status === 'FILLED'), 'filled order');
     await until(() => msgs.find((m) => m.channel === 'accounts' && m.data), 'account update');
     v.block(1);

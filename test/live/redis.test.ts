@@ -85,7 +85,11 @@ describe('Redis publisher', { skip }, () => {
     assert.equal(last.side, 'buy');
     assert.equal(last.mid_before, 15.1);
     assert.equal(last.distance_from_mid, 0.1);
+    assert.equal(last.aggressor_order, t.body.order.id);
     assert.equal(trades[0].side, 'auction');
+    assert.equal(trades[0].aggressor_order, null);
+    // (A, κ) data: carol's order is the only arrival (the opening auction's uncrossing trade is not one)
+    assert.ok(Math.abs(lob.intensity_arrivals - 1) < 1e-3, `arrivals ${lob.intensity_arrivals}`);
     // ORDER_UPDATES: one per order event, one per fill side, one per party account change
     const partyOrders = events.filter((e) => e.type === 'order' && e.order.party !== 'network').length;
     const fills = events.reduce((n, e) => n + (e.type === 'trade' ? 2 : 0), 0);
@@ -106,6 +110,41 @@ describe('Redis publisher', { skip }, () => {
     assert.equal(carolOrder.order.status, 'FILLED');
     const carolDeposit = ou().find((m) => m.type === 'balance' && m.party === 'carol');
     assert.deepEqual([carolDeposit.balance, carolDeposit.transfer.type], ['10000', 'DEPOSIT']);
+  });
+
+  test('one aggressive order sweeping three resting orders is one arrival (A, κ from arrivals, not trades)', async () => {
+    const erin = await v.key('erin');
+    const fay = await v.key('fay');
+    for (const k of [erin, fay]) await v.call('POST', '/v1/deposit', { key: k, body: { amount: '100000' } });
+    const arrivalsNow = async () => {
+      const n = got.length;
+      // a book change makes the next LOB message
+      await v.call('POST', '/v1/orders', { key: fay, body: { market: M, side: 'buy', price: '10', size: '1' } });
+      return (await until(() => got.slice(n).find((g) => g.channel === `LOB::${M}`)?.msg, 'LOB')).intensity_arrivals;
+    };
+    const before = await arrivalsNow();
+    // three asks at 15.4, 15.5 and 15.6 behind the book's best ask; erin's market buy sweeps the best ask and them
+    for (const price of ['15.4', '15.5', '15.6'])
+      await v.call('POST', '/v1/orders', { key: fay, body: { market: M, side: 'sell', price, size: '1' } });
+    const book = await v.call('GET', `/v1/markets/${M}/depth`);
+    const askVolume = (book.body.asks as [string, string][])
+      .filter(([price]) => Number(price) <= 15.6)
+      .reduce((a, [, size]) => a + Number(size), 0);
+    const n = got.length;
+    const r = await v.call('POST', '/v1/orders', {
+      key: erin,
+      body: { market: M, side: 'buy', type: 'MARKET', size: String(askVolume) },
+    });
+    assert.ok(r.body.trades.length >= 3, `trades ${r.body.trades.length}`);
+    const trades = await until(() => {
+      const ts = got.slice(n).filter((g) => g.channel === `TRADES::${M}`);
+      return ts.length === r.body.trades.length ? ts.map((g) => g.msg) : undefined;
+    }, "the sweep's trades");
+    assert.ok(trades.every((x) => x.aggressor_order === r.body.order.id && x.side === 'buy'));
+    // all measured from the one mid before the order
+    assert.equal(new Set(trades.map((x) => x.mid_before)).size, 1);
+    const after = await arrivalsNow();
+    assert.ok(Math.abs(after - before - 1) < 1e-3, `arrivals ${before} → ${after}`);
   });
 
   test('a burst of book changes in one command gives one LOB message with the final book', async () => {

@@ -130,6 +130,54 @@ describe('the live dashboard in headless Chromium', { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  test('insurance pool, LP figures per epoch and (with the admin token) every party’s margins, as the API has them', async () => {
+    const m = encodeURIComponent(MARKET);
+    // the insurance pool: the page's latest sample is a balance the API reported at a block end
+    await page.waitForFunction('PerpsimLiveVenue.state.insurance[0].length > 1', undefined, { timeout: 10_000 });
+    const ins = (await call(venue.url, 'GET', `/v1/markets/${m}/insurance?history=3600`)) as {
+      balance: string;
+      history: { time: string; balance: string }[];
+    };
+    const pageIns = (await page.evaluate('PerpsimLiveVenue.state.insurance')) as number[][];
+    const lastT = pageIns[0]!.at(-1)!;
+    const sample = ins.history.find((h) => Number(BigInt(h.time) / 1_000_000n) / 1000 === lastT);
+    assert.ok(sample, `the page's last insurance sample (t=${lastT}) is one of the API's`);
+    assert.equal(pageIns[1]!.at(-1), Number(sample.balance));
+    assert.match((await page.textContent('#insurance-table')) ?? '', /market pool/);
+    // the default scenario's LPs: the page's table has a row per LP and epoch the API reports
+    const liq = (await call(venue.url, 'GET', `/v1/markets/${m}/liquidity`)) as {
+      providers: { party: string; epochs: unknown[] }[];
+    };
+    assert.ok(liq.providers.length > 0, 'the scenario has liquidity providers');
+    await page.waitForSelector('#lp-table', { timeout: 10_000 });
+    const lpRows = (await page.evaluate(
+      `[...document.querySelectorAll('#lp-table tbody tr')].map((r) => r.cells[0].textContent)`,
+    )) as string[];
+    assert.deepEqual([...new Set(lpRows)].sort(), liq.providers.map((p) => p.party).sort());
+    // every party's margins: the admin token typed in, then the page's rows are the API's parties on this market
+    await page.fill('#admin-token', ADMIN);
+    await page.click('#admin-use');
+    await page.waitForSelector('#margins-table', { timeout: 10_000 });
+    // the agents keep trading (a party may open its first position between the two reads): until one read agrees
+    let agreed = false;
+    let last = '';
+    for (let i = 0; i < 20 && !agreed; i++) {
+      const all = (await call(venue.url, 'GET', '/v1/admin/margins', ADMIN)) as { party: string; market: string }[];
+      const want = all.filter((x) => x.market === MARKET).map((x) => x.party);
+      await sleep(i ? 500 : 0);
+      const parties = (await page.evaluate(
+        `[...document.querySelectorAll('#margins-table tbody tr')].map((r) => r.cells[0].textContent)`,
+      )) as string[];
+      agreed = parties.length > 0 && JSON.stringify(parties.slice().sort()) === JSON.stringify(want.sort());
+      last = `page ${parties.join(',')} api ${want.join(',')}`;
+    }
+    assert.ok(agreed, `the page's margins table never matched the API's parties: ${last}`);
+    await page.waitForFunction(`(PerpsimCharts.instances['insurance-0'].data[0] || []).length > 1`, undefined, {
+      timeout: 5_000,
+    });
+    assert.deepEqual(problems, []);
+  });
+
   test('the page reconnects by itself when the socket drops', async () => {
     await page.evaluate('PerpsimLive.state.ws.close()');
     await page.waitForSelector('body[data-live="reconnecting"]', { timeout: 5_000 });

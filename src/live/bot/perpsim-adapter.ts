@@ -98,6 +98,8 @@ const wsTrade = z.looseObject({
   price: z.string(),
   size: z.string(),
   aggressor: z.string(),
+  /** the aggressive order's id (null in an auction) */
+  aggressorOrder: z.string().nullish(),
   buyOrder: z.string(),
   sellOrder: z.string(),
   timestamp: z.string().regex(/^\d+$/),
@@ -288,7 +290,9 @@ export class PerpsimVenueAdapter implements VenueAdapter {
           time: nsToSeconds(t.data.timestamp),
           price: t.data.price,
           size: t.data.size,
-          ...(auction ? {} : { aggressor: a, arrival: a === 'buy' ? t.data.buyOrder : t.data.sellOrder }),
+          ...(auction
+            ? {}
+            : { aggressor: a, arrival: t.data.aggressorOrder ?? (a === 'buy' ? t.data.buyOrder : t.data.sellOrder) }),
           auction,
         });
         return;
@@ -420,7 +424,8 @@ export class PerpsimVenueAdapter implements VenueAdapter {
       price: this.price(t.price),
       size: this.size(t.size),
       ...(auction ? {} : { aggressor: t.side as 'buy' | 'sell' }),
-      // without the aggressive order's id, the trades one command made on one side at one time are one arrival
+      // the aggressive order's id names the arrival; from an older venue without it, the trades one command made on
+      // one side at one time are one arrival
       ...(auction ? {} : { arrival: t.aggressor_order ?? `${t.ts}:${t.side}` }),
       auction,
     });

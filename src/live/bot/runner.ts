@@ -312,14 +312,15 @@ export class MarketMakerBot {
   }
 
   private toBook(bids: BookSide, asks: BookSide, withoutOwn = false): BookSnapshot {
-    const lot = this.info ? toNumber(parseFixed(this.info.lot)) : 0;
+    const info = this.info;
     const side = (levels: BookSide, own: RestingOrder | undefined): BookLevel[] => {
       const out: BookLevel[] = [];
       for (const l of levels) {
-        const price = Number(l.price);
-        let size = Number(l.size);
-        if (withoutOwn && own && Math.round(price / this.tick) === own.ticks) size -= own.lots * lot;
-        if (size > 1e-12) out.push({ price, size });
+        // the bot's own order is taken out of its level exactly (decimal strings at 10^18, whole ticks and lots)
+        if (withoutOwn && own && info && stepsOf(l.price, info.tick) === own.ticks) {
+          const rest = parseFixed(l.size) - BigInt(own.lots) * parseFixed(info.lot);
+          if (rest > 0n) out.push({ price: Number(l.price), size: toNumber(rest) });
+        } else if (parseFixed(l.size) > 0n) out.push({ price: Number(l.price), size: Number(l.size) });
       }
       return out;
     };
@@ -333,11 +334,10 @@ export class MarketMakerBot {
     return (parseFixed(b.price) + parseFixed(a.price)) / 2n;
   }
 
+  /** the mid as an exact decimal string (half of best bid + best ask at 10^18: exact for prices of < 18 decimals) */
   private midString(): string | undefined {
-    const b = this.book?.bids[0];
-    const a = this.book?.asks[0];
-    if (!b || !a) return undefined;
-    return String((Number(b.price) + Number(a.price)) / 2);
+    const m = this.midFixed();
+    return m === undefined ? undefined : formatFixed(m);
   }
 
   private riskNow(now: number): RiskDecision {
@@ -447,8 +447,8 @@ export class MarketMakerBot {
       reservation: d?.raw?.reservation ?? null,
       quotes: { bid: d?.bid?.price ?? null, ask: d?.ask?.price ?? null },
       orders: {
-        bid: s.orders.bid ? { price: s.orders.bid.ticks * this.tick, lots: s.orders.bid.lots } : null,
-        ask: s.orders.ask ? { price: s.orders.ask.ticks * this.tick, lots: s.orders.ask.lots } : null,
+        bid: s.orders.bid ? { price: this.priceOf(s.orders.bid.ticks), lots: s.orders.bid.lots } : null,
+        ask: s.orders.ask ? { price: this.priceOf(s.orders.ask.ticks), lots: s.orders.ask.lots } : null,
       },
       fills: s.fills,
       placed: s.placed,
@@ -464,6 +464,11 @@ export class MarketMakerBot {
           }
         : null,
     };
+  }
+
+  /** `ticks` whole ticks as the number the exact decimal price stands for (7 × 0.1 → 0.7, not 0.7000000000000001) */
+  private priceOf(ticks: number): number {
+    return Number(times(ticks, this.info!.tick));
   }
 
   private async carryOut(plan: MakerPlan): Promise<void> {

@@ -613,6 +613,7 @@
       ],
       unit: 'settlement asset',
     });
+    window.PerpsimLiveVenue.build();
     C.seal();
   }
 
@@ -640,6 +641,7 @@
           build();
           setupParty();
           botLoop();
+          window.PerpsimLiveVenue.loop(state, api);
         }
         return Promise.all([
           api('/v1/markets/' + encodeURIComponent(m.id) + '/candles?interval=1m&limit=240'),
