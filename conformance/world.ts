@@ -15,6 +15,7 @@ import {
   NS,
   type OracleFilter,
   type OracleSource,
+  type OrderAmendment,
   type OrderSnapshot,
   type OrderSubmission,
   PnlTracker,
@@ -81,7 +82,14 @@ export class World implements EventSink {
   readonly margins = new Map<string, MarginRecord>();
   readonly lpEvents: (EngineEvent & { type: 'liquidityProvision' })[] = [];
   /** batches being built, by party (the batch steps) */
-  readonly batches = new Map<string, { submissions: Omit<OrderSubmission, 'party'>[] }>();
+  readonly batches = new Map<
+    string,
+    {
+      submissions: Omit<OrderSubmission, 'party'>[];
+      cancellations?: { marketId?: string; orderId?: string }[];
+      amendments?: Omit<OrderAmendment, 'party'>[];
+    }
+  >();
   /** stop-order events since the start or the last clear */
   stopEvents: (EngineEvent & { type: 'stopOrder' })[] = [];
 

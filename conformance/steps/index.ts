@@ -5,6 +5,8 @@ import { registerOrderSteps } from './orders.ts';
 import { registerCheckSteps } from './checks.ts';
 import { registerMiscSteps } from './misc.ts';
 import { registerOracleSteps } from './oracles.ts';
+import { registerSpotSteps } from './spot.ts';
+import { registerBatchSteps } from './batch.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -13,5 +15,7 @@ export function buildRegistry(): Registry {
   registerOrderSteps(r);
   registerCheckSteps(r);
   registerOracleSteps(r);
+  registerSpotSteps(r);
+  registerBatchSteps(r);
   return r;
 }

@@ -27,6 +27,7 @@ import {
   type AssetRegistry,
   type LenientParse,
 } from '../proposal/index.ts';
+import { analyseSpotProposalFile, renderSpotAnalysis } from '../analysis/spot.ts';
 import { table } from './format.ts';
 
 export interface AnalyzeRun {
@@ -343,6 +344,19 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
     .action((proposal: string, o: CommandOptions) => {
       try {
         const assets = Object.fromEntries(o.asset.map(parseAssetSpec));
+        // a new-spot-market proposal (spec 0080-SPOT) has its own analysis
+        const spot = analyseSpotProposalFile(proposal, {
+          assets,
+          ...(o.price !== undefined ? { price: o.price } : {}),
+        });
+        if (spot) {
+          if (o.compare.length) throw new AnalysisError('--compare: a spot proposal is analysed on its own');
+          console.log(o.json ? JSON.stringify(spot, null, 2) : renderSpotAnalysis(spot));
+          const order: Severity[] = ['error', 'warning', 'info'];
+          const rank = (s: Severity) => order.indexOf(s);
+          setStatus(o.failOn && spot.warnings.some((w) => rank(w.severity) <= rank(o.failOn!)) ? 2 : 0);
+          return;
+        }
         const run = runAnalyze([proposal, ...o.compare], {
           assets,
           maxLeverage: o.maxLeverage,

@@ -12,6 +12,8 @@ export { Decimal, dec, DIVISION_PRECISION } from './num/decimal.ts';
 export { pow10, absBig, minBig, maxBig, floorDiv, ceilDiv, parseBigInt, medianBig } from './num/bigint.ts';
 export { Ledger, InsufficientFundsError, accountId, type Account, type LedgerEntry } from './ledger/ledger.ts';
 export type { Market } from './market/market.ts';
+export { SpotMarket, type SpotAssets } from './spot/market.ts';
+export { spotMarketConfig, validateSpotMarketSpec, type SpotMarketSpec } from './spot/config.ts';
 export type { MarketData, AuctionState, SuccessionState } from './market/types.ts';
 export {
   crossMarginLevels,

@@ -52,6 +52,7 @@ export type AccountType =
   | 'LIQUIDITY_FEES_BONUS_DISTRIBUTION'
   | 'NETWORK_TREASURY'
   | 'BUY_BACK_FEES'
+  | 'HOLDING'
   | 'EXTERNAL';
 
 export type TransferType =
@@ -88,7 +89,10 @@ export type TransferType =
   | 'TREASURY_FEE_PAY'
   | 'BUY_BACK_FEE_PAY'
   | 'CHECKPOINT_BALANCE_RESTORE'
-  | 'SUCCESSOR_INSURANCE_FRACTION';
+  | 'SUCCESSOR_INSURANCE_FRACTION'
+  | 'HOLDING_LOCK'
+  | 'HOLDING_RELEASE'
+  | 'SPOT';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';

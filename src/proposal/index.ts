@@ -25,3 +25,11 @@ export {
 } from './assets.ts';
 export { ProposalValidationError, formatPath, type PathSegment, type ProposalIssue } from './errors.ts';
 export { parseProposalLenient, type LenientParse, type ProposalRepair } from './lenient.ts';
+export {
+  isSpotProposal,
+  loadSpotProposalFile,
+  newSpotMarketChanges,
+  parseSpotProposal,
+  type NewSpotMarketChanges,
+  type ParsedSpotProposal,
+} from './spot.ts';

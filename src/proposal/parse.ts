@@ -547,7 +547,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 // ------------------------------------------------------------------ zod plumbing
 
 /** Reason strings for zod's built-in checks (type mismatches, arrays); our leaf types give their own. */
-const errorMap: z.core.$ZodErrorMap = (iss) => {
+export const errorMap: z.core.$ZodErrorMap = (iss) => {
   if (iss.code === 'invalid_type') {
     if (iss.input === undefined) return 'is required';
     const expected =
@@ -564,7 +564,7 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function zodIssues(err: z.ZodError, base: readonly PathSegment[]): ProposalIssue[] {
+export function zodIssues(err: z.ZodError, base: readonly PathSegment[]): ProposalIssue[] {
   const out: ProposalIssue[] = [];
   for (const iss of err.issues) {
     const path = [...base, ...(iss.path as PathSegment[])];

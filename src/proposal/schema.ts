@@ -225,7 +225,7 @@ const instrument = z.strictObject({
 
 // ------------------------------------------------------------------ risk, monitoring, liquidity
 
-const logNormal = z.strictObject({
+export const logNormal = z.strictObject({
   // Vega accepts λ ∈ [1e-8, 0.1], τ ∈ [1e-8, 1], μ ∈ [-1e-6, 1e-6], r ∈ [-1, 1], σ ∈ [1e-3, 50] for new markets
   riskAversionParameter: double(within('[', '1e-8', '0.1', ']')),
   tau: double(within('[', '1e-8', 1, ']')),
@@ -240,7 +240,7 @@ const logNormal = z.strictObject({
     .optional(),
 });
 
-const simple = z.strictObject({
+export const simple = z.strictObject({
   // proto3 doubles: absent fields are 0
   factorLong: double(nonNegative()).default(0),
   factorShort: double(nonNegative()).default(0),
@@ -252,7 +252,7 @@ const simple = z.strictObject({
 /** Vega v0.79 accepts up to 100 price-monitoring triggers per market (spec 0032-PRIM-007). */
 export const MAX_PRICE_MONITORING_TRIGGERS = 100;
 
-const priceMonitoringParameters = z.strictObject({
+export const priceMonitoringParameters = z.strictObject({
   triggers: z
     .array(
       z.strictObject({
@@ -279,7 +279,7 @@ const liquidityMonitoringParameters = z.strictObject({
   auctionExtension: int64().optional(),
 });
 
-const liquiditySlaParameters = z.strictObject({
+export const liquiditySlaParameters = z.strictObject({
   priceRange: decimalString(within('(', 0, 20, ']')),
   commitmentMinTimeFraction: decimalString(within('[', 0, 1, ']')),
   // uint64, proto3 default 0
@@ -291,7 +291,7 @@ const liquiditySlaParameters = z.strictObject({
 
 export const LIQUIDITY_FEE_METHODS = ['METHOD_MARGINAL_COST', 'METHOD_WEIGHTED_AVERAGE', 'METHOD_CONSTANT'] as const;
 
-const liquidityFeeSettings = z.strictObject({
+export const liquidityFeeSettings = z.strictObject({
   method: enumName(LIQUIDITY_FEE_METHODS),
   feeConstant: decimalString(within('[', 0, 1, ']')).optional(),
 });

@@ -63,6 +63,7 @@ export function accountType(v: string): AccountType {
     'LIQUIDITY_FEES_BONUS_DISTRIBUTION',
     'NETWORK_TREASURY',
     'BUY_BACK_FEES',
+    'HOLDING',
     'EXTERNAL',
   ];
   if (!known.includes(t as AccountType)) throw new StepError(`account type "${v}" unknown`);
@@ -72,7 +73,7 @@ export function accountType(v: string): AccountType {
 /** Account id as Vega's transfer step builds it from a table row (market forced empty for general and infrastructure fees). */
 export function transferAccountId(owner: string, type: AccountType, asset: string, market: string): string {
   const o = owner === '' || owner === 'market' ? SYSTEM_OWNER : owner;
-  const m = type === 'GENERAL' || type === 'FEES_INFRASTRUCTURE' ? '' : market;
+  const m = type === 'GENERAL' || type === 'FEES_INFRASTRUCTURE' || type === 'HOLDING' ? '' : market;
   return `${m || '!'}|${o}|${asset}|${type}`;
 }
 

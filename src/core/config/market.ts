@@ -325,7 +325,9 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
   );
   const ts = c.targetStake;
   need(Number.isSafeInteger(ts.timeWindow) && ts.timeWindow >= 0, 'targetStake.timeWindow', 'must be an integer >= 0');
-  need(ts.scalingFactor.gt(Decimal.ZERO), 'targetStake.scalingFactor', 'must be positive');
+  // 0 is a valid engine value (a spot market's target stake then is 0, 0041-TSTK-111); a proposal must still give a
+  // positive factor (Vega's command check, enforced by the proposal parser)
+  need(!ts.scalingFactor.isNegative(), 'targetStake.scalingFactor', 'must not be negative');
   const ls = c.liquidationStrategy;
   need(
     Number.isSafeInteger(ls.disposalTimeStep) && ls.disposalTimeStep >= 0,

@@ -7,6 +7,8 @@ import { Decimal } from '../num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from '../config/network.ts';
 import { validateMarketConfig, type MarketConfig } from '../config/market.ts';
 import { Market } from '../market/market.ts';
+import { SpotMarket } from '../spot/market.ts';
+import { validateSpotMarketSpec, type SpotMarketSpec } from '../spot/config.ts';
 import type { SuccessionState } from '../market/types.ts';
 import type { AssetConfig, CommandResult, MarketChanges } from '../commands.ts';
 import type { EngineEvent, EventSink } from '../events.ts';
@@ -142,6 +144,31 @@ export abstract class ExchangeMarkets {
       this.successors.set(cfg.successor.parentMarketId, list);
     }
     return m;
+  }
+
+  /** Creates a spot market (spec 0080-SPOT) and starts its opening auction (`proposed`: as createMarket). */
+  createSpotMarket(spec: SpotMarketSpec, opts: { proposed?: boolean } = {}): SpotMarket {
+    if (this.markets.has(spec.id)) throw new RangeError(`market ${spec.id}: already exists`);
+    const quote = this.assets.get(spec.quoteAsset);
+    if (!quote) throw new RangeError(`market ${spec.id} quoteAsset: asset "${spec.quoteAsset}" is not registered`);
+    const base = this.assets.get(spec.baseAsset);
+    if (!base) throw new RangeError(`market ${spec.id} baseAsset: asset "${spec.baseAsset}" is not registered`);
+    const cfg = validateSpotMarketSpec(spec, quote.decimals);
+    const spot = { baseAsset: spec.baseAsset, quoteAsset: spec.quoteAsset, baseDecimals: base.decimals };
+    const m = new SpotMarket(cfg, quote.decimals, spot, this.marketContext(), opts.proposed === true);
+    this.markets.set(spec.id, m);
+    return m;
+  }
+
+  protected marketContext() {
+    return {
+      ledger: this.ledger,
+      params: this.params,
+      sink: { emit: (e: EngineEvent) => this.sinkRef.emit(e) },
+      now: () => this.clock,
+      nextId: (k: 'order' | 'trade') => this.nextId(k),
+      assetQuantum: (id: string) => this.assets.get(id)?.quantum ?? Decimal.ONE,
+    };
   }
 
   /** A proposed market passed its vote: its opening auction starts. */

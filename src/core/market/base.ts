@@ -146,7 +146,7 @@ export abstract class MarketBase {
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
     this.liquidityFee = cfg.fees.liquidityFee;
-    this.product = createProduct(cfg.product, this.priceFactor);
+    this.product = this.chooseProduct(cfg);
     this.markCalc = markPriceMethod(cfg.markPrice, assetDecimals);
     this.internalCalc =
       cfg.product.kind === 'perpetual' && cfg.product.internalCompositePrice
@@ -159,7 +159,7 @@ export abstract class MarketBase {
     this.makerFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_MAKER', this.asset, this.id);
     this.infrastructureFeeAccount = l.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', this.asset, '');
     this.bonusAccount = l.getOrCreate(SYSTEM_OWNER, 'LIQUIDITY_FEES_BONUS_DISTRIBUTION', this.asset, this.id);
-    this.marginModel = createMarginModel(cfg, this.marginHost());
+    this.marginModel = this.chooseMarginModel(cfg);
     this.liquidity = new LiquidityEngine(this.liquidityHost(), cfg.sla);
     this.feeTransfers = new FeeTransfers({
       ledger: l,
@@ -190,6 +190,16 @@ export abstract class MarketBase {
       return;
     }
     this.startOpeningAuction();
+  }
+
+  /** The product variant of this market (a market kind with its own variant overrides this; called at construction). */
+  protected chooseProduct(cfg: MarketConfig): Product {
+    return createProduct(cfg.product, this.priceFactor);
+  }
+
+  /** The margin-model variant of this market (a market kind with its own variant overrides this). */
+  protected chooseMarginModel(cfg: MarketConfig): MarginModel {
+    return createMarginModel(cfg, this.marginHost());
   }
 
   /** The proposal is enacted: the opening auction starts now (straight to continuous trading without one). */

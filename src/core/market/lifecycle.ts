@@ -1,6 +1,5 @@
 // Lifecycle (spec 0081-SUCM succession, 0028-GOVE market updates and state changes): inheriting a parent's state,
 // rejection, suspension and resumption by governance, and market-parameter updates.
-import { createMarginModel } from '../risk/margin-model.ts';
 import { markPriceMethod } from '../pricing/mark.ts';
 import { riskFactors } from '../risk/models.ts';
 import type { MarketConfig } from '../config/market.ts';
@@ -159,7 +158,7 @@ export abstract class MarketLifecycle extends MarketProducts {
     if (changes.riskModel) this.riskFactors = riskFactors(next.riskModel);
     if (changes.product) {
       this.product.update(next.product);
-      this.marginModel = createMarginModel(next, this.marginHost());
+      this.marginModel = this.chooseMarginModel(next);
     }
     // a new mark-price configuration forgets every source value (trades, book samples and the price are kept)
     if (changes.markPrice) this.markCalc = markPriceMethod(next.markPrice, this.assetDecimals, this.markCalc);

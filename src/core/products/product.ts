@@ -39,7 +39,7 @@ export interface FundingView {
 }
 
 export interface Product {
-  readonly kind: 'future' | 'perpetual';
+  readonly kind: 'future' | 'perpetual' | 'spot';
   /** a capped future's cap, if any (market precision) */
   readonly cap: FutureCap | undefined;
   /** a funding period has started (perpetuals): data points are announced */
@@ -270,6 +270,58 @@ export class PerpetualProductImpl implements Product {
       fundingPeriodSeq: this.state.seq,
       fundingPeriodStart: this.state.startedAt,
     };
+  }
+}
+
+/**
+ * A spot product (spec 0080-SPOT): base for quote, delivered at each trade. No settlement data, no termination by
+ * oracle (a spot market closes through governance), no funding; the base and quote assets and the holding accounts
+ * are the spot market's own (spot/market.ts).
+ */
+export class SpotProductImpl implements Product {
+  readonly kind = 'spot';
+  readonly cap = undefined;
+  readonly fundingStarted = false;
+  readonly settlementPrice = undefined;
+  update(): void {}
+  settlementWithinCap(): boolean {
+    return true;
+  }
+  opened(): FundingPeriodEvent | undefined {
+    return undefined;
+  }
+  auctionStarted(): void {}
+  auctionEnded(): void {}
+  addInternal(): FundingDataPoint | undefined {
+    return undefined;
+  }
+  settlementValue(): { settle?: true; dataPoint?: FundingDataPoint } {
+    return {};
+  }
+  onOracle(): ProductSignal {
+    return NONE;
+  }
+  onTime(): ProductSignal {
+    return NONE;
+  }
+  periodPoints(): FundingDataPoint[] {
+    return [];
+  }
+  cue(): undefined {
+    return undefined;
+  }
+  startNext(): FundingPeriodEvent | undefined {
+    return undefined;
+  }
+  terminated(): void {}
+  marginIncrease(): Decimal | undefined {
+    return undefined;
+  }
+  fundingEstimate(): FundingEstimate | undefined {
+    return undefined;
+  }
+  fundingView(): FundingView | undefined {
+    return undefined;
   }
 }
 

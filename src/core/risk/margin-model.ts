@@ -11,7 +11,7 @@ import type { MarketConfig } from '../config/market.ts';
 import type { Order } from '../book/order.ts';
 import { Decimal } from '../num/decimal.ts';
 import type { Position } from '../positions/positions.ts';
-import { crossMarginLevels, type MarginInput, type MarginLevels, type RiskFactors } from './margin.ts';
+import { crossMarginLevels, ZERO_MARGIN, type MarginInput, type MarginLevels, type RiskFactors } from './margin.ts';
 
 /** What a margin model reads from its market. */
 export interface MarginHost {
@@ -114,6 +114,19 @@ export class FullyCollateralisedMarginModel implements MarginModel {
     total = total.add(Decimal.fromBigInt(buy > sell ? buy : sell).div(pf));
     const level = total.ceil();
     return { maintenance: level, search: level, initial: level, release: level };
+  }
+}
+
+/**
+ * A spot market's model (spec 0080-SPOT): no margin at all (orders are covered in full by holdings instead), no
+ * isolated margin, market orders not assumed filled.
+ */
+export class NoMarginModel implements MarginModel {
+  readonly assumesMarketOrdersFilled = false;
+  readonly isolatedMarginRejection = 'isolated margin not permitted on spot markets';
+
+  levels(): MarginLevels {
+    return ZERO_MARGIN;
   }
 }
 
