@@ -153,17 +153,23 @@ describe('Luno facade with ccxt', () => {
     assert.equal(fill.amount, 0.02);
     assert.equal(fill.cost, 5020); // 0.02 × 251000
     assert.equal(fill.side, 'buy');
+    assert.equal(fill.takerOrMaker, 'taker');
+    assert.equal(fill.info.fee_base, '0');
     const done = await alice.fetchOrder(o.id);
     assert.equal(done.status, 'COMPLETE'); // ccxt passes Luno's states other than PENDING through
     assert.equal(done.filled, 0.02);
     assert.equal(done.cost, 5020);
     const after = await alice.fetchBalance();
     assert.equal(Math.round((after.BTC.total - before.BTC.total) * 1e8), 2_000_000);
-    // MYR paid: the notional and the taker's fee (fee_counter)
-    const fee = Number(fill.fee.cost);
+    // MYR paid: the notional and the taker's fee (fee_counter: Vega's spot fees are in the quote asset; ccxt reads
+    // fee_counter only when fee_base is absent, so it is read from the raw trade here)
+    const fee = Number(fill.info.fee_counter);
+    assert.ok(fee > 0);
     assert.equal(Math.round((before.MYR.total - after.MYR.total - fee) * 1e6), 5020 * 1e6);
     const bobs = await bob.fetchMyTrades(SYMBOL);
-    assert.ok(bobs.some((t: any) => t.side === 'sell' && t.amount === 0.02 && t.price === 251000));
+    assert.ok(
+      bobs.some((t: any) => t.side === 'sell' && t.amount === 0.02 && t.price === 251000 && t.takerOrMaker === 'maker'),
+    );
   });
 
   test('market orders: sell base_volume, buy counter_volume walks the asks', async () => {

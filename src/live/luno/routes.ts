@@ -437,12 +437,10 @@ export function registerLuno(app: FastifyInstance, venue: Venue, keys: KeyStore,
       );
       scope.setErrorHandler((e: { statusCode?: number; message: string }, _req, reply) => {
         const status = e.statusCode && e.statusCode < 500 ? e.statusCode : 500;
-        return reply
-          .code(status)
-          .send({
-            error: status < 500 ? e.message : 'internal error',
-            error_code: status < 500 ? 'ErrInvalidArguments' : 'ErrInternal',
-          });
+        return reply.code(status).send({
+          error: status < 500 ? e.message : 'internal error',
+          error_code: status < 500 ? 'ErrInvalidArguments' : 'ErrInternal',
+        });
       });
     },
     { prefix: '/api' },

@@ -138,7 +138,8 @@ export function myTradeOf(m: MarketInfo, f: WireFill) {
     counter: t.counter,
     fee_base: t.fee_base,
     fee_counter: t.fee_counter,
-    is_buy: buy,
+    // as in Luno's public trades: whether the aggressor (taker) bought; ccxt derives maker/taker from it and `type`
+    is_buy: f.liquidity === 'auction' ? false : (f.liquidity === 'taker') === buy,
     maker_order_id: f.liquidity === 'maker' ? f.orderId : '',
     client_order_id: '',
   };
