@@ -11,7 +11,13 @@ import { BotConfigError } from '../live/bot/config.ts';
 import { PerpsimVenueAdapter } from '../live/bot/perpsim-adapter.ts';
 import { MarketMakerBot } from '../live/bot/runner.ts';
 import { BotStatePoster } from '../live/bot/state-poster.ts';
-import { DEFAULT_CONFIG, startVenue, type RunningVenue } from '../live/server.ts';
+import {
+  DEFAULT_CONFIG,
+  DEFAULT_SPOT_ASSETS,
+  DEFAULT_SPOT_PROPOSAL,
+  startVenue,
+  type RunningVenue,
+} from '../live/server.ts';
 import { DEFAULT_SCENARIO } from '../sim/scenario.ts';
 import { loadBotConfig } from './mm.ts';
 
@@ -99,6 +105,9 @@ async function run(o: LiveOptions): Promise<void> {
       seed: o.seed,
       // the scenario's network parameters are a simulation's (a 30-minute minimum auction); a rehearsal opens sooner
       network: { 'market.auction.minimumDuration': `${o.openingAuction}s` },
+      // the XBT/MYR spot pair beside the scenario's perpetual, for the Luno-compatible facade under /api
+      spot: [DEFAULT_SPOT_PROPOSAL],
+      assets: DEFAULT_SPOT_ASSETS,
       ...(o.journal ? { journalDir: o.journal } : {}),
       ...(o.redis ? { redisUrl: o.redis } : {}),
     });
@@ -106,7 +115,12 @@ async function run(o: LiveOptions): Promise<void> {
     const market = v.markets[0]!;
     console.log(`perpsim live: venue on ${venue.url}  (dashboard ${venue.url}/ , API ${venue.url}/openapi.json)`);
     console.log(`  markets: ${v.markets.map((m) => `${m.id} (${m.pair})`).join(', ')}`);
-    console.log('  spot pairs and the Luno-compatible facade are not available: the engine has no spot markets yet');
+    console.log(
+      `  Luno-compatible facade: ${venue.url}/api (spot pairs ${v.markets
+        .filter((m) => m.product === 'spot')
+        .map((m) => m.pair)
+        .join(', ')}; no background market quotes them)`,
+    );
     console.log(`  background market: ${v.agents?.parties.length ?? 0} agents from ${o.agents}`);
     console.log(
       `  journal: ${v.journal ? `${v.journal.file} (replayed ${v.recovered.commands} commands)` : 'none (state is not kept across restarts)'}`,

@@ -106,9 +106,17 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   })) as { id: string; pair: string }[];
   assert.deepEqual(
     markets.map((m) => [m.id, m.pair]),
-    [[MARKET, 'LINKUSDPERP']],
+    [
+      [MARKET, 'LINKUSDPERP'],
+      ['XBT/MYR-SPOT', 'XBTMYR'],
+    ],
   );
-  assert.match(live.output(), /spot pairs and the Luno-compatible facade are not available/);
+  assert.match(live.output(), /Luno-compatible facade: http:\S+\/api \(spot pairs XBTMYR;/);
+  const luno = (await get(`${url}/api/exchange/1/markets`)) as { markets: { market_id: string }[] };
+  assert.deepEqual(
+    luno.markets.map((m) => m.market_id),
+    ['XBTMYR'],
+  );
 
   // the book two-sided, the bot's orders live on the venue on both sides (the 30 s opening auction comes first)
   const key = await until('the bot key', () => botKey(live.output()), 30_000);
