@@ -5,6 +5,9 @@
 // engine's state hash unchanged.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ccxt from 'ccxt';
 import { DEFAULT_SPOT_ASSETS, DEFAULT_SPOT_PROPOSAL } from '../../src/live/server.ts';
 import { testVenue, type TestVenue } from './helpers.ts';
@@ -290,6 +293,39 @@ describe('Luno facade with ccxt', () => {
     for (const o of list.body.orders) {
       assert.equal(typeof o.creation_timestamp, 'number');
       assert.ok(o.creation_timestamp > 1.7e12 && o.creation_timestamp < 1e13, 'ms since the epoch');
+    }
+  });
+});
+
+describe('Luno facade: the spot pair survives a restart', () => {
+  test('orders placed through the facade are journaled and replayed to the same state hash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perpsim-luno-'));
+    try {
+      const cfg = { spot: [DEFAULT_SPOT_PROPOSAL], assets: DEFAULT_SPOT_ASSETS, spam: undefined, journalDir: dir };
+      const v1 = await testVenue(cfg);
+      const key = await v1.key('carol');
+      for (const [asset, amount] of [
+        ['XBT', '1'],
+        ['MYR', '100000'],
+      ])
+        await v1.call('POST', '/v1/deposit', { key, body: { asset, amount } });
+      const c = client(v1.url, 'carol', key);
+      const o = await c.createOrder(SYMBOL, 'limit', 'buy', 0.1, 240000, { post_only: true });
+      const hash = v1.venue.stateHash();
+      await v1.close();
+      const v2 = await testVenue(cfg);
+      try {
+        assert.equal(v2.venue.stateHash(), hash);
+        const again = client(v2.url, 'carol', key);
+        const found = await again.fetchOrder(o.id);
+        assert.equal(found.status, 'open');
+        assert.equal(found.amount, 0.1);
+        assert.deepEqual((await again.fetchOrderBook(SYMBOL)).bids, [[240000, 0.1]]);
+      } finally {
+        await v2.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
