@@ -34,6 +34,11 @@ export const LIVE_BOT_DEFAULTS: Readonly<Record<string, unknown>> = {
   pnl_every_s: 1,
 };
 
+const LUNO_PARTY = 'luno';
+const LUNO_DEPOSITS: readonly [string, string][] = [
+  ['XBT', '10'],
+  ['MYR', '1000000'],
+];
 const BOT_PARTY = 'mm-bot';
 const BOT_DEPOSIT = '500000';
 
@@ -133,6 +138,19 @@ async function run(o: LiveOptions): Promise<void> {
       body: JSON.stringify({ amount: BOT_DEPOSIT }),
     });
     if (!dep.ok) throw new Error(`the bot's faucet deposit was refused: HTTP ${dep.status} ${await dep.text()}`);
+    // a party for Luno clients (ccxt's luno class: apiKey = the party, secret = its key), funded on the spot pair
+    const lunoKey = venue.keys.issue(LUNO_PARTY);
+    for (const [asset, amount] of LUNO_DEPOSITS) {
+      const r = await fetch(`${venue.url}/v1/deposit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${lunoKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ asset, amount }),
+      });
+      if (!r.ok) throw new Error(`the ${LUNO_PARTY} party's ${asset} deposit was refused: HTTP ${r.status}`);
+    }
+    console.log(
+      `  Luno client: key id ${LUNO_PARTY}, secret ${lunoKey} (${LUNO_DEPOSITS.map(([a, n]) => `${n} ${a}`).join(', ')})`,
+    );
     console.log(
       `  bot: party ${BOT_PARTY}, key ${key}; waiting for the opening auction (${o.openingAuction} s) to end`,
     );
