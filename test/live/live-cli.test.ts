@@ -118,6 +118,23 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
     luno.markets.map((m) => m.market_id),
     ['XBTMYR'],
   );
+
+  // the book two-sided, the bot's orders live on the venue on both sides (the 30 s opening auction comes first)
+  const key = await until('the bot key', () => botKey(live.output()), 30_000);
+  const path = `${url}/v1/markets/${encodeURIComponent(MARKET)}/depth`;
+  const depth = (await until(
+    'a two-sided book',
+    async () => {
+      const d = (await get(path)) as { bids: unknown[]; asks: unknown[] };
+      return d.bids.length > 0 && d.asks.length > 0 ? d : undefined;
+    },
+    120_000,
+  ).catch((e: Error) => {
+    throw fail(e);
+  })) as { bids: [string, string][]; asks: [string, string][] };
+  assert.ok(Number(depth.bids[0]![0]) < Number(depth.asks[0]![0]), 'best bid below best ask');
+  // (after the opening auction: by then the venue has enough blocks that Vega's spam budget — 2 transactions per
+  // block over the last 100 — covers the Luno party's deposits and orders)
   // issue 12's "done when": an unmodified ccxt luno client pointed at /api loads the markets, sees a two-sided book
   // (its own post-only quotes: nothing else quotes the spot pair), finds its order open and cancels it
   const secret = await until(
@@ -153,21 +170,6 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   await ex.cancelOrder(bid.id, 'BTC/MYR');
   assert.equal((await ex.fetchOrder(bid.id)).status, 'COMPLETE');
   assert.deepEqual((await ex.fetchOrderBook('BTC/MYR')).bids, []);
-
-  // the book two-sided, the bot's orders live on the venue on both sides (the 30 s opening auction comes first)
-  const key = await until('the bot key', () => botKey(live.output()), 30_000);
-  const path = `${url}/v1/markets/${encodeURIComponent(MARKET)}/depth`;
-  const depth = (await until(
-    'a two-sided book',
-    async () => {
-      const d = (await get(path)) as { bids: unknown[]; asks: unknown[] };
-      return d.bids.length > 0 && d.asks.length > 0 ? d : undefined;
-    },
-    120_000,
-  ).catch((e: Error) => {
-    throw fail(e);
-  })) as { bids: [string, string][]; asks: [string, string][] };
-  assert.ok(Number(depth.bids[0]![0]) < Number(depth.asks[0]![0]), 'best bid below best ask');
   const ordersUrl = `${url}/v1/parties/mm-bot/orders?live=true&market=${encodeURIComponent(MARKET)}`;
   const orders = (await until(
     "the bot's orders on both sides",
