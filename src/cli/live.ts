@@ -11,7 +11,13 @@ import { BotConfigError } from '../live/bot/config.ts';
 import { PerpsimVenueAdapter } from '../live/bot/perpsim-adapter.ts';
 import { MarketMakerBot } from '../live/bot/runner.ts';
 import { BotStatePoster } from '../live/bot/state-poster.ts';
-import { DEFAULT_CONFIG, startVenue, type RunningVenue } from '../live/server.ts';
+import {
+  DEFAULT_CONFIG,
+  DEFAULT_SPOT_ASSETS,
+  DEFAULT_SPOT_PROPOSAL,
+  startVenue,
+  type RunningVenue,
+} from '../live/server.ts';
 import { DEFAULT_SCENARIO } from '../sim/scenario.ts';
 import { loadBotConfig } from './mm.ts';
 
@@ -28,6 +34,11 @@ export const LIVE_BOT_DEFAULTS: Readonly<Record<string, unknown>> = {
   pnl_every_s: 1,
 };
 
+const LUNO_PARTY = 'luno';
+const LUNO_DEPOSITS: readonly [string, string][] = [
+  ['XBT', '10'],
+  ['MYR', '1000000'],
+];
 const BOT_PARTY = 'mm-bot';
 const BOT_DEPOSIT = '500000';
 
@@ -99,6 +110,9 @@ async function run(o: LiveOptions): Promise<void> {
       seed: o.seed,
       // the scenario's network parameters are a simulation's (a 30-minute minimum auction); a rehearsal opens sooner
       network: { 'market.auction.minimumDuration': `${o.openingAuction}s` },
+      // the XBT/MYR spot pair beside the scenario's perpetual, for the Luno-compatible facade under /api
+      spot: [DEFAULT_SPOT_PROPOSAL],
+      assets: DEFAULT_SPOT_ASSETS,
       ...(o.journal ? { journalDir: o.journal } : {}),
       ...(o.redis ? { redisUrl: o.redis } : {}),
     });
@@ -106,7 +120,12 @@ async function run(o: LiveOptions): Promise<void> {
     const market = v.markets[0]!;
     console.log(`perpsim live: venue on ${venue.url}  (dashboard ${venue.url}/ , API ${venue.url}/openapi.json)`);
     console.log(`  markets: ${v.markets.map((m) => `${m.id} (${m.pair})`).join(', ')}`);
-    console.log('  spot pairs and the Luno-compatible facade are not available: the engine has no spot markets yet');
+    console.log(
+      `  Luno-compatible facade: ${venue.url}/api (spot pairs ${v.markets
+        .filter((m) => m.product === 'spot')
+        .map((m) => m.pair)
+        .join(', ')}; no background market quotes them)`,
+    );
     console.log(`  background market: ${v.agents?.parties.length ?? 0} agents from ${o.agents}`);
     console.log(
       `  journal: ${v.journal ? `${v.journal.file} (replayed ${v.recovered.commands} commands)` : 'none (state is not kept across restarts)'}`,
@@ -119,6 +138,19 @@ async function run(o: LiveOptions): Promise<void> {
       body: JSON.stringify({ amount: BOT_DEPOSIT }),
     });
     if (!dep.ok) throw new Error(`the bot's faucet deposit was refused: HTTP ${dep.status} ${await dep.text()}`);
+    // a party for Luno clients (ccxt's luno class: apiKey = the party, secret = its key), funded on the spot pair
+    const lunoKey = venue.keys.issue(LUNO_PARTY);
+    for (const [asset, amount] of LUNO_DEPOSITS) {
+      const r = await fetch(`${venue.url}/v1/deposit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${lunoKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ asset, amount }),
+      });
+      if (!r.ok) throw new Error(`the ${LUNO_PARTY} party's ${asset} deposit was refused: HTTP ${r.status}`);
+    }
+    console.log(
+      `  Luno client: key id ${LUNO_PARTY}, secret ${lunoKey} (${LUNO_DEPOSITS.map(([a, n]) => `${n} ${a}`).join(', ')})`,
+    );
     console.log(
       `  bot: party ${BOT_PARTY}, key ${key}; waiting for the opening auction (${o.openingAuction} s) to end`,
     );

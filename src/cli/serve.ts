@@ -3,7 +3,13 @@
 // 1 s blocks, index prices from the default jump-diffusion, a faucet, no journal, no Redis.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CONFIG, startVenue, type VenueConfig } from '../live/server.ts';
+import {
+  DEFAULT_CONFIG,
+  DEFAULT_SPOT_ASSETS,
+  DEFAULT_SPOT_PROPOSAL,
+  startVenue,
+  type VenueConfig,
+} from '../live/server.ts';
 import { VEGA_SPAM_DEFAULTS } from '../live/auth.ts';
 
 function positiveInteger(v: string): number {
@@ -25,6 +31,7 @@ interface ServeOptions {
   host: string;
   port: number;
   market?: string[];
+  spot?: string[] | boolean;
   openingAuction: number;
   blockMs: number;
   journal?: string;
@@ -55,6 +62,10 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
     .option('--host <host>', 'interface to listen on', d.host)
     .option('--port <n>', 'TCP port (0: any free port)', nonNegativeInteger, d.port)
     .option('--market <proposal...>', 'market proposal JSON file(s) (default: the LINK/USD perpetual)')
+    .option(
+      '--spot [proposal...]',
+      'spot (newSpotMarket) proposal file(s) beside the markets, traded through the Luno-compatible facade under /api (no file: the XBT/MYR pair)',
+    )
     .option('--opening-auction <s>', 'opening auction length, seconds', nonNegativeInteger, d.openingAuctionSeconds)
     .option('--block-ms <ms>', 'block length, ms', positiveInteger, d.blockMs)
     .option(
@@ -95,6 +106,12 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
         host: o.host,
         port: o.port,
         markets: o.market ?? d.markets,
+        ...(o.spot
+          ? {
+              spot: o.spot === true ? [DEFAULT_SPOT_PROPOSAL] : o.spot,
+              assets: DEFAULT_SPOT_ASSETS,
+            }
+          : {}),
         openingAuctionSeconds: o.openingAuction,
         blockMs: o.blockMs,
         fsync: o.fsync,

@@ -3,7 +3,14 @@
 // engine whatever the command line says now.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseProposalText, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
+import {
+  isSpotProposal,
+  parseJsonText,
+  parseProposalText,
+  parseSpotProposal,
+  type AssetInfo,
+  type ParsedProposal,
+} from '../proposal/index.ts';
 import { Decimal, Exchange, parseDuration, type EventSink, type Market } from './engine.ts';
 import type { Genesis } from './journal.ts';
 import { MarketUnits } from './units.ts';
@@ -16,7 +23,10 @@ export interface MarketInfo {
   readonly name: string;
   readonly code: string;
   readonly product: string;
+  /** the settlement asset (spot: the quote asset) */
   readonly asset: string;
+  /** spot markets: the base asset (sizes) */
+  readonly baseAsset?: string;
   readonly units: MarketUnits;
   /** tick in market precision */
   readonly tickSize: number;
@@ -113,6 +123,16 @@ export function buildGenesis(g: Genesis, sink: EventSink): { ex: Exchange; marke
   const markets: MarketInfo[] = [];
   const pairs = new Set<string>();
   g.markets.forEach((src, i) => {
+    let spotDoc: unknown;
+    try {
+      spotDoc = parseJsonText(src.proposal, src.source);
+    } catch {
+      spotDoc = undefined; // the perpetual/future parser reports the syntax error below
+    }
+    if (spotDoc !== undefined && isSpotProposal(spotDoc)) {
+      markets.push(buildSpot(ex, src, i, spotDoc, extraAssets, proposalNetwork, pairs));
+      return;
+    }
     let parsed: ParsedProposal;
     try {
       parsed = parseProposalText(src.proposal, {
@@ -158,4 +178,51 @@ export function buildGenesis(g: Genesis, sink: EventSink): { ex: Exchange; marke
     });
   });
   return { ex, markets };
+}
+
+/** A spot market of the genesis (spec 0080-SPOT): both assets registered, the engine's own SpotMarket. */
+function buildSpot(
+  ex: Exchange,
+  src: Genesis['markets'][number],
+  i: number,
+  doc: unknown,
+  assets: Record<string, AssetInfo>,
+  network: { auctionMinimumDuration: number; auctionMaximumDuration: number },
+  pairs: Set<string>,
+): MarketInfo {
+  let parsed;
+  try {
+    parsed = parseSpotProposal(doc, {
+      source: src.source,
+      assets,
+      openingAuctionDuration: src.openingAuctionSeconds,
+      network,
+      ...(src.marketId ? { marketId: src.marketId } : {}),
+    });
+  } catch (e) {
+    throw new Error(`markets[${i}] (${src.source}): ${(e as Error).message}`, { cause: e });
+  }
+  for (const a of [parsed.baseAsset, parsed.quoteAsset])
+    if (!ex.asset(a.id)) ex.registerAsset({ id: a.id, decimals: a.decimals, quantum: a.quantum });
+  let market: Market;
+  try {
+    market = ex.createSpotMarket(parsed.spec);
+  } catch (e) {
+    throw new Error(`markets[${i}] (${src.source}): the engine cannot run it: ${(e as Error).message}`, { cause: e });
+  }
+  const pair = pairOf(parsed.instrument.spotName);
+  if (pairs.has(pair)) throw new Error(`markets[${i}] (${src.source}): a second market with the pair code ${pair}`);
+  pairs.add(pair);
+  return {
+    id: market.id,
+    pair,
+    name: parsed.instrument.name,
+    code: parsed.instrument.code,
+    product: 'spot',
+    asset: parsed.quoteAsset.id,
+    baseAsset: parsed.baseAsset.id,
+    units: new MarketUnits(parsed.spec.decimalPlaces, parsed.spec.positionDecimalPlaces, parsed.quoteAsset.decimals),
+    tickSize: market.tickSize,
+    market,
+  };
 }

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadScenarioFile, resolvePath, type LoadedScenario } from '../sim/scenario.ts';
 import { buildApi } from './api.ts';
+import { Decimal } from './engine.ts';
+import { registerLuno } from './luno/routes.ts';
+import type { AssetInfo } from '../proposal/index.ts';
 import { registerDashboard } from '../web/live.ts';
 import { KeyStore, SpamLimiter, VEGA_SPAM_DEFAULTS, type SpamLimits } from './auth.ts';
 import { makeGenesis, type MarketSource } from './genesis.ts';
@@ -16,6 +19,14 @@ import { Venue, wallClockNs } from './venue.ts';
 import type { WsHub } from './ws.ts';
 
 export const DEFAULT_PROPOSAL = fileURLToPath(new URL('../../scenarios/link-usd-perp.proposal.json', import.meta.url));
+/** The default spot pair (XBT/MYR, Luno's pair) and its two assets, which no Vega network defines. */
+export const DEFAULT_SPOT_PROPOSAL = fileURLToPath(
+  new URL('../../scenarios/xbt-myr-spot.proposal.json', import.meta.url),
+);
+export const DEFAULT_SPOT_ASSETS: Record<string, AssetInfo> = {
+  XBT: { symbol: 'XBT', decimals: 8, quantum: Decimal.parse('100000') },
+  MYR: { symbol: 'MYR', decimals: 6, quantum: Decimal.parse('1000000') },
+};
 
 export interface VenueConfig {
   readonly host: string;
@@ -23,6 +34,10 @@ export interface VenueConfig {
   readonly port: number;
   /** proposal files (ignored with `agents`, whose scenario names its markets) */
   readonly markets: readonly string[];
+  /** spot proposal files (newSpotMarket), run beside the markets (with `agents` too) */
+  readonly spot?: readonly string[];
+  /** assets the proposals name beyond Vega's registry (by id) */
+  readonly assets?: Record<string, AssetInfo>;
   readonly openingAuctionSeconds: number;
   readonly blockMs: number;
   readonly journalDir?: string;
@@ -117,7 +132,8 @@ export async function startVenue(cfg: VenueConfig): Promise<RunningVenue> {
         ...(m.insurancePool > 0 ? { insurancePool: m.insurancePool } : {}),
       }))
     : cfg.markets.map((p) => ({ proposal: p, openingAuctionSeconds: cfg.openingAuctionSeconds }));
-  const genesis = makeGenesis(clock(), sources, network);
+  for (const p of cfg.spot ?? []) sources.push({ proposal: p, openingAuctionSeconds: cfg.openingAuctionSeconds });
+  const genesis = makeGenesis(clock(), sources, network, cfg.assets);
   const venue = new Venue({
     genesis,
     blockMs: cfg.blockMs,
@@ -129,7 +145,7 @@ export async function startVenue(cfg: VenueConfig): Promise<RunningVenue> {
   });
   const keys = new KeyStore(cfg.journalDir ? join(cfg.journalDir, 'parties.json') : undefined);
   if (cfg.partiesFile) keys.load(cfg.partiesFile);
-  const { app, hub } = await buildApi(venue, {
+  const { app, hub, service } = await buildApi(venue, {
     keys,
     faucet: cfg.faucet,
     bodyLimit: cfg.bodyLimit,
@@ -139,6 +155,7 @@ export async function startVenue(cfg: VenueConfig): Promise<RunningVenue> {
     ...(cfg.spam ? { limiter: new SpamLimiter(cfg.spam) } : {}),
   });
   registerDashboard(app);
+  registerLuno(app, venue, keys, service);
   let redis: RedisPublisher | undefined;
   if (cfg.redisUrl) {
     redis = new RedisPublisher(venue, {

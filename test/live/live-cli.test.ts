@@ -12,6 +12,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ccxt from 'ccxt';
 import { Redis } from 'ioredis';
 import { canvasInk, launch, openPage, screenshot, skip } from '../web/browser.ts';
 
@@ -106,9 +107,17 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   })) as { id: string; pair: string }[];
   assert.deepEqual(
     markets.map((m) => [m.id, m.pair]),
-    [[MARKET, 'LINKUSDPERP']],
+    [
+      [MARKET, 'LINKUSDPERP'],
+      ['XBT/MYR-SPOT', 'XBTMYR'],
+    ],
   );
-  assert.match(live.output(), /spot pairs and the Luno-compatible facade are not available/);
+  assert.match(live.output(), /Luno-compatible facade: http:\S+\/api \(spot pairs XBTMYR;/);
+  const luno = (await get(`${url}/api/exchange/1/markets`)) as { markets: { market_id: string }[] };
+  assert.deepEqual(
+    luno.markets.map((m) => m.market_id),
+    ['XBTMYR'],
+  );
 
   // the book two-sided, the bot's orders live on the venue on both sides (the 30 s opening auction comes first)
   const key = await until('the bot key', () => botKey(live.output()), 30_000);
@@ -124,6 +133,43 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
     throw fail(e);
   })) as { bids: [string, string][]; asks: [string, string][] };
   assert.ok(Number(depth.bids[0]![0]) < Number(depth.asks[0]![0]), 'best bid below best ask');
+  // (after the opening auction: by then the venue has enough blocks that Vega's spam budget — 2 transactions per
+  // block over the last 100 — covers the Luno party's deposits and orders)
+  // issue 12's "done when": an unmodified ccxt luno client pointed at /api loads the markets, sees a two-sided book
+  // (its own post-only quotes: nothing else quotes the spot pair), finds its order open and cancels it
+  const secret = await until(
+    'the Luno client key',
+    () => /key id luno, secret ([0-9a-f]{48})/.exec(live.output())?.[1],
+    30_000,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ccxt's structures, checked field by field
+  const ex: any = new ccxt.luno({ apiKey: 'luno', secret });
+  ex.urls.api = {
+    public: `${url}/api`,
+    private: `${url}/api`,
+    exchange: `${url}/api/exchange`,
+    exchangePrivate: `${url}/api/exchange`,
+  };
+  const lm = await ex.loadMarkets();
+  assert.equal(lm['BTC/MYR'].id, 'XBTMYR');
+  const bid = await ex.createOrder('BTC/MYR', 'limit', 'buy', 0.01, 240000, { post_only: true });
+  await ex.createOrder('BTC/MYR', 'limit', 'sell', 0.01, 260000, { post_only: true });
+  const book = await ex.fetchOrderBook('BTC/MYR');
+  assert.deepEqual(
+    [book.bids[0], book.asks[0]],
+    [
+      [240000, 0.01],
+      [260000, 0.01],
+    ],
+  );
+  assert.ok(
+    (await ex.fetchOpenOrders('BTC/MYR')).some(
+      (x: { id: string; status: string }) => x.id === bid.id && x.status === 'open',
+    ),
+  );
+  await ex.cancelOrder(bid.id, 'BTC/MYR');
+  assert.equal((await ex.fetchOrder(bid.id)).status, 'COMPLETE');
+  assert.deepEqual((await ex.fetchOrderBook('BTC/MYR')).bids, []);
   const ordersUrl = `${url}/v1/parties/mm-bot/orders?live=true&market=${encodeURIComponent(MARKET)}`;
   const orders = (await until(
     "the bot's orders on both sides",
