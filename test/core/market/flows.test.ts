@@ -10,65 +10,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exchange } from '../../../src/core/exchange/exchange.ts';
 import { EventLog, type EngineEvent } from '../../../src/core/events.ts';
-import {
-  DEFAULT_MARK_PRICE,
-  LEGACY_LIQUIDATION_STRATEGY,
-  type FeeConfig,
-  type MarketConfig,
-} from '../../../src/core/config/market.ts';
+import { type FeeConfig, type MarketConfig } from '../../../src/core/config/market.ts';
 import { dec, Decimal } from '../../../src/core/num/decimal.ts';
 import { NETWORK_PARTY, NS, type Side, type TimeInForce } from '../../../src/core/types.ts';
+import { NO_FEES, plainMarket } from './plain-market.ts';
 
 const T0 = 1_700_000_000n * NS;
 const RICH = 1_000_000n;
 
-const NO_FEES: FeeConfig = {
-  makerFee: Decimal.ZERO,
-  infrastructureFee: Decimal.ZERO,
-  liquidityFee: Decimal.ZERO,
-  buyBackFee: Decimal.ZERO,
-  treasuryFee: Decimal.ZERO,
-  liquidityFeeMethod: 'MARGINAL_COST',
-};
-
-function config(fees: FeeConfig): MarketConfig {
-  return {
-    id: 'M',
-    settlementAsset: 'USD',
-    quoteName: 'USD',
-    decimalPlaces: 0,
-    positionDecimalPlaces: 0,
-    tickSize: 1n,
-    linearSlippageFactor: dec('0.1'),
-    quadraticSlippageFactor: Decimal.ZERO,
-    riskModel: {
-      kind: 'simple',
-      factorLong: dec('0.1'),
-      factorShort: dec('0.1'),
-      maxMoveUp: dec('100'),
-      minMoveDown: dec('-100'),
-      probabilityOfTrading: dec('0.1'),
-    },
-    marginScalingFactors: { searchLevel: dec('1.1'), initialMargin: dec('1.2'), collateralRelease: dec('1.4') },
-    fees,
-    priceMonitoringTriggers: [],
-    targetStake: { timeWindow: 3600, scalingFactor: dec('1') },
-    sla: {
-      priceRange: dec('0.1'),
-      commitmentMinTimeFraction: dec('0.5'),
-      performanceHysteresisEpochs: 1,
-      slaCompetitionFactor: dec('1'),
-    },
-    liquidationStrategy: LEGACY_LIQUIDATION_STRATEGY,
-    markPrice: DEFAULT_MARK_PRICE,
-    product: {
-      kind: 'future',
-      settlementData: { signers: ['0xORACLE'], property: 'prices.USD.value', decimals: 0 },
-      tradingTermination: { signers: ['0xORACLE'], property: 'trading.terminated' },
-    },
-    openingAuctionDuration: 1,
-  };
-}
+const config = (fees: FeeConfig): MarketConfig => plainMarket(fees);
 
 /**
  * A fresh exchange with market "M" in its 1 s opening auction, the parties funded, and A long 1 / B short 1 at 1000

@@ -5,15 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exchange } from '../../../src/core/exchange/exchange.ts';
 import { EventLog, type EngineEvent } from '../../../src/core/events.ts';
-import {
-  DEFAULT_MARK_PRICE,
-  LEGACY_LIQUIDATION_STRATEGY,
-  type FeeConfig,
-  type MarketConfig,
-} from '../../../src/core/config/market.ts';
+import { type FeeConfig, type MarketConfig } from '../../../src/core/config/market.ts';
 import { networkMarginEvent } from '../../../src/core/market/settle.ts';
-import { dec, Decimal } from '../../../src/core/num/decimal.ts';
+import { Decimal } from '../../../src/core/num/decimal.ts';
 import { NETWORK_PARTY, NS } from '../../../src/core/types.ts';
+import { NO_FEES, plainMarket } from './plain-market.ts';
 
 const e = (party: string, amount: bigint) => ({ party, amount });
 
@@ -32,53 +28,7 @@ test('no network margin event: after the first win, with a flow of its own, or w
 
 // the market of flows.test.ts: decimals 0, PDP 0, risk factors 0.1, linear slippage 0.1, scaling 1.1 / 1.2 / 1.4, so a
 // position V at mark P has maintenance 0.2 × |V| × P
-const NO_FEES: FeeConfig = {
-  makerFee: Decimal.ZERO,
-  infrastructureFee: Decimal.ZERO,
-  liquidityFee: Decimal.ZERO,
-  buyBackFee: Decimal.ZERO,
-  treasuryFee: Decimal.ZERO,
-  liquidityFeeMethod: 'MARGINAL_COST',
-};
-
-function config(fees: FeeConfig): MarketConfig {
-  return {
-    id: 'M',
-    settlementAsset: 'USD',
-    quoteName: 'USD',
-    decimalPlaces: 0,
-    positionDecimalPlaces: 0,
-    tickSize: 1n,
-    linearSlippageFactor: dec('0.1'),
-    quadraticSlippageFactor: Decimal.ZERO,
-    riskModel: {
-      kind: 'simple',
-      factorLong: dec('0.1'),
-      factorShort: dec('0.1'),
-      maxMoveUp: dec('100'),
-      minMoveDown: dec('-100'),
-      probabilityOfTrading: dec('0.1'),
-    },
-    marginScalingFactors: { searchLevel: dec('1.1'), initialMargin: dec('1.2'), collateralRelease: dec('1.4') },
-    fees,
-    priceMonitoringTriggers: [],
-    targetStake: { timeWindow: 3600, scalingFactor: dec('1') },
-    sla: {
-      priceRange: dec('0.1'),
-      commitmentMinTimeFraction: dec('0.5'),
-      performanceHysteresisEpochs: 1,
-      slaCompetitionFactor: dec('1'),
-    },
-    liquidationStrategy: LEGACY_LIQUIDATION_STRATEGY,
-    markPrice: DEFAULT_MARK_PRICE,
-    product: {
-      kind: 'future',
-      settlementData: { signers: ['0xORACLE'], property: 'prices.USD.value', decimals: 0 },
-      tradingTermination: { signers: ['0xORACLE'], property: 'trading.terminated' },
-    },
-    openingAuctionDuration: 1,
-  };
-}
+const config = (fees: FeeConfig): MarketConfig => plainMarket(fees);
 
 test("the network's margin levels after a mark-to-market in which its position has no flow", () => {
   const T0 = 1_700_000_000n * NS;
