@@ -19,7 +19,11 @@ export function tradeValue(price: bigint, size: number, positionFactor: Decimal)
 
 /** Fees the aggressor pays for one continuous-trading trade. */
 export function continuousFees(f: FeeFactors, price: bigint, size: number, positionFactor: Decimal): FeeBreakdown {
-  const tv = tradeValue(price, size, positionFactor);
+  return continuousFeesOfValue(f, tradeValue(price, size, positionFactor));
+}
+
+/** `continuousFees` of a trade whose value (`tradeValue`) the caller already has. */
+export function continuousFeesOfValue(f: FeeFactors, tv: Decimal): FeeBreakdown {
   return {
     makerFee: tv.mul(f.makerFee).ceil(),
     infrastructureFee: tv.mul(f.infrastructureFee).ceil(),

@@ -149,6 +149,48 @@ export abstract class MarketAuction extends MarketStopsPegged {
     this.leaveAuction(now);
   }
 
+  /**
+   * The mark price on leaving an auction (spec 0009-MRKP), and the price-monitoring history restarted from it.
+   * Returns false when the candidate mark price put the market straight back into a monitoring auction (then no
+   * MTM and no auction-left event follow).
+   */
+  protected markPriceAfterAuction(wasOpening: boolean, uncrossPrice: bigint, now: bigint): boolean {
+    // mark price (spec 0009-MRKP): the book source takes the uncrossing price, then the methodology runs at now
+    // (the perpetual's internal composite price also samples the book as it stands after the uncrossing:
+    // 0053-PERP-033/035 need the post-auction book, 0009-MRKP-022 needs the mark price not to)
+    if (uncrossPrice > 0n) {
+      this.markCalc.setBookPriceAt(now, uncrossPrice);
+      this.internalCalc?.setBookPriceAt(now, uncrossPrice);
+    }
+    if (this.internalCalc) this.sampleBook(this.internalCalc, now);
+    const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
+    this.endMarkCalculation(this.markCalc, now);
+    if (wasOpening) {
+      // leaving the opening auction: the candidate is not checked; without one, the last traded price. The
+      // price history restarts at the first mark price.
+      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
+      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+      if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
+      else this.priceMonitor.reactivateAll();
+    } else {
+      // price history restarts at the uncrossing price; a candidate out of the new bounds puts the market
+      // straight back into a monitoring auction (no MTM, no auction-left event)
+      if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
+      else this.priceMonitor.reactivateAll();
+      if (candidate !== undefined && candidate > 0n) {
+        const breach = this.priceMonitor.findBreach([candidate], now);
+        if (breach) {
+          this.enterPriceAuction(breach);
+          return false;
+        }
+        this.markPrice = candidate;
+        if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
+      }
+    }
+    if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
+    return true;
+  }
+
   protected leaveAuction(now: bigint): void {
     const a = this.auction!;
     // bonds below their commitment are refilled from general before trading starts
@@ -205,39 +247,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
     this.state = 'ACTIVE';
     this.tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
-    // mark price (spec 0009-MRKP): the book source takes the uncrossing price, then the methodology runs at now
-    // (the perpetual's internal composite price also samples the book as it stands after the uncrossing:
-    // 0053-PERP-033/035 need the post-auction book, 0009-MRKP-022 needs the mark price not to)
-    if (uncrossPrice > 0n) {
-      this.markCalc.setBookPriceAt(now, uncrossPrice);
-      this.internalCalc?.setBookPriceAt(now, uncrossPrice);
-    }
-    if (this.internalCalc) this.sampleBook(this.internalCalc, now);
-    const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
-    this.endMarkCalculation(this.markCalc, now);
-    if (wasOpening) {
-      // leaving the opening auction: the candidate is not checked; without one, the last traded price. The
-      // price history restarts at the first mark price.
-      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
-      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
-      if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
-      else this.priceMonitor.reactivateAll();
-    } else {
-      // price history restarts at the uncrossing price; a candidate out of the new bounds puts the market
-      // straight back into a monitoring auction (no MTM, no auction-left event)
-      if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
-      else this.priceMonitor.reactivateAll();
-      if (candidate !== undefined && candidate > 0n) {
-        const breach = this.priceMonitor.findBreach([candidate], now);
-        if (breach) {
-          this.enterPriceAuction(breach);
-          return;
-        }
-        this.markPrice = candidate;
-        if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
-      }
-    }
-    if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
+    if (!this.markPriceAfterAuction(wasOpening, uncrossPrice, now)) return;
     {
       // the internal composite price at the auction end is an internal funding data point (perpetuals)
       let internal = this.markPrice;

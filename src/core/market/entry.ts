@@ -6,7 +6,7 @@ import { Decimal } from '../num/decimal.ts';
 import { NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill, type MatchResult } from '../book/orderbook.ts';
 import { isNonPersistentForMonitoring, isPersistent, snapshot, type Order } from '../book/order.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
-import { continuousFees, totalFee, tradeValue } from '../fees/fees.ts';
+import { continuousFeesOfValue, totalFee, tradeValue } from '../fees/fees.ts';
 import { continuousProgrammeFees } from '../programmes/fees.ts';
 import type { Side } from '../types.ts';
 import { NETWORK_PARTY } from '../types.ts';
@@ -241,12 +241,24 @@ export abstract class MarketEntry extends MarketMargins {
       return { sim, fees: { perTrade: [], total: 0n }, breach };
     }
     const fees = this.computeContinuousFees(sim.fills, o.party);
-    if (fees.total > 0n) {
-      const g = this.general(o.party)?.balance ?? 0n;
-      const m = this.ctx.ledger.get(o.party, 'MARGIN', this.asset, this.id)?.balance ?? 0n;
-      if (g + m < fees.total) return { error: feesError, status: 'REJECTED' };
-    }
-    return { sim, fees, breach: undefined };
+    const refusal = this.aggressionFundsRefusal(o, sim.fills, fees.total, feesError);
+    return refusal ?? { sim, fees, breach: undefined };
+  }
+
+  /**
+   * Whether the aggressor cannot pay what its trades cost before they happen: on a futures market the fees, out of
+   * its general and margin accounts (a spot market checks what a market buy pays instead).
+   */
+  protected aggressionFundsRefusal(
+    o: Order,
+    _fills: readonly Fill<Order>[],
+    feesTotal: bigint,
+    feesError: string,
+  ): { error: string; status: 'REJECTED' } | undefined {
+    if (feesTotal === 0n) return undefined;
+    const g = this.general(o.party)?.balance ?? 0n;
+    const m = this.ctx.ledger.get(o.party, 'MARGIN', this.asset, this.id)?.balance ?? 0n;
+    return g + m < feesTotal ? { error: feesError, status: 'REJECTED' } : undefined;
   }
 
   /** The fills of an aggressive order against the book and the AMMs (spec 0090-VAMM), without changing either. */
@@ -342,13 +354,13 @@ export abstract class MarketEntry extends MarketMargins {
     const f = this.feeFactors();
     let total = 0n;
     const perTrade = fills.map((fl) => {
-      const price = this.toAsset(fl.price);
+      const tv = tradeValue(this.toAsset(fl.price), fl.size, this.positionFactor);
       const fee = continuousProgrammeFees(
         this.ctx.programmes,
-        continuousFees(f, price, fl.size, this.positionFactor),
+        continuousFeesOfValue(f, tv),
         taker,
         fl.passive.party,
-        tradeValue(price, fl.size, this.positionFactor),
+        tv,
         f,
       );
       total += totalFee(fee);

@@ -106,28 +106,7 @@ export class SpotMarket extends SpotTrading {
     this.state = 'ACTIVE';
     this.tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
-    if (uncrossPrice > 0n) this.markCalc.setBookPriceAt(now, uncrossPrice);
-    const candidate = this.markCalc.calculate(now, this.ctx.params.markPriceUpdateMaximumFrequency);
-    this.endMarkCalculation(this.markCalc, now);
-    if (wasOpening) {
-      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
-      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
-      if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
-      else this.priceMonitor.reactivateAll();
-    } else {
-      if (uncrossPrice > 0n) this.priceMonitor.reset(uncrossPrice, now);
-      else this.priceMonitor.reactivateAll();
-      if (candidate !== undefined && candidate > 0n) {
-        const breach = this.priceMonitor.findBreach([candidate], now);
-        if (breach) {
-          this.enterPriceAuction(breach);
-          return;
-        }
-        this.markPrice = candidate;
-        if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
-      }
-    }
-    if (this.markPrice > 0n) this.emit({ type: 'markPrice', marketId: this.id, price: this.markPrice, timestamp: now });
+    if (!this.markPriceAfterAuction(wasOpening, uncrossPrice, now)) return;
     this.checkForReferenceMoves(true);
     this.liquidity.topUpBonds();
     this.emit({

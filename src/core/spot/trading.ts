@@ -8,15 +8,15 @@ import type { Trade } from '../events.ts';
 import { NO_FEES } from '../events.ts';
 import { Decimal } from '../num/decimal.ts';
 import { pow10 } from '../num/bigint.ts';
-import { NO_LIMIT_BUY, NO_LIMIT_SELL, type Fill } from '../book/orderbook.ts';
-import { isNonPersistentForMonitoring, isPersistent, type Order } from '../book/order.ts';
+import type { Fill } from '../book/orderbook.ts';
+import type { Order } from '../book/order.ts';
 import { auctionFeesPerSide, continuousFees, totalFee } from '../fees/fees.ts';
 import { OrderRejection, type OrderAmendment, type OrderResult } from '../commands.ts';
 import type { Side, TimeInForce } from '../types.ts';
 import type { MarketConfig } from '../config/market.ts';
 import { Market } from '../market/market.ts';
 import type { MarketContext } from '../market/types.ts';
-import { mergeFills, type Aggression } from '../market/internal.ts';
+import type { Aggression } from '../market/internal.ts';
 import { HoldingTracker, SPOT_TRANSFER } from './holdings.ts';
 
 /** Vega's reasons for an order or amendment the party cannot cover. */
@@ -142,39 +142,18 @@ export abstract class SpotTrading extends Market {
     }
   }
 
-  /** The trades an aggressive order would make, price monitoring, and what a buyer pays for them. Changes nothing. */
-  protected override prepareAggression(
+  /** A market buy pays the value of its trades and their fees out of its general account: it must hold them. */
+  protected override aggressionFundsRefusal(
     o: Order,
-    price: number,
-    remaining: number,
-    heldBack: number,
-  ): Aggression | { error: string; status: 'REJECTED' | 'STOPPED' } {
-    const limit = o.type === 'MARKET' ? (o.side === 'buy' ? NO_LIMIT_BUY : NO_LIMIT_SELL) : price;
-    const wanted = remaining - heldBack;
-    let sim = this.book.simulate(o.party, o.side, limit, wanted);
-    if (o.tif === 'FOK' && (sim.filled < wanted || sim.selfTrade))
-      sim = { fills: [], filled: 0, selfTrade: sim.selfTrade };
-    sim = { ...sim, fills: mergeFills(sim.fills) };
-    if (o.postOnly && sim.fills.length > 0)
-      return { error: 'OrderError: post only order would trade', status: 'STOPPED' };
-    const breach = this.priceMonitor.findBreach(
-      sim.fills.map((f) => this.toAsset(f.price)),
-      this.now,
-    );
-    if (breach) {
-      if (isNonPersistentForMonitoring(o) || !isPersistent(o))
-        return { error: 'OrderError: non-persistent order trades out of price bounds', status: 'STOPPED' };
-      return { sim, fees: { perTrade: [], total: 0n }, breach };
-    }
-    const fees = this.computeContinuousFees(sim.fills, o.party);
-    if (o.side === 'buy' && o.type === 'MARKET') {
-      // a market buy pays the value of its trades and their fees out of its general account
-      let cost = fees.total;
-      for (const f of sim.fills) cost += this.quoteAmount(this.toAsset(f.price), f.size);
-      if (this.balance(o.party, this.quoteAsset) < cost)
-        return { error: SPOT_INSUFFICIENT_MARKET_ORDER, status: 'REJECTED' };
-    }
-    return { sim, fees, breach: undefined };
+    fills: readonly Fill<Order>[],
+    feesTotal: bigint,
+  ): { error: string; status: 'REJECTED' } | undefined {
+    if (o.side !== 'buy' || o.type !== 'MARKET') return undefined;
+    let cost = feesTotal;
+    for (const f of fills) cost += this.quoteAmount(this.toAsset(f.price), f.size);
+    return this.balance(o.party, this.quoteAsset) < cost
+      ? { error: SPOT_INSUFFICIENT_MARKET_ORDER, status: 'REJECTED' }
+      : undefined;
   }
 
   /** Applies a prepared aggression: trades, the remaining size put aside in holding, spot settlement, events. */
