@@ -10,6 +10,7 @@ import { registerSpotSteps } from './spot.ts';
 import { registerBatchSteps } from './batch.ts';
 import { registerProgrammeSteps } from './programmes.ts';
 import { registerTransferSteps } from './programmes-transfers.ts';
+import { registerValidatorSteps } from './validators.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -23,5 +24,6 @@ export function buildRegistry(): Registry {
   registerBatchSteps(r);
   registerProgrammeSteps(r);
   registerTransferSteps(r);
+  registerValidatorSteps(r);
   return r;
 }
