@@ -11,6 +11,7 @@ import { registerBatchSteps } from './batch.ts';
 import { registerProgrammeSteps } from './programmes.ts';
 import { registerTransferSteps } from './programmes-transfers.ts';
 import { registerValidatorSteps } from './validators.ts';
+import { registerPapSteps } from './pap.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -25,5 +26,6 @@ export function buildRegistry(): Registry {
   registerProgrammeSteps(r);
   registerTransferSteps(r);
   registerValidatorSteps(r);
+  registerPapSteps(r);
   return r;
 }

@@ -22,7 +22,9 @@ export class Exchange extends ExchangeTrading {
     this.epochTick(t);
     this.programmes.onTime(t);
     // the built-in time source ticks before the markets
+    this.automatedPurchases.beforeMarkets(t);
     for (const m of this.markets.values()) if (!m.closed) m.onTime(t);
+    this.automatedPurchases.afterMarkets(t);
     // successors in their opening auction see their parent as of the parent's last tick
     const parentStates = new Map<string, SuccessionState | undefined>();
     for (const [pid, sids] of this.successors) {
@@ -185,6 +187,7 @@ export class Exchange extends ExchangeTrading {
     }
     for (const m of this.markets.values()) for (const p of m.hashParts()) parts.push(p);
     for (const p of this.programmes.hashParts()) parts.push(p);
+    for (const p of this.automatedPurchases.hashParts()) parts.push(p);
     return sha256Hex(parts.join('\n'));
   }
 }
