@@ -24,7 +24,6 @@ export class Exchange extends ExchangeTrading {
     // the built-in time source ticks before the markets
     this.automatedPurchases.beforeMarkets(t);
     for (const m of this.markets.values()) if (!m.closed) m.onTime(t);
-    this.automatedPurchases.afterMarkets(t);
     // successors in their opening auction see their parent as of the parent's last tick
     const parentStates = new Map<string, SuccessionState | undefined>();
     for (const [pid, sids] of this.successors) {
@@ -69,6 +68,8 @@ export class Exchange extends ExchangeTrading {
       else this.succession.delete(m.id);
     }
     for (const id of [...toReject].sort()) this.rejectMarket(id);
+    // automated purchases whose auction ended settle their order; expired ones stop
+    this.automatedPurchases.afterMarkets(t);
     // a closed market's state expires after the successor window: its insurance pool goes to the global pool and
     // its pending successors become markets like any other
     for (const id of [...this.succession.keys()].sort()) {

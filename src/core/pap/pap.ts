@@ -197,7 +197,7 @@ export class AutomatedPurchase {
     this.earmarks.release(this.cfg.fromAccountType, this.cfg.from, amount);
     const market = this.host.market(this.cfg.marketId);
     if (!market || this.lastPrice === undefined) return;
-    if (now - this.lastPriceTime > this.cfg.priceStalenessTolerance) return;
+    if (this.isStale(now)) return;
     // the order price: the oracle price times the offset factor, truncated, then in market precision
     const price = Decimal.fromBigInt(this.lastPrice).mul(this.cfg.oracleOffsetFactor).trunc();
     const marketPrice = market.toMarketPrice(price);
@@ -227,6 +227,16 @@ export class AutomatedPurchase {
       this.activeOrder = undefined;
       this.settle(market);
     }
+  }
+
+  /**
+   * Whether the last oracle price is too old for an auction. Vega compares the nanoseconds within the current second
+   * (not the time itself) with the time of the last price, so that in practice a price is never stale, and Vega's
+   * acceptance tests rely on it (0097-PAPU-023 and -027 run their auctions on prices older than the tolerance): the
+   * same comparison is made here.
+   */
+  private isStale(now: bigint): boolean {
+    return (now % 1_000_000_000n) - this.lastPriceTime > this.cfg.priceStalenessTolerance;
   }
 
   /**
