@@ -16,6 +16,7 @@ import { SettlementEngine } from '../settlement/settlement.ts';
 import type { RiskFactors } from '../risk/margin.ts';
 import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
 import { CashFlows } from '../collateral/cashflows.ts';
+import { MarginMoves } from '../collateral/margin-moves.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
@@ -126,6 +127,8 @@ export abstract class MarketBase {
   protected readonly feeTransfers: FeeTransfers;
   /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
   protected readonly cashFlows: CashFlows;
+  /** margin top-ups, search and release, and the isolated-margin account moves (collateral/margin-moves.ts) */
+  protected readonly marginMoves: MarginMoves;
   protected readonly bonusAccount: Account;
   liquidityFee: Decimal;
   /** (time, open interest) samples for target stake */
@@ -201,6 +204,14 @@ export abstract class MarketBase {
       bond: (party) => this.bond(party),
       isIsolated: (party) => this.marginFactors.has(party),
       emit: (e) => this.emit(e),
+    });
+    this.marginMoves = new MarginMoves({
+      ledger: l,
+      asset: this.asset,
+      marketId: this.id,
+      marginAccount: (party) => this.marginAccount(party),
+      bond: (party) => this.bond(party),
+      bondSlashing: (party, amount) => this.liquidity.bondSlashing(party, amount),
     });
     if (proposed) {
       // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
