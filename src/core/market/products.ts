@@ -167,8 +167,8 @@ export abstract class MarketProducts extends MarketLiquidity {
       }
       if (this.markPrice > 0n) this.confirmMTM(true);
     }
-    this.state = 'TRADING_TERMINATED';
-    this.tradingMode = 'NO_TRADING';
+    this._state = 'TRADING_TERMINATED';
+    this._tradingMode = 'NO_TRADING';
     // a final funding cue at termination (perpetuals); no new period starts
     this.fundingCue(now);
     this.product.terminated();
@@ -220,11 +220,11 @@ export abstract class MarketProducts extends MarketLiquidity {
     // a market a successor has taken over keeps no insurance pool for another one
     if (this.succeeded) this.clearInsurancePool();
     this.stopEverything();
-    this.state = finalState;
-    this.tradingMode = 'NO_TRADING';
-    this.closed = true;
-    this.markPrice = price;
-    this.lastTradedPrice = price;
+    this._state = finalState;
+    this._tradingMode = 'NO_TRADING';
+    this._closed = true;
+    this._markPrice = price;
+    this._lastTradedPrice = price;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     this.emit({ type: 'settleMarket', marketId: this.id, price, positionFactor: this.positionFactor });
   }
@@ -287,10 +287,10 @@ export abstract class MarketProducts extends MarketLiquidity {
     this.clearMarketAccounts();
     this.clearInsurancePool();
     this.stopEverything();
-    this.auction = null;
-    this.state = state;
-    this.tradingMode = 'NO_TRADING';
-    this.closed = true;
+    this._auction = null;
+    this._state = state;
+    this._tradingMode = 'NO_TRADING';
+    this._closed = true;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
   }
 }

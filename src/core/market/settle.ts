@@ -274,7 +274,7 @@ export abstract class MarketSettle extends MarketClock {
     this.emitOrder(o);
     const ltp = this.lastTradedPrice;
     this.confirmTrades(trades, sim.fills);
-    this.lastTradedPrice = ltp;
+    this._lastTradedPrice = ltp;
     if (this.positions.get(NETWORK_PARTY)?.openVolume === 0) this.networkNextStep = 0n;
     this.checkForReferenceMoves(false);
   }
