@@ -17,6 +17,7 @@ import type { RiskFactors } from '../risk/margin.ts';
 import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
 import { CashFlows } from '../collateral/cashflows.ts';
 import { MarginMoves } from '../collateral/margin-moves.ts';
+import { AccountClearing } from '../collateral/clearing.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
@@ -167,6 +168,8 @@ export abstract class MarketBase {
   protected readonly cashFlows: CashFlows;
   /** margin top-ups, search and release, and the isolated-margin account moves (collateral/margin-moves.ts) */
   protected readonly marginMoves: MarginMoves;
+  /** settlement residue, closing-market and insurance-pool clearing (collateral/clearing.ts) */
+  protected readonly clearing: AccountClearing;
   protected readonly bonusAccount: Account;
   protected _liquidityFee: Decimal;
   /** the liquidity fee factor in force (spec 0042-LIQF) */
@@ -246,6 +249,16 @@ export abstract class MarketBase {
       bond: (party) => this.bond(party),
       isIsolated: (party) => this.marginFactors.has(party),
       emit: (e) => this.emit(e),
+    });
+    this.clearing = new AccountClearing({
+      ledger: l,
+      asset: this.asset,
+      marketId: this.id,
+      insurance: this.insurance,
+      settlementAccount: this.settlementAccount,
+      liquidityFeeAccount: this.liquidityFeeAccount,
+      makerFeeAccount: this.makerFeeAccount,
+      bonusAccount: this.bonusAccount,
     });
     this.marginMoves = new MarginMoves({
       ledger: l,

@@ -5,7 +5,7 @@ import { riskFactors } from '../risk/models.ts';
 import type { MarketConfig } from '../config/market.ts';
 import { Decimal } from '../num/decimal.ts';
 import type { MarketState, Side, TradingMode } from '../types.ts';
-import { NS, SYSTEM_OWNER } from '../types.ts';
+import { NS } from '../types.ts';
 import type { MarketChanges } from '../commands.ts';
 import { MarketProducts } from './products.ts';
 import type { SuccessionState } from './types.ts';
@@ -46,17 +46,7 @@ export abstract class MarketLifecycle extends MarketProducts {
 
   /** The market insurance pool goes to the asset's global insurance pool. */
   clearInsurancePool(): void {
-    const l = this.ctx.ledger;
-    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
-      if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
-    }
-    if (this.insurance.balance > 0n)
-      this.transfer(
-        this.insurance,
-        l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset),
-        this.insurance.balance,
-        'CLEAR_ACCOUNT',
-      );
+    this.clearing.clearInsurancePool();
   }
 
   /**
