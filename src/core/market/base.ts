@@ -390,10 +390,6 @@ export abstract class MarketBase {
     return this.ctx.ledger.get(party, 'BOND', this.asset, this.id);
   }
 
-  protected transfer(from: Account, to: Account, amount: bigint, type: TransferType): void {
-    this.ctx.ledger.transfer(from, to, amount, type);
-  }
-
   protected addPartyOrder(o: Order): void {
     let s = this.ordersByParty.get(o.party);
     if (!s) this.ordersByParty.set(o.party, (s = new Set()));
@@ -436,7 +432,7 @@ export abstract class MarketBase {
       minCommitmentQuantum: () => this.ctx.params.ammMinCommitmentQuantum,
       positionOf: (party: string) => BigInt(this.positions.get(party)?.openVolume ?? 0),
       transfer: (from: Account, to: Account, amount: bigint, type: TransferType) =>
-        this.transfer(from, to, amount, type),
+        this.ctx.ledger.transfer(from, to, amount, type),
       bookVolumeUpTo: (side: Side, price: number) => this.book.availableVolume(side, price),
       bestPrices: () => ({ bid: this.bestWithAmm('buy'), ask: this.bestWithAmm('sell') }),
       submitRebaseOrder: (party: string, side: Side, size: number, price: number) => {
