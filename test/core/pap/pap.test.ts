@@ -226,3 +226,17 @@ test('a PAP is refused with a reason naming the field', () => {
   assert.match(other.automatedPurchases.add({ ...base, fromAccountType: 'GENERAL' })!, /from account type/);
   assert.equal(other.automatedPurchases.add(base), undefined);
 });
+
+test('a market suspended by governance stays suspended and takes no PAP auction; its earmark is released', () => {
+  const { ex } = setup();
+  assert.deepEqual(ex.updateMarketState('BTC/ETH', 'SUSPEND'), {});
+  ex.submitOracleData({ signers: ['0xORACLE'], properties: { 'prices.ETH.value': '1000' }, timestamp: ex.now() });
+  for (let i = 0; i < 30; i++) ex.nextBlock(NS);
+  const m = ex.market('BTC/ETH')!;
+  assert.equal(m.tradingMode, 'SUSPENDED_VIA_GOVERNANCE');
+  assert.equal(ex.automatedPurchases.of('BTC/ETH')!.activeOrder, undefined);
+  assert.equal(ex.automatedPurchases.earmarks.of('BUY_BACK_FEES', 'BTC'), 0n);
+  assert.equal(bal(ex, SYSTEM_OWNER, 'BUY_BACK_FEES', 'BTC'), 500n);
+  assert.deepEqual(ex.updateMarketState('BTC/ETH', 'RESUME'), {});
+  assert.equal(m.tradingMode, 'CONTINUOUS');
+});
