@@ -10,6 +10,8 @@ import { registerSpotSteps } from './spot.ts';
 import { registerBatchSteps } from './batch.ts';
 import { registerProgrammeSteps } from './programmes.ts';
 import { registerTransferSteps } from './programmes-transfers.ts';
+import { registerValidatorSteps } from './validators.ts';
+import { registerPapSteps } from './pap.ts';
 
 export function buildRegistry(): Registry {
   const r = new Registry();
@@ -23,5 +25,7 @@ export function buildRegistry(): Registry {
   registerBatchSteps(r);
   registerProgrammeSteps(r);
   registerTransferSteps(r);
+  registerValidatorSteps(r);
+  registerPapSteps(r);
   return r;
 }

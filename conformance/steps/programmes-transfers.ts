@@ -252,7 +252,9 @@ export function registerTransferSteps(r: Registry): void {
 
   r.define(/^the parties receive the following reward for epoch (\d+):$/, (w, [epoch], t) => {
     for (const row of need(t).expect(['party', 'asset', 'amount']).rows) {
-      const got = w.ex.programmes.rewards.rewardPaid(Number(epoch), row.str('party'), row.str('asset'));
+      const [seq, party, asset] = [Number(epoch), row.str('party'), row.str('asset')];
+      const got =
+        w.ex.programmes.rewards.rewardPaid(seq, party, asset) + w.ex.programmes.staking.rewardPaid(seq, party, asset);
       if (got !== row.int('amount'))
         throw new StepError(`reward of ${row.str('party')} for epoch ${epoch}: ${got}, expected ${row.str('amount')}`);
     }

@@ -5,6 +5,7 @@ import type { Decimal } from './num/decimal.ts';
 import type { MarginLevels } from './risk/margin.ts';
 import type { AmmPoolView } from './amm/pool.ts';
 import type {
+  AccountType,
   AuctionTrigger,
   MarginMode,
   OrderStatus,
@@ -102,6 +103,16 @@ export interface SettleTrade {
 }
 
 export type EngineEvent =
+  /** a protocol automated purchase earmarked `amount` of its source account for its next auction (0097-PAPU) */
+  | {
+      readonly type: 'automatedPurchaseAnnounced';
+      readonly marketId: string;
+      readonly id: string;
+      readonly from: string;
+      readonly fromAccountType: AccountType;
+      readonly toAccountType: AccountType;
+      readonly amount: bigint;
+    }
   /** an AMM pool was created, amended, cancelled, rejected or stopped (spec 0090-VAMM) */
   | { readonly type: 'ammPool'; readonly pool: AmmPoolView }
   | { readonly type: 'accountCreated'; readonly account: Account }

@@ -27,6 +27,8 @@ export { boundFactors, riskFactors } from './risk/models.ts';
 export { logNormalRiskFactors, probabilityOfTrading, SECONDS_PER_YEAR } from './risk/quant.ts';
 export { PerpetualState, YEAR_NS } from './products/perpetual.ts';
 export type { OracleData } from './products/oracle.ts';
+export { TimeTrigger } from './products/oracle.ts';
+export type { AutomatedPurchaseConfig } from './pap/pap.ts';
 export { PnlTracker } from './positions/pnl.ts';
 export { OrderBook, type BookOrder } from './book/orderbook.ts';
 export {

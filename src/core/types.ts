@@ -17,11 +17,18 @@ export type TradingMode =
   | 'OPENING_AUCTION'
   | 'MONITORING_AUCTION'
   | 'LONG_BLOCK_AUCTION'
+  | 'PROTOCOL_AUTOMATED_PURCHASE_AUCTION'
   | 'NO_TRADING'
   | 'SUSPENDED_VIA_GOVERNANCE';
 
 export type AuctionTrigger =
-  'UNSPECIFIED' | 'OPENING' | 'PRICE' | 'LIQUIDITY_TARGET_NOT_MET' | 'GOVERNANCE_SUSPENSION' | 'LONG_BLOCK';
+  | 'UNSPECIFIED'
+  | 'OPENING'
+  | 'PRICE'
+  | 'LIQUIDITY_TARGET_NOT_MET'
+  | 'GOVERNANCE_SUSPENSION'
+  | 'LONG_BLOCK'
+  | 'PROTOCOL_AUTOMATED_PURCHASE';
 
 export type MarketState =
   | 'PROPOSED'
@@ -120,7 +127,12 @@ export type TransferType =
   | 'TRANSFER_FUNDS_SEND'
   | 'TRANSFER_FUNDS_DISTRIBUTE'
   | 'REWARD_PAYOUT'
-  | 'REWARDS_VESTED';
+  | 'REWARDS_VESTED'
+  // protocol automated purchase (src/core/pap): the earmarked amount to the programme's order, what it bought or
+  // did not use back to the network's accounts
+  | 'AUTOMATED_PURCHASE_FUND'
+  | 'AUTOMATED_PURCHASE_PROCEEDS'
+  | 'AUTOMATED_PURCHASE_RETURN';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';

@@ -22,6 +22,7 @@ export class Exchange extends ExchangeTrading {
     this.epochTick(t);
     this.programmes.onTime(t);
     // the built-in time source ticks before the markets
+    this.automatedPurchases.beforeMarkets(t);
     for (const m of this.markets.values()) if (!m.closed) m.onTime(t);
     // successors in their opening auction see their parent as of the parent's last tick
     const parentStates = new Map<string, SuccessionState | undefined>();
@@ -68,6 +69,8 @@ export class Exchange extends ExchangeTrading {
       else this.succession.delete(m.id);
     }
     for (const id of [...toReject].sort()) this.rejectMarket(id);
+    // automated purchases whose auction ended settle their order; expired ones stop
+    this.automatedPurchases.afterMarkets(t);
     // a closed market's state expires after the successor window: its insurance pool goes to the global pool and
     // its pending successors become markets like any other
     for (const id of [...this.succession.keys()].sort()) {
@@ -186,6 +189,7 @@ export class Exchange extends ExchangeTrading {
     }
     for (const m of this.markets.values()) for (const p of m.hashParts()) parts.push(p);
     for (const p of this.programmes.hashParts()) parts.push(p);
+    for (const p of this.automatedPurchases.hashParts()) parts.push(p);
     return sha256Hex(parts.join('\n'));
   }
 }

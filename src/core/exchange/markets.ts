@@ -15,6 +15,9 @@ import type { EngineEvent, EventSink, Trade } from '../events.ts';
 import { NULL_SINK } from '../events.ts';
 import { SYSTEM_OWNER, type AccountType, type TransferType } from '../types.ts';
 import { Programmes } from '../programmes/programmes.ts';
+import { AutomatedPurchases } from '../pap/engine.ts';
+import { baseFactorOf } from '../pap/pap.ts';
+import { pow10 } from '../num/bigint.ts';
 
 export interface ExchangeOptions {
   /** start time, ns since the Unix epoch */
@@ -45,6 +48,8 @@ export abstract class ExchangeMarkets {
 
   /** the network's incentive programmes, transfers, rewards, vesting and staking (src/core/programmes) */
   readonly programmes: Programmes;
+  /** protocol automated purchase programmes on spot markets (src/core/pap) */
+  readonly automatedPurchases: AutomatedPurchases;
 
   constructor(opts: ExchangeOptions = {}) {
     this.clock = opts.now ?? 0n;
@@ -59,6 +64,35 @@ export abstract class ExchangeMarkets {
         const b = this.ledger.getOrCreate(to.owner, to.kind as AccountType, to.asset, to.market);
         this.ledger.transfer(a, b, amount, type as TransferType, { recordZero: true });
       },
+    });
+    const spot = (id: string) => {
+      const m = this.markets.get(id);
+      return m instanceof SpotMarket ? m : undefined;
+    };
+    this.automatedPurchases = new AutomatedPurchases({
+      now: () => this.clock,
+      market: spot,
+      baseFactor: (id) => {
+        const m = spot(id)!;
+        return baseFactorOf(this.assets.get(m.baseAsset)?.decimals ?? 0, m.configView().positionDecimalPlaces);
+      },
+      positionFactor: (id) => Decimal.fromBigInt(pow10(spot(id)!.configView().positionDecimalPlaces)),
+      balance: (owner, kind, asset) => this.ledger.get(owner, kind, asset)?.balance ?? 0n,
+      move: (from, to, amount, type) => {
+        const a = this.ledger.getOrCreate(from.owner, from.kind, from.asset);
+        const b = this.ledger.getOrCreate(to.owner, to.kind, to.asset);
+        this.ledger.transfer(a, b, amount, type);
+      },
+      announced: (cfg, amount) =>
+        this.sinkRef.emit({
+          type: 'automatedPurchaseAnnounced',
+          marketId: cfg.marketId,
+          id: cfg.id,
+          from: cfg.from,
+          fromAccountType: cfg.fromAccountType,
+          toAccountType: cfg.toAccountType,
+          amount,
+        }),
     });
     this.params = { ...defaultNetworkParams(), ...(opts.params ?? {}) };
     this.sinkRef = opts.sink ?? NULL_SINK;

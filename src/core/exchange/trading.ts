@@ -259,6 +259,7 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
   submitOracleData(data: OracleData): CommandResult {
     try {
       for (const m of this.markets.values()) m.onOracleData(data);
+      this.automatedPurchases.onOracleData(data);
     } catch (e) {
       if (e instanceof OracleError) return { error: e.message };
       throw e;

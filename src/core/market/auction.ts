@@ -135,6 +135,8 @@ export abstract class MarketAuction extends MarketStopsPegged {
       return;
     }
     if (now <= a.end) return;
+    // a market suspended by governance stays in its auction until governance resumes it
+    if (this.state === 'SUSPENDED_VIA_GOVERNANCE') return;
     const ip = this.indicativePrice();
     if (ip > 0n) {
       const breach = this.priceMonitor.findBreach([ip], now);

@@ -107,3 +107,43 @@ export function scaleToAsset(
     ? v * pow10(assetDecimals - oracleDecimals)
     : v / pow10(oracleDecimals - assetDecimals);
 }
+
+/**
+ * A repeating built-in time trigger (spec 0048-DSRI §1.2): `initial` and `every` in Unix seconds. Its next firing
+ * time is set when the trigger is defined: `initial` when that is still ahead, otherwise the first `initial + k ×
+ * every` not before now. It fires on the first tick strictly after that time, and then moves one period on (a
+ * trigger that fell behind fires on consecutive ticks until it has caught up, as Vega's does).
+ */
+export class TimeTrigger {
+  private next: bigint;
+
+  constructor(
+    readonly initial: bigint,
+    readonly every: bigint,
+    definedAt: bigint,
+  ) {
+    if (every <= 0n) throw new RangeError('time trigger every: must be greater than 0');
+    const start = initial * 1_000_000_000n;
+    const period = every * 1_000_000_000n;
+    this.next = start;
+    if (start < definedAt) this.next = start + ((definedAt - start + period - 1n) / period) * period;
+  }
+
+  /** The next firing time (ns). */
+  get nextTrigger(): bigint {
+    return this.next;
+  }
+
+  /** Whether the trigger fires at `now` (it then moves on by one period). */
+  isTriggered(now: bigint): boolean {
+    if (this.next >= now) return false;
+    this.next += this.every * 1_000_000_000n;
+    return true;
+  }
+
+  clone(): TimeTrigger {
+    const t = new TimeTrigger(this.initial, this.every, 0n);
+    t.next = this.next;
+    return t;
+  }
+}

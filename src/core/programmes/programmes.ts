@@ -16,6 +16,7 @@ import { VolumeDiscountEngine, VolumeRebateEngine } from './volume.ts';
 import { TransfersEngine } from './transfers.ts';
 import { parseVestingTiers, VestingEngine } from './vesting.ts';
 import { RewardsEngine, type RewardStrategy } from './rewards.ts';
+import { StakingRewards } from './validators.ts';
 
 /** The system owner of the network's own accounts. */
 const SYSTEM = '*';
@@ -114,6 +115,7 @@ export class Programmes {
   readonly transfers: TransfersEngine;
   readonly vesting: VestingEngine;
   readonly rewards: RewardsEngine;
+  readonly staking: StakingRewards;
   /** quanta the programmes use instead of the asset's own (see setQuantum) */
   private readonly quanta = new Map<string, Decimal>();
   /** `rewards.team.minEpochsInTeam` (0 until set) */
@@ -168,6 +170,14 @@ export class Programmes {
       payoutMultiplier: (party) =>
         (this.streaks.streakOf(party)?.rewardMultiplier ?? Decimal.ONE).mul(this.vesting.bonusMultiplier(party)),
     });
+    this.staking = new StakingRewards({
+      poolBalance: (asset) => host.balance(SYSTEM, 'GLOBAL_REWARD', asset),
+      pay: (party, asset, amount) => {
+        const to = { owner: party, kind: 'VESTING_REWARDS', asset };
+        host.move({ owner: SYSTEM, kind: 'GLOBAL_REWARD', asset }, to, amount, 'REWARD_PAYOUT');
+        this.vesting.onRewardPaid(party, asset, amount, 0);
+      },
+    });
   }
 
   private readonly hostQuantum: (asset: string) => Decimal | undefined;
@@ -196,6 +206,7 @@ export class Programmes {
   private applyParameter(name: string, value: string): boolean {
     const r = this.referral.params;
     const s = this.streaks.params;
+    if (this.staking.setParameter(name, value)) return true;
     switch (name) {
       case 'referralProgram.maxReferralRewardProportion':
         r.maxReferralRewardProportion = dec(value, name);
@@ -285,6 +296,7 @@ export class Programmes {
 
   onTime(now: bigint): void {
     this.transfers.onTime(now);
+    this.delegation.onTime(now);
   }
 
   // ------------------------------------------------------------------ trades and fees
@@ -346,7 +358,8 @@ export class Programmes {
       const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
       if (s) this.rewards.distribute(seq, t.asset, t.dispatch!.key, s);
     }
-    this.delegation.onEpochEnd();
+    this.delegation.onEpochEnd(time);
+    this.staking.onEpochEnd(seq, this.delegation.validatorStakes());
     this.referral.onEpochEnd(seq, time, (p) => this.stakedOf(p));
     this.volumeDiscount.onEpochEnd(seq, time);
     this.volumeRebate.onEpochEnd(seq, time);
@@ -378,6 +391,7 @@ export class Programmes {
       ...this.transfers.hashParts(),
       ...this.vesting.hashParts(),
       ...this.rewards.hashParts(),
+      ...this.staking.hashParts(),
     ];
   }
 }

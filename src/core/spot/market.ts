@@ -155,6 +155,46 @@ export class SpotMarket extends SpotTrading {
     }
   }
 
+  // ------------------------------------------------------------------ protocol automated purchase (src/core/pap)
+
+  /** 1 + the fee factors a buy may pay on top of its value: what a programme's buy order must cover (0097-PAPU). */
+  automatedPurchaseFeeFactor(): Decimal {
+    const f = this.feeFactors();
+    return Decimal.ONE.add(f.infrastructureFee).add(f.buyBackFee).add(f.treasuryFee).add(f.liquidityFee);
+  }
+
+  /**
+   * An automated-purchase auction of `duration` ns (spec 0097-PAPU): a market trading continuously enters one; a
+   * market already in a (non-opening, non-governance) auction that would end sooner has it extended to now +
+   * duration (extension trigger PROTOCOL_AUTOMATED_PURCHASE). A market in its opening auction, suspended by
+   * governance or not trading refuses it.
+   */
+  enterAutomatedPurchaseAuction(duration: bigint): string | undefined {
+    if (!this.canTrade() || this.state === 'SUSPENDED_VIA_GOVERNANCE' || this.state === 'PENDING')
+      return 'market is not trading';
+    const a = this._auction;
+    if (a) {
+      if (a.opening || a.trigger === 'GOVERNANCE_SUSPENSION' || a.extensionTrigger === 'GOVERNANCE_SUSPENSION')
+        return 'market is not trading';
+      const end = this.now + duration;
+      if (end > a.end) {
+        a.end = end;
+        a.extensionTrigger = 'PROTOCOL_AUTOMATED_PURCHASE';
+        this.emitAuction(false);
+      }
+      return undefined;
+    }
+    this.startAuction('PROTOCOL_AUTOMATED_PURCHASE', 'PROTOCOL_AUTOMATED_PURCHASE_AUCTION', duration);
+    this.endTransaction(false);
+    return undefined;
+  }
+
+  /** Whether an order is still on the book or parked. */
+  isOrderLive(orderId: string): boolean {
+    const s = this.orders.get(orderId)?.status;
+    return s === 'ACTIVE' || s === 'PARKED';
+  }
+
   // ------------------------------------------------------------------ variants (chosen at construction)
 
   /** The spot product: no settlement data, no termination by oracle, no funding. */
