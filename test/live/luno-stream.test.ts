@@ -349,4 +349,42 @@ describe('Luno streaming API', () => {
     assert.ok(!got.some((m) => m.type === 'order_status' && m.order_status_update.order_id !== o.id));
     ws.close();
   });
+
+  test('120 seeded random actions (limits that rest or cross, market orders, cancels): the book stays equal', async () => {
+    const c = new BookClient(streamUrl(), { api_key_id: 'bob', api_key_secret: bobKey });
+    await c.opened;
+    await until(() => (c.seq > 0 ? true : undefined), 'the snapshot');
+    let x = 12345;
+    const rnd = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return (x >>> 16) % n;
+    };
+    const mine: { who: any; id: string }[] = [];
+    for (let i = 0; i < 120; i++) {
+      const who = rnd(2) ? alice : bob;
+      const side = rnd(2) ? 'buy' : 'sell';
+      const k = rnd(10);
+      try {
+        if (k < 6) {
+          // around 250000: some rest, some cross
+          const price = 250000 + (side === 'buy' ? -1 : 1) * (rnd(8) * 250 - 600);
+          const o = await who.createOrder(SYMBOL, 'limit', side, (1 + rnd(5)) / 100, price);
+          mine.push({ who, id: o.id });
+        } else if (k < 8 && mine.length) {
+          const [o] = mine.splice(rnd(mine.length), 1);
+          await o!.who.cancelOrder(o!.id, SYMBOL).catch(() => {}); // it may have traded away
+        } else if (side === 'sell') await who.createOrder(SYMBOL, 'market', 'sell', (1 + rnd(3)) / 100);
+        else await who.createOrder(SYMBOL, 'market', 'buy', 1000 + rnd(5000));
+      } catch (e) {
+        // a refusal (e.g. nothing to buy) changes nothing
+        assert.ok((e as Error).constructor.name !== 'AssertionError', String(e));
+      }
+      if (i % 30 === 29) {
+        await probe();
+        await inSync(c);
+      }
+    }
+    assert.ok(c.trades.length > 10, `${c.trades.length} trades streamed`);
+    c.ws.close();
+  });
 });
