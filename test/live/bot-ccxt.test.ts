@@ -5,6 +5,11 @@
 // switch cancelling every order on the venue when a loss beyond max_loss is hand-arranged.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ccxt from 'ccxt';
 import { CcxtVenueAdapter, rebase } from '../../src/live/bot/ccxt-adapter.ts';
 import { parseBotConfig } from '../../src/live/bot/config.ts';
@@ -13,6 +18,22 @@ import { DEFAULT_SPOT_ASSETS, DEFAULT_SPOT_PROPOSAL } from '../../src/live/serve
 import { testVenue, until, type TestVenue } from './helpers.ts';
 
 const SYMBOL = 'BTC/MYR';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `perpsim mm …` as a child process; resolves with its exit code and output */
+function mm(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'mm', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
 
 let v: TestVenue;
 const keys: Record<string, string> = {};
@@ -148,4 +169,70 @@ test('the bot through ccxt on the facade: quotes both sides post-only, a fill mo
   } finally {
     await bot.stop(100);
   }
+});
+
+test('perpsim mm --venue ccxt: credentials from the environment (the seed names), quotes, stops cancelling', async () => {
+  const noEnv = '/nonexistent/.env';
+  const missing = await mm(['--venue', 'ccxt', '--market', SYMBOL, '--env', noEnv], {
+    LUNO_KEY_ID: '',
+    LUNO_KEY_SECRET: '',
+  });
+  assert.equal(missing.code, 2, missing.out);
+  assert.match(missing.out, /LUNO_KEY_ID and LUNO_KEY_SECRET: required/);
+  const badExchange = await mm(['--venue', 'ccxt', '--exchange', 'nope', '--market', SYMBOL, '--env', noEnv], {
+    NOPE_KEY_ID: 'a',
+    NOPE_KEY_SECRET: 'b',
+  });
+  assert.equal(badExchange.code, 2, badExchange.out);
+  assert.match(badExchange.out, /--exchange nope: .*not a ccxt exchange id/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'perpsim-mm-ccxt-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const spot = v.venue.markets.find((m) => m.pair === 'XBTMYR')!.id;
+  const live = async () =>
+    (await v.call('GET', `/v1/parties/mm/orders?live=true&market=${encodeURIComponent(spot)}`, { key: keys['mm'] }))
+      .body as { side: string }[];
+  const run = mm(
+    [
+      '--venue',
+      'ccxt',
+      '--market',
+      'XBTMYR',
+      '--base-url',
+      v.url,
+      '--poll-ms',
+      '200',
+      '--env',
+      noEnv,
+      '--set',
+      'order_size=0.01',
+      '--set',
+      'gamma=0.1',
+      '--set',
+      'eta=0',
+      '--set',
+      'loop_s=0.2',
+      '--duration',
+      '6',
+      '--status-every',
+      '1',
+      '--pnl-csv',
+      join(dir, 'pnl.csv'),
+    ],
+    { LUNO_KEY_ID: 'mm', LUNO_KEY_SECRET: keys['mm']! },
+  );
+  const sides = await until(
+    async () => {
+      const os = await live();
+      return os.some((o) => o.side === 'buy') && os.some((o) => o.side === 'sell') ? true : undefined;
+    },
+    'the CLI bot quoting both sides',
+    800,
+  );
+  assert.ok(sides);
+  const { code, out } = await run;
+  assert.equal(code, 0, out);
+  assert.match(out, /quoting XBTMYR on luno at http:\S+ through ccxt/);
+  assert.match(out, /stopped;/);
+  assert.deepEqual(await live(), [], 'no order left after the stop');
 });
