@@ -171,7 +171,7 @@ test('the bot through ccxt on the facade: quotes both sides post-only, a fill mo
   }
 });
 
-test('perpsim mm --venue ccxt: credentials from the environment (the seed names), quotes, stops cancelling', async () => {
+test('perpsim mm --venue ccxt: credentials from the environment (the seed names), quotes, stops cancelling', async (t) => {
   const noEnv = '/nonexistent/.env';
   const missing = await mm(['--venue', 'ccxt', '--market', SYMBOL, '--env', noEnv], {
     LUNO_KEY_ID: '',
@@ -187,7 +187,7 @@ test('perpsim mm --venue ccxt: credentials from the environment (the seed names)
   assert.match(badExchange.out, /--exchange nope: .*not a ccxt exchange id/);
 
   const dir = mkdtempSync(join(tmpdir(), 'perpsim-mm-ccxt-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const spot = v.venue.markets.find((m) => m.pair === 'XBTMYR')!.id;
   const live = async () =>
     (await v.call('GET', `/v1/parties/mm/orders?live=true&market=${encodeURIComponent(spot)}`, { key: keys['mm'] }))
