@@ -347,6 +347,15 @@ describe('Luno streaming API', () => {
     assert.ok(got.every((m) => m.type !== 'balance_update' || m.balance_update.row_index > 0));
     // nothing of bob's reaches alice's stream
     assert.ok(!got.some((m) => m.type === 'order_status' && m.order_status_update.order_id !== o.id));
+    // a taker filled at once: its fill comes before its COMPLETE
+    await bob.createOrder(SYMBOL, 'limit', 'sell', 0.01, 252000, { post_only: true });
+    const t = await alice.createOrder(SYMBOL, 'limit', 'buy', 0.01, 252000);
+    const at = (type: string) =>
+      got.findIndex((m) => m.type === type && (m.order_fill_update ?? m.order_status_update).order_id === t.id);
+    await until(() => (at('order_status') >= 0 ? true : undefined), 'the taker complete');
+    assert.ok(at('order_fill') >= 0 && at('order_fill') < at('order_status'), 'the fill, then the status');
+    assert.equal(got[at('order_status')].order_status_update.status, 'COMPLETE');
+    assert.equal(got[at('order_fill')].order_fill_update.base_fill, '0.01');
     ws.close();
   });
 

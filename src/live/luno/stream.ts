@@ -193,6 +193,8 @@ export class LunoStreams implements VenueListener {
   private readonly totals = new Map<string, Totals>();
   /** per order: the status last sent */
   private readonly statuses = new Map<string, string>();
+  /** orders whose status may have changed since the last flush (their latest snapshot) */
+  private readonly pendingStatus = new Map<string, { m: MarketInfo; o: OrderSnapshot }>();
   private readonly waiting = new Set<Conn>();
   private scheduled = false;
   private readonly timer: NodeJS.Timeout;
@@ -321,7 +323,7 @@ export class LunoStreams implements VenueListener {
         const p = this.pairs.get(e.order.marketId);
         if (!p) break;
         p.onOrder(e.order);
-        this.orderStatus(p.m, e.order);
+        this.pendingStatus.set(e.order.id, { m: p.m, o: e.order });
         break;
       }
       case 'trade': {
@@ -355,6 +357,9 @@ export class LunoStreams implements VenueListener {
       const msgs = p.flush(now);
       if (p.conns.size) for (const m of msgs) for (const c of p.conns) this.send(c, m);
     }
+    // an order's status after its fills (which went out as the trades came): PENDING, then fills, then COMPLETE
+    for (const { m, o } of this.pendingStatus.values()) this.orderStatus(m, o);
+    this.pendingStatus.clear();
     for (const party of this.touchedParties) this.balanceUpdates(party, now);
     this.touchedParties.clear();
   }
