@@ -236,3 +236,32 @@ test('perpsim mm --venue ccxt: credentials from the environment (the seed names)
   assert.match(out, /stopped;/);
   assert.deepEqual(await live(), [], 'no order left after the stop');
 });
+
+test('the venue goes away: a failed poll trips the kill switch (connection)', async () => {
+  const logs: string[] = [];
+  const bot = new MarketMakerBot({
+    config: parseBotConfig({ order_size: 0.01, gamma: 0.1, eta: 0, loop_s: 0.2, update_balance_interval_s: 0.3 }),
+    adapter: new CcxtVenueAdapter({
+      apiKey: 'alice',
+      secret: keys['alice']!,
+      market: SYMBOL,
+      baseUrl: v.url,
+      pollMs: 150,
+      timeoutMs: 1000,
+    }),
+    log: (l) => logs.push(l),
+  });
+  await bot.start();
+  try {
+    await until(() => (bot.status().state === 'quoting' ? true : undefined), 'quoting', 400);
+    await v.close();
+    await until(() => (bot.status().state === 'killed' ? true : undefined), 'the kill switch', 400).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}\n${logs.join('\n')}`);
+      },
+    );
+    assert.match(bot.status().kill ?? '', /connection/);
+  } finally {
+    await bot.stop(50);
+  }
+});
