@@ -247,7 +247,17 @@ export class CcxtVenueAdapter implements VenueAdapter {
     }
   }
 
-  private async pollUser(): Promise<void> {
+  /** one user poll at a time (the timer's and account()'s), each reading afresh: orders seen open and then absent
+   *  must come from polls in the order they read */
+  private userChain: Promise<void> = Promise.resolve();
+
+  private pollUser(): Promise<void> {
+    const run = this.userChain.then(() => this.pollUserNow());
+    this.userChain = run.catch(() => {});
+    return run;
+  }
+
+  private async pollUserNow(): Promise<void> {
     try {
       const [orders, fills] = await Promise.all([
         this.ex.fetchOpenOrders(this.symbol),
