@@ -5,11 +5,16 @@
 // names (order_size, gamma, eta, min_spread, order_refresh_rate_s, filled_order_delay_s, max_order_age_s,
 // update_balance_interval_s) and the risk limits; the P&L split is written as CSV. Runs until SIGINT/SIGTERM or
 // `--duration`, then cancels its orders.
+// `--venue ccxt`: the same bot on a spot exchange through the real ccxt package (`--exchange`, Luno by default, the
+// seed's venue), with the seed's credentials (LUNO_KEY_ID, LUNO_KEY_SECRET from .env) and `--base-url` to point ccxt
+// at another host with the exchange's API — the perpsim venue's Luno-compatible facade.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import type { VenueAdapter } from '../live/bot/adapter.ts';
+import { CcxtVenueAdapter } from '../live/bot/ccxt-adapter.ts';
 import { BotConfigError, parseBotConfig, type BotConfig } from '../live/bot/config.ts';
 import { PerpsimVenueAdapter } from '../live/bot/perpsim-adapter.ts';
 import { MarketMakerBot } from '../live/bot/runner.ts';
@@ -17,6 +22,9 @@ import { BotStatePoster } from '../live/bot/state-poster.ts';
 
 interface MmOptions {
   venue: string;
+  exchange: string;
+  baseUrl?: string;
+  pollMs: number;
   feed: 'redis' | 'ws';
   api?: string;
   key?: string;
@@ -98,11 +106,41 @@ function readEnv(file: string): Record<string, string | undefined> {
   return { ...fromFile, ...process.env };
 }
 
+/** `--venue ccxt`: the bot on an exchange through ccxt; credentials from the environment or .env (the seed's names). */
+async function runCcxt(o: MmOptions, cfg: BotConfig, env: Record<string, string | undefined>): Promise<void> {
+  const prefix = o.exchange.toUpperCase();
+  const apiKey = o.key ?? env[`${prefix}_KEY_ID`];
+  const secret = env[`${prefix}_KEY_SECRET`];
+  if (!apiKey || !secret)
+    throw new BotConfigError([
+      `${prefix}_KEY_ID and ${prefix}_KEY_SECRET: required in the environment or ${o.env} (the ${o.exchange} API key id and secret)`,
+    ]);
+  const market = o.market ?? env['PERPSIM_MARKET'];
+  if (!market) throw new BotConfigError(['--market: required with --venue ccxt (a symbol such as BTC/MYR, or XBTMYR)']);
+  let adapter: CcxtVenueAdapter;
+  try {
+    adapter = new CcxtVenueAdapter({
+      exchange: o.exchange,
+      apiKey,
+      secret,
+      market,
+      pollMs: o.pollMs,
+      ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+    });
+  } catch (e) {
+    throw new BotConfigError([`--exchange ${o.exchange}: ${(e as Error).message}`]);
+  }
+  await runBot(o, cfg, adapter, `${o.exchange}${o.baseUrl ? ` at ${o.baseUrl}` : ''} through ccxt`);
+}
+
 async function run(o: MmOptions): Promise<void> {
-  if (o.venue !== 'perpsim')
-    throw new BotConfigError([`--venue ${o.venue}: only "perpsim" is available (the ccxt adapter is not built yet)`]);
+  if (o.venue !== 'perpsim' && o.venue !== 'ccxt')
+    throw new BotConfigError([`--venue ${o.venue}: must be perpsim or ccxt`]);
+  if (o.baseUrl !== undefined && !/^https?:\/\/[^/]+/.test(o.baseUrl))
+    throw new BotConfigError([`--base-url ${o.baseUrl}: must be an http(s) URL`]);
   const cfg = loadBotConfig(o.config, o.set);
   const env = readEnv(o.env);
+  if (o.venue === 'ccxt') return runCcxt(o, cfg, env);
   const api = (o.api ?? env['PERPSIM_API'] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const key = o.key ?? env['PERPSIM_KEY'];
   if (!key) throw new BotConfigError(['--key: required (or PERPSIM_KEY in the environment or .env): the party key']);
@@ -130,8 +168,22 @@ async function run(o: MmOptions): Promise<void> {
     const body = (await r.json()) as { ok?: boolean; error?: unknown };
     if (!r.ok || body.ok === false) throw new Error(`--deposit ${o.deposit}: refused: ${JSON.stringify(body)}`);
   }
-  mkdirSync(dirname(o.pnlCsv), { recursive: true });
   const adapter = new PerpsimVenueAdapter({ api, key, market, feed: o.feed, redisHost, redisPort });
+  await runBot(o, cfg, adapter, `${api} (${o.feed === 'ws' ? 'WebSocket feed' : `redis ${redisHost}:${redisPort}`})`, {
+    api,
+    key,
+  });
+}
+
+/** Runs the bot until a signal or --duration; with the perpsim venue, its state goes to the venue's live page. */
+async function runBot(
+  o: MmOptions,
+  cfg: BotConfig,
+  adapter: VenueAdapter,
+  where: string,
+  poster?: { api: string; key: string },
+): Promise<void> {
+  mkdirSync(dirname(o.pnlCsv), { recursive: true });
   const bot = new MarketMakerBot({
     config: cfg,
     adapter,
@@ -140,15 +192,16 @@ async function run(o: MmOptions): Promise<void> {
   });
   const info = await bot.start();
   // the bot's quotes, inventory and P&L split, for the venue's live page
-  const poster = new BotStatePoster(bot, {
-    api,
-    key,
-    everyMs: 1000,
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
-  });
-  poster.start();
+  const board = poster
+    ? new BotStatePoster(bot, {
+        ...poster,
+        everyMs: 1000,
+        log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+      })
+    : undefined;
+  board?.start();
   console.log(
-    `perpsim mm: quoting ${info.pair} on ${api} (${o.feed === 'ws' ? 'WebSocket feed' : `redis ${redisHost}:${redisPort}`}); γ ${cfg.gamma}, η ${cfg.eta}, order size ${cfg.order_size}; P&L → ${o.pnlCsv}`,
+    `perpsim mm: quoting ${info.pair} on ${where}; γ ${cfg.gamma}, η ${cfg.eta}, order size ${cfg.order_size}; P&L → ${o.pnlCsv}`,
   );
   const status = setInterval(() => {
     const s = bot.status();
@@ -171,9 +224,9 @@ async function run(o: MmOptions): Promise<void> {
     if (o.duration !== undefined) setTimeout(done, o.duration * 1000).unref();
   });
   clearInterval(status);
-  await poster.stop(false);
+  await board?.stop(false);
   await bot.stop();
-  await poster.post();
+  await board?.post();
   const p = bot.pnlSplit();
   console.log(`perpsim mm: stopped; ${JSON.stringify({ status: bot.status(), pnl: p?.exact })}`);
 }
@@ -181,15 +234,33 @@ async function run(o: MmOptions): Promise<void> {
 export function mmCommand(setStatus: (code: number) => void, track: (p: Promise<void>) => void): Command {
   return new Command('mm')
     .description("run the Avellaneda–Stoikov market maker live on a venue (the seed's bot, with its user stream)")
-    .option('--venue <name>', 'venue adapter: perpsim', 'perpsim')
+    .option('--venue <name>', 'venue adapter: perpsim, or ccxt (a spot exchange through ccxt)', 'perpsim')
+    .option(
+      '--exchange <id>',
+      'with --venue ccxt: the ccxt exchange id (credentials <ID>_KEY_ID, <ID>_KEY_SECRET)',
+      'luno',
+    )
+    .option(
+      '--base-url <url>',
+      "with --venue ccxt: the exchange API's origin replaced by this (e.g. the perpsim venue's Luno facade)",
+    )
+    .option(
+      '--poll-ms <ms>',
+      'with --venue ccxt: ms between polls of the book, trades, orders and fills',
+      positiveNumber,
+      1000,
+    )
     .addOption(
       new Option('--feed <feed>', "book, trades and user stream from Redis or the venue's WebSocket API")
         .choices(['redis', 'ws'])
         .default('redis'),
     )
     .option('--api <url>', 'venue HTTP API (default: PERPSIM_API, else http://127.0.0.1:8080)')
-    .option('--key <key>', "the party's API key (default: PERPSIM_KEY)")
-    .option('--market <pair>', "market id or pair code (default: PERPSIM_MARKET, else the venue's first market)")
+    .option('--key <key>', "the party's API key (default: PERPSIM_KEY; --venue ccxt: the API key id)")
+    .option(
+      '--market <pair>',
+      "market id or pair code (default: PERPSIM_MARKET, else the venue's first market; --venue ccxt: BTC/MYR or XBTMYR)",
+    )
     .option('--redis-host <host>', 'Redis host (default: REDIS_HOST, else 127.0.0.1)')
     .option('--redis-port <port>', 'Redis port (default: REDIS_PORT, else 6379)')
     .option('--env <file>', 'dotenv file with REDIS_HOST, REDIS_PORT, PERPSIM_API, PERPSIM_KEY', '.env')

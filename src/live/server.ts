@@ -63,6 +63,8 @@ export interface VenueConfig {
   /** tests: a clock of their own, and no block timer (they end blocks themselves) */
   readonly clock?: () => bigint;
   readonly manualBlocks?: boolean;
+  /** the Luno streams' `""` keepalive period, ms (default 30 s) */
+  readonly lunoKeepaliveMs?: number;
 }
 
 export const DEFAULT_CONFIG: VenueConfig = {
@@ -155,7 +157,7 @@ export async function startVenue(cfg: VenueConfig): Promise<RunningVenue> {
     ...(cfg.spam ? { limiter: new SpamLimiter(cfg.spam) } : {}),
   });
   registerDashboard(app);
-  registerLuno(app, venue, keys, service);
+  registerLuno(app, venue, keys, service, cfg.lunoKeepaliveMs ? { keepaliveMs: cfg.lunoKeepaliveMs } : {});
   let redis: RedisPublisher | undefined;
   if (cfg.redisUrl) {
     redis = new RedisPublisher(venue, {

@@ -136,7 +136,8 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   // (after the opening auction: by then the venue has enough blocks that Vega's spam budget — 2 transactions per
   // block over the last 100 — covers the Luno party's deposits and orders)
   // issue 12's "done when": an unmodified ccxt luno client pointed at /api loads the markets, sees a two-sided book
-  // (its own post-only quotes: nothing else quotes the spot pair), finds its order open and cancels it
+  // (the spot bot's post-only quotes, placed through its own ccxt adapter), places a post-only order, finds it open
+  // and cancels it
   const secret = await until(
     'the Luno client key',
     () => /key id luno, secret ([0-9a-f]{48})/.exec(live.output())?.[1],
@@ -152,16 +153,36 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   };
   const lm = await ex.loadMarkets();
   assert.equal(lm['BTC/MYR'].id, 'XBTMYR');
-  const bid = await ex.createOrder('BTC/MYR', 'limit', 'buy', 0.01, 240000, { post_only: true });
-  await ex.createOrder('BTC/MYR', 'limit', 'sell', 0.01, 260000, { post_only: true });
-  const book = await ex.fetchOrderBook('BTC/MYR');
-  assert.deepEqual(
-    [book.bids[0], book.asks[0]],
-    [
-      [240000, 0.01],
-      [260000, 0.01],
-    ],
+  const spotBook = (await until(
+    'a two-sided XBT/MYR book from the spot bot',
+    async () => {
+      // (in the opening auction the book is crossed: the opening trade's two orders wait to uncross)
+      const b = await ex.fetchOrderBook('BTC/MYR');
+      return b.bids.length > 0 && b.asks.length > 0 && b.bids[0][0] < b.asks[0][0] ? b : undefined;
+    },
+    120_000,
+  ).catch((e: Error) => {
+    throw fail(e);
+  })) as { bids: [number, number][]; asks: [number, number][] };
+  assert.ok(spotBook.bids[0]![0] < spotBook.asks[0]![0], 'best bid below best ask');
+  // the spot bot's orders: post-only, both sides, its configured size
+  const spotKey = await until(
+    'the spot bot key',
+    () => /party mm-spot, key ([0-9a-f]{48})/.exec(live.output())?.[1],
+    30_000,
   );
+  const spotOrders = (await get(
+    `${url}/v1/parties/mm-spot/orders?live=true&market=${encodeURIComponent('XBT/MYR-SPOT')}`,
+    spotKey,
+  )) as { side: string; size: string; postOnly: boolean }[];
+  assert.ok(
+    spotOrders.length > 0 && spotOrders.every((o) => o.postOnly && o.size === '0.01'),
+    JSON.stringify(spotOrders),
+  );
+  const price = spotBook.bids[0]![0] - 5000;
+  const bid = await ex.createOrder('BTC/MYR', 'limit', 'buy', 0.01, price, { post_only: true });
+  const level = (b: { bids: [number, number][] }) => b.bids.find((l) => l[0] === price);
+  assert.deepEqual(level(await ex.fetchOrderBook('BTC/MYR')), [price, 0.01]);
   assert.ok(
     (await ex.fetchOpenOrders('BTC/MYR')).some(
       (x: { id: string; status: string }) => x.id === bid.id && x.status === 'open',
@@ -169,7 +190,7 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   );
   await ex.cancelOrder(bid.id, 'BTC/MYR');
   assert.equal((await ex.fetchOrder(bid.id)).status, 'COMPLETE');
-  assert.deepEqual((await ex.fetchOrderBook('BTC/MYR')).bids, []);
+  assert.equal(level(await ex.fetchOrderBook('BTC/MYR')), undefined);
   const ordersUrl = `${url}/v1/parties/mm-bot/orders?live=true&market=${encodeURIComponent(MARKET)}`;
   const orders = (await until(
     "the bot's orders on both sides",
@@ -246,6 +267,7 @@ test('perpsim live: venue, background market, bot on the WebSocket feed, dashboa
   assert.equal(code, 0, live.output());
   assert.match(live.output(), /bot stopped, its orders cancelled/);
   assert.match(live.output(), /venue stopped at block \d+/);
+  assert.match(live.output(), /spot bot stopped, its orders cancelled/);
   const replayPort = await freePort();
   const serve = cli(['serve', '--port', String(replayPort), '--journal', journal]);
   try {

@@ -157,16 +157,18 @@ describe('Luno facade with ccxt', () => {
     assert.equal(fill.cost, 5020); // 0.02 × 251000
     assert.equal(fill.side, 'buy');
     assert.equal(fill.takerOrMaker, 'taker');
-    assert.equal(fill.info.fee_base, '0');
+    // Vega's spot fees are in the quote asset: the trade carries fee_counter (no fee_base), so ccxt fills its fee
+    assert.equal(fill.info.fee_base, undefined);
+    assert.equal(fill.fee.currency, 'MYR');
+    assert.equal(fill.fee.cost, Number(fill.info.fee_counter));
     const done = await alice.fetchOrder(o.id);
     assert.equal(done.status, 'COMPLETE'); // ccxt passes Luno's states other than PENDING through
     assert.equal(done.filled, 0.02);
     assert.equal(done.cost, 5020);
     const after = await alice.fetchBalance();
     assert.equal(Math.round((after.BTC.total - before.BTC.total) * 1e8), 2_000_000);
-    // MYR paid: the notional and the taker's fee (fee_counter: Vega's spot fees are in the quote asset; ccxt reads
-    // fee_counter only when fee_base is absent, so it is read from the raw trade here)
-    const fee = Number(fill.info.fee_counter);
+    // MYR paid: the notional and the taker's fee
+    const fee = fill.fee.cost;
     assert.ok(fee > 0);
     assert.equal(Math.round((before.MYR.total - after.MYR.total - fee) * 1e6), 5020 * 1e6);
     const bobs = await bob.fetchMyTrades(SYMBOL);
@@ -196,7 +198,12 @@ describe('Luno facade with ccxt', () => {
     // alice's fills: 0.02 (opening auction 0.01 counted too) + 0.01 + 0.0103
     assert.equal(fee.body.thirty_day_volume, '0.0503');
     const nets = await luno('GET', '/1/send/networks?currency=XBT', { auth: ['alice', aliceKey] });
-    assert.deepEqual(nets.body, { networks: [{ id: 0, name: 'perpsim', native_currency: 'XBT' }] });
+    const xbt = [{ id: 0, name: 'perpsim', native_currency: 'XBT' }];
+    // `networks` as Luno documents it, and `data`, where ccxt's fetchCurrencies reads it
+    assert.deepEqual(nets.body, { networks: xbt, data: xbt });
+    const currencies = await alice.fetchCurrencies();
+    assert.deepEqual(Object.keys(currencies).sort(), ['BTC', 'MYR']);
+    assert.equal(currencies.BTC.id, 'XBT');
   });
 
   test('bad requests get Luno-shaped errors with Luno statuses and change nothing', async () => {

@@ -12,6 +12,7 @@ import { RequestError } from '../requests.ts';
 import type { CommandReply, CommandService } from '../service.ts';
 import { formatScaled, parseScaled } from '../units.ts';
 import type { Venue } from '../venue.ts';
+import { registerLunoStreams, type LunoStreamOptions, type LunoStreams } from './stream.ts';
 import { assetCode, bookSide, isPending, marketEntry, ms, myTradeOf, orderOf, tickerOf } from './views.ts';
 
 /** A Luno error: HTTP status, Luno's error code, message. */
@@ -85,7 +86,13 @@ function fromRequestError(e: RequestError): LunoError {
   return new LunoError(e.status >= 500 ? 500 : 400, 'ErrInvalidArguments', e.message);
 }
 
-export function registerLuno(app: FastifyInstance, venue: Venue, keys: KeyStore, service: CommandService): void {
+export function registerLuno(
+  app: FastifyInstance,
+  venue: Venue,
+  keys: KeyStore,
+  service: CommandService,
+  streamOptions: LunoStreamOptions = {},
+): LunoStreams {
   const spot = venue.markets.filter((m) => m.product === 'spot' && m.baseAsset !== undefined);
   const byPair = new Map(spot.map((m) => [m.pair, m]));
 
@@ -402,8 +409,10 @@ export function registerLuno(app: FastifyInstance, venue: Venue, keys: KeyStore,
       const known = [...ids].filter((id) => !code || assetCode(venue, id) === code);
       if (code && known.length === 0)
         throw invalid('currency', `no asset "${code}" on this venue`, 'ErrInvalidCurrency');
-      // the venue's only way in or out is its own ledger (the faucet): one network per asset, named after the venue
-      return { networks: known.map((id, i) => ({ id: i, name: 'perpsim', native_currency: assetCode(venue, id) })) };
+      // the venue's only way in or out is its own ledger (the faucet): one network per asset, named after the venue.
+      // The list also goes as `data`, where ccxt's fetchCurrencies (4.x) reads it, so its currencies are filled.
+      const networks = known.map((id, i) => ({ id: i, name: 'perpsim', native_currency: assetCode(venue, id) }));
+      return { networks, data: networks };
     }),
   ];
 
@@ -445,4 +454,5 @@ export function registerLuno(app: FastifyInstance, venue: Venue, keys: KeyStore,
     },
     { prefix: '/api' },
   );
+  return registerLunoStreams(app, venue, keys, streamOptions);
 }

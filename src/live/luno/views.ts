@@ -136,7 +136,8 @@ export function myTradeOf(m: MarketInfo, f: WireFill) {
     volume: f.size,
     base: t.base,
     counter: t.counter,
-    fee_base: t.fee_base,
+    // the fee is always in the counter (quote) asset here, so no fee_base: ccxt's parseTrade reads fee_counter only
+    // when fee_base is absent (with both present its unified fee stays empty); Luno's SDKs read a missing field as 0
     fee_counter: t.fee_counter,
     // as in Luno's public trades: whether the aggressor (taker) bought; ccxt derives maker/taker from it and `type`
     is_buy: f.liquidity === 'auction' ? false : (f.liquidity === 'taker') === buy,
