@@ -47,9 +47,9 @@ test('a spot run trades, conserves money per asset, and its net deposits are the
   assert.equal(s.conservation.ok, true, s.conservation.failure);
   assert.ok(s.trades > 100, `${s.trades} trades`);
   // from the scenario file: 2 makers 2,000,000 MYR and 10 XBT; LP 600,000 and 4; 30 noise 20,000 and 0.1;
-  // momentum 300,000 and 1.5; informed 500,000 and 2.5; arbitrageur 500,000 and 2.5
-  const myr = 2 * 2_000_000 + 600_000 + 30 * 20_000 + 300_000 + 500_000 + 500_000;
-  const xbt = 2 * 10 + 4 + 30 * 0.1 + 1.5 + 2.5 + 2.5;
+  // momentum 300,000 and 1.5; informed 500,000 and 2.5; arbitrageur 2,000,000 and 10
+  const myr = 2 * 2_000_000 + 600_000 + 30 * 20_000 + 300_000 + 500_000 + 2_000_000;
+  const xbt = 2 * 10 + 4 + 30 * 0.1 + 1.5 + 2.5 + 10;
   assert.equal(s.conservation.netDeposits['MYR'], String(BigInt(myr) * 10n ** 6n));
   assert.equal(s.conservation.netDeposits['XBT'], String(BigInt(Math.round(xbt * 10)) * 10n ** 7n));
   // base moves only between parties: what they hold sums to what they deposited
