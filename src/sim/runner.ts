@@ -21,12 +21,12 @@ import type { Agent, AgentContext } from './agents/agent.ts';
 import { makeAgent } from './agents/factory.ts';
 import {
   assetAmount,
-  createSpotMarket,
   makeSpotAgent,
   SpotOrderGateway,
   spotBaseChange,
   spotHoldings,
   type SpotHoldings,
+  spotMarket,
   spotProposalDocument,
   spotRefusal,
   type SpotSetup,
@@ -312,61 +312,6 @@ function buildProcess(loaded: LoadedScenario, spec: MarketSpec, rng: Prng, secon
   );
 }
 
-/** The setup of a spot market (spec 0080-SPOT, spot.ts): no oracle data; its price is published to the agents. */
-function spotMarketSetup(
-  ex: Exchange,
-  loaded: LoadedScenario,
-  spec: MarketSpec,
-  i: number,
-  doc: unknown,
-  assets: Record<string, AssetInfo>,
-  seconds: number,
-  root: Prng,
-  opts: RunOptions,
-): MarketSetup {
-  const where = `markets[${i}]`;
-  if (opts.marketConfig)
-    throw new ScenarioError(
-      [`${where}.proposal: a spot market has no margin or funding rules to vary (spec 0080-SPOT)`],
-      loaded.source,
-    );
-  if (spec.insurancePool > 0)
-    throw new ScenarioError(
-      [`${where}.insurancePool: a spot market has no insurance pool (its penalties go to the network treasury)`],
-      loaded.source,
-    );
-  let created;
-  try {
-    created = createSpotMarket(ex, doc, resolvePath(loaded, spec.proposal), {
-      assets,
-      openingAuctionDuration: spec.openingAuctionSeconds,
-      network: proposalNetwork(loaded.scenario),
-      ...(spec.id ? { marketId: spec.id } : {}),
-    });
-  } catch (e) {
-    throw new ScenarioError([`${where}.proposal: ${(e as Error).message}`], loaded.source);
-  }
-  const { market, setup: spot } = created;
-  opts.onMarket?.(market);
-  const feed = new MarketFeed(market);
-  feed.baseAsset = spot.baseAsset;
-  feed.baseScale = 10 ** spot.baseDecimals;
-  const process = buildProcess(loaded, spec, root.fork(`price/${market.id}`), seconds);
-  return {
-    spec,
-    name: spot.parsed.instrument.name,
-    assetDecimals: spot.parsed.quoteAsset.decimals,
-    spot,
-    market,
-    feed,
-    process,
-    oracle: undefined,
-    nextOracle: 0,
-    truth: process.at(0),
-    mode: 'CONTINUOUS',
-  };
-}
-
 /** Decimal string of a non-negative float with `decimals` places (the oracle's integer or decimal value). */
 function oracleValue(price: number, decimals: number, decimal: boolean): string {
   const fixed = price.toFixed(Math.min(decimals, 100));
@@ -419,9 +364,26 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   sc.markets.forEach((spec, i) => {
     const spotDoc = spotProposalDocument(resolvePath(loaded, spec.proposal));
     if (spotDoc !== undefined) {
-      const st = spotMarketSetup(ex, loaded, spec, i, spotDoc, extraAssets, seconds, root, opts);
-      bus.feeds.set(st.market.id, st.feed);
-      setups.push(st);
+      const { market, spot, feed } = spotMarket(ex, loaded, i, spotDoc, extraAssets, opts.marketConfig !== undefined);
+      opts.onMarket?.(market);
+      bus.feeds.set(market.id, feed);
+      const process = buildProcess(loaded, spec, root.fork(`price/${market.id}`), seconds);
+      const name = spot.parsed.instrument.name;
+      const assetDecimals = spot.parsed.quoteAsset.decimals;
+      const truth = process.at(0);
+      setups.push({
+        spec,
+        name,
+        assetDecimals,
+        spot,
+        market,
+        feed,
+        process,
+        oracle: undefined,
+        nextOracle: 0,
+        truth,
+        mode: 'CONTINUOUS',
+      });
       return;
     }
     let parsed: ParsedProposal;

@@ -23,14 +23,14 @@ import type { Agent, AgentContext } from './agents/agent.ts';
 import { makeAgent } from './agents/factory.ts';
 import { MarketMakerAgent } from './agents/market-maker.ts';
 import {
+  MarketFeed,
   OrderGateway,
   type GatewayStats,
   type LimitOptions,
-  type MarketFeed,
   type PartyState,
   type SubmitResult,
 } from './client.ts';
-import type { AgentSpec } from './scenario.ts';
+import { proposalNetwork, resolvePath, ScenarioError, type AgentSpec, type LoadedScenario } from './scenario.ts';
 
 /** What the runner keeps of a spot market's proposal. */
 export interface SpotSetup {
@@ -91,6 +91,47 @@ export function createSpotMarket(
       quoteSymbol: parsed.quoteAsset.symbol,
     },
   };
+}
+
+/**
+ * The spot market of a scenario market whose proposal is a new-spot-market proposal (`doc`), with its feed; refuses
+ * with the field named what a spot market does not have (an insurance pool, margin or funding rules to vary).
+ */
+export function spotMarket(
+  ex: Exchange,
+  loaded: LoadedScenario,
+  i: number,
+  doc: unknown,
+  assets: Record<string, AssetInfo>,
+  variantRules: boolean,
+): { market: SpotMarket; spot: SpotSetup; feed: MarketFeed } {
+  const spec = loaded.scenario.markets[i]!;
+  const where = `markets[${i}]`;
+  if (variantRules)
+    throw new ScenarioError(
+      [`${where}.proposal: a spot market has no margin or funding rules to vary (spec 0080-SPOT)`],
+      loaded.source,
+    );
+  if (spec.insurancePool > 0)
+    throw new ScenarioError(
+      [`${where}.insurancePool: a spot market has no insurance pool (its penalties go to the network treasury)`],
+      loaded.source,
+    );
+  let created;
+  try {
+    created = createSpotMarket(ex, doc, resolvePath(loaded, spec.proposal), {
+      assets,
+      openingAuctionDuration: spec.openingAuctionSeconds,
+      network: proposalNetwork(loaded.scenario),
+      ...(spec.id ? { marketId: spec.id } : {}),
+    });
+  } catch (e) {
+    throw new ScenarioError([`${where}.proposal: ${(e as Error).message}`], loaded.source);
+  }
+  const feed = new MarketFeed(created.market);
+  feed.baseAsset = created.setup.baseAsset;
+  feed.baseScale = 10 ** created.setup.baseDecimals;
+  return { market: created.market, spot: created.setup, feed };
 }
 
 /** `units` of an asset with `decimals` in asset precision, truncated (the scenario's amounts are floats). */
