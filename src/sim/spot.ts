@@ -162,9 +162,9 @@ export function makeSpotAgent(
 }
 
 /**
- * The Avellaneda–Stoikov maker on a spot market: its inventory is what it has bought net since the start, so it can
- * sell down to its starting base (inventory −base held + inventory) and buy up to what its quote pays for; the limit
- * is `marginUtilisation` of the smaller of the two (the strategy's limit is symmetric).
+ * The Avellaneda–Stoikov maker on a spot market: its inventory q is what it has bought net since the start, so it
+ * can sell down to q − (base it holds) and buy up to q + (quote it holds) / price; the limit is `marginUtilisation`
+ * of the nearer of the two, measured from inventory 0 (the strategy's limit is symmetric).
  */
 export class SpotMarketMakerAgent extends MarketMakerAgent {
   protected override positionLimit(ctx: AgentContext, price: number): number {
