@@ -142,16 +142,22 @@ export function compareAnalyses(
     const values = analyses.map(value);
     return { section, label, values, differs: new Set(values).size > 1 };
   });
+  return { columns: analyses.map((a) => a.source), rows, parameters: parameterDifferences(documents) };
+}
+
+/** The proposal fields (under each document's `changes`) whose values differ between the documents as written. */
+export function parameterDifferences(
+  documents: readonly { readonly document: unknown; readonly changesAt: readonly PathSegment[] }[],
+): Comparison['parameters'] {
   const flat = documents.map((d) => {
     const out = new Map<string, string>();
     flatten(at(d.document, d.changesAt), '', out);
     return out;
   });
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))];
-  const parameters = keys
+  return keys
     .map((k) => ({ path: k, values: flat.map((m) => m.get(k) ?? null) }))
     .filter((p) => new Set(p.values).size > 1);
-  return { columns: analyses.map((a) => a.source), rows, parameters };
 }
 
 function median(xs: readonly number[]): number {

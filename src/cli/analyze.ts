@@ -28,6 +28,7 @@ import {
   type LenientParse,
 } from '../proposal/index.ts';
 import { analyseSpotProposalFile, renderSpotAnalysis } from '../analysis/spot.ts';
+import { runSpotComparison } from '../analysis/spot-compare.ts';
 import { table } from './format.ts';
 import { renderAmm, runAmmAnalysis } from './amm-report.ts';
 import { AmmAnalysisError } from '../analysis/amm.ts';
@@ -248,7 +249,10 @@ export function renderWarnings(ws: readonly AnalysisWarning[]): string {
   ].join('\n');
 }
 
-export function renderComparison(run: AnalyzeRun): string {
+export function renderComparison(run: {
+  readonly analyses: readonly { readonly source: string; readonly warnings: readonly AnalysisWarning[] }[];
+  readonly comparison: Comparison | null;
+}): string {
   const c = run.comparison!;
   const names = c.columns.map((s, i) => `[${i + 1}] ${s}`);
   const out = [`Comparison (rows marked * differ)`, ...names.map((n) => `  ${n}`), ''];
@@ -357,11 +361,26 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
           ...(o.price !== undefined ? { price: o.price } : {}),
         });
         if (spot) {
-          if (o.compare.length) throw new AnalysisError('--compare: a spot proposal is analysed on its own');
-          console.log(o.json ? JSON.stringify(spot, null, 2) : renderSpotAnalysis(spot));
           const order: Severity[] = ['error', 'warning', 'info'];
           const rank = (s: Severity) => order.indexOf(s);
-          setStatus(o.failOn && spot.warnings.some((w) => rank(w.severity) <= rank(o.failOn!)) ? 2 : 0);
+          const failing = (ws: readonly AnalysisWarning[]) =>
+            o.failOn !== undefined && ws.some((w) => rank(w.severity) <= rank(o.failOn!));
+          if (o.compare.length) {
+            // spot proposals side by side (analysis/spot-compare.ts)
+            const run = runSpotComparison([proposal, ...o.compare], {
+              assets,
+              ...(o.price !== undefined ? { price: o.price } : {}),
+            });
+            console.log(
+              o.json
+                ? JSON.stringify({ proposals: run.analyses, comparison: run.comparison }, null, 2)
+                : [...run.analyses.map(renderSpotAnalysis), renderComparison(run)].join(`\n\n${'='.repeat(100)}\n\n`),
+            );
+            setStatus(run.analyses.some((a) => failing(a.warnings)) ? 2 : 0);
+            return;
+          }
+          console.log(o.json ? JSON.stringify(spot, null, 2) : renderSpotAnalysis(spot));
+          setStatus(failing(spot.warnings) ? 2 : 0);
           return;
         }
         const run = runAnalyze([proposal, ...o.compare], {

@@ -8,10 +8,19 @@ import { stringify } from 'csv-stringify/sync';
 import { liquidityHtml } from '../analysis/liquidity/html.ts';
 import { columnsFromCells, parquetPathFor, writeParquet } from '../io/parquet.ts';
 import { LiquidityInputError, parseCommitments, parseDailyCsv, readText } from '../analysis/liquidity/inputs.ts';
-import { runLiquidityModel, type LiquidityReport } from '../analysis/liquidity/model.ts';
+import { runLiquidityModel, type LiquidityMarket, type LiquidityReport } from '../analysis/liquidity/model.ts';
 import { trimDecimal } from '../analysis/proposal.ts';
-import { loadProposalFile, parseAssetSpec, ProposalValidationError, type AssetRegistry } from '../proposal/index.ts';
-import { Decimal } from '../core/index.ts';
+import {
+  isSpotProposal,
+  loadProposalFile,
+  parseAssetSpec,
+  parseJsonText,
+  parseSpotProposal,
+  ProposalValidationError,
+  readProposalText,
+  type AssetRegistry,
+} from '../proposal/index.ts';
+import { Decimal, spotMarketConfig } from '../core/index.ts';
 import { table } from './format.ts';
 import { checkOutDir, OutDirError } from './output-dir.ts';
 
@@ -30,10 +39,12 @@ export function runLiquidity(
   commitmentsFile: string,
   opts: { readonly proposal?: string; readonly assets?: AssetRegistry } = {},
 ): LiquidityReport {
-  const days = parseDailyCsv(readText(dailyFile, 'daily market data'), dailyFile);
   const commitments = parseCommitments(readText(commitmentsFile, 'commitments file'), commitmentsFile);
   const proposalPath = opts.proposal !== undefined ? resolve(opts.proposal) : commitments.proposal;
-  const proposal = loadProposalFile(proposalPath, opts.assets ? { assets: opts.assets } : {});
+  const proposal = loadLiquidityMarket(proposalPath, opts.assets);
+  const days = parseDailyCsv(readText(dailyFile, 'daily market data'), dailyFile, {
+    spot: proposal.spot !== undefined,
+  });
   // a price below one unit of the market's precision is 0 in the market: nothing can be computed from it
   const mdp = proposal.config.decimalPlaces;
   const unit = Decimal.parse(`1e-${mdp}`);
@@ -53,13 +64,34 @@ export function runLiquidity(
   );
 }
 
+/**
+ * The market of a proposal file: a new-market proposal, or a new-spot-market proposal (spec 0080-SPOT: amounts in
+ * the quote asset, no margin, target stake from the supplied stake).
+ */
+function loadLiquidityMarket(path: string, assets: AssetRegistry | undefined): LiquidityMarket {
+  let doc: unknown;
+  try {
+    doc = parseJsonText(readProposalText(path), path);
+  } catch {
+    doc = undefined; // the new-market reader reports an unreadable file or bad JSON
+  }
+  if (doc === undefined || !isSpotProposal(doc)) return loadProposalFile(path, assets ? { assets } : {});
+  const p = parseSpotProposal(doc, { source: path, ...(assets ? { assets } : {}) });
+  return {
+    config: spotMarketConfig(p.spec),
+    asset: p.quoteAsset,
+    instrument: p.instrument,
+    spot: { base: p.baseAsset.symbol },
+  };
+}
+
 const pctText = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
 export function renderLiquidity(r: LiquidityReport): string {
   const a = r.market.asset;
   const amount = (s: string) => trimDecimal(s, 2);
   const out: string[] = [
-    `Liquidity economics of ${r.market.name} (${r.market.proposal}), amounts in ${a}`,
+    `Liquidity economics of ${r.market.name} (${r.market.proposal}), amounts in ${a}${r.market.spot ? ` (spot: ${r.market.spot.base} bought and sold for ${a}; no margin, no open interest)` : ''}`,
     `  risk factors ${r.market.riskFactors.long} / ${r.market.riskFactors.short}, target-stake scaling factor ${r.market.targetStakeScalingFactor}, fee method ${r.market.feeMethod.toLowerCase().replace('_', ' ')}, SLA range ${r.market.sla.priceRange} / min time ${r.market.sla.commitmentMinTimeFraction} / competition ${r.market.sla.slaCompetitionFactor}`,
     '',
     table(
@@ -78,7 +110,7 @@ export function renderLiquidity(r: LiquidityReport): string {
         d.day,
         d.price,
         amount(d.notionalVolume),
-        d.openInterest,
+        r.market.spot ? '-' : d.openInterest,
         amount(d.targetStake),
         amount(d.suppliedStake),
         pctText(d.coverage),
@@ -102,7 +134,7 @@ export function renderLiquidity(r: LiquidityReport): string {
         { title: 'bonus', align: 'right' },
         { title: 'bond pen.', align: 'right' },
         { title: 'income', align: 'right' },
-        { title: 'init. margin', align: 'right' },
+        { title: r.market.spot ? 'held (value)' : 'init. margin', align: 'right' },
         { title: 'annualised', align: 'right' },
       ],
       r.days.flatMap((d) =>
@@ -119,7 +151,7 @@ export function renderLiquidity(r: LiquidityReport): string {
           amount(p.bonus),
           amount(p.bondPenalty),
           amount(p.income),
-          amount(p.initialMargin),
+          amount(p.held ? p.held.value : p.initialMargin),
           pctText(p.annualisedReturn),
         ]),
       ),

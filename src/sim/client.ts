@@ -75,6 +75,14 @@ export class PartyState {
   /** the latest margin levels (asset precision) */
   maintenance = 0n;
   closedOut = 0;
+  /**
+   * Spot markets (spec 0080-SPOT): the base asset the party holds beside the quote asset. Its accounts are kept
+   * apart (`baseBalances`, `baseDeposited`): `equity()`, `deposited` and the statement stay in the quote asset.
+   */
+  baseAsset: string | undefined = undefined;
+  readonly baseBalances = new Map<string, { type: string; balance: bigint }>();
+  /** base deposits, base asset precision */
+  baseDeposited = 0n;
 
   constructor(
     readonly party: string,
@@ -85,6 +93,13 @@ export class PartyState {
   equity(): bigint {
     let e = 0n;
     for (const a of this.balances.values()) e += a.balance;
+    return e;
+  }
+
+  /** The party's base asset across its accounts (general and holding), base asset precision. */
+  baseHeld(type?: string): bigint {
+    let e = 0n;
+    for (const a of this.baseBalances.values()) if (type === undefined || a.type === type) e += a.balance;
     return e;
   }
 
@@ -123,6 +138,9 @@ export class MarketFeed {
   readonly assetDecimals: number;
   readonly assetScale: number;
   readonly asset: string;
+  /** spot markets: the base asset and 10^its decimals (base asset precision per base unit); 1 otherwise */
+  baseAsset: string | undefined = undefined;
+  baseScale = 1;
   /** initial margin per unit of notional for an open position (max risk factor + linear slippage) × initial factor */
   readonly initialMarginFraction: number;
   /** funding period, seconds (perpetuals with a time-trigger schedule) */
@@ -457,8 +475,9 @@ export class EventBus implements EventSink {
       const owner = this.partyOf(a.owner) ?? null;
       let rec: { type: string; balance: bigint } | null = null;
       if (owner) {
-        rec = owner.balances.get(a.id) ?? null;
-        if (rec === null) owner.balances.set(a.id, (rec = { type: a.type, balance: a.balance }));
+        const balances = a.asset === owner.baseAsset ? owner.baseBalances : owner.balances;
+        rec = balances.get(a.id) ?? null;
+        if (rec === null) balances.set(a.id, (rec = { type: a.type, balance: a.balance }));
       }
       v = { owner, rec };
       this.accountViews.set(a, v);
@@ -539,6 +558,13 @@ export class EventBus implements EventSink {
     if (fv.rec) fv.rec.balance = entry.fromBalance;
     if (tv.rec) tv.rec.balance = entry.toBalance;
     if (from === to) return; // a move between the party's own accounts
+    // a spot party's base asset: its deposits apart, no statement (the statement is in the quote asset)
+    const base = (to ?? from)?.baseAsset;
+    if (base !== undefined && entry.to.asset === base) {
+      if (to && type === 'DEPOSIT') to.baseDeposited += amount;
+      if (from && type === 'WITHDRAW') from.baseDeposited -= amount;
+      return;
+    }
     if (from) from.statement.set(type, (from.statement.get(type) ?? 0n) - amount);
     if (to) {
       to.statement.set(type, (to.statement.get(type) ?? 0n) + amount);

@@ -1,7 +1,7 @@
 // Time series of a run, sampled every `sampleSeconds`: one table per market (prices with the interval's OHLC of
 // public trades, price-monitoring bounds, funding estimate and TWAPs, open interest, spread and depth, margins,
 // stakes, activity) and one table per agent (position, equity, P&L, account balances, margin levels, cumulative
-// income by kind, live orders, a market maker's quotes and fair price), plus what a dashboard shows at the end: the
+// income by kind, live orders, a market maker's quotes and fair price, and on spot the base asset held), plus what a dashboard shows at the end: the
 // final order book, the last public trades and every funding period. Columns are plain number arrays (NaN where a
 // value does not exist, e.g. the mid of a one-sided book), written as CSV and Parquet (output.ts). The per-block
 // cost is one comparison per public trade (the OHLC); everything else is read at sample times only.
@@ -65,6 +65,8 @@ export const AGENT_COLUMNS = [
   'bid',
   'ask',
   'fair',
+  /** spot markets: the base asset held (general and holding accounts), base units; NaN elsewhere */
+  'base',
 ] as const;
 
 export type AgentColumn = (typeof AGENT_COLUMNS)[number];
@@ -294,7 +296,11 @@ export class Recorder {
     const f = slot.setup.feed;
     const me = slot.me;
     const q = (v: bigint) => Number(v) / f.assetScale;
-    const equity = q(me.equity());
+    // spot: the base asset held counts at the mark (and the base deposited, in the P&L, too)
+    const spot = me.baseAsset !== undefined;
+    const base = spot ? Number(me.baseHeld()) / f.baseScale : Number.NaN;
+    const mark = spot ? f.mark() : 0;
+    const equity = q(me.equity()) + (spot ? base * mark : 0);
     let bid = Number.NaN;
     let ask = Number.NaN;
     for (const o of me.orders.values()) {
@@ -314,7 +320,7 @@ export class Recorder {
       epoch: Math.floor(t / this.epochSeconds),
       position: me.position / f.sizeScale,
       equity,
-      pnl: equity - q(me.deposited),
+      pnl: equity - q(me.deposited) - (spot ? (Number(me.baseDeposited) / f.baseScale) * mark : 0),
       general: q(me.balance('GENERAL')),
       margin: q(me.balance('MARGIN')),
       order_margin: q(me.balance('ORDER_MARGIN')),
@@ -330,6 +336,7 @@ export class Recorder {
       bid,
       ask,
       fair,
+      base,
     });
   }
 

@@ -19,6 +19,18 @@ import {
 import { loadProposalFile, type AssetInfo, type ParsedProposal } from '../proposal/index.ts';
 import type { Agent, AgentContext } from './agents/agent.ts';
 import { makeAgent } from './agents/factory.ts';
+import {
+  assetAmount,
+  makeSpotAgent,
+  SpotOrderGateway,
+  spotBaseChange,
+  spotHoldings,
+  type SpotHoldings,
+  spotMarket,
+  spotProposalDocument,
+  spotRefusal,
+  type SpotSetup,
+} from './spot.ts';
 import { EventBus, MarketFeed, OrderGateway, type GatewayStats, type PartyState } from './client.ts';
 import type { ConservationReport } from './conservation.ts';
 import { JumpDiffusion, loadPriceCsv, type PriceProcess } from './price-process.ts';
@@ -82,6 +94,8 @@ export interface AgentResult {
   readonly closedOut: number;
   readonly pnl: PnlSplit;
   readonly strategy?: Record<string, unknown>;
+  /** spot markets: what the party holds at the end and started with (base and quote units; spot.ts) */
+  readonly holdings?: SpotHoldings;
 }
 
 export interface MarketResult {
@@ -96,6 +110,8 @@ export interface MarketResult {
   readonly targetStake: number;
   readonly suppliedStake: number;
   readonly jumps: number;
+  /** spot markets: the base and quote assets (no open interest, insurance pool or funding) */
+  readonly spot?: { readonly base: string; readonly quote: string };
 }
 
 export interface Summary {
@@ -166,7 +182,12 @@ export interface RunResult {
 
 interface MarketSetup {
   readonly spec: MarketSpec;
-  readonly parsed: ParsedProposal;
+  /** the instrument's name */
+  readonly name: string;
+  /** decimals of the settlement (spot: quote) asset */
+  readonly assetDecimals: number;
+  /** spot markets (spec 0080-SPOT): the base and quote assets (spot.ts) */
+  readonly spot: SpotSetup | undefined;
   readonly market: Market;
   readonly feed: MarketFeed;
   readonly process: PriceProcess;
@@ -341,6 +362,30 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
 
   const setups: MarketSetup[] = [];
   sc.markets.forEach((spec, i) => {
+    const spotDoc = spotProposalDocument(resolvePath(loaded, spec.proposal));
+    if (spotDoc !== undefined) {
+      const { market, spot, feed } = spotMarket(ex, loaded, i, spotDoc, extraAssets, opts.marketConfig !== undefined);
+      opts.onMarket?.(market);
+      bus.feeds.set(market.id, feed);
+      const process = buildProcess(loaded, spec, root.fork(`price/${market.id}`), seconds);
+      const name = spot.parsed.instrument.name;
+      const assetDecimals = spot.parsed.quoteAsset.decimals;
+      const truth = process.at(0);
+      setups.push({
+        spec,
+        name,
+        assetDecimals,
+        spot,
+        market,
+        feed,
+        process,
+        oracle: undefined,
+        nextOracle: 0,
+        truth,
+        mode: 'CONTINUOUS',
+      });
+      return;
+    }
     let parsed: ParsedProposal;
     try {
       parsed = loadProposalFile(resolvePath(loaded, spec.proposal), {
@@ -380,7 +425,9 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
         : undefined;
     setups.push({
       spec,
-      parsed,
+      name: parsed.instrument.name,
+      assetDecimals: asset.decimals,
+      spot: undefined,
       market,
       feed,
       process,
@@ -403,15 +450,30 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
         [`agents[${i}].market: "${spec.market}" is not a market of the scenario (${[...marketOf.keys()].join(', ')})`],
         loaded.source,
       );
+    const spot = setup.spot;
+    const refusal = spot ? spotRefusal(spec, setup.market.id) : undefined;
+    if (refusal) throw new ScenarioError([`agents[${i}]: ${refusal}`], loaded.source);
+    if (!spot && spec.baseDeposit !== undefined)
+      throw new ScenarioError(
+        [
+          `agents[${i}].baseDeposit: only for spot markets; ${setup.market.id} is a ${setup.market.configView().product.kind}`,
+        ],
+        loaded.source,
+      );
     for (const party of partyNames(spec.name ?? spec.type, spec.count)) {
       const me = bus.addParty(party, spec.type);
+      if (spot) me.baseAsset = spot.baseAsset;
       kinds.set(party, spec.type);
-      const amount = (BigInt(Math.round(spec.deposit * 100)) * 10n ** BigInt(setup.parsed.asset.decimals)) / 100n;
+      const amount = (BigInt(Math.round(spec.deposit * 100)) * 10n ** BigInt(setup.assetDecimals)) / 100n;
       const r = ex.deposit(party, setup.market.asset, amount);
       if (r.error) throw new ScenarioError([`agents[${i}].deposit: ${r.error}`], loaded.source);
+      if (spot && spec.baseDeposit) {
+        const rb = ex.deposit(party, spot.baseAsset, assetAmount(spec.baseDeposit, spot.baseDecimals));
+        if (rb.error) throw new ScenarioError([`agents[${i}].baseDeposit: ${rb.error}`], loaded.source);
+      }
       let agent: Agent;
       try {
-        agent = makeAgent(
+        agent = (spot ? makeSpotAgent : makeAgent)(
           spec,
           party,
           setup.truth,
@@ -421,7 +483,9 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       } catch (e) {
         throw new ScenarioError([`agents[${i}]: ${(e as Error).message}`], loaded.source);
       }
-      const gateway = new OrderGateway(ex, party, setup.market.id, gatewayStats);
+      const gateway = spot
+        ? new SpotOrderGateway(ex, party, setup.market.id, gatewayStats, me, setup.feed, setup.market)
+        : new OrderGateway(ex, party, setup.market.id, gatewayStats);
       const ctx = { time: 0, feed: setup.feed, me, gateway, rng: root.fork(`agent/${party}`) };
       slots.push({ agent, ctx, setup, me });
       if (agent.onPublicTrade) {
@@ -464,7 +528,12 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     for (const s of setups) {
       s.truth = s.process.at(t);
       s.feed.block = b;
-      if (s.oracle && t >= s.nextOracle) {
+      if (s.spot && t >= s.nextOracle) {
+        // spot: a public external price on the oracle cadence (no oracle data: a spot market has none)
+        s.feed.oraclePrice = s.truth;
+        s.feed.oracleTime = t;
+        s.nextOracle = t + s.spec.oracle.everySeconds;
+      } else if (s.oracle && t >= s.nextOracle) {
         const r = ex.submitOracleData({
           signers: s.oracle.signers,
           properties: { [s.oracle.property]: oracleValue(s.truth, s.oracle.decimals, s.oracle.decimal) },
@@ -550,7 +619,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     jumps[s.market.id] = j;
     return {
       id: s.market.id,
-      name: s.parsed.instrument.name,
+      name: s.name,
       product: s.market.configView().product.kind,
       priceProcess: s.process.description,
       finalMark: s.feed.mark(),
@@ -560,6 +629,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       targetStake: q(md.targetStake, s),
       suppliedStake: q(md.suppliedStake, s),
       jumps: j.length,
+      ...(s.spot ? { spot: { base: s.spot.baseSymbol, quote: s.spot.quoteSymbol } } : {}),
     };
   });
   const summary: Summary = {
@@ -632,7 +702,8 @@ function agentResult(slot: Slot): AgentResult {
   const fees = q(me.flow(...FEE_TYPES));
   const lpFees = q(me.flow(...LP_FEE_TYPES));
   const penalties = q(me.flow(...PENALTY_TYPES));
-  const total = q(me.equity() - me.deposited);
+  // spot: the base asset bought or sold since the start counts at the final mark (equity − deposits in quote)
+  const total = q(me.equity() - me.deposited) + (me.baseAsset === undefined ? 0 : spotBaseChange(me, f) * mark);
   const other = total - (spread + inventory + funding + fees + lpFees + penalties);
   const r2 = (x: number) => round(x, 6);
   return {
@@ -655,5 +726,6 @@ function agentResult(slot: Slot): AgentResult {
       total: r2(total),
     },
     ...(agent.describe ? { strategy: agent.describe() } : {}),
+    ...(me.baseAsset !== undefined ? { holdings: spotHoldings(me, f) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Simulation scenarios (YAML or JSON), validated with zod; every error names the field path and the reason. A
-// scenario names its markets (governance proposal JSON files, relative to the scenario file), the underlying's price
+// scenario names its markets (governance proposal JSON files, relative to the scenario file: new-market proposals
+// for futures and perpetuals, new-spot-market proposals for spot markets, see spot.ts), the underlying's price
 // process and the oracle's cadence for each, the assets, block time, duration, seed, and the agents: counts,
 // deposits and parameters. Amounts are in quote units (USDT), prices in quote units per contract, times in seconds;
 // annual figures (drift, volatility) are per year of 365 days.
@@ -125,6 +126,8 @@ const agentCommon = {
     .default(1),
   /** deposit of each party, quote units */
   deposit: positive(),
+  /** spot markets only: the base asset each party starts with, base units (default 0) */
+  baseDeposit: nonNegative().optional(),
   /** market id (default: the first market) */
   market: z.string().optional(),
 };

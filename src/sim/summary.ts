@@ -18,19 +18,36 @@ export function renderSummary(r: RunResult, outDir?: string): string {
   );
   for (const mk of s.markets) out.push(`  market          ${mk.name} (${mk.product}); underlying: ${mk.priceProcess}`);
   out.push('');
-  const rows = overviewRows(s, (x, d) => (d === 2 ? n2(x) : n0(x)));
+  // spot markets (spec 0080-SPOT) have no close-outs, funding, open interest or insurance pool
+  const spot = s.markets.length > 0 && s.markets.every((mk) => mk.spot !== undefined) ? m?.spot : undefined;
+  let rows = overviewRows(s, (x, d) => (d === 2 ? n2(x) : n0(x)));
+  if (spot)
+    rows = rows
+      .filter(([k]) => k !== 'close-outs' && k !== 'funding')
+      .map(([k, v]) => [
+        k,
+        k === 'volume' ? v.replace('contracts, notional', `${spot.base}, notional`) + ` ${spot.quote}` : v,
+      ]);
   rows.push(['LP stake', m ? `supplied ${n2(m.suppliedStake)} vs target ${n2(m.targetStake)} at the end` : '-']);
   if (m)
     rows.push([
       'end',
-      `mark ${m.finalMark.toFixed(4)} vs index ${m.finalIndex.toFixed(4)}; open interest ${n0(m.openInterest)}; insurance pool ${n2(m.insurancePool)}`,
+      spot
+        ? `mark ${m.finalMark.toFixed(4)} vs external price ${m.finalIndex.toFixed(4)} ${spot.quote}`
+        : `mark ${m.finalMark.toFixed(4)} vs index ${m.finalIndex.toFixed(4)}; open interest ${n0(m.openInterest)}; insurance pool ${n2(m.insurancePool)}`,
     ]);
   const w = Math.max(...rows.map((x) => x[0].length));
   for (const [k, v] of rows) out.push(`  ${k.padEnd(w)}  ${v}`);
   if (s.commands.topRejections.length)
     out.push(`  ${''.padEnd(w)}  rejections: ${s.commands.topRejections.map(([k, v]) => `${k} ×${v}`).join('; ')}`);
 
-  out.push('', 'Market makers (P&L in the settlement asset; total = equity − deposits)');
+  out.push(
+    '',
+    spot
+      ? `Market makers (P&L in ${spot.quote}; total = ${spot.quote} + ${spot.base} at the final mark − what they started with; inventory in ${spot.base} bought net)`
+      : 'Market makers (P&L in the settlement asset; total = equity − deposits)',
+  );
+  const fundingCol = spot ? [] : [{ title: 'funding', align: 'right' as const }];
   out.push(
     table(
       [
@@ -40,7 +57,7 @@ export function renderSummary(r: RunResult, outDir?: string): string {
         { title: 'position', align: 'right' },
         { title: 'spread', align: 'right' },
         { title: 'inventory', align: 'right' },
-        { title: 'funding', align: 'right' },
+        ...fundingCol,
         { title: 'fees', align: 'right' },
         { title: 'other', align: 'right' },
         { title: 'total', align: 'right' },
@@ -49,10 +66,10 @@ export function renderSummary(r: RunResult, outDir?: string): string {
         a.party,
         String(a.strategy?.['gamma'] ?? ''),
         n0(a.trades),
-        n0(a.position),
+        spot ? a.position.toFixed(4) : n0(a.position),
         n2(a.pnl.spread),
         n2(a.pnl.inventory),
-        n2(a.pnl.funding),
+        ...(spot ? [] : [n2(a.pnl.funding)]),
         n2(a.pnl.fees),
         n2(a.pnl.other),
         n2(a.pnl.total),
@@ -91,6 +108,7 @@ export function renderSummary(r: RunResult, outDir?: string): string {
       ),
     );
   }
+  if (spot) out.push(...spotHoldingsTable(r, spot));
   out.push('', 'By agent type');
   out.push(
     table(
@@ -169,5 +187,37 @@ export function overviewRows(s: Overview, fmt: (x: number, digits: 0 | 2) => str
       'commands',
       `${n0(s.commands.submitted)} submitted, ${n0(s.commands.rejected)} rejected, ${n0(s.commands.cancels)} cancels`,
     ],
+  ];
+}
+
+/** Spot markets: what each agent type holds at the end against what it started with (base and quote units). */
+function spotHoldingsTable(r: RunResult, spot: { base: string; quote: string }): string[] {
+  const byKind = new Map<string, { n: number; base: number; base0: number; quote: number; quote0: number }>();
+  for (const a of r.agents) {
+    const h = a.holdings;
+    if (!h) continue;
+    const k = byKind.get(a.kind) ?? { n: 0, base: 0, base0: 0, quote: 0, quote0: 0 };
+    k.n++;
+    k.base += h.base;
+    k.base0 += h.baseDeposit;
+    k.quote += h.quote;
+    k.quote0 += h.quoteDeposit;
+    byKind.set(a.kind, k);
+  }
+  const b = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+  return [
+    '',
+    `Holdings at the end (${spot.base} and ${spot.quote}, all accounts: general, holding, bond, LP fees)`,
+    table(
+      [
+        { title: 'type' },
+        { title: 'parties', align: 'right' },
+        { title: `${spot.base} start`, align: 'right' },
+        { title: `${spot.base} end`, align: 'right' },
+        { title: `${spot.quote} start`, align: 'right' },
+        { title: `${spot.quote} end`, align: 'right' },
+      ],
+      [...byKind].map(([k, v]) => [k, String(v.n), b(v.base0), b(v.base), n2(v.quote0), n2(v.quote)]),
+    ),
   ];
 }

@@ -167,15 +167,21 @@ function marketSection(d: RunData, i: number): string {
   const m = d.markets[i]!;
   const s = m.series;
   const perp = m.product === 'perpetual';
+  // spot (spec 0080-SPOT): no open interest, insurance pool or margin; the "oracle" is the public external price
+  const spot = m.product === 'spot';
   const summary = d.summary.markets.find((x) => x.id === m.id);
   const head = tiles([
     ['mark', num(last(s['mark']))],
     ['index (underlying)', num(last(s['index']))],
-    ['oracle', num(last(s['oracle']))],
+    [spot ? 'external price' : 'oracle', num(last(s['oracle']))],
     ['last trade', num(last(s['last_trade']))],
     ...(perp ? ([['funding estimate', pct(last(s['funding_rate']))]] as [string, string][]) : []),
-    ['open interest', num(last(s['open_interest']))],
-    ['insurance pool', num(summary?.insurancePool ?? last(s['insurance_pool']), 2)],
+    ...(spot
+      ? []
+      : ([
+          ['open interest', num(last(s['open_interest']))],
+          ['insurance pool', num(summary?.insurancePool ?? last(s['insurance_pool']), 2)],
+        ] as [string, string][])),
     ['supplied / target stake', `${num(last(s['supplied_stake']), 0)} / ${num(last(s['target_stake']), 0)}`],
   ]);
   const auctions = m.auctions.length
@@ -216,18 +222,22 @@ ${card('Depth', slot(`c-depth-${i}`))}
 ${card('Trades tape (latest first)', `<div class="scroll">${slot(`tape-${i}`)}</div>`)}
 </div>
 ${funding}
-<h2>Open interest and liquidity</h2>
+<h2>${spot ? 'Liquidity' : 'Open interest and liquidity'}</h2>
 <div class="grid">
-${card('Open interest', slot(`c-oi-${i}`))}
+${spot ? '' : card('Open interest', slot(`c-oi-${i}`))}
 ${card('Target vs supplied stake', slot(`c-stake-${i}`))}
 ${card('Spread and depth within 1% of the mid', slot(`c-spread-${i}`))}
 ${card('Activity per sample', slot(`c-activity-${i}`))}
 </div>
-<h2>Margins</h2>
+${
+  spot
+    ? ''
+    : `<h2>Margins</h2>
 <div class="grid">
 ${card('All parties: maintenance margin, margin accounts, insurance pool', slot(`c-margins-${i}`))}
 ${card('One party: margin levels vs balances', `<select id="party-${i}" class="pick"></select>${slot(`c-party-${i}`)}`)}
-</div>
+</div>`
+}
 <h2>Auctions</h2>
 <div class="card">${auctions}</div>`;
 }

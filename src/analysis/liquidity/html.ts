@@ -29,7 +29,16 @@ export function chartData(r: LiquidityReport) {
     fees: r.days.map((d) => Number(d.liquidityFees)),
     income: per('income'),
     els: per('equityLikeShare', 100),
-    margin: per('initialMargin'),
+    // spot (no margin): the value the obligation's resting orders hold
+    margin: r.market.spot
+      ? parties.map((party) => ({
+          party,
+          values: r.days.map((d) => {
+            const p = d.providers.find((x) => x.party === party);
+            return p?.held ? Number(p.held.value) : null;
+          }),
+        }))
+      : per('initialMargin'),
     annualised: per('annualisedReturn', 100),
   };
 }
@@ -106,9 +115,9 @@ export function liquidityHtml(r: LiquidityReport, title: string): string {
 ${chart('stake', `Target and supplied stake (${asset})`)}
 ${chart('fees', `Liquidity fees of the day (${asset}) and the liquidity fee factor (%)`)}
 ${chart('income', `Fee income per provider per day, after SLA penalties, bonus and bond penalties (${asset})`)}
-${chart('annualised', 'Annualised return on bond + initial margin (%)')}
+${chart('annualised', r.market.spot ? 'Annualised return on bond + the value the resting orders hold (%)' : 'Annualised return on bond + initial margin (%)')}
 ${chart('els', 'Equity-like share (%)')}
-${chart('margin', `Initial margin of the order-book obligation (${asset})`)}
+${chart('margin', r.market.spot ? `Value held by the order-book obligation's resting orders (${asset}; spot has no margin)` : `Initial margin of the order-book obligation (${asset})`)}
 </div>
 <h2>Assumptions</h2>
 <section class="card"><ul>

@@ -69,8 +69,11 @@ export function dayOrder(days: readonly string[]): ((d: string) => number) | nul
   return null;
 }
 
-/** Parses the daily CSV text (header row required; lines starting with # are comments). */
-export function parseDailyCsv(text: string, source: string): DailyRow[] {
+/**
+ * Parses the daily CSV text (header row required; lines starting with # are comments). For a spot market
+ * (`spot`) open interest does not exist: its columns are optional and read as 0 when absent.
+ */
+export function parseDailyCsv(text: string, source: string, opts: { readonly spot?: boolean } = {}): DailyRow[] {
   let records: string[][];
   try {
     records = parseCsv(text, {
@@ -89,7 +92,7 @@ export function parseDailyCsv(text: string, source: string): DailyRow[] {
   for (const [field, names] of Object.entries(COLUMNS) as [keyof DailyRow, readonly string[]][]) {
     const i = header.findIndex((h) => names.includes(h));
     if (i >= 0) index[field] = i;
-    else if (field !== 'maxOpenInterest')
+    else if (field !== 'maxOpenInterest' && !(opts.spot && field === 'openInterest'))
       issues.push(`header: missing column ${names[0]} (or ${names.slice(1).join(', ')})`);
   }
   if (issues.length) throw new LiquidityInputError(source, issues);
@@ -118,7 +121,7 @@ export function parseDailyCsv(text: string, source: string): DailyRow[] {
     else if (seen.has(day)) issues.push(`${line}, day: "${day}" appears twice`);
     seen.add(day);
     const notionalVolume = num('notionalVolume', false);
-    const openInterest = num('openInterest', false);
+    const openInterest = index.openInterest === undefined ? Decimal.ZERO : num('openInterest', false);
     const price = num('price', true);
     const maxOpenInterest =
       index.maxOpenInterest !== undefined && cell('maxOpenInterest') !== ''

@@ -26,7 +26,17 @@ import {
   probabilityOfTrading,
   riskFactors as engineRiskFactors,
 } from '../../core/index.ts';
-import type { ParsedProposal } from '../../proposal/index.ts';
+
+/**
+ * The market the model runs on: a new-market proposal (ParsedProposal has these fields) or a spot market (spec
+ * 0080-SPOT: `config` from spotMarketConfig, `asset` the quote asset, `spot` the base asset).
+ */
+export interface LiquidityMarket {
+  readonly config: MarketConfig;
+  readonly asset: { readonly symbol: string; readonly decimals: number };
+  readonly instrument: { readonly name: string };
+  readonly spot?: { readonly base: string };
+}
 import { positionFactor, shiftDown, shiftUp } from '../units.ts';
 import type { CommitmentInput, CommitmentsFile, DailyRow } from './inputs.ts';
 import { LiquidityInputError } from './inputs.ts';
@@ -70,7 +80,12 @@ export interface ProviderDay {
   readonly sellSize: string;
   readonly maintenanceMargin: string;
   readonly initialMargin: string;
-  /** commitment (bond) + initial margin */
+  /**
+   * spot markets (no margin): what the resting orders of the obligation hold — the buys' value in quote and the
+   * sells' size in base — and the quote value of both at the price
+   */
+  readonly held?: { readonly quote: string; readonly base: string; readonly value: string };
+  /** commitment (bond) + initial margin (spot: + the value held by the resting orders) */
   readonly capital: string;
   /** income / capital × 365 */
   readonly annualisedReturn: number;
@@ -115,6 +130,8 @@ export interface LiquidityReport {
     readonly name: string;
     readonly asset: string;
     readonly assetDecimals: number;
+    /** spot markets: the base asset (amounts are in the quote asset, `asset`) */
+    readonly spot?: { readonly base: string };
     readonly riskFactors: { readonly long: string; readonly short: string };
     readonly targetStakeScalingFactor: string;
     readonly feeMethod: string;
@@ -173,6 +190,12 @@ export function targetStake(
   return (value * rfU * sfU) / (FIVE_DP * FIVE_DP);
 }
 
+/** Target stake of a spot market in asset base units: trunc(scaling factor × the largest total supplied stake). */
+export function spotTargetStake(supplied: readonly Decimal[], scalingFactor: Decimal, adp: number): bigint {
+  const max = supplied.reduce((m, x) => Decimal.max(m, x), Decimal.ZERO);
+  return shiftUp(max.mul(scalingFactor), adp).trunc();
+}
+
 /** The liquidity fee factor from the providers' bids (0042-LIQF), the engine's rules. */
 export function liquidityFeeFactor(
   method: MarketConfig['fees']['liquidityFeeMethod'],
@@ -220,10 +243,14 @@ export function slaBondPenalty(t: Decimal, minTime: Decimal, slope: Decimal, max
 export function runLiquidityModel(
   days: readonly DailyRow[],
   input: CommitmentsFile,
-  proposal: ParsedProposal,
+  proposal: LiquidityMarket,
   sources: { readonly commitments: string } = { commitments: 'commitments' },
 ): LiquidityReport {
   const cfg = proposal.config;
+  const spot = proposal.spot;
+  // spot target stake (0041-TSTK): the largest total supplied stake over the window, here in whole days
+  const stakeWindowDays = Math.max(1, Math.ceil(cfg.targetStake.timeWindow / 86_400));
+  const suppliedHistory: Decimal[] = [];
   const adp = proposal.asset.decimals;
   const pdp = cfg.positionDecimalPlaces;
   const net = networkSettings(input.network);
@@ -265,8 +292,11 @@ export function runLiquidityModel(
 
     // 2. target and supplied stake, fee factor
     const priceAsset = base(d.price);
-    const target = targetStake(priceAsset, d.maxOpenInterest, rfMax, cfg.targetStake.scalingFactor);
     const supplied = active.reduce((s, p) => s.add(p.commitment), Decimal.ZERO);
+    suppliedHistory.push(supplied);
+    const target = spot
+      ? spotTargetStake(suppliedHistory.slice(-stakeWindowDays), cfg.targetStake.scalingFactor, adp)
+      : targetStake(priceAsset, d.maxOpenInterest, rfMax, cfg.targetStake.scalingFactor);
     const feeFactor = liquidityFeeFactor(
       cfg.fees.liquidityFeeMethod,
       active,
@@ -353,19 +383,28 @@ export function runLiquidityModel(
       bondSlashes.set(p.party, bond);
       toInsurance += bond;
       const ob = obligation.get(p.party)!;
-      const levels = crossMarginLevels(
-        {
-          openVolume: 0,
-          buyOrders: ob.buyUnits,
-          sellOrders: ob.sellUnits,
-          price: priceAsset,
-          positionFactor: pf,
-          riskFactors: rf,
-          linearSlippageFactor: cfg.linearSlippageFactor,
-          quadraticSlippageFactor: cfg.quadraticSlippageFactor,
-        },
-        cfg.marginScalingFactors,
-      );
+      // spot: no margin; the resting orders hold their value (buys, quote) and their size (sells, base)
+      const heldQuote = Decimal.fromBigInt(priceAsset * BigInt(ob.buyUnits))
+        .div(pf)
+        .trunc();
+      const heldBaseValue = Decimal.fromBigInt(priceAsset * BigInt(ob.sellUnits))
+        .div(pf)
+        .trunc();
+      const levels = spot
+        ? { maintenance: 0n, initial: heldQuote + heldBaseValue }
+        : crossMarginLevels(
+            {
+              openVolume: 0,
+              buyOrders: ob.buyUnits,
+              sellOrders: ob.sellUnits,
+              price: priceAsset,
+              positionFactor: pf,
+              riskFactors: rf,
+              linearSlippageFactor: cfg.linearSlippageFactor,
+              quadraticSlippageFactor: cfg.quadraticSlippageFactor,
+            },
+            cfg.marginScalingFactors,
+          );
       const income = net_.get(p.party)! + bonus.get(p.party)! - bond;
       const capital = commitmentBase + levels.initial;
       const annualised = capital > 0n ? (Number(income) / Number(capital)) * 365 : 0;
@@ -395,7 +434,16 @@ export function runLiquidityModel(
         buySize: Decimal.fromInt(ob.buyUnits).div(pf).toString(),
         sellSize: Decimal.fromInt(ob.sellUnits).div(pf).toString(),
         maintenanceMargin: units(levels.maintenance),
-        initialMargin: units(levels.initial),
+        initialMargin: units(spot ? 0n : levels.initial),
+        ...(spot
+          ? {
+              held: {
+                quote: units(heldQuote),
+                base: Decimal.fromInt(ob.sellUnits).div(pf).toString(),
+                value: units(levels.initial),
+              },
+            }
+          : {}),
         capital: units(capital),
         annualisedReturn: annualised,
       };
@@ -458,6 +506,7 @@ export function runLiquidityModel(
       name: proposal.instrument.name,
       asset: proposal.asset.symbol,
       assetDecimals: adp,
+      ...(spot ? { spot } : {}),
       riskFactors: { long: rf.long.toString(), short: rf.short.toString() },
       targetStakeScalingFactor: cfg.targetStake.scalingFactor.toString(),
       feeMethod: cfg.fees.liquidityFeeMethod,
@@ -471,16 +520,28 @@ export function runLiquidityModel(
     network: Object.fromEntries(
       Object.entries(net).map(([k, v]) => [k, typeof v === 'number' ? v : (v as Decimal).toString()]),
     ) as LiquidityReport['network'],
-    assumptions: [
-      'one day is one epoch and one fee-distribution period',
-      "the book sits at the day's price: best bid = best ask = mid = price; providers quote their order shape all day",
-      'each day the liquidity fees are the notional volume × the fee factor, rounded down to asset units',
-      'providers take no position (no inventory risk, no funding): margin is that of their resting orders',
-      "the target stake uses max_open_interest if given, else the day's open interest, as the maximum over the window",
-      'market value windows start on the first day with nothing traded before (no opening auction)',
-      'the bonus-pool remainder Vega gives to one pseudo-randomly chosen provider is reported, not paid',
-      'an SLA bond penalty lowers the commitment from the next day (Vega syncs the commitment to the bond at the epoch start)',
-    ],
+    assumptions: spot
+      ? [
+          'one day is one epoch and one fee-distribution period',
+          "the book sits at the day's price: best bid = best ask = mid = price; providers quote their order shape all day",
+          'each day the liquidity fees are the notional volume × the fee factor, rounded down to asset units',
+          `a spot market has no margin: the providers' resting orders hold their value in ${proposal.asset.symbol} (buys) and their size in ${spot.base} (sells), counted in the capital at the day's price; no position, no inventory risk`,
+          `target stake = scaling factor × the largest total supplied stake over the window (${stakeWindowDays} day${stakeWindowDays > 1 ? 's' : ''} here), truncated; open interest is not used`,
+          'bond penalties and withheld fees go to the network treasury (a spot market has no insurance pool)',
+          'market value windows start on the first day with nothing traded before (no opening auction)',
+          'the bonus-pool remainder Vega gives to one pseudo-randomly chosen provider is reported, not paid',
+          'an SLA bond penalty lowers the commitment from the next day (Vega syncs the commitment to the bond at the epoch start)',
+        ]
+      : [
+          'one day is one epoch and one fee-distribution period',
+          "the book sits at the day's price: best bid = best ask = mid = price; providers quote their order shape all day",
+          'each day the liquidity fees are the notional volume × the fee factor, rounded down to asset units',
+          'providers take no position (no inventory risk, no funding): margin is that of their resting orders',
+          "the target stake uses max_open_interest if given, else the day's open interest, as the maximum over the window",
+          'market value windows start on the first day with nothing traded before (no opening auction)',
+          'the bonus-pool remainder Vega gives to one pseudo-randomly chosen provider is reported, not paid',
+          'an SLA bond penalty lowers the commitment from the next day (Vega syncs the commitment to the bond at the epoch start)',
+        ],
     days: out,
     totals: [...totals.entries()].map(([party, t]) => {
       const avgCapital = t.capital / BigInt(t.days);

@@ -34,9 +34,14 @@ export interface Agent {
   describe?(): Record<string, unknown>;
 }
 
-/** Equity of a party in quote units. */
+/**
+ * Equity of a party in quote units; on a spot market its base asset counts at the reference price (the feed's
+ * `baseScale` converts base asset precision to base units).
+ */
 export function equityOf(ctx: AgentContext): number {
-  return Number(ctx.me.equity()) / ctx.feed.assetScale;
+  const quote = Number(ctx.me.equity()) / ctx.feed.assetScale;
+  if (ctx.me.baseAsset === undefined) return quote;
+  return quote + (Number(ctx.me.baseHeld()) / ctx.feed.baseScale) * (ctx.feed.reference() ?? 0);
 }
 
 /** Signed position in contracts. */

@@ -21,7 +21,7 @@ export class MarketMakerAgent implements Agent {
 
   constructor(
     readonly party: string,
-    private readonly spec: MarketMakerSpec,
+    protected readonly spec: MarketMakerSpec,
     private readonly startPrice: number,
     tick: number,
   ) {
@@ -60,8 +60,7 @@ export class MarketMakerAgent implements Agent {
     if (continuous) this.maker.observeBook(ctx.time, book);
     const reference = feed.reference();
     const price = reference ?? this.startPrice;
-    const equity = equityOf(ctx);
-    const maxPosition = Math.max(0, (equity * this.spec.marginUtilisation) / (price * feed.initialMarginFraction));
+    const maxPosition = this.positionLimit(ctx, price);
     this.lastMaxPosition = maxPosition;
     const rate = feed.fundingPeriodSeconds !== undefined ? feed.fundingRate() : undefined;
     const plan = this.maker.plan(
@@ -95,6 +94,11 @@ export class MarketMakerAgent implements Agent {
     }
     // wake again after about wakeSeconds (jittered so the makers do not move in lockstep)
     return ctx.time + this.spec.wakeSeconds * (0.5 + ctx.rng.next());
+  }
+
+  /** The largest |inventory| (contracts): `marginUtilisation` of the equity as initial margin at `price`. */
+  protected positionLimit(ctx: AgentContext, price: number): number {
+    return Math.max(0, (equityOf(ctx) * this.spec.marginUtilisation) / (price * ctx.feed.initialMarginFraction));
   }
 
   describe(): Record<string, unknown> {

@@ -188,13 +188,15 @@
         unit: 'price',
       });
     }
-    made.oi = C.line(el('c-oi-' + i), {
-      name: 'open-interest-' + i,
-      data: [x, col(s, 'open_interest')],
-      series: [{ label: 'open interest', color: COLORS[4], fill: 'rgba(148,103,189,0.12)' }],
-      bands: bands,
-      unit: 'contracts',
-    });
+    // spot markets (spec 0080-SPOT) have no open interest and no margin: their cards are left out
+    if (el('c-oi-' + i))
+      made.oi = C.line(el('c-oi-' + i), {
+        name: 'open-interest-' + i,
+        data: [x, col(s, 'open_interest')],
+        series: [{ label: 'open interest', color: COLORS[4], fill: 'rgba(148,103,189,0.12)' }],
+        bands: bands,
+        unit: 'contracts',
+      });
     made.stake = C.line(el('c-stake-' + i), {
       name: 'stake-' + i,
       data: [x, col(s, 'supplied_stake'), col(s, 'target_stake')],
@@ -227,17 +229,18 @@
         unit: 'trades',
         unit2: 'contracts',
       });
-    made.margins = C.line(el('c-margins-' + i), {
-      name: 'margins-' + i,
-      data: [x, col(s, 'margin_maintenance'), col(s, 'margin_held'), col(s, 'insurance_pool')],
-      series: [
-        { label: 'maintenance margin (all parties)', color: COLORS[3] },
-        { label: 'margin accounts (all parties)', color: COLORS[0] },
-        { label: 'insurance pool', color: COLORS[5], width: 2 },
-      ],
-      bands: bands,
-      unit: 'settlement asset',
-    });
+    if (el('c-margins-' + i))
+      made.margins = C.line(el('c-margins-' + i), {
+        name: 'margins-' + i,
+        data: [x, col(s, 'margin_maintenance'), col(s, 'margin_held'), col(s, 'insurance_pool')],
+        series: [
+          { label: 'maintenance margin (all parties)', color: COLORS[3] },
+          { label: 'margin accounts (all parties)', color: COLORS[0] },
+          { label: 'insurance pool', color: COLORS[5], width: 2 },
+        ],
+        bands: bands,
+        unit: 'settlement asset',
+      });
     return made;
   }
 
