@@ -100,7 +100,7 @@ export interface ProposalAnalysis {
   readonly market: {
     readonly name: string;
     readonly code: string;
-    readonly product: 'future' | 'perpetual';
+    readonly product: 'future' | 'perpetual' | 'spot';
     readonly settlementAsset: {
       readonly id: string;
       readonly symbol: string;

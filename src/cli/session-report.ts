@@ -76,7 +76,7 @@ export interface SessionReport {
   readonly market: {
     readonly id: string;
     readonly name: string;
-    readonly product: 'future' | 'perpetual';
+    readonly product: 'future' | 'perpetual' | 'spot';
     readonly asset: { readonly id: string; readonly symbol: string; readonly decimals: number };
     readonly decimalPlaces: number;
     readonly positionDecimalPlaces: number;

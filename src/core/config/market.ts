@@ -166,7 +166,17 @@ export interface PerpetualProduct {
   readonly internalCompositePrice?: MarkPriceConfig;
 }
 
-export type ProductConfig = FutureProduct | PerpetualProduct;
+/**
+ * A spot market's product (0080-SPOT): no settlement data or trading termination ever arrives; the fields are a
+ * spec no oracle data matches, so the flows that read them never act (spot/config.ts builds it).
+ */
+export interface SpotProductConfig {
+  readonly kind: 'spot';
+  readonly settlementData: OracleSource;
+  readonly tradingTermination: FutureProduct['tradingTermination'];
+}
+
+export type ProductConfig = FutureProduct | PerpetualProduct | SpotProductConfig;
 
 export interface MarketConfig {
   readonly id: string;

@@ -11,6 +11,7 @@ import type {
   FutureCap,
   FutureProduct as FutureConfig,
   PerpetualProduct as PerpetualConfig,
+  ProductConfig,
 } from '../config/market.ts';
 import type { Decimal } from '../num/decimal.ts';
 import { NS } from '../types.ts';
@@ -49,7 +50,7 @@ export interface Product {
   /** the final settlement price received (futures, asset precision) */
   readonly settlementPrice: bigint | undefined;
   /** a product update from governance (same kind) */
-  update(cfg: FutureConfig | PerpetualConfig): void;
+  update(cfg: ProductConfig): void;
   /** whether a settlement price (asset precision) is acceptable (capped futures: inside the cap; binary: 0 or cap) */
   settlementWithinCap(value: bigint): boolean;
   /** the market leaves its opening auction (or opens without one): the first funding period, if any */
@@ -101,7 +102,7 @@ export class FutureProductImpl implements Product {
     return this.cfg.cap;
   }
 
-  update(cfg: FutureConfig | PerpetualConfig): void {
+  update(cfg: ProductConfig): void {
     if (cfg.kind === 'future') this.cfg = cfg;
   }
 
@@ -182,7 +183,7 @@ export class PerpetualProductImpl implements Product {
     return this.state.started;
   }
 
-  update(cfg: FutureConfig | PerpetualConfig): void {
+  update(cfg: ProductConfig): void {
     if (cfg.kind !== 'perpetual') return;
     this.cfg = cfg;
     this.state.update(cfg);
@@ -344,11 +345,12 @@ export class SpotProductImpl implements Product {
  * rules pays the seed's funding (margin-fraction/engine.ts).
  */
 export function createProduct(
-  cfg: FutureConfig | PerpetualConfig,
+  cfg: ProductConfig,
   priceFactor: bigint,
   priceDivisor: bigint = 1n,
   marginFraction?: MarginFractionParams,
 ): Product {
-  if (cfg.kind !== 'perpetual') return new FutureProductImpl(cfg, priceFactor, priceDivisor);
+  if (cfg.kind === 'spot') return new SpotProductImpl();
+  if (cfg.kind === 'future') return new FutureProductImpl(cfg, priceFactor, priceDivisor);
   return new PerpetualProductImpl(cfg, marginFraction ? new MarginFractionPerpetual(cfg) : undefined);
 }

@@ -9,11 +9,9 @@ import {
   validateMarketConfig,
   type FeeConfig,
   type MarketConfig,
-  type FutureProduct,
   type MarkPriceConfig,
-  type OracleSource,
   type PriceMonitoringTrigger,
-  type ProductConfig,
+  type SpotProductConfig,
   type RiskModelConfig,
   type SlaParams,
   type TargetStakeParams,
@@ -54,21 +52,6 @@ const NEVER = {
   filters: [{ property: '\u0000spot', type: 'STRING' as const }],
 };
 
-/**
- * The product of a spot market as its configuration reports it: kind 'spot', so that `configView().product.kind`
- * says what the market is (the tools read it). A spot market has no settlement data or trading termination: the
- * fields the market's flows read from the configuration are a spec no oracle data ever matches. ProductConfig
- * (config/market.ts) lists the future and perpetual products only, so this object is widened to it where the
- * configuration is built; nothing in the engine takes it for a future product: SpotMarket chooses SpotProductImpl
- * and the no-margin model, and the configuration's checks and the market's updates compare the kind only with
- * 'future' (a cap) and 'perpetual' (funding) or with the market's own kind.
- */
-export interface SpotProductConfig {
-  readonly kind: 'spot';
-  readonly settlementData: OracleSource;
-  readonly tradingTermination: FutureProduct['tradingTermination'];
-}
-
 export const SPOT_PRODUCT: SpotProductConfig = {
   kind: 'spot',
   settlementData: { ...NEVER, decimals: 0 },
@@ -98,7 +81,7 @@ export function spotMarketConfig(s: SpotMarketSpec): MarketConfig {
     sla: s.sla,
     liquidationStrategy: LEGACY_LIQUIDATION_STRATEGY,
     markPrice: s.markPrice ?? DEFAULT_MARK_PRICE,
-    product: SPOT_PRODUCT as unknown as ProductConfig,
+    product: SPOT_PRODUCT,
     openingAuctionDuration: s.openingAuctionDuration,
   };
 }
