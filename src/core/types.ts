@@ -69,7 +69,9 @@ export type AccountType =
   | 'REWARD_RETURN_VOLATILITY'
   | 'REWARD_VALIDATOR_RANKING'
   | 'REWARD_REALISED_RETURN'
-  | 'REWARD_ELIGIBLE_ENTITIES';
+  | 'REWARD_ELIGIBLE_ENTITIES'
+  // margin-fraction cross collateral (src/core/margin-fraction/collateral.ts): lent quote and liquidated tokens
+  | 'LENDING_POOL';
 
 export type TransferType =
   | 'DEPOSIT'
@@ -120,7 +122,11 @@ export type TransferType =
   | 'TRANSFER_FUNDS_SEND'
   | 'TRANSFER_FUNDS_DISTRIBUTE'
   | 'REWARD_PAYOUT'
-  | 'REWARDS_VESTED';
+  | 'REWARDS_VESTED'
+  // margin-fraction cross collateral (src/core/margin-fraction/collateral.ts)
+  | 'LOAN_DRAW'
+  | 'LOAN_REPAY'
+  | 'COLLATERAL_LIQUIDATION';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';
