@@ -216,7 +216,7 @@ export abstract class SpotTrading extends Market {
       }
     }
     if (trades.length === 0) return;
-    this.lastTradedPrice = trades[trades.length - 1]!.price;
+    this._lastTradedPrice = trades[trades.length - 1]!.price;
     if (!this.inAuction) this.bookLastTradedPrice = trades[trades.length - 1]!.price;
     let traded = 0n;
     for (const t of trades) traded += t.price * BigInt(t.size);
