@@ -57,6 +57,10 @@ export class Exchange extends ExchangeTrading {
     return {};
   }
 
+  protected override collateralHaircut(party: string, asset: string): bigint {
+    return this.crossCollateral.active ? this.crossCollateral.haircut(party, asset) : 0n;
+  }
+
   crossCollateralAccount(party: string, quote: string): CrossCollateralAccount {
     return this.crossCollateral.account(party, quote);
   }

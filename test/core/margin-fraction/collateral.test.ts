@@ -115,6 +115,21 @@ test('OMF vs IMF on token collateral: open size × index × 0.1 against AV 2686'
   s.conserved();
 });
 
+test('initial weights below the maintenance weights: orders see AV with the initial weights', () => {
+  const s = setup({ initial: '0.8', maintenance: '0.9' });
+  s.deposit('X', 'ETH', 150n);
+  // 2985 of tokens: W_i = floor(2985 × 0.8) = 2388, W_m = floor(2985 × 0.9) = 2686 (the loan)
+  const a = s.ex.crossCollateralAccount('X', 'USD');
+  assert.deepEqual([a.initialValue, a.maintenanceValue, a.loan], [2388n, 2686n, 2686n]);
+  s.place('S', 'sell', 30, 1000);
+  // AV_i = 0 + 2388: 24 × 1000 × 0.1 = 2400 > 2388 refused, 23 → 2300 ≤ 2388 accepted
+  assert.equal(s.order('X', 'buy', 24, 1000, 'IOC').error, 'margin check failed');
+  s.place('X', 'buy', 23, 1000, 'IOC');
+  // the initial level is 2300 + the haircut 2686 − 2388 = 298
+  assert.equal(s.ex.ledger.get('X', 'MARGIN', 'USD', 'M')!.balance, 2598n);
+  s.conserved();
+});
+
 test('borrowing pays the loss; close-out when AV < MMF; the tokens stay behind the loan', () => {
   const s = setup();
   s.deposit('X', 'ETH', 150n);
