@@ -17,6 +17,9 @@
 //    AV_m = quote balance + Σ weighted token value, and the market's own rules act on it unchanged: close-out when
 //    money < Σ |V| × index × MMF (AV_m < MMF), orders only while money ≥ Σ open size × index × IMF + (W_m − W_i)
 //    (AV_i ≥ IMF; the haircut W_m − W_i reaches the margin model through `MarginHost.collateralHaircut`);
+//    the seed's OMF numerator min(AV, C + unsettled funding) is AV here: mark-to-market settles the PnL every block
+//    and funding at each period's end (no unsettled funding between), and C (the unweighted value of the positive
+//    balances) is never below AV (weights ≤ 1, a negative quote balance counts in AV only);
 //  - account close-out: when the loan exceeds W_m and the party's quote money cannot repay the excess, the account is
 //    below maintenance whatever its positions (AV_m < 0): its tokens are liquidated to the lending pool at the lower
 //    price, in asset order, just enough whole units (rounded up) to repay the whole loan; a loan that outlives the
