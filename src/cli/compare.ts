@@ -1,4 +1,5 @@
-// `perpsim compare [SCENARIO] [--days N] [--seed S] [--json] [--out DIR] [--imf X] [--mmf X] [--multiplier X]`:
+// `perpsim compare [SCENARIO] [--days N] [--seed S] [--json] [--out DIR] [--imf X] [--mmf X] [--multiplier X]
+// [--funding-every S] [--token-collateral SHARE]`:
 // runs a scenario (default: the LINK/USD perpetual under stress, scenarios/compare.scenario.yaml) under Vega's rules and under
 // seed 001's margin-fraction rules with the same agents and price path, prints the two side by side (or, with
 // --json, `{mechanisms: {vega: {...}, "margin-fraction": {...}}}`) and writes compare.json and compare.html into DIR.
@@ -22,6 +23,7 @@ interface CompareFlags {
   mmf?: string;
   multiplier?: string;
   fundingEvery?: number;
+  tokenCollateral?: number;
   progress: boolean;
 }
 
@@ -41,6 +43,13 @@ function fundingSeconds(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || !(n >= 60) || n > 30 * 86_400)
     throw new InvalidArgumentError('must be whole seconds from 60 to 2592000 (30 days).');
+  return n;
+}
+
+function shareOfDeposit(v: string): number {
+  const n = Number(v);
+  if (!/^(0|1)?\.\d+$|^1$/.test(v) || !(n > 0 && n <= 1))
+    throw new InvalidArgumentError('must be a fraction in (0, 1], such as 0.5.');
   return n;
 }
 
@@ -75,6 +84,7 @@ export function runCompareCommand(file: string | undefined, o: CompareFlags): { 
     ...(o.mmf !== undefined ? { mmf: o.mmf } : {}),
     ...(o.multiplier !== undefined ? { multiplier: o.multiplier } : {}),
     ...(o.fundingEvery !== undefined ? { fundingEvery: o.fundingEvery } : {}),
+    ...(o.tokenCollateral !== undefined ? { tokenCollateral: o.tokenCollateral } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });
   mkdirSync(out, { recursive: true });
@@ -107,6 +117,11 @@ export function compareCommand(setStatus: (code: number) => void): Command {
       '--funding-every <s>',
       "both mechanisms: the perpetual's funding period in seconds (default: the proposal's)",
       fundingSeconds,
+    )
+    .option(
+      '--token-collateral <share>',
+      'margin fraction: each trader (not the makers) holds this share of its deposit as ETH and BTC collateral tokens, borrowing the quote against them',
+      shareOfDeposit,
     )
     .option('--no-progress', 'no progress lines on stderr')
     .action((file: string | undefined, o: CompareFlags) => {

@@ -54,3 +54,4 @@ export type { ReferralBenefitTier, ReferralStakingTier, ReferralSetStats } from 
 export { isRewardMetric, METRIC_ACCOUNT, strategyKey, type RewardStrategy } from './programmes/rewards.ts';
 export type { MarginFractionParams } from './margin-fraction/params.ts';
 export { validateMarginFraction } from './margin-fraction/params.ts';
+export type { CollateralTokenParams, CrossCollateralAccount, LendingTotals } from './margin-fraction/collateral.ts';

@@ -76,7 +76,9 @@ export type AccountType =
   | 'REWARD_RETURN_VOLATILITY'
   | 'REWARD_VALIDATOR_RANKING'
   | 'REWARD_REALISED_RETURN'
-  | 'REWARD_ELIGIBLE_ENTITIES';
+  | 'REWARD_ELIGIBLE_ENTITIES'
+  // margin-fraction cross collateral (src/core/margin-fraction/collateral.ts): lent quote and liquidated tokens
+  | 'LENDING_POOL';
 
 export type TransferType =
   | 'DEPOSIT'
@@ -132,7 +134,11 @@ export type TransferType =
   // did not use back to the network's accounts
   | 'AUTOMATED_PURCHASE_FUND'
   | 'AUTOMATED_PURCHASE_PROCEEDS'
-  | 'AUTOMATED_PURCHASE_RETURN';
+  | 'AUTOMATED_PURCHASE_RETURN'
+  // margin-fraction cross collateral (src/core/margin-fraction/collateral.ts)
+  | 'LOAN_DRAW'
+  | 'LOAN_REPAY'
+  | 'COLLATERAL_LIQUIDATION';
 
 /** The party that takes over distressed positions (spec 0012-POSR). */
 export const NETWORK_PARTY = 'network';

@@ -430,6 +430,8 @@ export class EventBus implements EventSink {
   readonly feeds = new Map<string, MarketFeed>();
   readonly tradeListeners: ((t: PublicTrade, marketId: string) => void)[] = [];
   readonly fillListeners = new Map<string, (t: PublicTrade, side: Side) => void>();
+  /** assets left out of the parties' balances and deposits (collateral tokens of `perpsim compare`); still conserved */
+  readonly hiddenAssets = new Set<string>();
   readonly conservation = new ConservationChecker();
   readonly totals: RunTotals = {
     trades: 0,
@@ -472,7 +474,7 @@ export class EventBus implements EventSink {
   private viewOf(a: Account): AccountView {
     let v = this.accountViews.get(a);
     if (v === undefined) {
-      const owner = this.partyOf(a.owner) ?? null;
+      const owner = this.hiddenAssets.has(a.asset) ? null : (this.partyOf(a.owner) ?? null);
       let rec: { type: string; balance: bigint } | null = null;
       if (owner) {
         const balances = a.asset === owner.baseAsset ? owner.baseBalances : owner.balances;

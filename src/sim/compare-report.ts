@@ -40,6 +40,36 @@ export function comparisonRows(r: CompareResult): [string, string, string][] {
   ];
 }
 
+/** The margin-fraction run's token collateral (--token-collateral): label, value rows; empty without it. */
+export function collateralRows(r: CompareResult): [string, string][] {
+  const c = r.mechanisms['margin-fraction'].collateral;
+  if (!c) return [];
+  const rows: [string, string][] = [
+    ['share of the traders’ deposits held as tokens', n(c.share, 2)],
+    ['traders holding tokens', String(c.parties)],
+    ['token value at the start', n(c.tokenValue)],
+    ['lending pool funded / at the end', `${n(c.lendingPool.funded)} / ${n(c.lendingPool.final)}`],
+    ['loans drawn', n(c.loans.lent)],
+    ['loans repaid from money', n(c.loans.repaid)],
+    ['loans repaid by token liquidation', n(c.loans.repaidByLiquidation)],
+    ['bad debt written off', n(c.loans.badDebt)],
+    ['loans open at the end', n(c.loans.outstanding)],
+    [
+      'borrowing used, peak (quote spent beyond own money)',
+      `${n(c.borrowing.peak)} (${c.borrowing.peakBorrowers} traders, t = ${c.borrowing.peakT} s)`,
+    ],
+    ['borrowing used at the end', `${n(c.borrowing.final)} (${c.borrowing.finalBorrowers} traders)`],
+    ['token liquidations (accounts)', String(c.liquidations)],
+  ];
+  for (const t of c.tokens)
+    rows.push([
+      `${t.asset} (weights ${t.initialWeight} / ${t.maintenanceWeight})`,
+      `price ${n(t.startPrice)} → ${n(t.finalPrice)}; held ${n(t.deposited, 4)} → ${n(t.heldAtEnd, 4)}, liquidated ${n(t.liquidated, 4)}; conserved ${t.conserved ? 'yes' : 'NO'}`,
+    ]);
+  rows.push(['loans add up (open = drawn − repaid − liquidated − written off)', c.loans.balanced ? 'yes' : 'NO']);
+  return rows;
+}
+
 /** Each maker's total P&L under both mechanisms. */
 export function makerRows(r: CompareResult): [string, string, number, number, number][] {
   const mf = new Map(r.mechanisms['margin-fraction'].makers.map((m) => [m.party, m]));
@@ -75,6 +105,8 @@ export function renderComparison(r: CompareResult, outDir?: string): string {
       makerRows(r).map(([p, k, a, b, d]) => [p, k, n(a), n(b), n(d)]),
     ),
   );
+  const coll = collateralRows(r);
+  if (coll.length) out.push('', 'Margin fraction, cross-collateral tokens (quote units):', textTable(['', ''], coll));
   if (outDir) out.push('', `written: ${outDir}/compare.html, ${outDir}/compare.json`);
   return out.join('\n') + '\n';
 }
@@ -113,6 +145,14 @@ const PAGE_SCRIPT = `
   both('closeouts', 'closeOuts', 'close-outs');
   both('insurance', 'insurance', d.quote);
   both('leverage', 'maxLeverage', '×');
+  var f = d.series['margin-fraction'];
+  if (f.borrowed && el('borrowed')) {
+    C.line(el('borrowed'), {
+      name: 'borrowed', data: [xs(f), f.borrowed],
+      series: [{ label: 'borrowed beyond own money', color: C.COLORS[1], width: 2, step: 1 }],
+      unit: d.quote
+    });
+  }
   C.seal();
 })();
 `;
@@ -158,6 +198,15 @@ ${chart('insurance', `Vega: insurance pool (${quote})`)}
 ${chart('insurance-mf', `Margin fraction: insurance pool (${quote})`)}
 ${chart('leverage', 'Vega: largest trader leverage at each mark-to-market')}
 ${chart('leverage-mf', 'Margin fraction: largest trader leverage at each mark-to-market')}
+${
+  f.collateral
+    ? `<section class="card wide"><h3>Margin fraction: cross-collateral tokens (${escapeHtml(quote)})</h3>${kvTable(collateralRows(r))}
+<p class="note">Traders other than the makers hold this share of their deposit as ETH and BTC; a lending pool lends
+the quote against them up to their maintenance-weighted value (price − confidence), so losses beyond their own money
+are borrowed; a falling token price makes the loan repaid from money or the tokens liquidated.</p></section>
+${chart('borrowed', `Margin fraction: quote borrowed beyond the traders' own money (${quote})`)}`
+    : ''
+}
 </div>`;
   return renderPage({
     title: `perpsim compare — ${r.market}`,

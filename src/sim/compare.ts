@@ -18,7 +18,8 @@ import {
   type MarginFractionParams,
 } from '../core/index.ts';
 import type { ConservationReport } from './conservation.ts';
-import { runSimulation, type AgentResult, type RunResult } from './runner.ts';
+import { TokenCollateral, tokenShareProblem, type TokenCollateralResult } from './compare-collateral.ts';
+import { runSimulation, type AgentResult, type RunOptions, type RunResult } from './runner.ts';
 import type { LoadedScenario } from './scenario.ts';
 
 /** The default scenario of `perpsim compare`: the LINK/USD perpetual under stress, with hourly funding. */
@@ -41,6 +42,8 @@ export interface CompareOptions {
   readonly fundingEvery?: number;
   /** seconds between samples of the time series (default 60) */
   readonly sampleSeconds?: number;
+  /** margin-fraction run: share of each trader's deposit held as collateral tokens (compare-collateral.ts) */
+  readonly tokenCollateral?: number;
   readonly onProgress?: (mechanism: Mechanism, done: number, total: number) => void;
 }
 
@@ -84,6 +87,8 @@ export interface MechanismResult {
   readonly makers: readonly MakerPnl[];
   readonly conservation: ConservationReport;
   readonly stateHash: string;
+  /** margin fraction with --token-collateral: loans, borrowing used, token liquidations, tokens conserved */
+  readonly collateral?: TokenCollateralResult;
 }
 
 export interface CompareSeries {
@@ -93,6 +98,8 @@ export interface CompareSeries {
   readonly closeOuts: number[];
   readonly insurance: number[];
   readonly maxLeverage: number[];
+  /** --token-collateral: quote borrowed beyond the traders' own money at each sample */
+  borrowed?: number[];
 }
 
 export interface CompareResult {
@@ -106,6 +113,8 @@ export interface CompareResult {
     readonly oneSidedMultiplier: string;
     /** seconds, when --funding-every replaced the proposal's schedule */
     readonly fundingEvery?: number;
+    /** --token-collateral: share of the traders' deposits held as tokens in the margin-fraction run */
+    readonly tokenCollateral?: number;
   };
   readonly mechanisms: Record<Mechanism, MechanismResult>;
   readonly series: Record<Mechanism, CompareSeries>;
@@ -173,6 +182,8 @@ class Observer {
   maxLevParty: string | null = null;
   maxLevT = 0;
   readonly series: CompareSeries = { t: [], mark: [], index: [], closeOuts: [], insurance: [], maxLeverage: [] };
+  /** --token-collateral: the borrowing used now, sampled with the series */
+  borrowed: ((t: number) => number) | undefined;
 
   constructor(
     private readonly startNs: bigint,
@@ -195,6 +206,8 @@ class Observer {
         // the pool's initial funding (from the external account) is not income
         if (m && to.type === 'INSURANCE' && to.market === m.id && from.type !== 'EXTERNAL')
           this.insuranceReceived += amount;
+        // the market's asset only (collateral tokens are valued by their loans, which are money in that asset)
+        if (m && from.asset !== m.asset) break;
         if (isTrader(from.owner) && from.type !== 'EXTERNAL')
           this.equity.set(from.owner, (this.equity.get(from.owner) ?? 0n) - amount);
         if (isTrader(to.owner) && to.type !== 'EXTERNAL')
@@ -255,6 +268,7 @@ class Observer {
       s.closeOuts.push(this.closeOuts);
       s.insurance.push(Number(this.market.insuranceBalance()) / this.scale);
       s.maxLeverage.push(round(top, 4));
+      if (this.borrowed) (s.borrowed ??= []).push(this.borrowed(t));
       this.nextSample = t + this.sampleSeconds;
     }
   }
@@ -278,9 +292,14 @@ function runOne(
   mechanism: Mechanism,
   params: MarginFractionParams,
   o: CompareOptions,
-): { run: RunResult; obs: Observer } {
+): { run: RunResult; obs: Observer; tokens: TokenCollateral | undefined } {
   const startNs = BigInt(Date.parse(loaded.scenario.start)) * 1_000_000n;
   const obs = new Observer(startNs, o.sampleSeconds ?? 60);
+  const tokens =
+    mechanism === 'margin-fraction' && o.tokenCollateral !== undefined
+      ? new TokenCollateral(o.tokenCollateral, String(o.seed ?? loaded.scenario.seed))
+      : undefined;
+  if (tokens) obs.borrowed = (t) => tokens.sample(t);
   const run = runSimulation(loaded, {
     ...(o.days !== undefined ? { days: o.days } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
@@ -293,13 +312,25 @@ function runOne(
     },
     onMarket: (m) => obs.attach(m),
     onEvent: (e) => obs.on(e),
+    ...(tokens
+      ? {
+          hiddenAssets: tokens.assets,
+          onBlock: (b: Parameters<NonNullable<RunOptions['onBlock']>>[0]) => tokens.onBlock(b, obs.market!.asset),
+        }
+      : {}),
   });
-  return { run, obs };
+  return { run, obs, tokens };
 }
 
 const MAKER_KINDS = new Set(['avellaneda-stoikov', 'liquidity-provider']);
 
-function mechanismResult(mechanism: Mechanism, params: MarginFractionParams, run: RunResult, obs: Observer) {
+function mechanismResult(
+  mechanism: Mechanism,
+  params: MarginFractionParams,
+  run: RunResult,
+  obs: Observer,
+  tokens: TokenCollateral | undefined,
+) {
   const s = run.summary;
   const rules =
     mechanism === 'vega'
@@ -340,6 +371,7 @@ function mechanismResult(mechanism: Mechanism, params: MarginFractionParams, run
       })),
     conservation: s.conservation,
     stateHash: s.stateHash,
+    ...(tokens ? { collateral: tokens.result() } : {}),
   };
   return result;
 }
@@ -347,13 +379,17 @@ function mechanismResult(mechanism: Mechanism, params: MarginFractionParams, run
 /** Runs the scenario under both mechanisms. */
 export function runComparison(loaded: LoadedScenario, o: CompareOptions = {}): CompareResult {
   const params = fractionParams(o);
+  if (o.tokenCollateral !== undefined) {
+    const problem = tokenShareProblem(o.tokenCollateral);
+    if (problem) throw new CompareError(problem);
+  }
   const mechanisms = {} as Record<Mechanism, MechanismResult>;
   const series = {} as Record<Mechanism, CompareSeries>;
   let first: RunResult | undefined;
   for (const m of MECHANISMS) {
-    const { run, obs } = runOne(loaded, m, params, o);
+    const { run, obs, tokens } = runOne(loaded, m, params, o);
     first ??= run;
-    mechanisms[m] = mechanismResult(m, params, run, obs);
+    mechanisms[m] = mechanismResult(m, params, run, obs, tokens);
     series[m] = obs.series;
   }
   const s = first!.summary;
@@ -367,6 +403,7 @@ export function runComparison(loaded: LoadedScenario, o: CompareOptions = {}): C
       mmf: params.maintenanceFraction.toString(),
       oneSidedMultiplier: params.oneSidedMultiplier.toString(),
       ...(o.fundingEvery !== undefined ? { fundingEvery: o.fundingEvery } : {}),
+      ...(o.tokenCollateral !== undefined ? { tokenCollateral: o.tokenCollateral } : {}),
     },
     mechanisms,
     series,

@@ -62,6 +62,10 @@ export interface RunOptions {
   readonly onMarket?: (market: Market) => void;
   /** every engine event, after the simulator's own bookkeeping */
   readonly onEvent?: (e: EngineEvent) => void;
+  /** assets the agents' view and P&L leave out (collateral tokens of `perpsim compare`); conservation still checks them */
+  readonly hiddenAssets?: readonly string[];
+  /** at the start of every block, before the agents act (block 0: after the deposits); `parties`: party → agent kind */
+  readonly onBlock?: (b: { ex: Exchange; t: number; block: number; parties: ReadonlyMap<string, string> }) => void;
 }
 
 /** One market maker's (or any agent's) P&L, split (quote units). */
@@ -333,6 +337,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const root = new Prng(`perpsim/${seed}`);
 
   const bus = new EventBus(startNs);
+  for (const a of opts.hiddenAssets ?? []) bus.hiddenAssets.add(a);
   const onEvent = opts.onEvent;
   const sink = onEvent
     ? {
@@ -546,6 +551,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       }
       s.feed.midAtBlockStart = s.feed.mid();
     }
+    opts.onBlock?.({ ex, t, block: b, parties: kinds });
     if (b === 0) {
       slots.forEach((slot, i) => {
         slot.ctx.time = 0;

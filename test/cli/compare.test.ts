@@ -82,6 +82,50 @@ describe('perpsim compare', () => {
     assert.deepEqual(JSON.parse(b.stdout).mechanisms, c.mechanisms);
   });
 
+  test('--token-collateral: the margin-fraction traders hold ETH and BTC, borrow against them; tokens conserved', () => {
+    const r = perpsim(['compare', '--days', '0.05', '--json', '--out', join(dir, 'tok'), '--token-collateral', '0.5']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.parameters.tokenCollateral, 0.5);
+    assert.equal(j.mechanisms.vega.collateral, undefined, 'the Vega run keeps its quote deposits');
+    const mf = j.mechanisms['margin-fraction'];
+    assert.equal(mf.conservation.ok, true, mf.conservation.failure);
+    const c = mf.collateral;
+    // 50 noise traders and the momentum traders of the scenario; half of each deposit bought tokens
+    assert.ok(c.parties > 50, `parties ${c.parties}`);
+    assert.deepEqual(
+      c.tokens.map((t: { asset: string; conserved: boolean }) => [t.asset, t.conserved]),
+      [
+        ['ETH', true],
+        ['BTC', true],
+      ],
+    );
+    // every asset of the run, tokens included, is in the conservation report's net deposits
+    for (const a of ['ETH', 'BTC']) assert.ok(a in mf.conservation.netDeposits, a);
+    // loans were drawn against the tokens, and the open loans are at most the tokens' maintenance-weighted value at
+    // the end (valued at price − confidence ≤ price)
+    assert.ok(c.loans.lent > 0, `lent ${c.loans.lent}`);
+    assert.equal(c.loans.balanced, true);
+    const cover = c.tokens.reduce(
+      (s: number, t: { heldAtEnd: number; finalPrice: number; maintenanceWeight: string }) =>
+        s + t.heldAtEnd * t.finalPrice * Number(t.maintenanceWeight),
+      0,
+    );
+    assert.ok(c.loans.outstanding <= cover + 1e-6, `open loans ${c.loans.outstanding} > cover ${cover}`);
+    const open = c.loans.lent - c.loans.repaid - c.loans.repaidByLiquidation - c.loans.badDebt;
+    assert.ok(Math.abs(c.loans.outstanding - open) < 1e-6, `${c.loans.outstanding} vs ${open}`);
+    assert.ok(c.borrowing.peak >= 0 && typeof c.liquidations === 'number');
+    const html = readFileSync(join(dir, 'tok', 'compare.html'), 'utf8');
+    assert.match(html, /cross-collateral tokens/);
+    assert.match(html, /id="borrowed"/);
+    const bad = perpsim(['compare', '--days', '0.05', '--out', join(dir, 'tokbad'), '--token-collateral', '1.5']);
+    assert.equal(bad.status, 1);
+    assert.match(
+      bad.stderr,
+      /option '--token-collateral <share>' argument '1\.5' is invalid\. must be a fraction in \(0, 1\]/,
+    );
+  });
+
   test('bad flags: the flag and the reason, exit status 1, nothing written', () => {
     const cases: [string[], RegExp][] = [
       [['--imf', '0.01'], /--imf: 0\.01 must be ≥ the maintenance fraction 0\.05/],

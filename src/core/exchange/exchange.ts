@@ -7,12 +7,90 @@ import type { SuccessionState } from '../market/types.ts';
 import { sha256Hex } from '../hash.ts';
 import { Decimal } from '../num/decimal.ts';
 import { SYSTEM_OWNER, type MarketState } from '../types.ts';
+import type { CommandResult } from '../commands.ts';
+import {
+  CollateralError,
+  CrossCollateral,
+  type CollateralTokenParams,
+  type CrossCollateralAccount,
+} from '../margin-fraction/collateral.ts';
 
 import { ExchangeTrading } from './trading.ts';
 
 export type { ExchangeOptions } from './markets.ts';
 
 export class Exchange extends ExchangeTrading {
+  /** margin-fraction markets' cross-collateral token balances and loans (margin-fraction/collateral.ts) */
+  readonly crossCollateral = new CrossCollateral({
+    ledger: this.ledger,
+    assetDecimals: (a) => this.asset(a)?.decimals,
+    marginAccounts: (party, quote) => {
+      const out = [];
+      for (const id of [...this.markets.keys()].sort()) {
+        const m = this.markets.get(id)!;
+        if (m.asset !== quote || !m.configView().marginFraction) continue;
+        const a = this.ledger.get(party, 'MARGIN', quote, id);
+        if (a) out.push(a);
+      }
+      return out;
+    },
+  });
+
+  // ------------------------------------------------------------------ margin-fraction cross collateral
+
+  /** Makes an asset a collateral token of the margin-fraction rules, lent against a quote asset. */
+  configureCollateralToken(p: CollateralTokenParams): CommandResult {
+    return this.collateralCommand(() => this.crossCollateral.configureToken(p));
+  }
+
+  /** An oracle price of a collateral token: quote per whole token = mantissa × 10^-decimals ± confidence. */
+  collateralPrice(asset: string, mantissa: bigint, decimals: number, confidence: bigint): CommandResult {
+    return this.collateralCommand(() => this.crossCollateral.setPrice(asset, mantissa, decimals, confidence));
+  }
+
+  /** Money for the lending pool of an asset, from outside (the lenders' deposit). */
+  fundLendingPool(asset: string, amount: bigint): CommandResult {
+    if (!this.asset(asset)) return { error: `asset "${asset}" is not registered` };
+    if (typeof amount !== 'bigint' || amount <= 0n) return { error: 'amount: must be a positive integer' };
+    this.ledger.transfer(this.ledger.external(asset), this.crossCollateral.pool(asset), amount, 'DEPOSIT');
+    if (this.crossCollateral.isQuote(asset)) this.crossCollateral.rebalanceAll();
+    return {};
+  }
+
+  protected override collateralHaircut(party: string, asset: string): bigint {
+    return this.crossCollateral.active ? this.crossCollateral.haircut(party, asset) : 0n;
+  }
+
+  crossCollateralAccount(party: string, quote: string): CrossCollateralAccount {
+    return this.crossCollateral.account(party, quote);
+  }
+
+  private collateralCommand(f: () => void): CommandResult {
+    try {
+      f();
+      return {};
+    } catch (e) {
+      if (e instanceof CollateralError) return { error: e.message };
+      throw e;
+    }
+  }
+
+  override deposit(party: string, asset: string, amount: bigint): CommandResult {
+    const r = super.deposit(party, asset, amount);
+    if (!r.error && this.crossCollateral.active) this.crossCollateral.balanceChanged(party, asset);
+    return r;
+  }
+
+  override withdraw(party: string, asset: string, amount: bigint): CommandResult {
+    if (this.crossCollateral.active && typeof amount === 'bigint' && amount > 0n) {
+      const refusal = this.crossCollateral.withdrawalRefusal(party, asset, amount);
+      if (refusal) return { error: refusal };
+    }
+    const r = super.withdraw(party, asset, amount);
+    if (!r.error && this.crossCollateral.active) this.crossCollateral.balanceChanged(party, asset);
+    return r;
+  }
+
   // ------------------------------------------------------------------ time
 
   /** Moves the clock to `t` (never backwards) and runs every time-driven mechanism (Vega's OnTick). */
@@ -117,6 +195,8 @@ export class Exchange extends ExchangeTrading {
   endBlock(opts: { epochs?: boolean } = {}): void {
     if (opts.epochs !== false && this.epochPhase === 'readyToEnd') this.epochPhase = 'readyToStart';
     for (const m of this.markets.values()) m.onBlockEnd();
+    // after the close-outs: loans follow the collateral, uncovered loans liquidate tokens
+    if (this.crossCollateral.active) this.crossCollateral.rebalanceAll();
   }
 
   /**
@@ -190,6 +270,7 @@ export class Exchange extends ExchangeTrading {
     for (const m of this.markets.values()) for (const p of m.hashParts()) parts.push(p);
     for (const p of this.programmes.hashParts()) parts.push(p);
     for (const p of this.automatedPurchases.hashParts()) parts.push(p);
+    for (const p of this.crossCollateral.hashParts()) parts.push(p);
     return sha256Hex(parts.join('\n'));
   }
 }

@@ -147,6 +147,11 @@ export abstract class ExchangeMarkets {
     this.ledger.getOrCreate(SYSTEM_OWNER, 'FEES_INFRASTRUCTURE', a.id);
   }
 
+  /** Margin-fraction cross collateral: a party's initial haircut in an asset (the Exchange layer holds the tokens). */
+  protected collateralHaircut(_party: string, _asset: string): bigint {
+    return 0n;
+  }
+
   /** Every trade reaches the programmes with its value in quantum units (volumes, streaks, reward metrics). */
   private onTradeForProgrammes(m: Market, t: Trade): void {
     const q = this.programmes.quantumOf(m.asset);
@@ -216,6 +221,7 @@ export abstract class ExchangeMarkets {
         nextId: (k) => this.nextId(k),
         assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
         programmes: this.programmes,
+        collateralHaircut: (party, asset) => this.collateralHaircut(party, asset),
       },
       opts.proposed === true,
     );

@@ -108,6 +108,11 @@ export interface MarginFractionHost {
   readonly positionFactor: Decimal;
   /** the perpetual's latest index (oracle) price, asset precision; 0 before any (and for futures) */
   indexPrice(): bigint;
+  /**
+   * cross collateral (collateral.ts): the party's maintenance- minus initial-weighted token value, asset precision.
+   * Its loan (in its money) is the maintenance-weighted value, so the initial level adds the difference.
+   */
+  collateralHaircut?(party: string): bigint;
 }
 
 /**
@@ -127,7 +132,7 @@ export class MarginFractionMarginModel {
 
   levels(pos: Position, price: bigint, _extra?: Order): MarginLevels {
     const index = this.host.indexPrice();
-    return marginFractionLevels(
+    const lv = marginFractionLevels(
       {
         openVolume: pos.openVolume,
         buyOrders: pos.buy,
@@ -137,6 +142,9 @@ export class MarginFractionMarginModel {
       },
       this.params,
     );
+    const haircut = this.host.collateralHaircut?.(pos.party) ?? 0n;
+    if (haircut <= 0n || lv.initial === 0n) return lv;
+    return { ...lv, initial: lv.initial + haircut, release: lv.release + haircut };
   }
 }
 
@@ -261,6 +269,13 @@ export class MarginFractionPerpetual extends PerpetualState {
     }
     this.cache = { t: tt, seconds: this.seconds, weighted: this.weighted, value };
     return value;
+  }
+
+  /** The TWAP accumulator: the prices integrated, up to when, and Σ rate × seconds and Σ seconds of the period. */
+  override hashParts(): string[] {
+    return [
+      `mf-funding mark=${this.mark} index=${this.index} t=${this.lastT} weighted=${this.weighted.toString()} seconds=${this.seconds}`,
+    ];
   }
 
   /** The seed's rules hold no funding margin add-on. */

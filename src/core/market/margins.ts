@@ -45,6 +45,7 @@ export abstract class MarketMargins extends MarketBase {
       fundingIncrease: () => this.fundingIncrease,
       partyOrders: (party) => this.ordersByParty.get(party),
       indexPrice: () => this.product.fundingView()?.underlyingIndexPrice ?? 0n,
+      collateralHaircut: (party) => this.ctx.collateralHaircut?.(party, this.asset) ?? 0n,
     };
   }
 

@@ -288,6 +288,8 @@ export class Market extends MarketLifecycle {
     for (const l of this.book.hashParts()) parts.push(l);
     for (const l of this.positions.hashParts()) parts.push(l);
     for (const l of this.amm.hashParts()) parts.push(l);
+    // another family's funding state (the margin-fraction TWAP accumulator); Vega's product adds nothing
+    for (const l of this.product.hashParts?.() ?? []) parts.push(l);
     return parts;
   }
 }

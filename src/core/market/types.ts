@@ -26,6 +26,8 @@ export interface MarketContext {
   assetQuantum(asset: string): Decimal;
   /** the network's incentive programmes (fee discounts, rebates, referral rewards), when the exchange runs them */
   readonly programmes?: Programmes;
+  /** margin-fraction cross collateral: the party's maintenance- minus initial-weighted token value in an asset */
+  collateralHaircut?(party: string, asset: string): bigint;
 }
 
 export interface AuctionState {

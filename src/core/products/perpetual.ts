@@ -274,6 +274,11 @@ export class PerpetualState {
     return { payment: fp.trunc(), exact: fp, rate, internalTwap: F, externalTwap: S };
   }
 
+  /** State of another family of funding rules for the state hash (margin-fraction/engine.ts); Vega's adds none. */
+  hashParts(): string[] {
+    return [];
+  }
+
   /** The margin add-on per unit of position: trunc(funding payment now) × margin funding factor. */
   marginIncrease(now: bigint): Decimal | undefined {
     if (this.cfg.marginFundingFactor.isZero()) return undefined;

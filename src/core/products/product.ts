@@ -81,6 +81,8 @@ export interface Product {
   fundingEstimate(now: bigint): FundingEstimate | undefined;
   /** the perpetual's own market-data fields (undefined: not a perpetual) */
   fundingView(): FundingView | undefined;
+  /** state the product adds to the market's state hash (another family's funding accumulator); none for Vega's */
+  hashParts?(): string[];
 }
 
 const NONE: ProductSignal = {};
@@ -256,6 +258,10 @@ export class PerpetualProductImpl implements Product {
 
   marginIncrease(now: bigint): Decimal | undefined {
     return this.state.marginIncrease(now);
+  }
+
+  hashParts(): string[] {
+    return this.state.hashParts();
   }
 
   fundingEstimate(now: bigint): FundingEstimate | undefined {

@@ -30,6 +30,8 @@ export interface MarginHost {
   partyOrders(party: string): ReadonlySet<Order> | undefined;
   /** perpetuals: the latest index (oracle) price, asset precision, 0 before any (the margin-fraction rules) */
   indexPrice(): bigint;
+  /** margin-fraction cross collateral: the party's maintenance- minus initial-weighted token value (asset precision) */
+  collateralHaircut?(party: string): bigint;
 }
 
 export interface MarginModel {

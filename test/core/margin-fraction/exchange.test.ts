@@ -185,3 +185,17 @@ test('bad margin-fraction parameters are refused at market creation with the fie
   });
   s.conserved();
 });
+
+test('the funding TWAP accumulator is part of the state hash', () => {
+  // three runs, one second later an index price of 1100, 1100 or 1200: the book, positions, accounts and every other
+  // hashed state are the same; only the accumulator's index differs (a data point in the same second as the
+  // previous one is not kept, hence the block first)
+  const runs = [1100, 1100, 1200].map((price) => {
+    const s = setup({});
+    s.block();
+    s.index(price);
+    return s.ex.stateHash();
+  });
+  assert.equal(runs[0], runs[1]);
+  assert.notEqual(runs[0], runs[2]);
+});
