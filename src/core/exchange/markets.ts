@@ -59,6 +59,7 @@ export abstract class ExchangeMarkets {
         const b = this.ledger.getOrCreate(to.owner, to.kind as AccountType, to.asset, to.market);
         this.ledger.transfer(a, b, amount, type as TransferType, { recordZero: true });
       },
+      parties: () => [...this.ledger.all()].filter((a) => a.type === 'GENERAL').map((a) => a.owner),
     });
     this.params = { ...defaultNetworkParams(), ...(opts.params ?? {}) };
     this.sinkRef = opts.sink ?? NULL_SINK;
@@ -68,6 +69,23 @@ export abstract class ExchangeMarkets {
         // liquidity fees allocated to an LP are its "LP fees received" reward metric (0056-REWA)
         if (entry.type === 'LIQUIDITY_FEE_ALLOCATE')
           this.programmes.onLpFeesReceived(entry.to.market, entry.to.asset, entry.to.owner, entry.amount);
+        // mark-to-market and funding wins and losses: the relative and realised return metrics (0056-REWA)
+        else if (entry.type === 'MTM_WIN' || entry.type === 'PERPETUALS_FUNDING_WIN')
+          this.programmes.onSettlement(
+            entry.to.market,
+            entry.to.asset,
+            entry.to.owner,
+            entry.amount,
+            entry.type === 'MTM_WIN' ? 'MTM' : 'FUNDING',
+          );
+        else if (entry.type === 'MTM_LOSS' || entry.type === 'PERPETUALS_FUNDING_LOSS')
+          this.programmes.onSettlement(
+            entry.from.market,
+            entry.from.asset,
+            entry.from.owner,
+            -entry.amount,
+            entry.type === 'MTM_LOSS' ? 'MTM' : 'FUNDING',
+          );
         this.sinkRef.emit({ type: 'ledger', entry });
       },
     };
@@ -130,6 +148,11 @@ export abstract class ExchangeMarkets {
       ...(takerFee ? { makerFee: takerFee.makerFee } : {}),
       buyerFees: t.aggressor === 'sell' ? 0n : total(t.buyerFee),
       sellerFees: t.aggressor === 'buy' ? 0n : total(t.sellerFee),
+      size: t.size,
+      price: t.price,
+      value: value.trunc(),
+      time: t.timestamp,
+      positionDecimals: m.configView().positionDecimalPlaces,
     });
   }
 
@@ -175,6 +198,7 @@ export abstract class ExchangeMarkets {
         sink: {
           emit: (e) => {
             if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
+            else if (e.type === 'markPrice') this.programmes.onMarkPrice(e.marketId, e.price);
             this.sinkRef.emit(e);
           },
         },

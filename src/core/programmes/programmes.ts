@@ -16,6 +16,7 @@ import { VolumeDiscountEngine, VolumeRebateEngine } from './volume.ts';
 import { TransfersEngine } from './transfers.ts';
 import { parseVestingTiers, VestingEngine } from './vesting.ts';
 import { RewardsEngine, type RewardStrategy } from './rewards.ts';
+import { MarketActivity } from './activity.ts';
 
 /** The system owner of the network's own accounts. */
 const SYSTEM = '*';
@@ -34,6 +35,8 @@ export interface ProgrammesHost {
     amount: bigint,
     type: string,
   ): void;
+  /** every party with a general account (eligible-entities rewards with no requirement) */
+  parties?(): string[];
 }
 
 /** A host with no ledger (programmes used on their own): any money movement is refused. */
@@ -58,6 +61,13 @@ export interface ProgrammeTrade {
   readonly asset?: string;
   /** maker fee the taker paid (continuous trading) */
   readonly makerFee?: bigint;
+  /** size (position precision), price (asset precision), trade value (asset units), time (ns) and the market's
+   * position decimals: the position-based reward metrics and the notional traded */
+  readonly size?: number;
+  readonly price?: bigint;
+  readonly value?: bigint;
+  readonly time?: bigint;
+  readonly positionDecimals?: number;
   /** every fee each side paid, for the transfer fee-free discount */
   readonly buyerFees?: bigint;
   readonly sellerFees?: bigint;
@@ -120,6 +130,12 @@ export class Programmes {
   private minEpochsInTeam = 0;
   /** the reward strategy behind each reward pool key */
   private readonly strategies = new Map<string, RewardStrategy>();
+  /** each market's activity for the position-based reward metrics, by market id */
+  readonly activity = new Map<string, MarketActivity>();
+  /** parties that ever staked */
+  private readonly stakers = new Set<string>();
+  /** start of the running epoch (ns) */
+  private epochStart = 0n;
 
   constructor(hostIn: ProgrammesHost = NO_LEDGER) {
     const host: ProgrammesHost = { ...hostIn, quantum: (asset) => this.quanta.get(asset) ?? hostIn.quantum(asset) };
@@ -167,6 +183,10 @@ export class Programmes {
       minEpochsInTeam: () => this.minEpochsInTeam,
       payoutMultiplier: (party) =>
         (this.streaks.streakOf(party)?.rewardMultiplier ?? Decimal.ONE).mul(this.vesting.bonusMultiplier(party)),
+      activity: () => this.activity,
+      allParties: () => [...new Set(hostIn.parties?.() ?? [])].sort(),
+      stakingParties: () => [...this.stakers].filter((p) => this.stakedOf(p) > 0n).sort(),
+      quantum: q,
     });
   }
 
@@ -259,6 +279,7 @@ export class Programmes {
 
   stake(party: string, amount: bigint): void {
     this.delegation.stake(party, amount);
+    this.stakers.add(party);
     this.touch();
   }
 
@@ -297,6 +318,7 @@ export class Programmes {
       this.transfers.recordTradingFees(t.buyer, t.asset, t.buyerFees ?? 0n);
       this.transfers.recordTradingFees(t.seller, t.asset, t.sellerFees ?? 0n);
     }
+    if (t.marketId !== undefined && t.asset !== undefined) this.recordActivity(t);
     if (t.aggressor === undefined) return;
     const taker = t.aggressor === 'buyer' ? t.buyer : t.seller;
     const maker = t.aggressor === 'buyer' ? t.seller : t.buyer;
@@ -308,6 +330,40 @@ export class Programmes {
     this.referral.recordTakerVolume(taker, v);
     this.volumeDiscount.recordTakerVolume(taker, v);
     this.volumeRebate.recordMakerVolume(maker, v);
+  }
+
+  private activityOf(market: string, asset: string, positionDecimals = 0): MarketActivity {
+    let a = this.activity.get(market);
+    if (!a) {
+      const pf =
+        positionDecimals >= 0
+          ? Decimal.fromBigInt(10n ** BigInt(positionDecimals))
+          : Decimal.ONE.div(Decimal.fromBigInt(10n ** BigInt(-positionDecimals)));
+      a = new MarketActivity(asset, pf);
+      this.activity.set(market, a);
+    }
+    return a;
+  }
+
+  private recordActivity(t: ProgrammeTrade): void {
+    const a = this.activityOf(t.marketId!, t.asset!, t.positionDecimals);
+    if (t.value !== undefined) a.onTradeValue(t.value);
+    a.onFeesPaid(t.buyer, t.buyerFees ?? 0n);
+    a.onFeesPaid(t.seller, t.sellerFees ?? 0n);
+    if (t.size !== undefined && t.price !== undefined && t.time !== undefined)
+      a.onTrade(t.buyer, t.seller, t.size, t.price, t.time, this.epochStart);
+  }
+
+  /** A mark-to-market (win positive, loss negative) or funding (received positive, paid negative) transfer. */
+  onSettlement(market: string, asset: string, party: string, amount: bigint, kind: 'MTM' | 'FUNDING'): void {
+    const a = this.activityOf(market, asset);
+    if (kind === 'MTM') a.onMarkToMarket(party, amount);
+    else a.onFunding(party, amount);
+  }
+
+  /** A market's mark price (asset precision), for the notional at the end of the epoch. */
+  onMarkPrice(market: string, price: bigint): void {
+    this.activity.get(market)?.setMarkPrice(price);
   }
 
   /** Liquidity fees allocated to an LP in a market (its "LP fees received" reward metric). */
@@ -337,11 +393,28 @@ export class Programmes {
   onEpochEnd(seq: number, time: bigint, openVolume: ReadonlyMap<string, Decimal>): void {
     this.streaks.onEpochEnd(seq, openVolume);
     this.vesting.onEpochEnd((p) => this.streaks.streakOf(p)?.vestingMultiplier ?? Decimal.ONE);
+    for (const id of [...this.activity.keys()].sort()) this.activity.get(id)!.closeEpoch(this.epochStart, time);
     this.rewards.closeEpoch(seq);
-    this.transfers.onEpochEnd(seq, (t) => {
-      const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
-      return !s || this.rewards.hasEligible(s);
-    });
+    this.transfers.onEpochEnd(
+      seq,
+      (t) => {
+        const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
+        return !s || this.rewards.hasEligible(s);
+      },
+      (t, amount) => {
+        const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
+        if (!s?.targetNotionalVolume) return amount;
+        // scaled by min(1, notional traded in the window / target), truncated (0056-REWA-232)
+        const traded = this.rewards.notionalTraded(s);
+        if (traded === 0n) return 0n;
+        const ratio = Decimal.min(
+          Decimal.fromBigInt(traded).div(Decimal.fromBigInt(s.targetNotionalVolume)),
+          Decimal.ONE,
+        );
+        return ratio.mulBig(amount).trunc();
+      },
+      (t) => (t.dispatch ? this.strategies.get(t.dispatch.key)?.transferInterval : undefined),
+    );
     for (const t of this.transfers.paidThisEpoch()) {
       const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
       if (s) this.rewards.distribute(seq, t.asset, t.dispatch!.key, s);
@@ -352,7 +425,8 @@ export class Programmes {
     this.volumeRebate.onEpochEnd(seq, time);
   }
 
-  onEpochStart(seq: number): void {
+  onEpochStart(seq: number, time?: bigint): void {
+    if (time !== undefined) this.epochStart = time;
     this.delegation.onEpochStart(seq);
     this.referral.onEpochStart();
     this.volumeDiscount.onEpochStart();
@@ -378,6 +452,7 @@ export class Programmes {
       ...this.transfers.hashParts(),
       ...this.vesting.hashParts(),
       ...this.rewards.hashParts(),
+      ...[...this.activity.keys()].sort().flatMap((id) => this.activity.get(id)!.hashParts(id)),
     ];
   }
 }
