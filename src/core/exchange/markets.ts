@@ -132,7 +132,7 @@ export abstract class ExchangeMarkets {
   }
 
   /** Every trade reaches the programmes with its value in quantum units (volumes, streaks, reward metrics). */
-  private onTradeForProgrammes(m: Market, t: Trade): void {
+  private onTradeForProgrammes(m: Market, t: Trade, spot = false): void {
     const q = this.programmes.quantumOf(m.asset);
     const value = m.tradeValueOf(t);
     const total = (f: Trade['buyerFee']) =>
@@ -148,11 +148,10 @@ export abstract class ExchangeMarkets {
       ...(takerFee ? { makerFee: takerFee.makerFee } : {}),
       buyerFees: t.aggressor === 'sell' ? 0n : total(t.buyerFee),
       sellerFees: t.aggressor === 'buy' ? 0n : total(t.sellerFee),
-      size: t.size,
-      price: t.price,
       value: value.trunc(),
-      time: t.timestamp,
-      positionDecimals: m.configView().positionDecimalPlaces,
+      ...(spot
+        ? {}
+        : { size: t.size, price: t.price, time: t.timestamp, positionDecimals: m.configView().positionDecimalPlaces }),
     });
   }
 
@@ -227,7 +226,18 @@ export abstract class ExchangeMarkets {
     if (!base) throw new RangeError(`market ${spec.id} baseAsset: asset "${spec.baseAsset}" is not registered`);
     const cfg = validateSpotMarketSpec(spec, quote.decimals);
     const spot = { baseAsset: spec.baseAsset, quoteAsset: spec.quoteAsset, baseDecimals: base.decimals };
-    const m = new SpotMarket(cfg, quote.decimals, spot, this.marketContext(), opts.proposed === true);
+    // spot trades feed the programmes (fee discounts, rebates, volumes, fee-based reward metrics) but hold no position
+    const ctx = {
+      ...this.marketContext(),
+      sink: {
+        emit: (e: EngineEvent) => {
+          if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade, true);
+          this.sinkRef.emit(e);
+        },
+      },
+      programmes: this.programmes,
+    };
+    const m: SpotMarket = new SpotMarket(cfg, quote.decimals, spot, ctx, opts.proposed === true);
     this.markets.set(spec.id, m);
     return m;
   }
