@@ -106,9 +106,10 @@ const ACCEPTED = new Set([
 ]);
 
 export class Programmes {
-  // the engines' values until a parameter is set (Vega's harness pushes only the parameters a feature sets)
+  // the engines' values until a parameter is set (Vega's harness pushes only the parameters a feature sets): an
+  // unset referralProgram.maxReferralRewardProportion caps the referrer's reward at 0 (verified/enactment_RFPR)
   readonly referral = new ReferralEngine({
-    maxReferralRewardProportion: Decimal.ONE,
+    maxReferralRewardProportion: Decimal.ZERO,
     minStakedVegaTokens: 0n,
     maxPartyNotionalVolumeByQuantumPerEpoch: undefined,
   });

@@ -226,7 +226,8 @@ export class ReferralEngine {
    * factors for the next epoch; `stakedOf` gives a referrer's staked tokens (for the staking multiplier).
    */
   onEpochEnd(seq: number, time: bigint, stakedOf: (party: string) => bigint): void {
-    const p = this.program;
+    // a programme enacted during the epoch applies from the start of the next (verified/enactment_RFPR)
+    const p = this.pending ?? this.program;
     this.volumes.close(seq, Math.max(p?.windowLength ?? 1, 1), this.params.maxPartyNotionalVolumeByQuantumPerEpoch);
     this.current.clear();
     if (!p) return;
@@ -255,9 +256,10 @@ export class ReferralEngine {
       }
       this.stats.set(`${set.code}@${seq}`, { code: set.code, epoch: seq, runningVolume: running, referees });
     }
-    if (p.endOfProgram > 0n && time >= p.endOfProgram) {
+    const ending = this.program;
+    if (ending && ending.endOfProgram > 0n && time >= ending.endOfProgram) {
       this.program = undefined;
-      this.current.clear();
+      if (!this.pending) this.current.clear();
     }
   }
 
