@@ -104,7 +104,8 @@ export class ReferralEngine {
   }
 
   createSet(party: string, code: string, epoch: number, staked: bigint, team?: TeamOptions): void {
-    if (this.sets.has(code)) throw new RangeError(`referral set ${code} already exists`);
+    // a set id is deterministic in Vega (from the transaction): creating a set under an existing id replaces that set
+    // (its former referrer stays a referrer), as Vega's referral engine does
     if (this.referrerOf.has(party)) throw new RangeError('party is already a referrer');
     if (this.refereeOf.has(party)) throw new RangeError('party is already a referee');
     if (staked < this.params.minStakedVegaTokens)
