@@ -281,7 +281,7 @@ export class RewardsEngine {
   }
 
   /**
-   * Teams: a team's metric is the average of its top ceil(nTop × n) members' metrics, n the members with a
+   * Teams: a team's metric is the average of its top trunc(nTop × n) members' metrics, n the members in the team
    * metric; the pool is shared between teams (pro rata or by rank), then within a team between the members with a
    * positive metric by their multipliers.
    */
@@ -299,16 +299,19 @@ export class RewardsEngine {
     for (const t of this.host.teams()) {
       if (s.teams && s.teams.length > 0 && !s.teams.includes(t.name)) continue;
       const members: [string, Decimal][] = [];
+      let inScope = 0;
       for (const { party, joined } of t.members) {
         if (seq !== undefined && seq - joined < minEpochs) continue;
+        inScope++;
         const m = this.partyMetric(s, key, party, window, ms);
         if (m !== undefined && m.isPositive()) members.push([party, m]);
       }
-      // the top performers are counted among the members with a metric (as Vega's tests expect)
       if (members.length === 0) continue;
+      // the top performers: trunc(nTop × members in the team long enough), at least 1, at most those with a metric
       const sorted = members.map(([, m]) => m).sort((a, b) => b.cmp(a));
-      let n = Decimal.fromInt(sorted.length).mul(nTop).ceil();
+      let n = Decimal.fromInt(inScope).mul(nTop).trunc();
       if (n < 1n) n = 1n;
+      if (n > BigInt(sorted.length)) n = BigInt(sorted.length);
       let sum = Decimal.ZERO;
       for (const m of sorted.slice(0, Number(n))) sum = sum.add(m);
       const metric = sum.divBig(n);
