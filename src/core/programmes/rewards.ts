@@ -281,8 +281,8 @@ export class RewardsEngine {
   }
 
   /**
-   * Teams: a team's metric is the average of its top trunc(nTop × n) members' metrics, n the members in the team
-   * metric; the pool is shared between teams (pro rata or by rank), then within a team between the members with a
+   * Teams: a team's metric is the average of its top trunc(nTop × n) members' metrics (at least 1, at most those
+   * with a metric), n the members in the team long enough (rewards.minimumEpochsInTeam); the pool is shared between teams (pro rata or by rank), then within a team between the members with a
    * positive metric by their multipliers.
    */
   private teamShares(
