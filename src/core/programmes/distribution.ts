@@ -55,7 +55,8 @@ export function shares(
   const adjusted = offsetNegative(metrics);
   const weighted: [string, Decimal][] = [];
   if (rankTable) {
-    const sorted = [...adjusted].sort(([pa, a], [pb, b]) => b.cmp(a) || (pa < pb ? -1 : pa > pb ? 1 : 0));
+    // entities whose (offset) metric is 0 are not ranked (relative_return_rewards: the lowest return gets nothing)
+    const sorted = adjusted.filter(([, m]) => !m.isZero()).sort(([pa, a], [pb, b]) => b.cmp(a) || (pa < pb ? -1 : pa > pb ? 1 : 0));
     let ratio = 0;
     for (let i = 0; i < sorted.length; i++) {
       const [party, score] = sorted[i]!;
