@@ -15,7 +15,7 @@ import { Decimal } from '../num/decimal.ts';
 const SCALE = 10_000_000n;
 const MAX_WINDOW = 100;
 const NS_PER_S = 1_000_000_000n;
-/** the network party of close-outs: never rewarded */
+/** the network party of close-outs: it has a time-weighted notional but no position or returns */
 const NETWORK = 'network';
 
 interface TwPosition {
@@ -84,11 +84,12 @@ export class MarketActivity {
       [buyer, size],
       [seller, -size],
     ] as const) {
-      if (party === NETWORK) continue;
+      // the network's notional is tracked as Vega's tracker does (it ranks in average-notional games), not its
+      // position or returns
       this.parties.add(party);
       const before = this.openVolume.get(party) ?? 0;
       const after = before + delta;
-      this.realise(party, before, after, price);
+      if (party !== NETWORK) this.realise(party, before, after, price);
       if (after === 0) this.openVolume.delete(party);
       else this.openVolume.set(party, after);
       this.recordPosition(party, Math.abs(after), price, time, epochStart);
@@ -126,7 +127,9 @@ export class MarketActivity {
       .div(this.positionFactor)
       .trunc();
     const p = this.twPosition.get(party);
-    if (!p) this.twPosition.set(party, { position: scaled, t: time, tw: 0n });
+    if (party === NETWORK) {
+      // no time-weighted position for the network
+    } else if (!p) this.twPosition.set(party, { position: scaled, t: time, tw: 0n });
     else {
       const f = weight(time - epochStart, time - p.t);
       p.tw = (p.tw * (SCALE - f) + p.position * f) / SCALE;
