@@ -56,7 +56,9 @@ export function shares(
   const weighted: [string, Decimal][] = [];
   if (rankTable) {
     // entities whose (offset) metric is 0 are not ranked (relative_return_rewards: the lowest return gets nothing)
-    const sorted = adjusted.filter(([, m]) => !m.isZero()).sort(([pa, a], [pb, b]) => b.cmp(a) || (pa < pb ? -1 : pa > pb ? 1 : 0));
+    const sorted = adjusted
+      .filter(([, m]) => !m.isZero())
+      .sort(([pa, a], [pb, b]) => b.cmp(a) || (pa < pb ? -1 : pa > pb ? 1 : 0));
     let ratio = 0;
     for (let i = 0; i < sorted.length; i++) {
       const [party, score] = sorted[i]!;
