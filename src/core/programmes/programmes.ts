@@ -202,9 +202,23 @@ export class Programmes {
     this.quanta.set(asset, q);
   }
 
-  /** The quantum the programmes use for an asset (1 when unknown). */
+  /** quanta the markets' side uses (trade and open notionals in quantum) instead (see setMarketQuantum) */
+  private readonly marketQuanta = new Map<string, Decimal>();
+
+  /**
+   * The quantum of an asset as the markets see it (trade volumes and open notionals in quantum units: streaks,
+   * referral, discount and rebate volumes), when it differs from the one transfers read: Vega's harness enables an
+   * asset first used by a deposit with quantum 1 in its collateral engine (the markets') while its asset stub, which
+   * transfers read, holds 5000.
+   */
+  setMarketQuantum(asset: string, q: Decimal): void {
+    if (!q.isPositive()) throw new RangeError(`quantum of ${asset}: must be greater than 0`);
+    this.marketQuanta.set(asset, q);
+  }
+
+  /** The quantum the markets' side of the programmes uses for an asset (1 when unknown). */
   quantumOf(asset: string): Decimal {
-    return this.hostQuantum(asset) ?? Decimal.ONE;
+    return this.marketQuanta.get(asset) ?? this.hostQuantum(asset) ?? Decimal.ONE;
   }
 
   /** Sets a programme network parameter; false when the name is not one of the programmes'. */
