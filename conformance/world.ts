@@ -246,7 +246,10 @@ export class World implements EventSink {
 
   /** The asset is registered on first use with 0 decimals (the harness's permissive asset stub; quantum 5000). */
   ensureAsset(id: string): void {
-    if (!this.ex.asset(id)) this.ex.registerAsset({ id, decimals: 0, quantum: Decimal.fromInt(5000) });
+    if (this.ex.asset(id)) return;
+    this.ex.registerAsset({ id, decimals: 0, quantum: Decimal.fromInt(5000) });
+    // Vega's collateral engine, which the markets read, enables such an asset with quantum 1
+    this.ex.programmes.setMarketQuantum(id, Decimal.ONE);
   }
 
   // ------------------------------------------------------------------ time

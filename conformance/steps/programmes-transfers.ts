@@ -3,7 +3,14 @@
 import type { Registry } from '../registry.ts';
 import { StepError, type Table, type Row } from '../table.ts';
 import type { World } from '../world.ts';
-import { Decimal, isRewardMetric, METRIC_ACCOUNT, strategyKey, SYSTEM_OWNER } from '../../src/core/index.ts';
+import {
+  Decimal,
+  isRewardMetric,
+  METRIC_ACCOUNT,
+  parseRankTable,
+  strategyKey,
+  SYSTEM_OWNER,
+} from '../../src/core/index.ts';
 import { checkError, timestamp } from './parse.ts';
 
 function need(t: Table | undefined): Table {
@@ -42,32 +49,40 @@ function strategy(w: World, row: Row, toKind: string, asset: string) {
     throw new StepError(`entity_scope ${scopeCell}: must be INDIVIDUALS or TEAMS`);
   const individualCell = (row.opt('individual_scope') ?? 'ALL').replace(/^INDIVIDUAL_SCOPE_/, '').replace('_A_', '_');
   const individual =
-    individualCell === 'ALL'
+    scopeCell === 'TEAMS'
       ? 'ALL'
-      : individualCell === 'IN_TEAM'
-        ? 'IN_TEAM'
-        : individualCell === 'NOT_IN_TEAM'
-          ? 'NOT_IN_TEAM'
-          : undefined;
+      : individualCell === 'ALL'
+        ? 'ALL'
+        : individualCell === 'IN_TEAM'
+          ? 'IN_TEAM'
+          : individualCell === 'NOT_IN_TEAM'
+            ? 'NOT_IN_TEAM'
+            : undefined;
   if (!individual) throw new StepError(`individual_scope ${individualCell}: must be ALL, IN_TEAM or NOT_IN_TEAM`);
   const teams = (row.opt('teams') ?? '')
     .split(',')
     .map((x) => x.trim())
     .filter((x) => x !== '');
   const ntop = row.opt('ntop');
-  const dist = row.opt('distribution_strategy');
-  if (dist !== undefined && !/PRO_RATA$/.test(dist))
-    throw new StepError(`distribution_strategy ${dist}: only pro rata is supported by perpsim yet`);
-  const notional = row.opt('notional_requirement');
-  if (notional !== undefined && !Decimal.parse(notional).isZero())
-    throw new StepError('notional_requirement: not supported by perpsim yet');
+  const dist = (row.opt('distribution_strategy') ?? 'PRO_RATA').replace(/^DISTRIBUTION_STRATEGY_/, '');
+  if (dist !== 'PRO_RATA' && dist !== 'RANK')
+    throw new StepError(`distribution_strategy ${dist}: only PRO_RATA and RANK are supported by perpsim`);
+  const ranksCell = row.opt('ranks') ?? row.opt('rank_table');
+  if (dist === 'RANK' && ranksCell === undefined) throw new StepError('distribution_strategy RANK: needs ranks');
+  const rankTable = dist === 'RANK' ? engine(() => parseRankTable(ranksCell!, 'ranks')) : undefined;
+  const notional = row.optInt('notional_requirement') ?? 0n;
+  const cap = row.opt('cap_reward_fee_multiple');
+  const capD = cap !== undefined ? Decimal.parse(cap, 'cap_reward_fee_multiple') : undefined;
+  if (capD && !capD.isPositive()) throw new StepError('cap_reward_fee_multiple: must be positive');
+  const target = row.optInt('target_notional_volume');
+  const interval = epochCell(row, 'transfer_interval');
   const markets = (row.opt('markets') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const s = {
     metric,
-    metricAsset: row.opt('metric_asset') ?? asset,
+    metricAsset: row.opt('metric_asset') ?? (metric === 'ELIGIBLE_ENTITIES' ? '' : asset),
     markets,
     windowLength: epochCell(row, 'window_length') ?? 1,
     lockPeriod: epochCell(row, 'lock_period') ?? 0,
@@ -80,6 +95,11 @@ function strategy(w: World, row: Row, toKind: string, asset: string) {
     individualScope: individual,
     teams,
     ...(ntop !== undefined ? { nTop: Decimal.parse(ntop, 'ntop') } : {}),
+    notionalRequirement: notional,
+    ...(rankTable ? { rankTable } : {}),
+    ...(capD ? { capRewardFeeMultiple: capD } : {}),
+    ...(target !== undefined && target > 0n ? { targetNotionalVolume: target } : {}),
+    ...(interval !== undefined ? { transferInterval: interval } : {}),
   } as const;
   const key = strategyKey(s);
   w.ex.programmes.addRewardStrategy(key, s);
@@ -172,13 +192,12 @@ export function registerTransferSteps(r: Registry): void {
         'ntop',
         'target_notional_volume',
         'rank_table',
+        'ranks',
         'cap_reward_fee_multiple',
         'transfer_interval',
       ],
     );
     for (const row of table.rows) {
-      for (const c of ['target_notional_volume', 'rank_table', 'cap_reward_fee_multiple', 'transfer_interval'])
-        if (row.opt(c) !== undefined) throw new StepError(`${c}: not supported by perpsim yet`);
       const toKind = kind(row.str('to_account_type'));
       const asset = row.str('asset');
       let err: string | undefined;

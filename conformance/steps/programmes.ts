@@ -10,7 +10,7 @@ import {
   type ReferralBenefitTier,
   type ReferralStakingTier,
 } from '../../src/core/index.ts';
-import { checkError, timestamp } from './parse.ts';
+import { checkError, duration, timestamp } from './parse.ts';
 
 interface Named {
   readonly referralBenefit: Map<string, ReferralBenefitTier[]>;
@@ -269,10 +269,12 @@ export function registerProgrammeSteps(r: Registry): void {
       const ts = tiers(w).volumeRebate.get(row.str('tiers'));
       if (!ts) throw new StepError(`tiers: no volume rebate program tiers named "${row.str('tiers')}"`);
       const delta = row.opt('closing delta');
-      const end = delta !== undefined ? w.ex.now() + BigInt(count(delta, 'closing delta')) * 1_000_000_000n : undefined;
+      // the closing delta: a duration ("80s") or bare seconds from now
+      const closing = row.str('closing timestamp');
+      const end = delta !== undefined ? w.ex.now() + duration(delta) : endOfProgram(closing);
       engine(() =>
         w.ex.programmes.volumeRebate.setProgram({
-          endOfProgram: end ?? endOfProgram(row.str('closing timestamp')),
+          endOfProgram: end,
           windowLength: count(row.str('window length'), 'window length'),
           tiers: ts,
         }),

@@ -239,7 +239,7 @@ export class Exchange extends ExchangeTrading {
     this.epochExpiry = t + this.params.epochLength;
     this.epochPhase = 'running';
     this.sink.emit({ type: 'epoch', seq: this.epochSeq, action: 'START', time: t });
-    this.programmes.onEpochStart(this.epochSeq);
+    this.programmes.onEpochStart(this.epochSeq, t);
     for (const m of this.markets.values()) m.onEpochStart();
   }
 

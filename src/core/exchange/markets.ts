@@ -64,6 +64,7 @@ export abstract class ExchangeMarkets {
         const b = this.ledger.getOrCreate(to.owner, to.kind as AccountType, to.asset, to.market);
         this.ledger.transfer(a, b, amount, type as TransferType, { recordZero: true });
       },
+      parties: () => [...this.ledger.all()].filter((a) => a.type === 'GENERAL').map((a) => a.owner),
     });
     const spot = (id: string) => {
       const m = this.markets.get(id);
@@ -102,6 +103,23 @@ export abstract class ExchangeMarkets {
         // liquidity fees allocated to an LP are its "LP fees received" reward metric (0056-REWA)
         if (entry.type === 'LIQUIDITY_FEE_ALLOCATE')
           this.programmes.onLpFeesReceived(entry.to.market, entry.to.asset, entry.to.owner, entry.amount);
+        // mark-to-market and funding wins and losses: the relative and realised return metrics (0056-REWA)
+        else if (entry.type === 'MTM_WIN' || entry.type === 'PERPETUALS_FUNDING_WIN')
+          this.programmes.onSettlement(
+            entry.to.market,
+            entry.to.asset,
+            entry.to.owner,
+            entry.amount,
+            entry.type === 'MTM_WIN' ? 'MTM' : 'FUNDING',
+          );
+        else if (entry.type === 'MTM_LOSS' || entry.type === 'PERPETUALS_FUNDING_LOSS')
+          this.programmes.onSettlement(
+            entry.from.market,
+            entry.from.asset,
+            entry.from.owner,
+            -entry.amount,
+            entry.type === 'MTM_LOSS' ? 'MTM' : 'FUNDING',
+          );
         this.sinkRef.emit({ type: 'ledger', entry });
       },
     };
@@ -153,7 +171,7 @@ export abstract class ExchangeMarkets {
   }
 
   /** Every trade reaches the programmes with its value in quantum units (volumes, streaks, reward metrics). */
-  private onTradeForProgrammes(m: Market, t: Trade): void {
+  private onTradeForProgrammes(m: Market, t: Trade, spot = false): void {
     const q = this.programmes.quantumOf(m.asset);
     const value = m.tradeValueOf(t);
     const total = (f: Trade['buyerFee']) =>
@@ -169,6 +187,10 @@ export abstract class ExchangeMarkets {
       ...(takerFee ? { makerFee: takerFee.makerFee } : {}),
       buyerFees: t.aggressor === 'sell' ? 0n : total(t.buyerFee),
       sellerFees: t.aggressor === 'buy' ? 0n : total(t.sellerFee),
+      value: value.trunc(),
+      ...(spot
+        ? {}
+        : { size: t.size, price: t.price, time: t.timestamp, positionDecimals: m.configView().positionDecimalPlaces }),
     });
   }
 
@@ -214,6 +236,7 @@ export abstract class ExchangeMarkets {
         sink: {
           emit: (e) => {
             if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
+            else if (e.type === 'markPrice') this.programmes.onMarkPrice(e.marketId, e.price);
             this.sinkRef.emit(e);
           },
         },
@@ -243,7 +266,18 @@ export abstract class ExchangeMarkets {
     if (!base) throw new RangeError(`market ${spec.id} baseAsset: asset "${spec.baseAsset}" is not registered`);
     const cfg = validateSpotMarketSpec(spec, quote.decimals);
     const spot = { baseAsset: spec.baseAsset, quoteAsset: spec.quoteAsset, baseDecimals: base.decimals };
-    const m = new SpotMarket(cfg, quote.decimals, spot, this.marketContext(), opts.proposed === true);
+    // spot trades feed the programmes (fee discounts, rebates, volumes, fee-based reward metrics) but hold no position
+    const ctx = {
+      ...this.marketContext(),
+      sink: {
+        emit: (e: EngineEvent) => {
+          if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade, true);
+          this.sinkRef.emit(e);
+        },
+      },
+      programmes: this.programmes,
+    };
+    const m: SpotMarket = new SpotMarket(cfg, quote.decimals, spot, ctx, opts.proposed === true);
     this.markets.set(spec.id, m);
     return m;
   }

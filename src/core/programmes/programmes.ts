@@ -17,6 +17,7 @@ import { TransfersEngine } from './transfers.ts';
 import { parseVestingTiers, VestingEngine } from './vesting.ts';
 import { RewardsEngine, type RewardStrategy } from './rewards.ts';
 import { StakingRewards } from './validators.ts';
+import { MarketActivity } from './activity.ts';
 
 /** The system owner of the network's own accounts. */
 const SYSTEM = '*';
@@ -35,6 +36,8 @@ export interface ProgrammesHost {
     amount: bigint,
     type: string,
   ): void;
+  /** every party with a general account (eligible-entities rewards with no requirement) */
+  parties?(): string[];
 }
 
 /** A host with no ledger (programmes used on their own): any money movement is refused. */
@@ -59,6 +62,13 @@ export interface ProgrammeTrade {
   readonly asset?: string;
   /** maker fee the taker paid (continuous trading) */
   readonly makerFee?: bigint;
+  /** size (position precision), price (asset precision), trade value (asset units), time (ns) and the market's
+   * position decimals: the position-based reward metrics and the notional traded */
+  readonly size?: number;
+  readonly price?: bigint;
+  readonly value?: bigint;
+  readonly time?: bigint;
+  readonly positionDecimals?: number;
   /** every fee each side paid, for the transfer fee-free discount */
   readonly buyerFees?: bigint;
   readonly sellerFees?: bigint;
@@ -97,9 +107,10 @@ const ACCEPTED = new Set([
 ]);
 
 export class Programmes {
-  // the engines' values until a parameter is set (Vega's harness pushes only the parameters a feature sets)
+  // the engines' values until a parameter is set (Vega's harness pushes only the parameters a feature sets): an
+  // unset referralProgram.maxReferralRewardProportion caps the referrer's reward at 0 (verified/enactment_RFPR)
   readonly referral = new ReferralEngine({
-    maxReferralRewardProportion: Decimal.ONE,
+    maxReferralRewardProportion: Decimal.ZERO,
     minStakedVegaTokens: 0n,
     maxPartyNotionalVolumeByQuantumPerEpoch: undefined,
   });
@@ -122,6 +133,12 @@ export class Programmes {
   private minEpochsInTeam = 0;
   /** the reward strategy behind each reward pool key */
   private readonly strategies = new Map<string, RewardStrategy>();
+  /** each market's activity for the position-based reward metrics, by market id */
+  readonly activity = new Map<string, MarketActivity>();
+  /** parties that ever staked */
+  private readonly stakers = new Set<string>();
+  /** start of the running epoch (ns) */
+  private epochStart = 0n;
 
   constructor(hostIn: ProgrammesHost = NO_LEDGER) {
     const host: ProgrammesHost = { ...hostIn, quantum: (asset) => this.quanta.get(asset) ?? hostIn.quantum(asset) };
@@ -169,6 +186,10 @@ export class Programmes {
       minEpochsInTeam: () => this.minEpochsInTeam,
       payoutMultiplier: (party) =>
         (this.streaks.streakOf(party)?.rewardMultiplier ?? Decimal.ONE).mul(this.vesting.bonusMultiplier(party)),
+      activity: () => this.activity,
+      allParties: () => [...new Set(hostIn.parties?.() ?? [])].sort(),
+      stakingParties: () => [...this.stakers].filter((p) => this.stakedOf(p) > 0n).sort(),
+      quantum: q,
     });
     this.staking = new StakingRewards({
       poolBalance: (asset) => host.balance(SYSTEM, 'GLOBAL_REWARD', asset),
@@ -191,9 +212,23 @@ export class Programmes {
     this.quanta.set(asset, q);
   }
 
-  /** The quantum the programmes use for an asset (1 when unknown). */
+  /** quanta the markets' side uses (trade and open notionals in quantum) instead (see setMarketQuantum) */
+  private readonly marketQuanta = new Map<string, Decimal>();
+
+  /**
+   * The quantum of an asset as the markets see it (trade volumes and open notionals in quantum units: streaks,
+   * referral, discount and rebate volumes), when it differs from the one transfers read: Vega's harness enables an
+   * asset first used by a deposit with quantum 1 in its collateral engine (the markets') while its asset stub, which
+   * transfers read, holds 5000.
+   */
+  setMarketQuantum(asset: string, q: Decimal): void {
+    if (!q.isPositive()) throw new RangeError(`quantum of ${asset}: must be greater than 0`);
+    this.marketQuanta.set(asset, q);
+  }
+
+  /** The quantum the markets' side of the programmes uses for an asset (1 when unknown). */
   quantumOf(asset: string): Decimal {
-    return this.hostQuantum(asset) ?? Decimal.ONE;
+    return this.marketQuanta.get(asset) ?? this.hostQuantum(asset) ?? Decimal.ONE;
   }
 
   /** Sets a programme network parameter; false when the name is not one of the programmes'. */
@@ -270,6 +305,7 @@ export class Programmes {
 
   stake(party: string, amount: bigint): void {
     this.delegation.stake(party, amount);
+    this.stakers.add(party);
     this.touch();
   }
 
@@ -309,6 +345,7 @@ export class Programmes {
       this.transfers.recordTradingFees(t.buyer, t.asset, t.buyerFees ?? 0n);
       this.transfers.recordTradingFees(t.seller, t.asset, t.sellerFees ?? 0n);
     }
+    if (t.marketId !== undefined && t.asset !== undefined) this.recordActivity(t);
     if (t.aggressor === undefined) return;
     const taker = t.aggressor === 'buyer' ? t.buyer : t.seller;
     const maker = t.aggressor === 'buyer' ? t.seller : t.buyer;
@@ -320,6 +357,40 @@ export class Programmes {
     this.referral.recordTakerVolume(taker, v);
     this.volumeDiscount.recordTakerVolume(taker, v);
     this.volumeRebate.recordMakerVolume(maker, v);
+  }
+
+  private activityOf(market: string, asset: string, positionDecimals = 0): MarketActivity {
+    let a = this.activity.get(market);
+    if (!a) {
+      const pf =
+        positionDecimals >= 0
+          ? Decimal.fromBigInt(10n ** BigInt(positionDecimals))
+          : Decimal.ONE.div(Decimal.fromBigInt(10n ** BigInt(-positionDecimals)));
+      a = new MarketActivity(asset, pf);
+      this.activity.set(market, a);
+    }
+    return a;
+  }
+
+  private recordActivity(t: ProgrammeTrade): void {
+    const a = this.activityOf(t.marketId!, t.asset!, t.positionDecimals);
+    if (t.value !== undefined) a.onTradeValue(t.value);
+    a.onFeesPaid(t.buyer, t.buyerFees ?? 0n);
+    a.onFeesPaid(t.seller, t.sellerFees ?? 0n);
+    if (t.size !== undefined && t.price !== undefined && t.time !== undefined)
+      a.onTrade(t.buyer, t.seller, t.size, t.price, t.time, this.epochStart);
+  }
+
+  /** A mark-to-market (win positive, loss negative) or funding (received positive, paid negative) transfer. */
+  onSettlement(market: string, asset: string, party: string, amount: bigint, kind: 'MTM' | 'FUNDING'): void {
+    const a = this.activityOf(market, asset);
+    if (kind === 'MTM') a.onMarkToMarket(party, amount);
+    else a.onFunding(party, amount);
+  }
+
+  /** A market's mark price (asset precision), for the notional at the end of the epoch. */
+  onMarkPrice(market: string, price: bigint): void {
+    this.activity.get(market)?.setMarkPrice(price);
   }
 
   /** Liquidity fees allocated to an LP in a market (its "LP fees received" reward metric). */
@@ -349,11 +420,28 @@ export class Programmes {
   onEpochEnd(seq: number, time: bigint, openVolume: ReadonlyMap<string, Decimal>): void {
     this.streaks.onEpochEnd(seq, openVolume);
     this.vesting.onEpochEnd((p) => this.streaks.streakOf(p)?.vestingMultiplier ?? Decimal.ONE);
+    for (const id of [...this.activity.keys()].sort()) this.activity.get(id)!.closeEpoch(this.epochStart, time);
     this.rewards.closeEpoch(seq);
-    this.transfers.onEpochEnd(seq, (t) => {
-      const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
-      return !s || this.rewards.hasEligible(s);
-    });
+    this.transfers.onEpochEnd(
+      seq,
+      (t) => {
+        const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
+        return !s || this.rewards.hasEligible(s);
+      },
+      (t, amount) => {
+        const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
+        if (!s?.targetNotionalVolume) return amount;
+        // scaled by min(1, notional traded in the window / target), truncated (0056-REWA-232)
+        const traded = this.rewards.notionalTraded(s);
+        if (traded === 0n) return 0n;
+        const ratio = Decimal.min(
+          Decimal.fromBigInt(traded).div(Decimal.fromBigInt(s.targetNotionalVolume)),
+          Decimal.ONE,
+        );
+        return ratio.mulBig(amount).trunc();
+      },
+      (t) => (t.dispatch ? this.strategies.get(t.dispatch.key)?.transferInterval : undefined),
+    );
     for (const t of this.transfers.paidThisEpoch()) {
       const s = t.dispatch ? this.strategies.get(t.dispatch.key) : undefined;
       if (s) this.rewards.distribute(seq, t.asset, t.dispatch!.key, s);
@@ -365,7 +453,8 @@ export class Programmes {
     this.volumeRebate.onEpochEnd(seq, time);
   }
 
-  onEpochStart(seq: number): void {
+  onEpochStart(seq: number, time?: bigint): void {
+    if (time !== undefined) this.epochStart = time;
     this.delegation.onEpochStart(seq);
     this.referral.onEpochStart();
     this.volumeDiscount.onEpochStart();
@@ -392,6 +481,7 @@ export class Programmes {
       ...this.vesting.hashParts(),
       ...this.rewards.hashParts(),
       ...this.staking.hashParts(),
+      ...[...this.activity.keys()].sort().flatMap((id) => this.activity.get(id)!.hashParts(id)),
     ];
   }
 }

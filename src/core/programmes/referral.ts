@@ -104,7 +104,8 @@ export class ReferralEngine {
   }
 
   createSet(party: string, code: string, epoch: number, staked: bigint, team?: TeamOptions): void {
-    if (this.sets.has(code)) throw new RangeError(`referral set ${code} already exists`);
+    // a set id is deterministic in Vega (from the transaction): creating a set under an existing id replaces that set
+    // (its former referrer stays a referrer), as Vega's referral engine does
     if (this.referrerOf.has(party)) throw new RangeError('party is already a referrer');
     if (this.refereeOf.has(party)) throw new RangeError('party is already a referee');
     if (staked < this.params.minStakedVegaTokens)
@@ -226,7 +227,8 @@ export class ReferralEngine {
    * factors for the next epoch; `stakedOf` gives a referrer's staked tokens (for the staking multiplier).
    */
   onEpochEnd(seq: number, time: bigint, stakedOf: (party: string) => bigint): void {
-    const p = this.program;
+    // a programme enacted during the epoch applies from the start of the next (verified/enactment_RFPR)
+    const p = this.pending ?? this.program;
     this.volumes.close(seq, Math.max(p?.windowLength ?? 1, 1), this.params.maxPartyNotionalVolumeByQuantumPerEpoch);
     this.current.clear();
     if (!p) return;
@@ -255,9 +257,10 @@ export class ReferralEngine {
       }
       this.stats.set(`${set.code}@${seq}`, { code: set.code, epoch: seq, runningVolume: running, referees });
     }
-    if (p.endOfProgram > 0n && time >= p.endOfProgram) {
+    const ending = this.program;
+    if (ending && ending.endOfProgram > 0n && time >= ending.endOfProgram) {
       this.program = undefined;
-      this.current.clear();
+      if (!this.pending) this.current.clear();
     }
   }
 

@@ -2,18 +2,45 @@
 // metric asset, markets) has its own reward pool; at the end of every epoch in which the transfer paid into it, the
 // pool is distributed pro rata to the parties' reward metric over the strategy's window of epochs, each scaled by
 // the party's payout multipliers (activity streak × vesting bonus), floored, into the parties' vesting accounts.
-// Metrics kept: maker fees paid (as taker), maker fees received, liquidity fees received.
+// Metrics kept here: maker fees paid (as taker), maker fees received, liquidity fees received; the position-based
+// metrics (average notional, relative return, returns volatility, realised return) and eligible entities are
+// computed from each market's activity (activity.ts, metrics.ts).
 import { Decimal } from '../num/decimal.ts';
+import type { MarketActivity } from './activity.ts';
+import { payouts, shares, type RankEntry } from './distribution.ts';
+import {
+  activityMetric,
+  isActivityMetric,
+  lastNotional,
+  marketsInScope,
+  notionalTraded,
+  takerFeesPaid,
+  type ActivityMetric,
+} from './metrics.ts';
 
-export type RewardMetric = 'MAKER_FEES_PAID' | 'MAKER_FEES_RECEIVED' | 'LP_FEES_RECEIVED';
+export type RewardMetric = 'MAKER_FEES_PAID' | 'MAKER_FEES_RECEIVED' | 'LP_FEES_RECEIVED' | ActivityMetric;
 
-const METRICS = new Set<string>(['MAKER_FEES_PAID', 'MAKER_FEES_RECEIVED', 'LP_FEES_RECEIVED']);
+const METRICS = new Set<string>([
+  'MAKER_FEES_PAID',
+  'MAKER_FEES_RECEIVED',
+  'LP_FEES_RECEIVED',
+  'AVERAGE_NOTIONAL',
+  'RELATIVE_RETURN',
+  'RETURN_VOLATILITY',
+  'REALISED_RETURN',
+  'ELIGIBLE_ENTITIES',
+]);
 
 /** The reward account each metric pays from (Vega's ACCOUNT_TYPE_REWARD_… without the prefix). */
 export const METRIC_ACCOUNT: Readonly<Record<RewardMetric, string>> = {
   MAKER_FEES_PAID: 'REWARD_MAKER_PAID_FEES',
   MAKER_FEES_RECEIVED: 'REWARD_MAKER_RECEIVED_FEES',
   LP_FEES_RECEIVED: 'REWARD_LP_RECEIVED_FEES',
+  AVERAGE_NOTIONAL: 'REWARD_AVERAGE_NOTIONAL',
+  RELATIVE_RETURN: 'REWARD_RELATIVE_RETURN',
+  RETURN_VOLATILITY: 'REWARD_RETURN_VOLATILITY',
+  REALISED_RETURN: 'REWARD_REALISED_RETURN',
+  ELIGIBLE_ENTITIES: 'REWARD_ELIGIBLE_ENTITIES',
 };
 
 export function isRewardMetric(m: string): m is RewardMetric {
@@ -38,11 +65,23 @@ export interface RewardStrategy {
   readonly teams?: readonly string[];
   /** teams: the fraction of top members whose average metric is the team's */
   readonly nTop?: Decimal;
+  /** the time-weighted average notional (last epoch, markets in scope) a party needs; 0: none */
+  readonly notionalRequirement?: bigint;
+  /** distribution by rank (the rank table) instead of pro rata */
+  readonly rankTable?: readonly RankEntry[];
+  /** no party receives more than this multiple of the taker fees it paid (0057-TRAN-070) */
+  readonly capRewardFeeMultiple?: Decimal;
+  /** the transfer is scaled by min(1, notional traded in the window / target) (0056-REWA-232) */
+  readonly targetNotionalVolume?: bigint;
+  /** the transfer is made every this many epochs (0057-TRAN) */
+  readonly transferInterval?: number;
 }
 
 export function strategyKey(s: RewardStrategy): string {
   const scope = `${s.entityScope ?? 'INDIVIDUALS'}|${s.individualScope ?? 'ALL'}|${[...(s.teams ?? [])].sort().join(',')}|${s.nTop ?? ''}`;
-  return `${s.metric}|${s.metricAsset}|${[...s.markets].sort().join(',')}|${s.windowLength}|${s.lockPeriod}|${s.stakingRequirement}|${[...s.eligibleKeys].sort().join(',')}|${scope}`;
+  const ranks = s.rankTable ? s.rankTable.map((r) => `${r.startRank}:${r.shareRatio}`).join(',') : 'pro-rata';
+  const extra = `${s.notionalRequirement ?? 0n}|${ranks}|${s.capRewardFeeMultiple ?? ''}|${s.targetNotionalVolume ?? ''}|${s.transferInterval ?? ''}`;
+  return `${s.metric}|${s.metricAsset}|${[...s.markets].sort().join(',')}|${s.windowLength}|${s.lockPeriod}|${s.stakingRequirement}|${[...s.eligibleKeys].sort().join(',')}|${scope}|${extra}`;
 }
 
 export interface TeamView {
@@ -61,6 +100,14 @@ export interface RewardHost {
   teams(): readonly TeamView[];
   /** `rewards.team.minEpochsInTeam` */
   minEpochsInTeam(): number;
+  /** the markets' activity, by market id */
+  activity(): ReadonlyMap<string, MarketActivity>;
+  /** every party with an account (eligible entities with no requirement) */
+  allParties(): readonly string[];
+  /** every party with stake */
+  stakingParties(): readonly string[];
+  /** an asset's quantum (taker fees are converted to the reward asset by the quanta) */
+  quantum(asset: string): Decimal;
 }
 
 interface Metrics {
@@ -75,6 +122,10 @@ export class RewardsEngine {
   /** closed epochs (oldest first) and the running one: per `${party}|${asset}|${market}` */
   private readonly closed: { seq: number; m: Map<string, Metrics> }[] = [];
   private current = new Map<string, Metrics>();
+  /** per strategy key, the payees computed for the epoch just closed */
+  private readonly cache = new Map<string, { payees: [string, Decimal][]; required: boolean }>();
+  /** eligible entities: per strategy key, the parties eligible in each epoch of the game (oldest first) */
+  private readonly eligibility = new Map<string, Set<string>[]>();
   /** rewards paid per epoch: `${party}|${asset}` → amount */
   private readonly paid = new Map<number, Map<string, bigint>>();
 
@@ -105,9 +156,12 @@ export class RewardsEngine {
     this.closed.push({ seq, m: this.current });
     this.current = new Map();
     while (this.closed.length > 64) this.closed.shift();
+    this.cache.clear();
+    // eligible entities: a new (empty) set of eligible parties for the epoch of every game
+    for (const sets of this.eligibility.values()) sets.push(new Set());
   }
 
-  private metricOf(s: RewardStrategy, party: string, window: { m: Map<string, Metrics> }[]): bigint {
+  private feeMetricOf(s: RewardStrategy, party: string, window: { m: Map<string, Metrics> }[]): bigint {
     let sum = 0n;
     for (const e of window)
       for (const [key, m] of e.m) {
@@ -126,77 +180,151 @@ export class RewardsEngine {
 
   /** Whether any party would receive a reward of the strategy for the epoch just closed. */
   hasEligible(s: RewardStrategy): boolean {
-    return this.scores(s).length > 0;
+    return this.scored(s).required;
   }
 
-  /** A party's reward metric, 0 when it does not meet the strategy's requirements. */
-  private partyMetric(s: RewardStrategy, party: string, window: { m: Map<string, Metrics> }[]): bigint {
-    if (s.eligibleKeys.length > 0 && !s.eligibleKeys.includes(party)) return 0n;
-    if (this.host.stakedOf(party) < s.stakingRequirement) return 0n;
-    return this.metricOf(s, party, window);
+  private markets(s: RewardStrategy): MarketActivity[] {
+    return marketsInScope(this.host.activity(), s.metricAsset, s.markets);
   }
 
-  /** Each payee's payout weight: individuals by metric × multipliers; team members per 0056-REWA "teams". */
-  private scores(s: RewardStrategy, seq?: number): [string, Decimal][] {
-    const window = this.closed.slice(-Math.max(s.windowLength, 1));
-    const teams = this.host.teams();
-    if (s.entityScope === 'TEAMS') return this.teamScores(s, window, teams, seq ?? this.closed.at(-1)?.seq);
-    const inTeam = new Set(teams.flatMap((t) => t.members.map((m) => m.party)));
-    const parties = new Set<string>();
-    for (const e of window) for (const k of e.m.keys()) parties.add(k.slice(0, k.indexOf('|')));
-    const scores: [string, Decimal][] = [];
-    for (const party of [...parties].sort(cmp)) {
-      if (s.individualScope === 'IN_TEAM' && !inTeam.has(party)) continue;
-      if (s.individualScope === 'NOT_IN_TEAM' && inTeam.has(party)) continue;
-      const metric = this.partyMetric(s, party, window);
-      if (metric <= 0n) continue;
-      const d = Decimal.fromBigInt(metric).mul(this.host.payoutMultiplier(party));
-      if (d.isPositive()) scores.push([party, d]);
-    }
-    return scores;
+  /** The staking and time-weighted notional requirements. */
+  private meetsRequirements(s: RewardStrategy, party: string, ms: readonly MarketActivity[]): boolean {
+    if (s.eligibleKeys.length > 0 && !s.eligibleKeys.includes(party)) return false;
+    if (s.stakingRequirement > 0n && this.host.stakedOf(party) < s.stakingRequirement) return false;
+    const notional = s.notionalRequirement ?? 0n;
+    return notional === 0n || lastNotional(ms, party) >= notional;
   }
 
   /**
-   * Teams: a team's metric is the average of its top ceil(nTop × n) members' metrics, n the members with a
-   * metric; the pool is shared
-   * pro rata between teams, then within a team between members with a positive metric by their multipliers.
+   * Eligible entities (0056-REWA): 1 for a party eligible in this epoch and in each earlier epoch of the window
+   * (as Vega keeps them: the game's epochs since it started, the oldest dropped once there are more than N).
    */
-  private teamScores(
+  private eligibilityScore(key: string, party: string, windowLength: number): Decimal {
+    const sets = this.eligibility.get(key);
+    if (!sets) {
+      this.eligibility.set(key, [new Set([party])]);
+      return Decimal.ONE;
+    }
+    const window = sets.length > windowLength ? sets.slice(1) : sets;
+    window[window.length - 1]!.add(party);
+    return window.every((e) => e.has(party)) ? Decimal.ONE : Decimal.ZERO;
+  }
+
+  /** A party's metric for the strategy, undefined when it is not eligible (requirements unmet or no data). */
+  private partyMetric(
     s: RewardStrategy,
+    key: string,
+    party: string,
     window: { m: Map<string, Metrics> }[],
-    teams: readonly TeamView[],
-    seq: number | undefined,
+    ms: readonly MarketActivity[],
+  ): Decimal | undefined {
+    if (!this.meetsRequirements(s, party, ms)) return undefined;
+    if (s.metric === 'ELIGIBLE_ENTITIES') return this.eligibilityScore(key, party, Math.max(s.windowLength, 1));
+    if (isActivityMetric(s.metric)) return activityMetric(s.metric, ms, party, s.windowLength);
+    const fees = this.feeMetricOf(s, party, window);
+    return fees > 0n ? Decimal.fromBigInt(fees) : undefined;
+  }
+
+  /** The parties an individual-scope strategy looks at. */
+  private individuals(s: RewardStrategy, window: { m: Map<string, Metrics> }[], ms: MarketActivity[]): string[] {
+    const parties = new Set<string>();
+    if (isActivityMetric(s.metric)) {
+      if (
+        s.metric === 'ELIGIBLE_ENTITIES' &&
+        s.individualScope !== 'NOT_IN_TEAM' &&
+        (s.notionalRequirement ?? 0n) === 0n
+      ) {
+        for (const p of s.stakingRequirement > 0n ? this.host.stakingParties() : this.host.allParties()) parties.add(p);
+      } else for (const m of ms) for (const p of m.parties) parties.add(p);
+    } else for (const e of window) for (const k of e.m.keys()) parties.add(k.slice(0, k.indexOf('|')));
+    const teams = this.host.teams();
+    const inTeam = new Set(teams.flatMap((t) => t.members.map((m) => m.party)));
+    if (s.individualScope === 'IN_TEAM' && isActivityMetric(s.metric)) {
+      const seq = this.closed.at(-1)?.seq;
+      const min = this.host.minEpochsInTeam();
+      parties.clear();
+      for (const t of teams)
+        for (const m of t.members) if (seq === undefined || seq - m.joined >= min) parties.add(m.party);
+    }
+    return [...parties]
+      .filter((p) => !(s.individualScope === 'IN_TEAM' && !inTeam.has(p)))
+      .filter((p) => !(s.individualScope === 'NOT_IN_TEAM' && inTeam.has(p)))
+      .sort(cmp);
+  }
+
+  /** The payees' shares of the pool for the epoch just closed, and whether the transfer is to be made. */
+  private scored(s: RewardStrategy): { payees: [string, Decimal][]; required: boolean } {
+    const key = strategyKey(s);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const window = this.closed.slice(-Math.max(s.windowLength, 1));
+    const ms = this.markets(s);
+    const mult = (p: string) => this.host.payoutMultiplier(p);
+    let out: { payees: [string, Decimal][]; required: boolean };
+    if (s.entityScope === 'TEAMS') {
+      const payees = this.teamShares(s, key, window, ms);
+      out = { payees, required: payees.length > 0 };
+    } else {
+      const metrics: [string, Decimal][] = [];
+      for (const party of this.individuals(s, window, ms)) {
+        const m = this.partyMetric(s, key, party, window, ms);
+        if (m !== undefined) metrics.push([party, m]);
+      }
+      const nonZero = metrics.some(([, m]) => !m.isZero());
+      out = {
+        payees: shares(metrics, mult, s.rankTable),
+        required: nonZero || (metrics.length > 0 && s.rankTable !== undefined),
+      };
+    }
+    this.cache.set(key, out);
+    return out;
+  }
+
+  /**
+   * Teams: a team's metric is the average of its top trunc(nTop × n) members' metrics (at least 1, at most those
+   * with a metric), n the members in the team long enough (rewards.minimumEpochsInTeam); the pool is shared between teams (pro rata or by rank), then within a team between the members with a
+   * positive metric by their multipliers.
+   */
+  private teamShares(
+    s: RewardStrategy,
+    key: string,
+    window: { m: Map<string, Metrics> }[],
+    ms: readonly MarketActivity[],
   ): [string, Decimal][] {
     const nTop = s.nTop ?? Decimal.ONE;
     const minEpochs = this.host.minEpochsInTeam();
-    const byTeam: { metric: Decimal; members: [string, bigint][] }[] = [];
-    for (const t of teams) {
+    const seq = this.closed.at(-1)?.seq;
+    const teams: [string, Decimal][] = [];
+    const membersOf = new Map<string, string[]>();
+    for (const t of this.host.teams()) {
       if (s.teams && s.teams.length > 0 && !s.teams.includes(t.name)) continue;
-      const members: [string, bigint][] = t.members.map(({ party, joined }) => [
-        party,
-        seq !== undefined && seq - joined < minEpochs ? 0n : this.partyMetric(s, party, window),
-      ]);
+      const members: [string, Decimal][] = [];
+      let inScope = 0;
+      for (const { party, joined } of t.members) {
+        if (seq !== undefined && seq - joined < minEpochs) continue;
+        inScope++;
+        const m = this.partyMetric(s, key, party, window, ms);
+        if (m !== undefined && m.isPositive()) members.push([party, m]);
+      }
       if (members.length === 0) continue;
-      // the top performers are counted among the members with a metric (as Vega's tests expect)
-      const sorted = members
-        .map(([, m]) => m)
-        .filter((m) => m > 0n)
-        .sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-      if (sorted.length === 0) continue;
-      let n = Decimal.fromInt(sorted.length).mul(nTop).ceil();
+      // the top performers: trunc(nTop × members in the team long enough), at least 1, at most those with a metric
+      const sorted = members.map(([, m]) => m).sort((a, b) => b.cmp(a));
+      let n = Decimal.fromInt(inScope).mul(nTop).trunc();
       if (n < 1n) n = 1n;
-      let sum = 0n;
-      for (const m of sorted.slice(0, Number(n))) sum += m;
-      const metric = Decimal.fromBigInt(sum).divBig(n);
-      if (metric.isPositive()) byTeam.push({ metric, members });
+      if (n > BigInt(sorted.length)) n = BigInt(sorted.length);
+      let sum = Decimal.ZERO;
+      for (const m of sorted.slice(0, Number(n))) sum = sum.add(m);
+      const metric = sum.divBig(n);
+      if (!metric.isPositive()) continue;
+      teams.push([t.name, metric]);
+      membersOf.set(
+        t.name,
+        members.map(([p]) => p),
+      );
     }
-    let total = Decimal.ZERO;
-    for (const t of byTeam) total = total.add(t.metric);
     const out: [string, Decimal][] = [];
-    if (!total.isPositive()) return out;
-    for (const t of byTeam) {
-      const share = t.metric.div(total);
-      const paid = t.members.filter(([, m]) => m > 0n).map(([p]) => [p, this.host.payoutMultiplier(p)] as const);
+    for (const [team, share] of shares(teams, () => Decimal.ONE, s.rankTable)) {
+      const paid = membersOf.get(team)!.map((p) => [p, this.host.payoutMultiplier(p)] as const);
       let mSum = Decimal.ZERO;
       for (const [, mult] of paid) mSum = mSum.add(mult);
       if (!mSum.isPositive()) continue;
@@ -205,24 +333,40 @@ export class RewardsEngine {
     return out;
   }
 
-  /** Distributes a strategy's whole pool for epoch `seq`; what cannot be paid stays in the pool. */
+  /** Distributes a strategy's pool for epoch `seq`; what cannot be paid (or is capped) stays in the pool. */
   distribute(seq: number, asset: string, key: string, s: RewardStrategy): void {
     const account = METRIC_ACCOUNT[s.metric];
     const pool = this.host.poolBalance(account, asset, key);
     if (pool <= 0n) return;
-    const scores = this.scores(s, seq);
-    let total = Decimal.ZERO;
-    for (const [, d] of scores) total = total.add(d);
-    if (!total.isPositive()) return;
-    const poolD = Decimal.fromBigInt(pool);
-    for (const [party, d] of scores) {
-      const amount = poolD.mul(d).div(total).floor();
+    const { payees } = this.scored(s);
+    if (payees.length === 0) return;
+    let cap: Parameters<typeof payouts>[2];
+    if (s.capRewardFeeMultiple) {
+      const fees = takerFeesPaid(this.markets(s), s.transferInterval ?? 1);
+      // taker fees are in the metric asset: converted to the reward asset by the quanta
+      const rate = this.host.quantum(asset).div(this.host.quantum(s.metricAsset === '' ? asset : s.metricAsset));
+      cap = {
+        multiple: s.capRewardFeeMultiple,
+        feesPaid: (p) => {
+          const f = fees.get(p);
+          return f === undefined ? undefined : Decimal.fromBigInt(f).mul(rate);
+        },
+      };
+    }
+    const amounts = payouts(pool, payees, cap);
+    for (const [party] of payees) {
+      const amount = amounts.get(party) ?? 0n;
       if (amount <= 0n) continue;
       this.host.pay(account, asset, key, party, amount);
       const byParty = this.paid.get(seq) ?? new Map<string, bigint>();
       byParty.set(`${party}|${asset}`, (byParty.get(`${party}|${asset}`) ?? 0n) + amount);
       this.paid.set(seq, byParty);
     }
+  }
+
+  /** The notional traded in the strategy's markets over its window (asset units), for a target notional volume. */
+  notionalTraded(s: RewardStrategy): bigint {
+    return notionalTraded(this.markets(s), Math.max(s.windowLength, 1));
   }
 
   rewardPaid(seq: number, party: string, asset: string): bigint {

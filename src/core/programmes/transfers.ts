@@ -215,7 +215,12 @@ export class TransfersEngine {
    * End of epoch `seq`: the recurring transfers due (a transfer funding rewards is skipped, not cancelled, in an
    * epoch where `payable` says nobody would receive them), then the fee-free discounts decay and grow.
    */
-  onEpochEnd(seq: number, payable: (t: RecurringTransfer) => boolean = () => true): void {
+  onEpochEnd(
+    seq: number,
+    payable: (t: RecurringTransfer) => boolean = () => true,
+    scale: (t: RecurringTransfer, amount: bigint) => bigint = (_t, a) => a,
+    interval: (t: RecurringTransfer) => number | undefined = () => undefined,
+  ): void {
     this.paidLast = [];
     for (const id of [...this.recurring.keys()].sort(cmp)) {
       const t = this.recurring.get(id)!;
@@ -224,15 +229,21 @@ export class TransfersEngine {
         this.recurring.delete(id);
         continue;
       }
-      const amount = Decimal.fromBigInt(t.amount)
+      // a transfer with an interval of n epochs is made at the end of every n-th epoch from its start
+      const n = interval(t);
+      if (n !== undefined && n > 1 && (seq - t.startEpoch + 1 < n || (seq - t.startEpoch + 1) % n !== 0)) continue;
+      const full = Decimal.fromBigInt(t.amount)
         .mul(t.factor.pow(Decimal.fromInt(seq - t.startEpoch)))
         .floor();
+      const amount = scale(t, full);
       if (!payable(t)) continue;
       const q = this.host.quantum(t.asset) ?? Decimal.ONE;
-      if (Decimal.fromBigInt(amount).lt(this.params.minTransferQuantumMultiple.mul(q)) || amount <= 0n) {
+      if (Decimal.fromBigInt(amount).lt(this.params.minTransferQuantumMultiple.mul(q)) || full <= 0n) {
         this.recurring.delete(id);
         continue;
       }
+      // scaled down to nothing (no notional traded): nothing is transferred this epoch
+      if (amount <= 0n) continue;
       try {
         this.charge(t, amount);
       } catch {

@@ -35,7 +35,7 @@ function checkWindow(what: string, w: number): void {
 /** Programme lifecycle shared by both: set → active from the next epoch start → closed at an epoch end past its end. */
 abstract class WindowedProgramme<P extends { endOfProgram: bigint; windowLength: number }> {
   protected program: P | undefined;
-  private pending: P | undefined;
+  protected pending: P | undefined;
   readonly volumes = new EpochVolumes();
 
   protected abstract readonly what: string;
@@ -56,11 +56,20 @@ abstract class WindowedProgramme<P extends { endOfProgram: bigint; windowLength:
     }
   }
 
+  /**
+   * Closes the epoch's volumes; returns the programme the next epoch's factors are computed by: one enacted during
+   * the epoch applies from the start of the next (verified/enactment_VDPR), else the one in force unless it ended.
+   */
   protected closeEpoch(seq: number, time: bigint): P | undefined {
-    const p = this.program;
+    const p = this.pending ?? this.program;
     this.volumes.close(seq, Math.max(p?.windowLength ?? 1, 1));
-    if (p && p.endOfProgram > 0n && time >= p.endOfProgram) this.program = undefined;
-    return p;
+    if (this.program && this.program.endOfProgram > 0n && time >= this.program.endOfProgram) this.program = undefined;
+    return this.pending ?? this.program;
+  }
+
+  /** whether a programme is in force or enacted for the next epoch */
+  protected get inForceNext(): boolean {
+    return this.program !== undefined || this.pending !== undefined;
   }
 }
 
@@ -85,7 +94,7 @@ export class VolumeDiscountEngine extends WindowedProgramme<VolumeDiscountProgra
       for (const t of p.tiers) if (v.gte(t.minRunningVolume)) f = t.discount;
       this.factors.set(party, f);
     }
-    if (!this.program) this.factors.clear();
+    if (!this.inForceNext) this.factors.clear();
   }
 
   discountOf(party: string): Factors {
@@ -120,7 +129,7 @@ export class VolumeRebateEngine extends WindowedProgramme<VolumeRebateProgram> {
       for (const t of p.tiers) if (fraction.gte(t.minFraction)) r = t.rebate;
       if (r.isPositive()) this.rebates.set(party, r);
     }
-    if (!this.program) this.rebates.clear();
+    if (!this.inForceNext) this.rebates.clear();
   }
 
   /** the additional rebate factor in force for the running epoch (before the treasury + buy-back cap) */

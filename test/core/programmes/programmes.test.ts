@@ -139,7 +139,9 @@ test('referral: the staking multiplier scales the reward factors; the per-epoch 
   assert.equal(p.referral.setStats('code', 1)!.runningVolume.toString(), '2500');
   assert.equal(p.takerBenefits('referee').referralReward.infrastructure.toString(), '0.042');
   assert.throws(() => p.referral.applyCode('referrer', 'code', 1), /referrer/);
-  assert.throws(() => p.referral.createSet('x', 'code', 1, 0n), /already exists/);
+  // a set created under an existing id replaces it (Vega's set ids are deterministic): x is now a referrer
+  p.referral.createSet('x', 'code', 1, 0n);
+  assert.throws(() => p.referral.createSet('x', 'other', 1, 0n), /already a referrer/);
 });
 
 test('volume discount and rebate programmes start at the next epoch and fix factors for an epoch', () => {
