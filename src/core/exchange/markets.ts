@@ -7,7 +7,7 @@ import { Decimal } from '../num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from '../config/network.ts';
 import { validateMarketConfig, type MarketConfig } from '../config/market.ts';
 import { Market } from '../market/market.ts';
-import { SpotMarket } from '../spot/market.ts';
+import { SpotMarket, type SpotAssets } from '../spot/market.ts';
 import { validateSpotMarketSpec, type SpotMarketSpec } from '../spot/config.ts';
 import type { SuccessionState } from '../market/types.ts';
 import type { AssetConfig, CommandResult, MarketChanges } from '../commands.ts';
@@ -15,6 +15,17 @@ import type { EngineEvent, EventSink, Trade } from '../events.ts';
 import { NULL_SINK } from '../events.ts';
 import { SYSTEM_OWNER, type AccountType, type TransferType } from '../types.ts';
 import { Programmes } from '../programmes/programmes.ts';
+
+/** How a market was constructed (see ExchangeMarkets.buildMarket). */
+export type MarketInput =
+  | { readonly kind: 'future'; readonly cfg: MarketConfig; readonly decimals: number; readonly proposed: boolean }
+  | {
+      readonly kind: 'spot';
+      readonly cfg: MarketConfig;
+      readonly decimals: number;
+      readonly spot: SpotAssets;
+      readonly proposed: boolean;
+    };
 
 export interface ExchangeOptions {
   /** start time, ns since the Unix epoch */
@@ -42,6 +53,9 @@ export abstract class ExchangeMarkets {
   // every market's state as of its last tick (kept for the successor window once the market has closed)
   protected readonly successors = new Map<string, string[]>();
   protected readonly succession = new Map<string, { state: SuccessionState; ttl: bigint; closed?: Market }>();
+
+  /** each market's construction inputs, by market id (for a snapshot's restore) */
+  protected readonly marketInputs = new Map<string, MarketInput>();
 
   /** the network's incentive programmes, transfers, rewards, vesting and staking (src/core/programmes) */
   readonly programmes: Programmes;
@@ -166,25 +180,7 @@ export abstract class ExchangeMarkets {
           `market ${cfg.id} successor.parentMarketId: the parent settles in ${parent.asset}, not ${cfg.settlementAsset}`,
         );
     }
-    const m = new Market(
-      cfg,
-      asset.decimals,
-      {
-        ledger: this.ledger,
-        params: this.params,
-        sink: {
-          emit: (e) => {
-            if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
-            this.sinkRef.emit(e);
-          },
-        },
-        now: () => this.clock,
-        nextId: (k) => this.nextId(k),
-        assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
-        programmes: this.programmes,
-      },
-      opts.proposed === true,
-    );
+    const m = this.buildMarket({ kind: 'future', cfg, decimals: asset.decimals, proposed: opts.proposed === true });
     this.markets.set(cfg.id, m);
     if (cfg.successor) {
       const list = this.successors.get(cfg.successor.parentMarketId) ?? [];
@@ -203,8 +199,38 @@ export abstract class ExchangeMarkets {
     if (!base) throw new RangeError(`market ${spec.id} baseAsset: asset "${spec.baseAsset}" is not registered`);
     const cfg = validateSpotMarketSpec(spec, quote.decimals);
     const spot = { baseAsset: spec.baseAsset, quoteAsset: spec.quoteAsset, baseDecimals: base.decimals };
-    const m = new SpotMarket(cfg, quote.decimals, spot, this.marketContext(), opts.proposed === true);
+    const m = this.buildMarket({ kind: 'spot', cfg, decimals: quote.decimals, spot, proposed: opts.proposed === true });
     this.markets.set(spec.id, m);
+    return m as SpotMarket;
+  }
+
+  /**
+   * Constructs a market from its inputs (validated by the caller) and remembers them: a snapshot's restore rebuilds
+   * each market's wiring (its host interfaces, closures over this exchange) from them before restoring its state.
+   */
+  protected buildMarket(input: MarketInput): Market {
+    this.marketInputs.set(input.cfg.id, input);
+    if (input.kind === 'spot')
+      return new SpotMarket(input.cfg, input.decimals, input.spot, this.marketContext(), input.proposed);
+    const m = new Market(
+      input.cfg,
+      input.decimals,
+      {
+        ledger: this.ledger,
+        params: this.params,
+        sink: {
+          emit: (e) => {
+            if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
+            this.sinkRef.emit(e);
+          },
+        },
+        now: () => this.clock,
+        nextId: (k) => this.nextId(k),
+        assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
+        programmes: this.programmes,
+      },
+      input.proposed,
+    );
     return m;
   }
 
