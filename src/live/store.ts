@@ -227,6 +227,23 @@ export class VenueStore {
     return out;
   }
 
+  /** The read model's data, for a venue snapshot (src/live/venue-snapshot.ts). */
+  exportState(): object {
+    return { trades: this.trades, candles: this.candles, parties: this.parties, liveOwner: this.liveOwner };
+  }
+
+  /** Replaces the read model's data with a snapshot's (as exportState wrote it). */
+  importState(s: object): void {
+    const d = s as Record<string, unknown>;
+    for (const k of ['trades', 'candles', 'parties', 'liveOwner'] as const) {
+      const from = d[k];
+      if (!(from instanceof Map)) throw new Error(`store.${k}: not a map`);
+      const to = this[k] as Map<unknown, unknown>;
+      to.clear();
+      for (const [key, v] of from) to.set(key, v);
+    }
+  }
+
   order(party: string, id: string): OrderSnapshot | undefined {
     return this.parties.get(party)?.orders.get(id);
   }
