@@ -12,6 +12,8 @@ import * as book from '../book/orderbook.ts';
 import * as stops from '../book/stoporders.ts';
 import * as cashflows from '../collateral/cashflows.ts';
 import * as collateralFees from '../collateral/fees.ts';
+import * as clearing from '../collateral/clearing.ts';
+import * as marginMoves from '../collateral/margin-moves.ts';
 import * as configMarket from '../config/market.ts';
 import * as events from '../events.ts';
 import * as ledger from '../ledger/ledger.ts';
@@ -47,7 +49,7 @@ import * as marginModel from '../risk/margin-model.ts';
 import * as margin from '../risk/margin.ts';
 import * as quant from '../risk/quant.ts';
 import * as settlement from '../settlement/settlement.ts';
-import * as holdings from '../spot/holdings.ts';
+import * as holdings from '../collateral/holdings.ts';
 import * as spotMarket from '../spot/market.ts';
 import * as spotTrading from '../spot/trading.ts';
 import type { CodecOptions, EncodedGraph } from './snapshot-codec.ts';
@@ -80,6 +82,8 @@ const MODULES: readonly Record<string, unknown>[] = [
   stops,
   cashflows,
   collateralFees,
+  clearing,
+  marginMoves,
   configMarket,
   events,
   ledger,
