@@ -8,7 +8,8 @@
 import { applyCommand, type CommandOutcome, type VenueCommand } from './commands.ts';
 import { Exchange, type EngineEvent, type EventSink } from './engine.ts';
 import { buildGenesis, type MarketInfo } from './genesis.ts';
-import { Journal, type FsyncMode, type Genesis, type JournalRead } from './journal.ts';
+import { Journal, readJournal, type FsyncMode, type Genesis, type JournalRead } from './journal.ts';
+import { readFileSync } from 'node:fs';
 import { OracleFeed, type OracleConfig } from './oracle.ts';
 import { MarketInsight } from './insight.ts';
 import { VenueStore } from './store.ts';
@@ -96,9 +97,12 @@ export class Venue {
   constructor(opts: VenueOptions) {
     this.clock = opts.clock ?? wallClockNs;
     this.blockMs = opts.blockMs ?? 1000;
+    const started = performance.now();
     let read: JournalRead | undefined;
     if (opts.journalDir) {
-      const j = Journal.open(opts.journalDir, opts.fsync ?? 'block');
+      // the records the newest snapshot covers are only checksummed, not decoded (re-read if it proves unusable)
+      const newest = listVenueSnapshots(opts.journalDir)[0]?.seq ?? 0;
+      const j = Journal.open(opts.journalDir, opts.fsync ?? 'block', newest);
       this.journal = j.journal;
       read = j.read;
     }
@@ -107,12 +111,15 @@ export class Venue {
     this.genesisHash = canonicalHash(this.genesis);
     this.startNs = BigInt(this.genesis.startNs);
     this.snapshotEvery = opts.snapshotEvery ?? 0;
-    const started = performance.now();
     const fanout: EventSink = { emit: (e) => this.onEngineEvent(e) };
     const built = buildGenesis(this.genesis, fanout);
     // the newest usable snapshot replaces the genesis engine; the journal records after it are replayed below
     const skipped: string[] = [];
-    const snap = opts.journalDir && read ? this.findSnapshot(opts.journalDir, read, fanout, skipped) : undefined;
+    const reread = () => readJournal(readFileSync(this.journal!.file), this.journal!.file);
+    const snap =
+      opts.journalDir && read ? this.findSnapshot(opts.journalDir, read, reread, fanout, skipped) : undefined;
+    if (snap) read = snap.read;
+    else if (read?.records.some((r) => r.k === 'covered')) read = { ...reread(), tornBytes: read.tornBytes };
     this.ex = snap?.ex ?? built.ex;
     this.markets = snap
       ? built.markets.map((m) => {
@@ -174,9 +181,10 @@ export class Venue {
   private findSnapshot(
     dir: string,
     read: JournalRead,
+    reread: () => JournalRead,
     sink: EventSink,
     skipped: string[],
-  ): { ex: Exchange; body: VenueSnapshotBody; file: string; ms: number } | undefined {
+  ): { ex: Exchange; body: VenueSnapshotBody; file: string; ms: number; read: JournalRead } | undefined {
     for (const { file } of listVenueSnapshots(dir)) {
       const t0 = performance.now();
       try {
@@ -184,12 +192,18 @@ export class Venue {
         if (body.genesis !== this.genesisHash) throw new Error('it belongs to a journal with another genesis');
         if (body.seq < 1 || body.seq > read.records.length)
           throw new Error(`it covers ${body.seq} records, the journal holds ${read.records.length}`);
-        const last = read.records[body.seq - 1]!;
+        let last = read.records[body.seq - 1]!;
+        // an older snapshot than the newest: the records it does not cover must be decoded after all
+        if (last.k === 'covered') {
+          read = { ...reread(), tornBytes: read.tornBytes };
+          last = read.records[body.seq - 1]!;
+        }
+        if (last.k === 'covered') throw new Error('the journal could not be decoded');
         const lastT = last.k === 'genesis' ? last.genesis.startNs : last.t;
         if (body.engine.time !== lastT)
           throw new Error(`its engine time ${body.engine.time} is not the time of journal record ${body.seq - 1}`);
         const ex = Exchange.restore(body.engine, { sink });
-        return { ex, body, file, ms: performance.now() - t0 };
+        return { ex, body, file, ms: performance.now() - t0, read };
       } catch (e) {
         skipped.push(`${file}: ${(e as Error).message}`);
       }
@@ -204,7 +218,7 @@ export class Venue {
     this.replaying = true;
     try {
       for (const r of read.records) {
-        if (r.k === 'genesis' || r.n < from) continue;
+        if (r.k === 'genesis' || r.k === 'covered' || r.n < from) continue;
         const t = BigInt(r.t);
         if (r.k === 'block') {
           this.blockEnd(t);
