@@ -13,7 +13,8 @@
 // Settings through the environment (PERPSIM_VENUE_BENCH_…): CLIENTS (100), THREADS (load threads, 3), SECONDS (the
 // saturation phase, 30), PACED_SECONDS (the paced phase, 120), RATE (10000), WINDOW (8 requests in flight per client
 // when saturating), NODE_ARGS (extra node flags for the venue process, e.g. --cpu-prof to profile it under this
-// load). Nothing asserts on timings.
+// load), SNAPSHOT_EVERY (the venue writes a snapshot every this many blocks; default none). Nothing asserts on
+// timings.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,9 @@ export async function runVenueBench(): Promise<Record<string, unknown>> {
       'serve',
       ...['--port', '0', '--journal', join(dir, 'journal'), '--fsync', 'block', '--parties', join(dir, 'parties.yaml')],
       ...['--oracle', 'push', '--opening-auction', '1', '--no-rate-limit', '--faucet', '100000000'],
+      ...(process.env['PERPSIM_VENUE_BENCH_SNAPSHOT_EVERY']
+        ? ['--snapshot-every', String(env('SNAPSHOT_EVERY', 1))]
+        : []),
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );

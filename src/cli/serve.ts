@@ -36,6 +36,7 @@ interface ServeOptions {
   blockMs: number;
   journal?: string;
   fsync: 'command' | 'block' | 'off';
+  snapshotEvery?: number;
   agents?: string;
   oracle: string;
   oracleEvery?: number;
@@ -76,6 +77,11 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
       new Option('--fsync <when>', 'flush the journal to disk per command or per block')
         .choices(['command', 'block', 'off'])
         .default(d.fsync),
+    )
+    .option(
+      '--snapshot-every <blocks>',
+      'with --journal: write a snapshot every this many blocks; a restart restores the newest and replays the rest',
+      positiveInteger,
     )
     .option('--agents <scenario>', "run a scenario's agents as a background market (its markets and price process)")
     .option('--oracle <source>', 'index prices: model (price process), csv:FILE, or push (POST /v1/oracle)', d.oracle)
@@ -127,6 +133,7 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
           ? { spam: { txPerBlock: o.spamTxPerBlock, pastBlocks: o.spamPastBlocks } }
           : { spam: undefined }),
         ...(o.journal ? { journalDir: o.journal } : {}),
+        ...(o.snapshotEvery ? { snapshotEvery: o.snapshotEvery } : {}),
         ...(o.agents ? { agents: o.agents } : {}),
         ...(o.oracleEvery ? { oracleEverySeconds: o.oracleEvery } : {}),
         ...(o.oracleKey ? { oracleKey: o.oracleKey } : {}),
@@ -146,6 +153,11 @@ export function serveCommand(setStatus: (code: number) => void, track: (p: Promi
             console.log(
               `  journal: ${v.journal ? `${v.journal.file} (fsync ${o.fsync}); replayed ${r.commands} commands, ${r.blocks} blocks${r.tornBytes ? `, dropped a torn last record of ${r.tornBytes} bytes` : ''}` : 'none (state is not kept across restarts)'}`,
             );
+            if (r.snapshot)
+              console.log(
+                `  snapshot: restored ${r.snapshot.file} (journal records before ${r.snapshot.seq}) in ${r.snapshot.restoreMs.toFixed(0)} ms`,
+              );
+            if (v.journal) console.log(`  recovery took ${r.ms.toFixed(0)} ms`);
             console.log(`  state hash after recovery: ${r.stateHash}`);
             if (v.agents) console.log(`  agents: ${v.agents.parties.length} parties from ${o.agents}`);
             if (run.redis) console.log(`  redis: ${o.redis}`);

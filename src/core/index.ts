@@ -3,6 +3,8 @@
 // margin formulas the proposal analyser and the liquidity model evaluate, the funding formula, PnL accounting).
 // Code outside src/core imports only this module; the folders behind it are the engine's internals.
 export { Exchange, type ExchangeOptions } from './exchange/exchange.ts';
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError, type EngineSnapshot } from './exchange/snapshot.ts';
+export { encodeGraph, decodeGraph, type CodecOptions, type EncodedGraph } from './exchange/snapshot-codec.ts';
 export * from './commands.ts';
 export * from './events.ts';
 export * from './types.ts';

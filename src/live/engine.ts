@@ -2,6 +2,12 @@
 // public surface (core/index.ts). Nothing in src/live imports src/core directly.
 export {
   Exchange,
+  SnapshotError,
+  encodeGraph,
+  decodeGraph,
+  type CodecOptions,
+  type EncodedGraph,
+  type EngineSnapshot,
   type AssetConfig,
   type BatchInstruction,
   type BatchResult,

@@ -58,6 +58,32 @@ export class MarketInsight {
       });
   }
 
+  /** The figures, for a venue snapshot (src/live/venue-snapshot.ts); each market's info is not data. */
+  exportState(): object {
+    const tracks = new Map<string, object>();
+    for (const [id, m] of this.tracks)
+      tracks.set(id, { insurance: m.insurance, closeOutTrades: m.closeOutTrades, lps: m.lps, open: m.open });
+    return { tracks, epoch: this.epoch, epochStart: this.epochStart, ending: this.ending };
+  }
+
+  /** Replaces the figures with a snapshot's (as exportState wrote it). */
+  importState(s: object): void {
+    const d = s as {
+      tracks: Map<string, Omit<MarketTrack, 'info'>>;
+      epoch: number;
+      epochStart: bigint;
+      ending?: bigint;
+    };
+    if (!(d.tracks instanceof Map)) throw new Error('insight.tracks: not a map');
+    for (const [id, t] of d.tracks) {
+      const m = this.tracks.get(id);
+      if (m) this.tracks.set(id, { ...t, info: m.info });
+    }
+    this.epoch = d.epoch;
+    this.epochStart = d.epochStart;
+    this.ending = d.ending;
+  }
+
   private row(m: MarketTrack, party: string): LpEpoch {
     let r = m.open.get(party);
     if (!r) {

@@ -11,8 +11,8 @@
 // - a whole record whose CRC, JSON, schema or sequence number is wrong is corruption: the venue refuses to start
 //   and names the byte offset.
 // Records carry a sequence number `n` so that a snapshot of the engine taken after record n can later be restored
-// and only the tail (records after n) replayed; until the core has Exchange.snapshot()/restore(), recovery replays
-// the whole journal.
+// and only the tail (records after n) replayed (src/live/venue-snapshot.ts): the records the newest snapshot covers
+// are then only checksummed, not decoded.
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -46,6 +46,14 @@ const recordSchema = z.discriminatedUnion('k', [
   z.strictObject({ k: z.literal('block'), n: z.number().int(), t: z.string().regex(/^\d+$/) }),
 ]);
 export type JournalRecord = z.infer<typeof recordSchema>;
+/**
+ * A whole record whose checksum was verified but whose payload was not decoded: one a snapshot already covers
+ * (see readJournal's `decodeFrom`). It is never replayed.
+ */
+export interface CoveredRecord {
+  readonly k: 'covered';
+  readonly n: number;
+}
 export type JournalRecordBody = JournalRecord extends infer R
   ? R extends { n: number }
     ? Omit<R, 'n'>
@@ -65,7 +73,7 @@ export class JournalCorruptError extends Error {
 }
 
 export interface JournalRead {
-  readonly records: JournalRecord[];
+  readonly records: (JournalRecord | CoveredRecord)[];
   /** bytes of whole records */
   readonly validBytes: number;
   /** bytes of a torn last record that were dropped (0 if none) */
@@ -75,9 +83,14 @@ export interface JournalRead {
 const HEADER = 8;
 export const JOURNAL_FILE = 'journal.psj';
 
-/** Reads and checks every record of a journal file's contents. */
-export function readJournal(buf: Buffer, file = JOURNAL_FILE): JournalRead {
-  const records: JournalRecord[] = [];
+/**
+ * Reads and checks every record of a journal file's contents. With `decodeFrom` (the sequence number a snapshot
+ * covers), the records 1 … decodeFrom-2 are checked (length, checksum) but not decoded: they come back as
+ * 'covered' and are never replayed; the genesis and the last covered record (whose time the snapshot must match)
+ * are decoded as usual.
+ */
+export function readJournal(buf: Buffer, file = JOURNAL_FILE, decodeFrom = 0): JournalRead {
+  const records: (JournalRecord | CoveredRecord)[] = [];
   let off = 0;
   while (off < buf.length) {
     if (buf.length - off < HEADER) break;
@@ -86,6 +99,12 @@ export function readJournal(buf: Buffer, file = JOURNAL_FILE): JournalRead {
     if (off + HEADER + len > buf.length) break;
     const payload = buf.subarray(off + HEADER, off + HEADER + len);
     if (crc32(payload) !== crc) throw new JournalCorruptError(file, off, 'checksum mismatch');
+    const n = records.length;
+    if (n > 0 && n < decodeFrom - 1) {
+      records.push({ k: 'covered', n });
+      off += HEADER + len;
+      continue;
+    }
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
@@ -142,11 +161,11 @@ export class Journal {
    * Opens (creating if needed) the journal in `dir`: returns the records to replay and the journal, positioned
    * after the last whole record (a torn tail is truncated away).
    */
-  static open(dir: string, fsync: FsyncMode): { journal: Journal; read: JournalRead } {
+  static open(dir: string, fsync: FsyncMode, decodeFrom = 0): { journal: Journal; read: JournalRead } {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, JOURNAL_FILE);
     const buf = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
-    const read = readJournal(buf, file);
+    const read = readJournal(buf, file, decodeFrom);
     const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
     if (read.tornBytes > 0) {
       ftruncateSync(fd, read.validBytes);

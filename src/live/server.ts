@@ -42,6 +42,8 @@ export interface VenueConfig {
   readonly blockMs: number;
   readonly journalDir?: string;
   readonly fsync: FsyncMode;
+  /** with a journal: a snapshot every this many blocks (0 or absent: none; a restart replays the whole journal) */
+  readonly snapshotEvery?: number;
   readonly agents?: string;
   /** 'model' (the scenario's process, or the default jump-diffusion), 'csv:FILE', or 'push' */
   readonly oracle: string;
@@ -140,6 +142,7 @@ export async function startVenue(cfg: VenueConfig): Promise<RunningVenue> {
     genesis,
     blockMs: cfg.blockMs,
     fsync: cfg.fsync,
+    ...(cfg.snapshotEvery ? { snapshotEvery: cfg.snapshotEvery } : {}),
     oracle: oracleConfig(cfg, scenario),
     ...(cfg.journalDir ? { journalDir: cfg.journalDir } : {}),
     ...(scenario ? { agents: scenario, agentSeed: cfg.seed } : {}),

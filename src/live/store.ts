@@ -14,30 +14,40 @@ import {
   type WireTransfer,
 } from './wire.ts';
 
-/** A fixed-size ring of the latest items. */
+/**
+ * A fixed-size ring of the latest items, its slots allocated up front (so a history's memory is fixed when it is
+ * created, not grown as it fills).
+ */
 export class Ring<T> {
-  private readonly items: T[] = [];
+  private readonly items: (T | undefined)[];
   private start = 0;
-  constructor(readonly capacity: number) {}
+  private n = 0;
+  constructor(readonly capacity: number) {
+    this.items = new Array<T | undefined>(capacity).fill(undefined);
+  }
 
-  push(x: T): void {
-    if (this.items.length < this.capacity) this.items.push(x);
-    else {
-      this.items[this.start] = x;
-      this.start = (this.start + 1) % this.capacity;
+  /** Adds `x`; returns the item it pushed out when the ring was full. */
+  push(x: T): T | undefined {
+    if (this.n < this.capacity) {
+      this.items[(this.start + this.n++) % this.capacity] = x;
+      return undefined;
     }
+    const old = this.items[this.start];
+    this.items[this.start] = x;
+    this.start = (this.start + 1) % this.capacity;
+    return old;
   }
 
   /** newest first, at most `limit` */
   latest(limit: number): T[] {
-    const n = this.items.length;
+    const n = this.n;
     const out: T[] = [];
-    for (let i = 0; i < Math.min(limit, n); i++) out.push(this.items[(this.start + n - 1 - i) % n]!);
+    for (let i = 0; i < Math.min(limit, n); i++) out.push(this.items[(this.start + n - 1 - i) % this.capacity]!);
     return out;
   }
 
   get size(): number {
-    return this.items.length;
+    return this.n;
   }
 }
 
@@ -73,8 +83,8 @@ interface CandleAcc {
 interface PartyHistory {
   /** every order the venue has seen for the party, latest version; finished ones capped */
   readonly orders: Map<string, OrderSnapshot>;
-  /** finished order ids, oldest first (a queue over `finishedSet`) */
-  readonly finished: string[];
+  /** finished order ids, the latest FINISHED_ORDERS_KEPT (the oldest is forgotten when a new one finishes) */
+  readonly finished: Ring<string>;
   readonly finishedSet: Set<string>;
   /** raw (formatted when read: the hot path only keeps references) */
   readonly fills: Ring<Trade>;
@@ -102,7 +112,7 @@ export class VenueStore {
     if (!h) {
       h = {
         orders: new Map(),
-        finished: [],
+        finished: new Ring(FINISHED_ORDERS_KEPT),
         finishedSet: new Set(),
         fills: new Ring(HISTORY),
         transfers: new Ring(HISTORY),
@@ -122,10 +132,9 @@ export class VenueStore {
         if (live) this.liveOwner.set(o.id, o.party);
         else this.liveOwner.delete(o.id);
         if (!live && !h.finishedSet.has(o.id)) {
-          h.finished.push(o.id);
           h.finishedSet.add(o.id);
-          while (h.finished.length > FINISHED_ORDERS_KEPT) {
-            const old = h.finished.shift()!;
+          const old = h.finished.push(o.id);
+          if (old !== undefined) {
             h.finishedSet.delete(old);
             h.orders.delete(old);
           }
@@ -225,6 +234,23 @@ export class VenueStore {
       if (u) out.push(wireOrder(o, u));
     }
     return out;
+  }
+
+  /** The read model's data, for a venue snapshot (src/live/venue-snapshot.ts). */
+  exportState(): object {
+    return { trades: this.trades, candles: this.candles, parties: this.parties, liveOwner: this.liveOwner };
+  }
+
+  /** Replaces the read model's data with a snapshot's (as exportState wrote it). */
+  importState(s: object): void {
+    const d = s as Record<string, unknown>;
+    for (const k of ['trades', 'candles', 'parties', 'liveOwner'] as const) {
+      const from = d[k];
+      if (!(from instanceof Map)) throw new Error(`store.${k}: not a map`);
+      const to = this[k] as Map<unknown, unknown>;
+      to.clear();
+      for (const [key, v] of from) to.set(key, v);
+    }
   }
 
   order(party: string, id: string): OrderSnapshot | undefined {

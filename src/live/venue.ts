@@ -6,14 +6,25 @@
 // ends) to the same state hash, rebuilding the read model and the agents' view from the replayed events; only the
 // live listeners (WebSocket, Redis) stay silent during the replay.
 import { applyCommand, type CommandOutcome, type VenueCommand } from './commands.ts';
-import type { EngineEvent, EventSink, Exchange } from './engine.ts';
+import { Exchange, type EngineEvent, type EventSink } from './engine.ts';
 import { buildGenesis, type MarketInfo } from './genesis.ts';
-import { Journal, type FsyncMode, type Genesis, type JournalRead } from './journal.ts';
+import { Journal, readJournal, type FsyncMode, type Genesis, type JournalRead } from './journal.ts';
+import { readFileSync } from 'node:fs';
 import { OracleFeed, type OracleConfig } from './oracle.ts';
 import { MarketInsight } from './insight.ts';
 import { VenueStore } from './store.ts';
 import { formatScaled } from './units.ts';
+import { dirname } from 'node:path';
 import { BackgroundAgents } from './agents.ts';
+import {
+  canonicalHash,
+  decodeReadModel,
+  encodeReadModel,
+  listVenueSnapshots,
+  readVenueSnapshot,
+  writeVenueSnapshot,
+  type VenueSnapshotBody,
+} from './venue-snapshot.ts';
 import type { LoadedScenario } from '../sim/scenario.ts';
 
 export interface VenueOptions {
@@ -22,6 +33,8 @@ export interface VenueOptions {
   /** journal directory; none: the venue keeps nothing across restarts */
   readonly journalDir?: string;
   readonly fsync?: FsyncMode;
+  /** write a snapshot into the journal directory every this many blocks (0 or absent: never) */
+  readonly snapshotEvery?: number;
   readonly blockMs?: number;
   readonly oracle?: OracleConfig;
   readonly agents?: LoadedScenario;
@@ -52,8 +65,24 @@ export class Venue {
   readonly genesis: Genesis;
   readonly startNs: bigint;
   readonly journal: Journal | undefined;
-  /** what opening found in the journal */
-  readonly recovered: { records: number; tornBytes: number; blocks: number; commands: number; stateHash: string };
+  /** what opening found in the journal (and the snapshot it started from, if any) */
+  readonly recovered: {
+    records: number;
+    tornBytes: number;
+    blocks: number;
+    commands: number;
+    stateHash: string;
+    /** the snapshot restored (the records replayed are the ones after it) */
+    snapshot?: { file: string; seq: number; restoreMs: number };
+    /** snapshots found unusable, newest first, with the reason */
+    skippedSnapshots: string[];
+    /** wall time of the restore and replay, ms */
+    ms: number;
+  };
+  readonly snapshotEvery: number;
+  /** the last snapshot written by this process */
+  lastSnapshot: { file: string; seq: number; bytes: number; ms: number } | undefined;
+  private readonly genesisHash: string;
   readonly oracle: OracleFeed;
   readonly agents: BackgroundAgents | undefined;
   readonly blockMs: number;
@@ -68,19 +97,37 @@ export class Venue {
   constructor(opts: VenueOptions) {
     this.clock = opts.clock ?? wallClockNs;
     this.blockMs = opts.blockMs ?? 1000;
+    const started = performance.now();
     let read: JournalRead | undefined;
     if (opts.journalDir) {
-      const j = Journal.open(opts.journalDir, opts.fsync ?? 'block');
+      // the records the newest snapshot covers are only checksummed, not decoded (re-read if it proves unusable)
+      const newest = listVenueSnapshots(opts.journalDir)[0]?.seq ?? 0;
+      const j = Journal.open(opts.journalDir, opts.fsync ?? 'block', newest);
       this.journal = j.journal;
       read = j.read;
     }
     const first = read?.records[0];
     this.genesis = first?.k === 'genesis' ? first.genesis : opts.genesis;
+    this.genesisHash = canonicalHash(this.genesis);
     this.startNs = BigInt(this.genesis.startNs);
+    this.snapshotEvery = opts.snapshotEvery ?? 0;
     const fanout: EventSink = { emit: (e) => this.onEngineEvent(e) };
     const built = buildGenesis(this.genesis, fanout);
-    this.ex = built.ex;
-    this.markets = built.markets;
+    // the newest usable snapshot replaces the genesis engine; the journal records after it are replayed below
+    const skipped: string[] = [];
+    const reread = () => readJournal(readFileSync(this.journal!.file), this.journal!.file);
+    const snap =
+      opts.journalDir && read ? this.findSnapshot(opts.journalDir, read, reread, fanout, skipped) : undefined;
+    if (snap) read = snap.read;
+    else if (read?.records.some((r) => r.k === 'covered')) read = { ...reread(), tornBytes: read.tornBytes };
+    this.ex = snap?.ex ?? built.ex;
+    this.markets = snap
+      ? built.markets.map((m) => {
+          const market = snap.ex.market(m.id);
+          if (!market) throw new Error(`snapshot ${snap.file}: market ${m.id} of the genesis is missing`);
+          return { ...m, market };
+        })
+      : built.markets;
     for (const m of this.markets) {
       this.byKey.set(m.id, m);
       this.byKey.set(m.pair, m);
@@ -95,6 +142,15 @@ export class Venue {
       },
     );
     this.oracle = new OracleFeed(this.markets, opts.oracle ?? { mode: 'push' });
+    if (snap) {
+      const rm = decodeReadModel(snap.body.readModel);
+      this.store.importState(rm.store);
+      this.insight.importState(rm.insight);
+      for (const [id, price, time] of snap.body.oracleLast) this.oracle.last.set(id, { price, time });
+      this.block = snap.body.block;
+      this.commands = snap.body.commands;
+      this.blockErrors = snap.body.blockErrors;
+    }
     this.agents = opts.agents
       ? new BackgroundAgents(
           this,
@@ -106,20 +162,63 @@ export class Venue {
         )
       : undefined;
     if (!first) this.journal?.append({ k: 'genesis', genesis: this.genesis });
-    this.recovered = this.replay(read);
+    this.recovered = {
+      ...this.replay(read, snap?.body.seq ?? 0),
+      ...(snap ? { snapshot: { file: snap.file, seq: snap.body.seq, restoreMs: snap.ms } } : {}),
+      skippedSnapshots: skipped,
+      ms: performance.now() - started,
+    };
+    for (const w of skipped) process.emitWarning(`venue snapshot skipped: ${w}`);
     this.oracle.start(this.seconds());
     this.agents?.fund();
     this.commit();
   }
 
-  private replay(read: JournalRead | undefined): Venue['recovered'] {
+  /**
+   * The newest snapshot in `dir` that reads, checks and restores, and belongs to this journal (same genesis, no more
+   * records than the journal holds, taken at the time of its last record); the reasons the newer ones were not.
+   */
+  private findSnapshot(
+    dir: string,
+    read: JournalRead,
+    reread: () => JournalRead,
+    sink: EventSink,
+    skipped: string[],
+  ): { ex: Exchange; body: VenueSnapshotBody; file: string; ms: number; read: JournalRead } | undefined {
+    for (const { file } of listVenueSnapshots(dir)) {
+      const t0 = performance.now();
+      try {
+        const body = readVenueSnapshot(file);
+        if (body.genesis !== this.genesisHash) throw new Error('it belongs to a journal with another genesis');
+        if (body.seq < 1 || body.seq > read.records.length)
+          throw new Error(`it covers ${body.seq} records, the journal holds ${read.records.length}`);
+        let last = read.records[body.seq - 1]!;
+        // an older snapshot than the newest: the records it does not cover must be decoded after all
+        if (last.k === 'covered') {
+          read = { ...reread(), tornBytes: read.tornBytes };
+          last = read.records[body.seq - 1]!;
+        }
+        if (last.k === 'covered') throw new Error('the journal could not be decoded');
+        const lastT = last.k === 'genesis' ? last.genesis.startNs : last.t;
+        if (body.engine.time !== lastT)
+          throw new Error(`its engine time ${body.engine.time} is not the time of journal record ${body.seq - 1}`);
+        const ex = Exchange.restore(body.engine, { sink });
+        return { ex, body, file, ms: performance.now() - t0, read };
+      } catch (e) {
+        skipped.push(`${file}: ${(e as Error).message}`);
+      }
+    }
+    return undefined;
+  }
+
+  private replay(read: JournalRead | undefined, from: number): Omit<Venue['recovered'], 'skippedSnapshots' | 'ms'> {
     let blocks = 0;
     let commands = 0;
     if (!read) return { records: 0, tornBytes: 0, blocks, commands, stateHash: this.ex.stateHash() };
     this.replaying = true;
     try {
       for (const r of read.records) {
-        if (r.k === 'genesis') continue;
+        if (r.k === 'genesis' || r.k === 'covered' || r.n < from) continue;
         const t = BigInt(r.t);
         if (r.k === 'block') {
           this.blockEnd(t);
@@ -242,6 +341,7 @@ export class Venue {
     this.blockEnd(t);
     this.journal?.flushBlock();
     this.block++;
+    if (this.snapshotEvery > 0 && this.journal && this.block % this.snapshotEvery === 0) this.writeSnapshot();
     const tSec = this.seconds();
     for (const c of this.oracle.due(tSec)) {
       const o = this.execute(c);
@@ -275,6 +375,33 @@ export class Venue {
           for (const f of w) f();
         });
     });
+  }
+
+  /**
+   * Writes a snapshot of the state after the journal's records so far (called at a block end, after the block's
+   * records are written). A failure is reported and the venue goes on: the journal alone still recovers it.
+   */
+  writeSnapshot(): void {
+    const j = this.journal;
+    if (!j) return;
+    const t0 = performance.now();
+    try {
+      j.flush();
+      const body: VenueSnapshotBody = {
+        seq: j.nextSeq,
+        genesis: this.genesisHash,
+        block: this.block,
+        commands: this.commands,
+        blockErrors: this.blockErrors,
+        engine: this.ex.snapshot(),
+        readModel: encodeReadModel(this.store.exportState(), this.insight.exportState()),
+        oracleLast: [...this.oracle.last].map(([id, l]) => [id, l.price, l.time] as const),
+      };
+      const w = writeVenueSnapshot(dirname(j.file), body);
+      this.lastSnapshot = { file: w.file, seq: body.seq, bytes: w.bytes, ms: performance.now() - t0 };
+    } catch (e) {
+      process.emitWarning(`venue snapshot failed: ${(e as Error).message}`);
+    }
   }
 
   /** Starts the block timer. */

@@ -7,7 +7,7 @@ import { Decimal } from '../num/decimal.ts';
 import { defaultNetworkParams, setNetworkParameter, type NetworkParams } from '../config/network.ts';
 import { validateMarketConfig, type MarketConfig } from '../config/market.ts';
 import { Market } from '../market/market.ts';
-import { SpotMarket } from '../spot/market.ts';
+import { SpotMarket, type SpotAssets } from '../spot/market.ts';
 import { validateSpotMarketSpec, type SpotMarketSpec } from '../spot/config.ts';
 import type { SuccessionState } from '../market/types.ts';
 import type { AssetConfig, CommandResult, MarketChanges } from '../commands.ts';
@@ -18,6 +18,17 @@ import { Programmes } from '../programmes/programmes.ts';
 import { AutomatedPurchases } from '../pap/engine.ts';
 import { baseFactorOf } from '../pap/pap.ts';
 import { pow10 } from '../num/bigint.ts';
+
+/** How a market was constructed (see ExchangeMarkets.buildMarket). */
+export type MarketInput =
+  | { readonly kind: 'future'; readonly cfg: MarketConfig; readonly decimals: number; readonly proposed: boolean }
+  | {
+      readonly kind: 'spot';
+      readonly cfg: MarketConfig;
+      readonly decimals: number;
+      readonly spot: SpotAssets;
+      readonly proposed: boolean;
+    };
 
 export interface ExchangeOptions {
   /** start time, ns since the Unix epoch */
@@ -45,6 +56,9 @@ export abstract class ExchangeMarkets {
   // every market's state as of its last tick (kept for the successor window once the market has closed)
   protected readonly successors = new Map<string, string[]>();
   protected readonly succession = new Map<string, { state: SuccessionState; ttl: bigint; closed?: Market }>();
+
+  /** each market's construction inputs, by market id (for a snapshot's restore) */
+  protected readonly marketInputs = new Map<string, MarketInput>();
 
   /** the network's incentive programmes, transfers, rewards, vesting and staking (src/core/programmes) */
   readonly programmes: Programmes;
@@ -227,27 +241,7 @@ export abstract class ExchangeMarkets {
           `market ${cfg.id} successor.parentMarketId: the parent settles in ${parent.asset}, not ${cfg.settlementAsset}`,
         );
     }
-    const m = new Market(
-      cfg,
-      asset.decimals,
-      {
-        ledger: this.ledger,
-        params: this.params,
-        sink: {
-          emit: (e) => {
-            if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
-            else if (e.type === 'markPrice') this.programmes.onMarkPrice(e.marketId, e.price);
-            this.sinkRef.emit(e);
-          },
-        },
-        now: () => this.clock,
-        nextId: (k) => this.nextId(k),
-        assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
-        programmes: this.programmes,
-        collateralHaircut: (party, asset) => this.collateralHaircut(party, asset),
-      },
-      opts.proposed === true,
-    );
+    const m = this.buildMarket({ kind: 'future', cfg, decimals: asset.decimals, proposed: opts.proposed === true });
     this.markets.set(cfg.id, m);
     if (cfg.successor) {
       const list = this.successors.get(cfg.successor.parentMarketId) ?? [];
@@ -266,19 +260,54 @@ export abstract class ExchangeMarkets {
     if (!base) throw new RangeError(`market ${spec.id} baseAsset: asset "${spec.baseAsset}" is not registered`);
     const cfg = validateSpotMarketSpec(spec, quote.decimals);
     const spot = { baseAsset: spec.baseAsset, quoteAsset: spec.quoteAsset, baseDecimals: base.decimals };
-    // spot trades feed the programmes (fee discounts, rebates, volumes, fee-based reward metrics) but hold no position
-    const ctx = {
-      ...this.marketContext(),
-      sink: {
-        emit: (e: EngineEvent) => {
-          if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade, true);
-          this.sinkRef.emit(e);
-        },
-      },
-      programmes: this.programmes,
-    };
-    const m: SpotMarket = new SpotMarket(cfg, quote.decimals, spot, ctx, opts.proposed === true);
+    const m = this.buildMarket({ kind: 'spot', cfg, decimals: quote.decimals, spot, proposed: opts.proposed === true });
     this.markets.set(spec.id, m);
+    return m as SpotMarket;
+  }
+
+  /**
+   * Constructs a market from its inputs (validated by the caller) and remembers them: a snapshot's restore rebuilds
+   * each market's wiring (its host interfaces, closures over this exchange) from them before restoring its state.
+   */
+  protected buildMarket(input: MarketInput): Market {
+    this.marketInputs.set(input.cfg.id, input);
+    if (input.kind === 'spot') {
+      // spot trades feed the programmes (fee discounts, rebates, volumes, fee-based reward metrics) but hold no
+      // position
+      const ctx = {
+        ...this.marketContext(),
+        sink: {
+          emit: (e: EngineEvent) => {
+            if (e.type === 'trade') this.onTradeForProgrammes(sm, e.trade, true);
+            this.sinkRef.emit(e);
+          },
+        },
+        programmes: this.programmes,
+      };
+      const sm: SpotMarket = new SpotMarket(input.cfg, input.decimals, input.spot, ctx, input.proposed);
+      return sm;
+    }
+    const m = new Market(
+      input.cfg,
+      input.decimals,
+      {
+        ledger: this.ledger,
+        params: this.params,
+        sink: {
+          emit: (e) => {
+            if (e.type === 'trade') this.onTradeForProgrammes(m, e.trade);
+            else if (e.type === 'markPrice') this.programmes.onMarkPrice(e.marketId, e.price);
+            this.sinkRef.emit(e);
+          },
+        },
+        now: () => this.clock,
+        nextId: (k) => this.nextId(k),
+        assetQuantum: (id) => this.assets.get(id)?.quantum ?? Decimal.ONE,
+        programmes: this.programmes,
+        collateralHaircut: (party, asset) => this.collateralHaircut(party, asset),
+      },
+      input.proposed,
+    );
     return m;
   }
 
