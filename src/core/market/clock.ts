@@ -43,9 +43,16 @@ export abstract class MarketClock extends MarketAuction {
   }
 
   protected removeExpiredOrders(now: bigint): void {
+    // no live GTT order expires before the bound (base.ts noteExpiry): most ticks need no scan
+    if (this.expiryBound === null || now < this.expiryBound) return;
     const expired: Order[] = [];
-    for (const o of this.orders.values())
-      if (o.tif === 'GTT' && o.expiresAt > 0n && o.expiresAt <= now) expired.push(o);
+    let bound: bigint | null = null;
+    for (const o of this.orders.values()) {
+      if (o.tif !== 'GTT' || o.expiresAt <= 0n) continue;
+      if (o.expiresAt <= now) expired.push(o);
+      else if (bound === null || o.expiresAt < bound) bound = o.expiresAt;
+    }
+    this.expiryBound = bound;
     if (expired.length === 0) return;
     expired.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : 0));
     for (const o of expired) {
