@@ -105,7 +105,11 @@ export abstract class MarketClock extends MarketAuction {
       // reduce-only AMMs with no position are released at the mark-to-market time (spec 0090-VAMM)
       if (this.amm.engine.size > 0 && !this.inAuction) this.amm.afterMarkToMarket();
     }
-    for (const p of [...this.positions.all()]) this.releaseMarginExcess(p.party);
+    // only a flat party can have margin to release (releaseMarginExcess): those are collected first, without a
+    // copy of every position per block (a release moves money, never a position)
+    let flat: string[] | undefined;
+    for (const p of this.positions.all()) if (p.isEmpty()) (flat ??= []).push(p.party);
+    if (flat) for (const party of flat) this.releaseMarginExcess(party);
     this.flushMargins();
     // SLA: whether each LP meets its obligation at the end of this block
     this.liquidity.onBlockEnd(this.markPrice, this.midPrice());
