@@ -381,16 +381,13 @@ export class AvellanedaStoikovMaker {
     const place: { side: QuoteSide; leg: QuoteLeg }[] = [];
     const waiting = this.lastFill !== undefined && ctx.time < this.lastFill + c.filledOrderDelaySeconds;
     const fairTicks = decision.fair !== undefined ? decision.fair / ctx.rules.tick : undefined;
-    const drop = (side: QuoteSide, why: CancelReason, replaceWith?: QuoteLeg): void => {
-      cancel.push(side);
-      reasons[side] = why;
-      if (replaceWith && !waiting) place.push({ side, leg: replaceWith });
-    };
+    // plain calls rather than closures created per plan: under tsx every named closure pays a __name call
+    const out: PlanDraft = { cancel, reasons, place, decision };
     for (const side of ['bid', 'ask'] as const) {
       const want = decision[side];
       const r = resting[side];
       if (!want) {
-        if (r) drop(side, 'unquoted');
+        if (r) dropQuote(out, waiting, side, 'unquoted');
         continue;
       }
       if (r && fairTicks !== undefined) {
@@ -399,7 +396,7 @@ export class AvellanedaStoikovMaker {
             ? r.ticks >= fairTicks - 1e-9 && r.ticks > want.ticks
             : r.ticks <= fairTicks + 1e-9 && r.ticks < want.ticks;
         if (crossed) {
-          drop(side, 'crossed', want);
+          dropQuote(out, waiting, side, 'crossed', want);
           continue;
         }
       }
@@ -413,23 +410,49 @@ export class AvellanedaStoikovMaker {
       const due = age >= c.orderRefreshSeconds;
       const moved = Math.abs(want.ticks - r.ticks) > c.refreshToleranceTicks;
       const resized = want.lots !== r.lots;
-      if (tooOld) drop(side, 'age', want);
-      else if (due && moved) drop(side, 'moved', want);
-      else if (due && resized) drop(side, 'resized', want);
+      if (tooOld) dropQuote(out, waiting, side, 'age', want);
+      else if (due && moved) dropQuote(out, waiting, side, 'moved', want);
+      else if (due && resized) dropQuote(out, waiting, side, 'resized', want);
     }
     // the book the maker leaves: a kept order must not cross the other side's order (kept or new)
-    const finalTicks = (side: QuoteSide): number | undefined => {
-      const p = place.find((x) => x.side === side);
-      if (p) return p.leg.ticks;
-      return cancel.includes(side) ? undefined : resting[side]?.ticks;
-    };
-    const fb = finalTicks('bid');
-    const fa = finalTicks('ask');
+    const fb = finalTicks(out, resting, 'bid');
+    const fa = finalTicks(out, resting, 'ask');
     if (fb !== undefined && fa !== undefined && fb >= fa) {
       // replace whichever is a kept resting order (the new quotes never cross each other)
       for (const side of ['bid', 'ask'] as const)
-        if (!cancel.includes(side) && resting[side]) drop(side, 'own-cross', decision[side]);
+        if (!cancel.includes(side) && resting[side]) dropQuote(out, waiting, side, 'own-cross', decision[side]);
     }
-    return { cancel, reasons, place, decision };
+    return out;
   }
+}
+
+/** A plan being built (MakerPlan with mutable lists). */
+interface PlanDraft {
+  cancel: QuoteSide[];
+  reasons: Partial<Record<QuoteSide, CancelReason>>;
+  place: { side: QuoteSide; leg: QuoteLeg }[];
+  decision: QuoteDecision;
+}
+
+/** A resting quote cancelled for `why`, replaced by `replaceWith` unless the maker waits after a fill. */
+function dropQuote(
+  plan: PlanDraft,
+  waiting: boolean,
+  side: QuoteSide,
+  why: CancelReason,
+  replaceWith?: QuoteLeg,
+): void {
+  plan.cancel.push(side);
+  plan.reasons[side] = why;
+  if (replaceWith && !waiting) plan.place.push({ side, leg: replaceWith });
+}
+
+/** The quote a side ends with after the plan: the new one, else the kept resting one (none if cancelled). */
+function finalTicks(
+  plan: PlanDraft,
+  resting: { readonly bid?: RestingQuote; readonly ask?: RestingQuote },
+  side: QuoteSide,
+): number | undefined {
+  for (const p of plan.place) if (p.side === side) return p.leg.ticks;
+  return plan.cancel.includes(side) ? undefined : resting[side]?.ticks;
 }

@@ -3,6 +3,7 @@
 import type { SlaParams } from '../config/market.ts';
 import type { Account } from '../ledger/ledger.ts';
 import { Decimal } from '../num/decimal.ts';
+import { pow10 } from '../num/bigint.ts';
 
 import {
   ONE,
@@ -14,6 +15,8 @@ import {
   type MeetsInputs,
 } from './types.ts';
 import { LiquidityProvisions } from './provisions.ts';
+
+const TEN16 = 10n ** 16n;
 
 export abstract class LiquiditySla extends LiquidityProvisions {
   // ------------------------------------------------------------------ epochs
@@ -299,6 +302,22 @@ export abstract class LiquiditySla extends LiquidityProvisions {
       if (mid === 0n) return false;
       min = ONE.sub(range).mulBig(mid);
       max = ONE.add(range).mulBig(mid);
+    }
+    const pf = this.host.positionFactor;
+    const stake = this.p.stakeToCcyVolume;
+    if (pf.scale === 0 && pf.coef > 0n && mark >= 0n && TEN16 % pf.coef === 0n) {
+      // exact integers: with the position factor a whole number dividing 10^16, each volume mark × size / factor is
+      // exact at 16 digits, so Σ volumes >= stake × commitment ⇔ Σ mark × size × 10^scale >= coef × commitment × factor
+      let buyN = 0n;
+      let sellN = 0n;
+      for (const o of orders) {
+        if (o.price * pow10(min.scale) < min.coef || o.price * pow10(max.scale) > max.coef) continue;
+        if (o.side === 'sell') sellN += mark * BigInt(o.trueRemaining);
+        else buyN += mark * BigInt(o.trueRemaining);
+      }
+      const req = stake.coef * commitment * pf.coef;
+      const k = pow10(stake.scale);
+      return buyN * k >= req && sellN * k >= req;
     }
     let buys = Decimal.ZERO;
     let sells = Decimal.ZERO;

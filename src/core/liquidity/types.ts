@@ -148,6 +148,7 @@ export function sameDecimal(x: Decimal | undefined, y: Decimal | undefined): boo
 }
 
 export function sameOrders(x: readonly LpOrderView[], y: readonly LpOrderView[]): boolean {
+  if (x === y) return true;
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) {
     const a = x[i]!;

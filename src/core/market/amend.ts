@@ -124,6 +124,7 @@ export abstract class MarketAmend extends MarketEntry {
     const sizeUp = newRemaining > o.remaining && o.peakSize === 0;
     o.tif = newTif;
     o.expiresAt = newExpiry;
+    this.noteExpiry(o);
     o.updatedAt = now;
     o.version++;
     if (!live || (!priceChanged && !sizeUp)) {
@@ -204,6 +205,7 @@ export abstract class MarketAmend extends MarketEntry {
     if (a.peggedReference !== undefined) peg.reference = a.peggedReference;
     o.tif = tif;
     o.expiresAt = expiry;
+    this.noteExpiry(o);
     o.updatedAt = this.now;
     o.version++;
     const wasLive = o.status === 'ACTIVE';

@@ -395,6 +395,18 @@ export abstract class MarketBase {
     if (!s) this.ordersByParty.set(o.party, (s = new Set()));
     s.add(o);
     this.orders.set(o.id, o);
+    this.noteExpiry(o);
+  }
+
+  /**
+   * A lower bound of the expiry times of the live GTT orders (null: none), so that the expiry scan at each tick runs
+   * only when an order may have expired. Lowered by every order added or amended; recomputed by the scan.
+   */
+  protected expiryBound: bigint | null = null;
+
+  protected noteExpiry(o: Order): void {
+    if (o.tif === 'GTT' && o.expiresAt > 0n && (this.expiryBound === null || o.expiresAt < this.expiryBound))
+      this.expiryBound = o.expiresAt;
   }
 
   protected dropOrder(o: Order): void {
@@ -503,19 +515,49 @@ export abstract class MarketBase {
   }
 
   /** A party's orders on the book (pegged orders on the book included, parked ones not), asset precision. */
-  protected lpOrderViews(party: string): LpOrderView[] {
-    const out: LpOrderView[] = [];
-    for (const o of this.ordersByParty.get(party) ?? []) {
+  protected lpOrderViews(party: string): readonly LpOrderView[] {
+    const orders = this.ordersByParty.get(party);
+    // asked for every LP at every block (scores and SLA): while the party's orders on the book are the same, the
+    // last array is returned as it is (no allocation, and the liquidity caches compare it by identity)
+    const last = this.lpViews.get(party);
+    if (last !== undefined && orders !== undefined) {
+      let i = 0;
+      let same = true;
+      for (const o of orders) {
+        if (o.status !== 'ACTIVE' || o.bookLevel === null) continue;
+        const v = last.views[i];
+        if (
+          v === undefined ||
+          last.prices[i] !== o.price ||
+          v.side !== o.side ||
+          v.trueRemaining !== o.remaining ||
+          v.remaining !== (o.peakSize > 0 ? o.displayed : o.remaining)
+        ) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === last.views.length) return last.views;
+    }
+    const views: LpOrderView[] = [];
+    const prices: number[] = [];
+    for (const o of orders ?? []) {
       if (o.status !== 'ACTIVE' || o.bookLevel === null) continue;
-      out.push({
+      views.push({
         side: o.side,
         price: this.toAsset(o.price),
         remaining: o.peakSize > 0 ? o.displayed : o.remaining,
         trueRemaining: o.remaining,
       });
+      prices.push(o.price);
     }
-    return out;
+    this.lpViews.set(party, { views, prices });
+    return views;
   }
+
+  /** The last LP order views per party, with the market-precision prices they were built from. */
+  private readonly lpViews = new Map<string, { views: readonly LpOrderView[]; prices: number[] }>();
 
   /** The range of prices no active price-monitoring trigger would object to (asset precision). */
   protected validPriceRange(): ValidPriceRange {

@@ -43,9 +43,16 @@ export abstract class MarketClock extends MarketAuction {
   }
 
   protected removeExpiredOrders(now: bigint): void {
+    // no live GTT order expires before the bound (base.ts noteExpiry): most ticks need no scan
+    if (this.expiryBound === null || now < this.expiryBound) return;
     const expired: Order[] = [];
-    for (const o of this.orders.values())
-      if (o.tif === 'GTT' && o.expiresAt > 0n && o.expiresAt <= now) expired.push(o);
+    let bound: bigint | null = null;
+    for (const o of this.orders.values()) {
+      if (o.tif !== 'GTT' || o.expiresAt <= 0n) continue;
+      if (o.expiresAt <= now) expired.push(o);
+      else if (bound === null || o.expiresAt < bound) bound = o.expiresAt;
+    }
+    this.expiryBound = bound;
     if (expired.length === 0) return;
     expired.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : 0));
     for (const o of expired) {
@@ -98,7 +105,11 @@ export abstract class MarketClock extends MarketAuction {
       // reduce-only AMMs with no position are released at the mark-to-market time (spec 0090-VAMM)
       if (this.amm.engine.size > 0 && !this.inAuction) this.amm.afterMarkToMarket();
     }
-    for (const p of [...this.positions.all()]) this.releaseMarginExcess(p.party);
+    // only a flat party can have margin to release (releaseMarginExcess): those are collected first, without a
+    // copy of every position per block (a release moves money, never a position)
+    let flat: string[] | undefined;
+    for (const p of this.positions.all()) if (p.isEmpty()) (flat ??= []).push(p.party);
+    if (flat) for (const party of flat) this.releaseMarginExcess(party);
     this.flushMargins();
     // SLA: whether each LP meets its obligation at the end of this block
     this.liquidity.onBlockEnd(this.markPrice, this.midPrice());

@@ -6,6 +6,8 @@ import { NS, otherSide } from '../types.ts';
 import { MarketSettle } from './settle.ts';
 import { FIVE_DP } from './internal.ts';
 
+const TEN16 = 10n ** 16n;
+
 export abstract class MarketLiquidity extends MarketSettle {
   // ------------------------------------------------------------------ liquidity provisions
 
@@ -104,14 +106,26 @@ export abstract class MarketLiquidity extends MarketSettle {
     if (windowMax > maxOi) maxOi = windowMax;
     const current = this.positions.openInterest();
     if (current > maxOi) maxOi = current;
-    const value = Decimal.fromBigInt(price * BigInt(maxOi))
-      .div(this.positionFactor)
-      .floor();
-    const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short);
-    const rfU = rf.mulBig(FIVE_DP).trunc();
-    const sfU = this.cfg.targetStake.scalingFactor.mulBig(FIVE_DP).trunc();
-    return (value * rfU * sfU) / (FIVE_DP * FIVE_DP);
+    const notional = price * BigInt(maxOi);
+    const pf = this.positionFactor;
+    // floor(notional / position factor) after a division at 16 digits: exact integer division when the factor is a
+    // whole number dividing 10^16 (a power of ten up to 16 position decimals), where the quotient at 16 digits is exact
+    const value =
+      pf.scale === 0 && pf.coef > 0n && notional >= 0n && TEN16 % pf.coef === 0n
+        ? notional / pf.coef
+        : Decimal.fromBigInt(notional).div(pf).floor();
+    // the risk and scaling factors change only with the market's configuration: their product is kept
+    let f = this.targetStakeFactors;
+    if (f === undefined || f.rf !== this.riskFactors || f.ts !== this.cfg.targetStake) {
+      const rf = Decimal.max(this.riskFactors.long, this.riskFactors.short);
+      const rfU = rf.mulBig(FIVE_DP).trunc();
+      const sfU = this.cfg.targetStake.scalingFactor.mulBig(FIVE_DP).trunc();
+      f = this.targetStakeFactors = { rf: this.riskFactors, ts: this.cfg.targetStake, product: rfU * sfU };
+    }
+    return (value * f.product) / (FIVE_DP * FIVE_DP);
   }
+
+  private targetStakeFactors: { rf: object; ts: object; product: bigint } | undefined;
 
   /** Open interest after the indicative uncrossing (auctions). */
   protected theoreticalOpenInterest(): number {

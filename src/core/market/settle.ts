@@ -5,7 +5,7 @@
 import type { SettleTrade } from '../events.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
-import { ZERO_MARGIN } from '../risk/margin.ts';
+import { ZERO_MARGIN, type MarginLevels } from '../risk/margin.ts';
 import { continuousFees } from '../fees/fees.ts';
 import type { Side, TransferType } from '../types.ts';
 import { NETWORK_PARTY, NS } from '../types.ts';
@@ -45,11 +45,19 @@ export abstract class MarketSettle extends MarketClock {
       });
     }
     const marginOrder = this.collectAndPayMTM(res.entries);
+    // the recheck right after asks for the same levels (same positions, orders, mark and time) unless a close-out
+    // moved positions in between: they are kept from the settlement pass
+    this.mtmLevels = new Map();
     const closed = this.updateMarginsOnSettlement(marginOrder, true, networkMarginEvent(res.entries));
+    if (closed.length) this.mtmLevels = undefined;
     if (closed.length) this.resolveClosedOut(closed);
     if (!skipRecheck) this.recheckMargins();
+    this.mtmLevels = undefined;
     if (this.amm.engine.size > 0) this.amm.afterMarkToMarket();
   }
+
+  /** Cross-margin levels of this mark-to-market's settlement pass, by party (see confirmMTM). */
+  private mtmLevels: Map<string, MarginLevels> | undefined;
 
   /** Moves MTM money: losses into the settlement account, then (socialised if short) wins out of it. */
   protected collectAndPayMTM(entries: { party: string; amount: bigint }[]): string[] {
@@ -97,6 +105,7 @@ export abstract class MarketSettle extends MarketClock {
         continue;
       }
       const lv = this.levelsFor(pos, this.markPrice);
+      this.mtmLevels?.set(party, lv);
       this.bufferMargin(party, lv);
       const { distressed, shortfall } = this.marginMoves.settlementSearch(party, margin, general, lv, this.inAuction);
       // an LP that needs its bond pays a penalty on the part general could not cover (after all top-ups)
@@ -121,7 +130,7 @@ export abstract class MarketSettle extends MarketClock {
     if (party === NETWORK_PARTY || pos.isEmpty() || this.marginFactors.has(party)) return;
     const margin = this.marginAccount(party);
     const general = this.marginMoves.generalAccount(party);
-    const lv = this.levelsFor(pos, this.markPrice);
+    const lv = this.mtmLevels?.get(party) ?? this.levelsFor(pos, this.markPrice);
     this.bufferMargin(party, lv);
     this.marginMoves.recheckSearch(party, margin, general, lv, this.inAuction);
   }
