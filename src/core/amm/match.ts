@@ -12,8 +12,8 @@ import type { AmmPool } from './pool.ts';
 
 /**
  * The fills of an aggressive order against the book and the AMMs, without changing either (the pools' ephemeral
- * positions are cleared before returning). `makeOrder` builds the AMM's generated order for a fill (market
- * precision price).
+ * positions are cleared before returning, except in an `auction` uncrossing, whose caller ends the match).
+ * `makeOrder` builds the AMM's generated order for a fill (market precision price).
  */
 export function simulateWithAmms<O extends BookOrder>(
   book: OrderBook<O>,
@@ -24,8 +24,10 @@ export function simulateWithAmms<O extends BookOrder>(
   size: number,
   priceFactor: bigint,
   makeOrder: (pool: AmmPool, size: number, price: number) => O,
+  auction = false,
 ): MatchResult<O> {
-  const bookSim = book.simulate(party, side, limit, size);
+  // an auction's uncrossing allows self-trades and keeps the pools' positions until the whole uncrossing is done
+  const bookSim = book.simulate(auction ? undefined : party, side, limit, size);
   if (amms.size === 0 || party === undefined) return bookSim;
   const pf = priceFactor > 0n ? priceFactor : 1n;
   const fills: Fill<O>[] = [];
@@ -56,7 +58,7 @@ export function simulateWithAmms<O extends BookOrder>(
       takeAmm(unbounded ? undefined : BigInt(limit) * pf);
     }
   } finally {
-    amms.endMatch();
+    if (!auction) amms.endMatch();
   }
   return { fills, filled: size - left, selfTrade: bookSim.selfTrade };
 }

@@ -281,7 +281,7 @@ export abstract class MarketEntry extends MarketMargins {
   }
 
   /** The order an AMM generates to trade `size` at `price` (market precision) with `agg`: filled at once, never on the book. */
-  protected ammOrder(pool: AmmPool, size: number, price: number, agg: Order): Order {
+  protected ammOrder(pool: AmmPool, size: number, price: number, agg: Pick<Order, 'side'>): Order {
     return {
       id: this.ctx.nextId('order'),
       marketId: this.id,

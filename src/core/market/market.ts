@@ -52,7 +52,7 @@ export class Market extends MarketLifecycle {
       if (q && q.price === BigInt(price) * this.priceFactor) v += Number(q.volume);
       return v;
     };
-    const ind = this.inAuction ? this.book.indicative() : undefined;
+    const ind = this.inAuction ? this.auctionUncrossing() : undefined;
     const bounds = this.priceMonitor.allBounds(now);
     const funding = this.product.fundingView();
     return {
@@ -70,7 +70,7 @@ export class Market extends MarketLifecycle {
       midPrice: mid(bb, ba),
       staticMidPrice: mid(sbb, sba),
       openInterest: this.positions.openInterest(),
-      indicativePrice: ind ? (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n : 0n,
+      indicativePrice: ind ? ind.price : 0n,
       indicativeVolume: ind ? ind.volume : 0,
       auctionStart: this.auction?.start ?? 0n,
       auctionEnd: this.auction?.end ?? 0n,
