@@ -6,6 +6,7 @@
 import { Decimal } from '../num/decimal.ts';
 import { positionAt } from './curve.ts';
 import type { Account, Ledger } from '../ledger/ledger.ts';
+import type { OracleSource } from '../config/market.ts';
 import type { Side } from '../types.ts';
 import { AmmEngine, ammSubAccount, type AmmAmendment, type AmmCancellation, type AmmSubmission } from './engine.ts';
 import { AmmError, type AmmPool, type AmmRiskInputs } from './pool.ts';
@@ -100,7 +101,7 @@ export class AmmMarket {
     this.margin(pool.subAccount);
     this.fundTo(pool, sub.commitment);
     this.ended.delete(sub.party);
-    if (!this.rebase(pool)) {
+    if (pool.status !== 'PENDING' && !this.rebase(pool)) {
       // the sub-account gives everything back, the pool is rejected
       this.fundTo(pool, 0n);
       pool.status = 'REJECTED';
@@ -184,7 +185,7 @@ export class AmmMarket {
     let ok = false;
     try {
       if (am.commitment !== undefined) this.fundTo(updated, am.commitment);
-      ok = this.rebase(updated);
+      ok = updated.status === 'PENDING' || this.rebase(updated);
     } finally {
       if (!ok) {
         this.fundTo(current, before);
@@ -195,6 +196,41 @@ export class AmmMarket {
     this.engine.confirm(updated);
     this.host.emitPool(updated);
     return updated;
+  }
+
+  /**
+   * Oracle data (spec 0090-VAMM, oracle-driven base price): a pool whose base follows a source that `priceOf` reads
+   * (market precision) is rebased on the new value, as an amendment of its base with its own slippage tolerance; the
+   * value is ignored outside the pool's bounds, or when it moves the base by less than the pool's minimum price change
+   * trigger, and a rebase the book cannot absorb leaves the pool as it was.
+   */
+  onOracleData(priceOf: (source: OracleSource) => bigint | undefined): void {
+    for (const pool of [...this.engine.all()]) {
+      const bs = pool.baseSource;
+      if (!bs) continue;
+      const base = priceOf(bs.source);
+      if (base === undefined || base <= 0n) continue;
+      const { lowerBound, upperBound } = pool.params;
+      if ((lowerBound !== undefined && base <= lowerBound) || (upperBound !== undefined && base >= upperBound))
+        continue;
+      if (pool.status !== 'PENDING') {
+        const old = pool.params.base;
+        if (base === old) continue;
+        const trigger = bs.minimumPriceChangeTrigger;
+        const move = Decimal.fromBigInt(base > old ? base - old : old - base).div(Decimal.fromBigInt(old));
+        if (trigger && move.lt(trigger)) continue;
+      }
+      try {
+        this.amend({
+          party: pool.owner,
+          marketId: pool.marketId,
+          slippageTolerance: pool.slippage,
+          params: { ...pool.params, base },
+        });
+      } catch (e) {
+        if (!(e instanceof AmmError)) throw e;
+      }
+    }
   }
 
   cancel(c: AmmCancellation): void {

@@ -4,6 +4,7 @@
 // during the matching of one incoming order it keeps an ephemeral position as if its generated orders had traded.
 // Prices are in asset precision (market price × price factor), volumes in position precision.
 import { Decimal } from '../num/decimal.ts';
+import type { OracleSource } from '../config/market.ts';
 import type { Side } from '../types.ts';
 import {
   type Curve,
@@ -37,7 +38,14 @@ export interface AmmPoolView {
   readonly proposedFee: Decimal;
   readonly status: AmmStatus;
   readonly reason: AmmStatusReason;
+  /** base 0 while the pool waits for its first oracle price */
   readonly params: AmmParameters;
+}
+
+/** An oracle-driven base price: the market data source whose values rebase the pool, and the least relative move. */
+export interface AmmBaseSource {
+  readonly source: OracleSource;
+  readonly minimumPriceChangeTrigger?: Decimal;
 }
 
 /** A rejection with Vega's reason string. */
@@ -66,6 +74,8 @@ export class AmmPool {
   proposedFee: Decimal;
   slippage: Decimal;
   params: AmmParameters;
+  /** where the base price comes from when it follows an oracle */
+  baseSource: AmmBaseSource | undefined;
   status: AmmStatus = 'ACTIVE';
   reason: AmmStatusReason = 'UNSPECIFIED';
   lower: Curve;
@@ -86,6 +96,7 @@ export class AmmPool {
       proposedFee: Decimal;
       slippage: Decimal;
       params: AmmParameters;
+      baseSource?: AmmBaseSource;
     },
     risk: AmmRiskInputs,
     positionOf: (party: string) => bigint,
@@ -98,8 +109,16 @@ export class AmmPool {
     this.proposedFee = init.proposedFee;
     this.slippage = init.slippage;
     this.params = init.params;
+    this.baseSource = init.baseSource;
     this.positionOf = positionOf;
     this.oneTick = risk.priceFactor > 0n ? risk.priceFactor : 1n;
+    if (init.params.base === 0n) {
+      // no base price yet (an oracle-driven base before its first value): no curves, nothing quoted
+      this.status = 'PENDING';
+      this.lower = emptyCurve(0n, true);
+      this.upper = emptyCurve(0n, false);
+      return;
+    }
     const curves = AmmPool.curves(init.commitment, init.params, risk);
     this.lower = curves.lower;
     this.upper = curves.upper;

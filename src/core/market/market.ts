@@ -35,7 +35,8 @@ export class Market extends MarketLifecycle {
     };
     const volumeAt = (side: Side, price: number) => {
       const q = side === 'buy' ? amm?.bid : amm?.ask;
-      const own = q && q.price === BigInt(price) * this.priceFactor ? Number(q.volume) : 0;
+      // an AMM quotes at asset precision: its price shows truncated to the market's precision
+      const own = q && q.price / this.priceFactor === BigInt(price) ? Number(q.volume) : 0;
       return this.book.volumeAt(side, price) + own;
     };
     const bb = withAmm('buy', this.book.bestBid());
@@ -49,7 +50,7 @@ export class Market extends MarketLifecycle {
       let v = 0;
       for (const o of this.book.side(side).level(price)?.orders() ?? []) if (!o.peg) v += o.remaining;
       const q = side === 'buy' ? amm?.bid : amm?.ask;
-      if (q && q.price === BigInt(price) * this.priceFactor) v += Number(q.volume);
+      if (q && q.price / this.priceFactor === BigInt(price)) v += Number(q.volume);
       return v;
     };
     const ind = this.inAuction ? this.auctionUncrossing() : undefined;
