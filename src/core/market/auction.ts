@@ -37,9 +37,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
    * The indicative uncrossing of the book, with the AMMs' implied orders when the market has pools (spec 0090-VAMM):
    * volume, price (asset precision) and what the uncrossing needs. Undefined when nothing crosses.
    */
-  protected auctionUncrossing():
-    | { volume: number; price: bigint; book?: Indicative; amm?: AmmIndicative }
-    | undefined {
+  protected auctionUncrossing(): { volume: number; price: bigint; book?: Indicative; amm?: AmmIndicative } | undefined {
     if (this.amm.engine.size === 0) {
       const ind = this.book.indicative();
       if (!ind) return undefined;
