@@ -6,7 +6,7 @@ import { Market } from '../market/market.ts';
 import type { SuccessionState } from '../market/types.ts';
 import { sha256Hex } from '../hash.ts';
 import { Decimal } from '../num/decimal.ts';
-import { SYSTEM_OWNER } from '../types.ts';
+import { SYSTEM_OWNER, type MarketState } from '../types.ts';
 
 import { ExchangeTrading } from './trading.ts';
 
@@ -60,7 +60,8 @@ export class Exchange extends ExchangeTrading {
         } else m.inheritParent(ps);
       }
       m.onTick(t);
-      if (successor && inOpening && m.state === 'ACTIVE') this.takeOver(m, toReject);
+      // the state read again: the tick may have ended the opening auction
+      if (successor && inOpening && (m.state as MarketState) === 'ACTIVE') this.takeOver(m, toReject);
       else if (successor) m.rollbackInheritance();
       if (!m.succeeded)
         this.succession.set(m.id, { state: m.successionState(), ttl: t + this.params.successorLaunchWindow });
@@ -98,7 +99,7 @@ export class Exchange extends ExchangeTrading {
       if (amount > 0n) this.ledger.transfer(pool, to, amount, 'SUCCESSOR_INSURANCE_FRACTION');
     }
     const parent = this.markets.get(pid);
-    if (parent) parent.succeeded = true;
+    if (parent) parent.markSucceeded();
     else this.succession.get(pid)?.closed?.clearInsurancePool();
     for (const sid of this.successors.get(pid) ?? []) if (sid !== m.id && this.markets.has(sid)) toReject.add(sid);
     this.successors.delete(pid);

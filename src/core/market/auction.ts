@@ -74,10 +74,10 @@ export abstract class MarketAuction extends MarketStopsPegged {
    */
   protected startAuction(trigger: AuctionTrigger, mode: TradingMode, duration: bigint): void {
     const now = this.now;
-    this.auction = { opening: false, trigger, extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
+    this._auction = { opening: false, trigger, extensionTrigger: 'UNSPECIFIED', start: now, end: now + duration };
     this.product.auctionStarted(now);
-    this.state = 'SUSPENDED';
-    this.tradingMode = mode;
+    this._state = 'SUSPENDED';
+    this._tradingMode = mode;
     for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
     for (const o of [...this.pegged]) {
       if (o.status === 'PARKED' && o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
@@ -110,7 +110,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
    */
   enterLongBlockAuction(duration: bigint): void {
     if (!this.canTrade() || this.state === 'SUSPENDED_VIA_GOVERNANCE') return;
-    const a = this.auction;
+    const a = this._auction;
     if (a) {
       if (a.opening || a.trigger === 'GOVERNANCE_SUSPENSION' || a.extensionTrigger === 'GOVERNANCE_SUSPENSION') return;
       const effective = this.now / NS + duration / NS - a.start / NS;
@@ -136,7 +136,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
   }
 
   protected checkAuctionNow(now: bigint): void {
-    const a = this.auction;
+    const a = this._auction;
     if (!a) return;
     if (a.opening) {
       // market.auction.maximumDuration: a market that cannot leave its opening auction in time is cancelled
@@ -191,8 +191,8 @@ export abstract class MarketAuction extends MarketStopsPegged {
     if (wasOpening) {
       // leaving the opening auction: the candidate is not checked; without one, the last traded price. The
       // price history restarts at the first mark price.
-      if (candidate !== undefined && candidate > 0n) this.markPrice = candidate;
-      if (this.markPrice === 0n) this.markPrice = this.lastTradedPrice;
+      if (candidate !== undefined && candidate > 0n) this._markPrice = candidate;
+      if (this.markPrice === 0n) this._markPrice = this.lastTradedPrice;
       if (this.markPrice > 0n) this.priceMonitor.reset(this.markPrice, now);
       else this.priceMonitor.reactivateAll();
     } else {
@@ -206,7 +206,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
           this.enterPriceAuction(breach);
           return false;
         }
-        this.markPrice = candidate;
+        this._markPrice = candidate;
         if (candidate !== uncrossPrice) this.priceMonitor.record(candidate, now);
       }
     }
@@ -266,9 +266,9 @@ export abstract class MarketAuction extends MarketStopsPegged {
     // GFA orders are cancelled
     for (const o of [...this.book.allOrders()]) if (o.tif === 'GFA') this.cancel(o, 'CANCELLED', false);
     const wasOpening = a.opening;
-    this.auction = null;
-    this.state = 'ACTIVE';
-    this.tradingMode = 'CONTINUOUS';
+    this._auction = null;
+    this._state = 'ACTIVE';
+    this._tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
     if (!this.markPriceAfterAuction(wasOpening, uncrossPrice, now)) return;
     {

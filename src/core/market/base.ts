@@ -16,6 +16,8 @@ import { SettlementEngine } from '../settlement/settlement.ts';
 import type { RiskFactors } from '../risk/margin.ts';
 import { modelProbabilityOfTrading, riskFactors } from '../risk/models.ts';
 import { CashFlows } from '../collateral/cashflows.ts';
+import { MarginMoves } from '../collateral/margin-moves.ts';
+import { AccountClearing } from '../collateral/clearing.ts';
 import { FeeTransfers } from '../collateral/fees.ts';
 import { LiquidityEngine, type LpOrderView, type ValidPriceRange } from '../liquidity/engine.ts';
 import { PriceMonitor } from '../pricing/pricemonitor.ts';
@@ -51,11 +53,25 @@ export abstract class MarketBase {
   readonly priceDivisor: bigint;
   /** 10^PDP as a decimal */
   protected readonly positionFactor: Decimal;
-  tickSize: number;
+  protected _tickSize: number;
+  /** the price tick (market precision) */
+  get tickSize(): number {
+    return this._tickSize;
+  }
 
-  state: MarketState = 'PENDING';
-  tradingMode: TradingMode = 'OPENING_AUCTION';
-  auction: AuctionState | null = null;
+  protected _state: MarketState = 'PENDING';
+  protected _tradingMode: TradingMode = 'OPENING_AUCTION';
+  protected _auction: AuctionState | null = null;
+  get state(): MarketState {
+    return this._state;
+  }
+  get tradingMode(): TradingMode {
+    return this._tradingMode;
+  }
+  /** the running auction (opening, price or liquidity monitoring, governance), null in continuous trading */
+  get auction(): Readonly<AuctionState> | null {
+    return this._auction;
+  }
 
   protected readonly book = new OrderBook<Order>();
   /** live orders: on the book or parked */
@@ -71,8 +87,16 @@ export abstract class MarketBase {
   /** the margin model (standard calculator or fully collateralised), chosen from the configuration */
   protected marginModel: MarginModel;
 
-  markPrice = 0n;
-  lastTradedPrice = 0n;
+  protected _markPrice = 0n;
+  protected _lastTradedPrice = 0n;
+  /** the mark price (asset precision) */
+  get markPrice(): bigint {
+    return this._markPrice;
+  }
+  /** the price of the market's last trade (asset precision) */
+  get lastTradedPrice(): bigint {
+    return this._lastTradedPrice;
+  }
   /**
    * The order book's own last traded price (asset precision), which the SLA range uses during auctions: set by
    * continuous matching only, so an auction uncrossing leaves it as it was (0 until the first continuous trade).
@@ -108,15 +132,31 @@ export abstract class MarketBase {
   protected readonly internalCalc: MarkPriceMethod | undefined;
   protected nextInternalCalc = 0n;
   /** settled, closed, cancelled or rejected: the exchange removes the market at its next tick */
-  closed = false;
+  protected _closed = false;
+  get closed(): boolean {
+    return this._closed;
+  }
 
   // succession (spec 0081-SUCM)
   /** the market this one succeeds, until it takes over or the parent's state expires */
-  parentMarketId: string | undefined;
+  protected _parentMarketId: string | undefined;
+  get parentMarketId(): string | undefined {
+    return this._parentMarketId;
+  }
   /** share of the parent's insurance pool moved here when this market leaves its opening auction */
-  insurancePoolFraction: Decimal;
+  protected _insurancePoolFraction: Decimal;
+  get insurancePoolFraction(): Decimal {
+    return this._insurancePoolFraction;
+  }
   /** a successor has taken over from this market: its insurance pool is not kept for another one */
-  succeeded = false;
+  protected _succeeded = false;
+  get succeeded(): boolean {
+    return this._succeeded;
+  }
+  /** A successor market took over from this one (exchange succession): its insurance pool stays with the successor. */
+  markSucceeded(): void {
+    this._succeeded = true;
+  }
 
   // liquidity
   protected readonly liquidity: LiquidityEngine;
@@ -126,8 +166,16 @@ export abstract class MarketBase {
   protected readonly feeTransfers: FeeTransfers;
   /** MTM, funding and settlement cash flows with loss socialisation (collateral/cashflows.ts) */
   protected readonly cashFlows: CashFlows;
+  /** margin top-ups, search and release, and the isolated-margin account moves (collateral/margin-moves.ts) */
+  protected readonly marginMoves: MarginMoves;
+  /** settlement residue, closing-market and insurance-pool clearing (collateral/clearing.ts) */
+  protected readonly clearing: AccountClearing;
   protected readonly bonusAccount: Account;
-  liquidityFee: Decimal;
+  protected _liquidityFee: Decimal;
+  /** the liquidity fee factor in force (spec 0042-LIQF) */
+  get liquidityFee(): Decimal {
+    return this._liquidityFee;
+  }
   /** (time, open interest) samples for target stake */
   protected readonly oiHistory = new OpenInterestHistory();
   protected openedAt = -1n;
@@ -142,8 +190,8 @@ export abstract class MarketBase {
     this.id = cfg.id;
     this.cfg = cfg;
     this.asset = cfg.settlementAsset;
-    this.parentMarketId = cfg.successor?.parentMarketId;
-    this.insurancePoolFraction = cfg.successor?.insurancePoolFraction ?? Decimal.ZERO;
+    this._parentMarketId = cfg.successor?.parentMarketId;
+    this._insurancePoolFraction = cfg.successor?.insurancePoolFraction ?? Decimal.ZERO;
     this.assetDecimals = assetDecimals;
     // 0070-MKTD: price factor 10^(adp − mdp); below 1 (more market decimals than the asset has) it is kept as a
     // divisor, and asset prices are truncated as Vega's UintFromDecimal(price × priceFactor) does
@@ -154,11 +202,11 @@ export abstract class MarketBase {
         ? Decimal.fromBigInt(pow10(cfg.positionDecimalPlaces))
         : Decimal.ONE.div(Decimal.fromBigInt(pow10(-cfg.positionDecimalPlaces)));
     if (cfg.tickSize > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('tickSize: too large');
-    this.tickSize = Number(cfg.tickSize);
+    this._tickSize = Number(cfg.tickSize);
     this.settlement = new SettlementEngine(this.positionFactor);
     this.priceMonitor = new PriceMonitor(cfg.priceMonitoringTriggers);
     this.riskFactors = riskFactors(cfg.riskModel);
-    this.liquidityFee = cfg.fees.liquidityFee;
+    this._liquidityFee = cfg.fees.liquidityFee;
     this.product = this.chooseProduct(cfg);
     this.markCalc = cfg.marginFraction
       ? new MarginFractionMark(
@@ -202,10 +250,28 @@ export abstract class MarketBase {
       isIsolated: (party) => this.marginFactors.has(party),
       emit: (e) => this.emit(e),
     });
+    this.clearing = new AccountClearing({
+      ledger: l,
+      asset: this.asset,
+      marketId: this.id,
+      insurance: this.insurance,
+      settlementAccount: this.settlementAccount,
+      liquidityFeeAccount: this.liquidityFeeAccount,
+      makerFeeAccount: this.makerFeeAccount,
+      bonusAccount: this.bonusAccount,
+    });
+    this.marginMoves = new MarginMoves({
+      ledger: l,
+      asset: this.asset,
+      marketId: this.id,
+      marginAccount: (party) => this.marginAccount(party),
+      bond: (party) => this.bond(party),
+      bondSlashing: (party, amount) => this.liquidity.bondSlashing(party, amount),
+    });
     if (proposed) {
       // a proposal that has not passed yet: no trading, liquidity commitments accepted (spec 0043-MKTL)
-      this.state = 'PROPOSED';
-      this.tradingMode = 'NO_TRADING';
+      this._state = 'PROPOSED';
+      this._tradingMode = 'NO_TRADING';
       this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
       return;
     }
@@ -228,13 +294,13 @@ export abstract class MarketBase {
     const cfg = this.cfg;
     if (cfg.openingAuctionDuration > 0) {
       const end = now + BigInt(cfg.openingAuctionDuration) * NS;
-      this.auction = { opening: true, trigger: 'OPENING', extensionTrigger: 'UNSPECIFIED', start: now, end };
+      this._auction = { opening: true, trigger: 'OPENING', extensionTrigger: 'UNSPECIFIED', start: now, end };
       this.applyMinimumDuration();
-      this.state = 'PENDING';
-      this.tradingMode = 'OPENING_AUCTION';
+      this._state = 'PENDING';
+      this._tradingMode = 'OPENING_AUCTION';
     } else {
-      this.state = 'ACTIVE';
-      this.tradingMode = 'CONTINUOUS';
+      this._state = 'ACTIVE';
+      this._tradingMode = 'CONTINUOUS';
       this.openedAt = now;
     }
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
@@ -307,9 +373,9 @@ export abstract class MarketBase {
 
   /** Re-applies market.auction.minimumDuration to the current auction (never shortens it). */
   applyMinimumDuration(): void {
-    if (!this.auction) return;
-    const min = this.auction.start + this.ctx.params.auctionMinimumDuration;
-    if (min > this.auction.end) this.auction.end = min;
+    if (!this._auction) return;
+    const min = this._auction.start + this.ctx.params.auctionMinimumDuration;
+    if (min > this._auction.end) this._auction.end = min;
   }
 
   protected general(party: string): Account | undefined {
@@ -322,10 +388,6 @@ export abstract class MarketBase {
 
   protected bond(party: string): Account | undefined {
     return this.ctx.ledger.get(party, 'BOND', this.asset, this.id);
-  }
-
-  protected transfer(from: Account, to: Account, amount: bigint, type: TransferType): void {
-    this.ctx.ledger.transfer(from, to, amount, type);
   }
 
   protected addPartyOrder(o: Order): void {
@@ -370,7 +432,7 @@ export abstract class MarketBase {
       minCommitmentQuantum: () => this.ctx.params.ammMinCommitmentQuantum,
       positionOf: (party: string) => BigInt(this.positions.get(party)?.openVolume ?? 0),
       transfer: (from: Account, to: Account, amount: bigint, type: TransferType) =>
-        this.transfer(from, to, amount, type),
+        this.ctx.ledger.transfer(from, to, amount, type),
       bookVolumeUpTo: (side: Side, price: number) => this.book.availableVolume(side, price),
       bestPrices: () => ({ bid: this.bestWithAmm('buy'), ask: this.bestWithAmm('sell') }),
       submitRebaseOrder: (party: string, side: Side, size: number, price: number) => {

@@ -121,7 +121,7 @@ export abstract class MarketClock extends MarketAuction {
       this.enterPriceAuction(breach);
       return;
     }
-    this.markPrice = candidate;
+    this._markPrice = candidate;
     this.priceMonitor.record(candidate, now);
     this.emit({ type: 'markPrice', marketId: this.id, price: candidate, timestamp: now });
   }

@@ -418,7 +418,7 @@ export abstract class MarketEntry extends MarketMargins {
     }
     if (trades.length === 0) return;
     const networkTrade = trades[0]!.type !== 'DEFAULT';
-    if (!networkTrade) this.lastTradedPrice = trades[trades.length - 1]!.price;
+    if (!networkTrade) this._lastTradedPrice = trades[trades.length - 1]!.price;
     if (!this.inAuction) this.bookLastTradedPrice = trades[trades.length - 1]!.price;
     // traded value for the market-value windows (asset precision, truncated per confirmation)
     let traded = 0n;

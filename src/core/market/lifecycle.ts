@@ -5,7 +5,7 @@ import { riskFactors } from '../risk/models.ts';
 import type { MarketConfig } from '../config/market.ts';
 import { Decimal } from '../num/decimal.ts';
 import type { MarketState, Side, TradingMode } from '../types.ts';
-import { NS, SYSTEM_OWNER } from '../types.ts';
+import { NS } from '../types.ts';
 import type { MarketChanges } from '../commands.ts';
 import { MarketProducts } from './products.ts';
 import type { SuccessionState } from './types.ts';
@@ -31,8 +31,8 @@ export abstract class MarketLifecycle extends MarketProducts {
 
   /** The parent is gone for good: this market is a market like any other. */
   forgetParent(): void {
-    this.parentMarketId = undefined;
-    this.insurancePoolFraction = Decimal.ZERO;
+    this._parentMarketId = undefined;
+    this._insurancePoolFraction = Decimal.ZERO;
   }
 
   /**
@@ -46,17 +46,7 @@ export abstract class MarketLifecycle extends MarketProducts {
 
   /** The market insurance pool goes to the asset's global insurance pool. */
   clearInsurancePool(): void {
-    const l = this.ctx.ledger;
-    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount]) {
-      if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
-    }
-    if (this.insurance.balance > 0n)
-      this.transfer(
-        this.insurance,
-        l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset),
-        this.insurance.balance,
-        'CLEAR_ACCOUNT',
-      );
+    this.clearing.clearInsurancePool();
   }
 
   /**
@@ -78,10 +68,10 @@ export abstract class MarketLifecycle extends MarketProducts {
       if (!this.canTrade()) return 'market cannot be suspended';
       if (this.state === 'SUSPENDED_VIA_GOVERNANCE') return undefined;
       this.suspendedFrom = { state: this.state, mode: this.tradingMode };
-      if (this.auction) {
-        this.auction.end += this.ctx.params.auctionMinimumDuration;
+      if (this._auction) {
+        this._auction.end += this.ctx.params.auctionMinimumDuration;
       } else {
-        this.auction = {
+        this._auction = {
           opening: false,
           trigger: 'GOVERNANCE_SUSPENSION',
           extensionTrigger: 'UNSPECIFIED',
@@ -92,8 +82,8 @@ export abstract class MarketLifecycle extends MarketProducts {
         for (const o of [...this.book.allOrders()]) if (o.tif === 'GFN') this.cancel(o, 'CANCELLED', false);
         for (const o of [...this.pegged]) if (o.status === 'ACTIVE') this.parkPegged(o);
       }
-      this.state = 'SUSPENDED_VIA_GOVERNANCE';
-      this.tradingMode = 'SUSPENDED_VIA_GOVERNANCE';
+      this._state = 'SUSPENDED_VIA_GOVERNANCE';
+      this._tradingMode = 'SUSPENDED_VIA_GOVERNANCE';
       this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
       this.endTransaction(false);
       return undefined;
@@ -104,8 +94,8 @@ export abstract class MarketLifecycle extends MarketProducts {
     if (this.auction?.trigger === 'GOVERNANCE_SUSPENSION') {
       this.leaveAuction(now);
     } else {
-      this.state = from?.state ?? 'ACTIVE';
-      this.tradingMode = from?.mode ?? 'CONTINUOUS';
+      this._state = from?.state ?? 'ACTIVE';
+      this._tradingMode = from?.mode ?? 'CONTINUOUS';
       this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
       this.checkAuction(now);
     }
@@ -170,7 +160,7 @@ export abstract class MarketLifecycle extends MarketProducts {
     if (changes.tickSize !== undefined) {
       if (changes.tickSize > BigInt(Number.MAX_SAFE_INTEGER) || changes.tickSize <= 0n)
         throw new RangeError('tickSize: must be a positive safe integer');
-      this.tickSize = Number(changes.tickSize);
+      this._tickSize = Number(changes.tickSize);
     }
     // the liquidity engine's probability table follows the new risk model / price monitoring
     if (changes.riskModel || changes.priceMonitoringTriggers) this.liquidity.resetPoT();

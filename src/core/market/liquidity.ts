@@ -187,7 +187,7 @@ export abstract class MarketLiquidity extends MarketSettle {
       }
     }
     if (!fee.eq(this.liquidityFee)) {
-      this.liquidityFee = fee;
+      this._liquidityFee = fee;
       this.emit({ type: 'marketUpdated', marketId: this.id, liquidityFee: fee.toString() });
     }
   }

@@ -148,15 +148,8 @@ export abstract class MarketMargins extends MarketBase {
     const threshold = this.auction ? levels.maintenance : levels.initial;
     if (available < threshold) return false;
     this.bufferMargin(o.party, levels);
-    if (margin.balance < levels.initial) {
-      const need = levels.initial - margin.balance;
-      const moved = general ? this.ctx.ledger.transferUpTo(general, margin, need, 'MARGIN_LOW') : 0n;
-      if (moved < need && bond) {
-        // the bond that covered the shortfall is slashed (market.liquidity.bondPenaltyParameter)
-        const fromBond = this.ctx.ledger.transferUpTo(bond, margin, need - moved, 'MARGIN_LOW');
-        this.liquidity.bondSlashing(o.party, fromBond);
-      }
-    }
+    if (margin.balance < levels.initial)
+      this.marginMoves.orderTopUp(o.party, margin, general, bond, levels.initial - margin.balance);
     return true;
   }
 
@@ -176,13 +169,7 @@ export abstract class MarketMargins extends MarketBase {
     const pos = this.positions.get(party);
     if (pos && !pos.isEmpty()) return;
     if (this.settlement.hasPosition(party)) return;
-    const margin = this.ctx.ledger.get(party, 'MARGIN', this.asset, this.id);
-    if (!margin) return;
-    const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
-    if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
-    const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
-    if (om && om.balance > 0n) this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
-    this.bufferMargin(party, ZERO_MARGIN);
+    if (this.marginMoves.releaseAll(party)) this.bufferMargin(party, ZERO_MARGIN);
   }
 
   // ------------------------------------------------------------------ isolated margin
@@ -196,7 +183,7 @@ export abstract class MarketMargins extends MarketBase {
   }
 
   protected orderMarginAccount(party: string): Account {
-    return this.ctx.ledger.getOrCreate(party, 'ORDER_MARGIN', this.asset, this.id);
+    return this.marginMoves.orderMarginAccount(party);
   }
 
   /** Isolated levels: position-only maintenance (with the funding add-on), initial from it; no search or release. */
@@ -252,13 +239,8 @@ export abstract class MarketMargins extends MarketBase {
       auctionPrice,
       extra ? { side: extra.side, price: this.toAsset(extra.price), size: extra.remaining } : undefined,
     );
-    const acct = this.orderMarginAccount(party);
-    const general = this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset);
-    const need = om - acct.balance;
-    if (need > 0n && need > general.balance) return false;
+    if (!this.marginMoves.setOrderMargin(party, om)) return false;
     this.bufferMargin(party, this.isolatedLevels(pos.openVolume, this.observablePrice()), om);
-    if (need > 0n) this.transfer(general, acct, need, 'ORDER_MARGIN_LOW');
-    else if (need < 0n) this.transfer(acct, general, -need, 'ORDER_MARGIN_HIGH');
     return true;
   }
 
@@ -324,60 +306,25 @@ export abstract class MarketMargins extends MarketBase {
 
   /** Applies a plan; `positionOnly` leaves the order-margin account to the caller (an amend that failed it). */
   protected applyIsolatedPlan(party: string, plan: IsolatedPlan, positionOnly = false): void {
-    const l = this.ctx.ledger;
-    const margin = this.marginAccount(party);
-    const general = l.getOrCreate(party, 'GENERAL', this.asset);
-    if (plan.marginDelta > 0n && plan.fromOrderMargin) {
-      l.transferUpTo(this.orderMarginAccount(party), margin, plan.marginDelta, 'ISOLATED_MARGIN_LOW');
-    } else if (plan.marginDelta > 0n) {
-      const moved = l.transferUpTo(general, margin, plan.marginDelta, 'MARGIN_LOW');
-      const bond = this.bond(party);
-      if (moved < plan.marginDelta && bond) l.transferUpTo(bond, margin, plan.marginDelta - moved, 'MARGIN_LOW');
-    } else if (plan.marginDelta < 0n) this.transfer(margin, general, -plan.marginDelta, 'MARGIN_HIGH');
-    if (positionOnly) return;
-    const acct = this.orderMarginAccount(party);
-    const need = plan.orderMargin - acct.balance;
-    if (need > 0n) l.transferUpTo(general, acct, need, 'ORDER_MARGIN_LOW');
-    else if (need < 0n) this.transfer(acct, general, -need, 'ORDER_MARGIN_HIGH');
-    this.bufferMargin(party, plan.levels, plan.orderMargin);
+    this.marginMoves.applyIsolated(party, plan, positionOnly);
+    if (!positionOnly) this.bufferMargin(party, plan.levels, plan.orderMargin);
   }
 
   /** A passive isolated party's margin after one of its orders traded (the limit price was already reserved). */
   protected isolatedPassiveTrade(party: string, old: number, signed: number, price: bigint, size: number): void {
-    const factor = this.marginFactors.get(party)!;
-    const pf = this.positionFactor;
-    const l = this.ctx.ledger;
-    const margin = this.marginAccount(party);
-    const general = l.getOrCreate(party, 'GENERAL', this.asset);
-    const om = this.orderMarginAccount(party);
     const newV = old + signed;
-    const omBefore = om.balance;
-    let first = 0n;
-    if (old === 0 || (Math.sign(newV) === Math.sign(old) && Math.abs(newV) > Math.abs(old))) {
-      first = Decimal.fromBigInt(price * BigInt(size))
-        .div(pf)
-        .mul(factor)
-        .floor();
-      l.transferUpTo(om, margin, first, 'ISOLATED_MARGIN_LOW');
-    } else if (newV === 0 || Math.sign(newV) === Math.sign(old)) {
-      first = minBig(isolatedRelease(margin.balance, price, this.observablePrice(), old, size, pf), margin.balance);
-      if (first > 0n) this.transfer(margin, general, first, 'MARGIN_HIGH');
-    } else {
-      const beyond = BigInt(size - Math.abs(old));
-      const target = Decimal.fromBigInt(price * beyond)
-        .div(pf)
-        .mul(factor)
-        .floor();
-      first = target - margin.balance;
-      if (first > 0n) l.transferUpTo(general, margin, first, 'MARGIN_LOW');
-      else if (first < 0n) this.transfer(margin, general, -first, 'MARGIN_HIGH');
-    }
     const required = this.isolatedOrderMarginOf(party, newV);
-    if (required === 0n && omBefore > 0n && omBefore > first && om.balance > 0n)
-      this.transfer(om, general, om.balance, 'ORDER_MARGIN_HIGH');
+    const marginBalance = this.marginMoves.isolatedPassiveTrade(
+      party,
+      { old, newVolume: newV, price, size },
+      this.marginFactors.get(party)!,
+      this.positionFactor,
+      this.observablePrice(),
+      required,
+    );
     const levels = this.isolatedLevels(newV, this.observablePrice());
     this.bufferMargin(party, levels, required);
-    if (margin.balance < levels.maintenance) this.stopIsolatedOrders(party);
+    if (marginBalance < levels.maintenance) this.stopIsolatedOrders(party);
   }
 
   /** An isolated party's amend failed its order-margin check: its orders are stopped and the amend reports it. */
@@ -396,9 +343,7 @@ export abstract class MarketMargins extends MarketBase {
       o.updatedAt = now;
       this.emitOrder(o);
     }
-    const om = this.ctx.ledger.get(party, 'ORDER_MARGIN', this.asset, this.id);
-    if (om && om.balance > 0n)
-      this.transfer(om, this.ctx.ledger.getOrCreate(party, 'GENERAL', this.asset), om.balance, 'ORDER_MARGIN_HIGH');
+    this.marginMoves.releaseOrderMargin(party);
   }
 
   /**
@@ -428,13 +373,11 @@ export abstract class MarketMargins extends MarketBase {
     const margin = this.marginAccount(party);
     const observable = this.observablePrice();
     if (observable === 0n) return 'no market observable price';
-    const l = this.ctx.ledger;
-    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const general = this.marginMoves.generalAccount(party);
     const pos = this.positions.getOrCreate(party);
     if (mode === 'cross') {
-      const om = this.orderMarginAccount(party);
       this.marginFactors.delete(party);
-      if (om.balance > 0n) this.transfer(om, margin, om.balance, 'ISOLATED_MARGIN_LOW');
+      this.marginMoves.switchToCross(party, margin);
       this.bufferMargin(party, this.levelsFor(pos, observable));
       return undefined;
     }
@@ -457,15 +400,7 @@ export abstract class MarketMargins extends MarketBase {
     }
     if (!reqPos.isZero() && reqPos.lte(Decimal.fromBigInt(levels.initial)))
       return 'required position margin must be greater than initial margin';
-    const pm = reqPos.floor();
-    if (pm > margin.balance) {
-      const moved = l.transferUpTo(general, margin, pm - margin.balance, 'MARGIN_LOW');
-      const bond = this.bond(party);
-      if (bond && moved < pm - margin.balance) l.transferUpTo(bond, margin, pm - margin.balance - moved, 'MARGIN_LOW');
-    } else if (pm < margin.balance) this.transfer(margin, general, margin.balance - pm, 'MARGIN_HIGH');
-    const ordTarget = reqOrd.floor();
-    if (ordTarget > om.balance) this.transfer(general, om, ordTarget - om.balance, 'ORDER_MARGIN_LOW');
-    else if (ordTarget < om.balance) this.transfer(om, general, om.balance - ordTarget, 'ORDER_MARGIN_HIGH');
+    this.marginMoves.switchToIsolated(party, margin, reqPos.floor(), reqOrd.floor());
     this.marginFactors.set(party, factor);
     this.bufferMargin(party, levels, this.isolatedOrderMarginOf(party, pos.openVolume, this.isolatedAuctionPrice()));
     // pegged orders are not allowed in isolated mode

@@ -4,7 +4,7 @@ import { Decimal } from '../num/decimal.ts';
 import type { FundingData, FundingDataPoint, FundingPeriodEvent } from '../products/perpetual.ts';
 import { scaleToAsset, specMatches, type OracleData } from '../products/oracle.ts';
 import type { ProductSignal } from '../products/product.ts';
-import { NETWORK_PARTY, NS, SYSTEM_OWNER } from '../types.ts';
+import { NS } from '../types.ts';
 import { MarketLiquidity } from './liquidity.ts';
 import { networkMarginEvent } from './settle.ts';
 
@@ -150,8 +150,7 @@ export abstract class MarketProducts extends MarketLiquidity {
       funding: true,
     });
     // truncation residue stays in the settlement account: swept to the insurance pool
-    if (this.settlementAccount.balance > 0n)
-      this.transfer(this.settlementAccount, this.insurance, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
+    this.clearing.settlementResidueToInsurance();
     const closed = this.updateMarginsOnSettlement(parties, true, networkMarginEvent(entries));
     if (closed.length) this.resolveClosedOut(closed);
     this.checkForReferenceMoves(false);
@@ -180,8 +179,8 @@ export abstract class MarketProducts extends MarketLiquidity {
       }
       if (this.markPrice > 0n) this.confirmMTM(true);
     }
-    this.state = 'TRADING_TERMINATED';
-    this.tradingMode = 'NO_TRADING';
+    this._state = 'TRADING_TERMINATED';
+    this._tradingMode = 'NO_TRADING';
     // a final funding cue at termination (perpetuals); no new period starts
     this.fundingCue(now);
     this.product.terminated();
@@ -198,7 +197,6 @@ export abstract class MarketProducts extends MarketLiquidity {
    * returned, remaining orders stopped and the market closed.
    */
   protected closeMarket(finalState: 'SETTLED' | 'CLOSED', price: bigint): void {
-    const l = this.ctx.ledger;
     const mark = this.settlement.lastMarkPrice;
     const sized = this.settlement
       .settledSizes()
@@ -220,10 +218,7 @@ export abstract class MarketProducts extends MarketLiquidity {
       }
     }
     this.settleCashFlows([...losses, ...wins], { loss: 'LOSS', win: 'WIN', funding: false });
-    if (this.settlementAccount.balance > 0n) {
-      const global = l.getOrCreate(SYSTEM_OWNER, 'GLOBAL_INSURANCE', this.asset);
-      this.transfer(this.settlementAccount, global, this.settlementAccount.balance, 'CLEAR_ACCOUNT');
-    }
+    this.clearing.settlementResidueToGlobal();
     // final distribution of liquidity fees: an allocation, then the epoch-end penalties and bonuses
     this.liquidity.allocateFeesNow();
     this.liquidity.onEpochEnd();
@@ -233,37 +228,22 @@ export abstract class MarketProducts extends MarketLiquidity {
     // a market a successor has taken over keeps no insurance pool for another one
     if (this.succeeded) this.clearInsurancePool();
     this.stopEverything();
-    this.state = finalState;
-    this.tradingMode = 'NO_TRADING';
-    this.closed = true;
-    this.markPrice = price;
-    this.lastTradedPrice = price;
+    this._state = finalState;
+    this._tradingMode = 'NO_TRADING';
+    this._closed = true;
+    this._markPrice = price;
+    this._lastTradedPrice = price;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
     this.emit({ type: 'settleMarket', marketId: this.id, price, positionFactor: this.positionFactor });
   }
 
   /** Margin, order margin and bond accounts back to general (party-id order); market fee accounts to the insurance pool. */
   protected clearMarketAccounts(): void {
-    const l = this.ctx.ledger;
-    const parties = new Set<string>([
+    this.clearing.clearMarketAccounts([
       ...this.parties,
       ...this.liquidity.provisions.keys(),
       ...this.liquidity.pending.keys(),
     ]);
-    for (const party of [...parties].sort()) {
-      if (party === NETWORK_PARTY) continue;
-      const general = l.getOrCreate(party, 'GENERAL', this.asset);
-      for (const type of ['MARGIN', 'ORDER_MARGIN', 'BOND'] as const) {
-        const a = l.get(party, type, this.asset, this.id);
-        // Vega clears every existing account, recording a transfer even when it is empty
-        if (a) l.transfer(a, general, a.balance, 'CLEAR_ACCOUNT', { recordZero: true });
-      }
-      const lpFees = l.get(party, 'LP_LIQUIDITY_FEES', this.asset, this.id);
-      if (lpFees && lpFees.balance > 0n) this.transfer(lpFees, this.insurance, lpFees.balance, 'CLEAR_ACCOUNT');
-    }
-    for (const a of [this.liquidityFeeAccount, this.makerFeeAccount, this.settlementAccount, this.bonusAccount]) {
-      if (a.balance > 0n) this.transfer(a, this.insurance, a.balance, 'CLEAR_ACCOUNT');
-    }
   }
 
   /** All remaining orders stopped, liquidity provisions stopped. */
@@ -300,10 +280,10 @@ export abstract class MarketProducts extends MarketLiquidity {
     this.clearMarketAccounts();
     this.clearInsurancePool();
     this.stopEverything();
-    this.auction = null;
-    this.state = state;
-    this.tradingMode = 'NO_TRADING';
-    this.closed = true;
+    this._auction = null;
+    this._state = state;
+    this._tradingMode = 'NO_TRADING';
+    this._closed = true;
     this.emit({ type: 'marketState', marketId: this.id, state: this.state, tradingMode: this.tradingMode });
   }
 }

@@ -1,8 +1,8 @@
-// Mark-to-market and close-outs (spec 0003-MTMK, 0012-POSR position resolution, 0002-STTL, 0015-INSR): settling
-// cash flows with loss socialisation, margin search and release after settlement, distressed parties closed out,
-// and the network's position disposal.
+// Mark-to-market and close-outs (spec 0003-MTMK, 0012-POSR position resolution, 0002-STTL, 0015-INSR): the order of
+// settling cash flows (collateral/cashflows.ts), margin search and release after settlement
+// (collateral/margin-moves.ts), distressed parties closed out (liquidation/distressed.ts, closeout.ts) and the
+// network's position disposal (liquidation/disposal.ts).
 import type { SettleTrade } from '../events.ts';
-import { maxBig } from '../num/bigint.ts';
 import type { Order } from '../book/order.ts';
 import { Position } from '../positions/positions.ts';
 import { ZERO_MARGIN } from '../risk/margin.ts';
@@ -11,6 +11,7 @@ import type { Side, TransferType } from '../types.ts';
 import { NETWORK_PARTY, NS } from '../types.ts';
 import { disposalOrder } from '../liquidation/disposal.ts';
 import { networkTakeOverTrades } from '../liquidation/closeout.ts';
+import { confiscateCollateral, sortDistressed, type DistressedHost } from '../liquidation/distressed.ts';
 import { MarketClock } from './clock.ts';
 
 /**
@@ -72,7 +73,6 @@ export abstract class MarketSettle extends MarketClock {
   protected updateMarginsOnSettlement(parties: string[], slashBonds = true, networkLevels = false): string[] {
     const closed: string[] = [];
     const shortfalls: { party: string; amount: bigint }[] = [];
-    const l = this.ctx.ledger;
     for (const party of parties) {
       if (party === NETWORK_PARTY) {
         // the network has no margin account: nothing is searched, released or closed out, only its levels emitted
@@ -83,7 +83,7 @@ export abstract class MarketSettle extends MarketClock {
       const pos = this.positions.get(party);
       if (!pos) continue;
       const margin = this.marginAccount(party);
-      const general = l.getOrCreate(party, 'GENERAL', this.asset);
+      const general = this.marginMoves.generalAccount(party);
       if (this.marginFactors.has(party)) {
         // isolated: no search or release; margin below maintenance means close-out
         const lv = this.isolatedLevels(pos.openVolume, this.markPrice);
@@ -92,25 +92,16 @@ export abstract class MarketSettle extends MarketClock {
         continue;
       }
       if (pos.isEmpty()) {
-        if (margin.balance > 0n) this.transfer(margin, general, margin.balance, 'MARGIN_HIGH');
+        this.marginMoves.releaseMargin(margin, general);
         this.bufferMargin(party, ZERO_MARGIN);
         continue;
       }
       const lv = this.levelsFor(pos, this.markPrice);
       this.bufferMargin(party, lv);
-      const bal = margin.balance;
-      if (bal < lv.search) {
-        const want = lv.initial - bal;
-        const minAmount = maxBig(0n, lv.maintenance - bal);
-        const bond = this.bond(party);
-        // an LP that needs its bond pays a penalty on the part general could not cover (after all top-ups)
-        if (bond && want > general.balance) shortfalls.push({ party, amount: want - general.balance });
-        let moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
-        if (moved < want && bond) moved += l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
-        if (moved < minAmount) closed.push(party);
-      } else if (bal >= lv.release && !this.inAuction) {
-        this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
-      }
+      const { distressed, shortfall } = this.marginMoves.settlementSearch(party, margin, general, lv, this.inAuction);
+      // an LP that needs its bond pays a penalty on the part general could not cover (after all top-ups)
+      if (shortfall > 0n) shortfalls.push({ party, amount: shortfall });
+      if (distressed) closed.push(party);
     }
     if (slashBonds) for (const s of shortfalls) this.liquidity.bondSlashing(s.party, s.amount);
     return closed;
@@ -128,55 +119,19 @@ export abstract class MarketSettle extends MarketClock {
   protected recheckMargin(pos: Position): void {
     const party = pos.party;
     if (party === NETWORK_PARTY || pos.isEmpty() || this.marginFactors.has(party)) return;
-    const l = this.ctx.ledger;
     const margin = this.marginAccount(party);
-    const general = l.getOrCreate(party, 'GENERAL', this.asset);
+    const general = this.marginMoves.generalAccount(party);
     const lv = this.levelsFor(pos, this.markPrice);
     this.bufferMargin(party, lv);
-    const bal = margin.balance;
-    if (bal < lv.search) {
-      const want = lv.initial - bal;
-      const minAmount = maxBig(0n, lv.maintenance - bal);
-      const bond = this.bond(party);
-      // Vega's guard (MarginUpdateOnOrder) compares general + bond + margin with the minimum top-up; past it, what
-      // general and bond hold is moved and an LP pays the bond penalty on all general could not cover
-      const avail = general.balance + (bond?.balance ?? 0n) + bal;
-      if (avail < minAmount) return;
-      const shortfall = bond && want > general.balance ? want - general.balance : 0n;
-      const moved = l.transferUpTo(general, margin, want, 'MARGIN_LOW');
-      if (moved < want && bond) l.transferUpTo(bond, margin, want - moved, 'MARGIN_LOW');
-      if (shortfall > 0n) this.liquidity.bondSlashing(party, shortfall);
-    } else if (bal >= lv.release && !this.inAuction) {
-      this.transfer(margin, general, bal - lv.initial, 'MARGIN_HIGH');
-    }
+    this.marginMoves.recheckSearch(party, margin, general, lv, this.inAuction);
   }
 
   /** Position resolution (spec 0012-POSR): cancel orders, recheck, hand positions to the network. */
   protected resolveClosedOut(candidates: string[]): void {
     const now = this.now;
-    let removedOrders = false;
-    for (const party of candidates) {
-      if (this.marginFactors.has(party)) continue;
-      for (const o of this.partyOrders(party)) {
-        this.removeLive(o);
-        o.status = 'STOPPED';
-        o.updatedAt = now;
-        this.emitOrder(o);
-        removedOrders = true;
-      }
-    }
-    let distressed = candidates;
-    if (removedOrders) {
-      const safe: string[] = [];
-      distressed = [];
-      for (const party of candidates) {
-        const pos = this.positions.get(party)!;
-        const lv = this.levelsFor(pos, this.lastTradedPrice);
-        if (this.marginAccount(party).balance > lv.maintenance) safe.push(party);
-        else distressed.push(party);
-      }
-      if (safe.length) this.emit({ type: 'distressedOrdersClosed', marketId: this.id, parties: safe });
-    }
+    const host = this.distressedHost();
+    const { distressed, safe } = sortDistressed(candidates, host);
+    if (safe.length) this.emit({ type: 'distressedOrdersClosed', marketId: this.id, parties: safe });
     if (distressed.length === 0) return;
     const netWasFlat = (this.positions.get(NETWORK_PARTY)?.openVolume ?? 0) === 0;
     if (netWasFlat || this.networkNextStep === 0n)
@@ -199,7 +154,6 @@ export abstract class MarketSettle extends MarketClock {
     for (const t of trades) this.emit({ type: 'trade', trade: t });
     if (this.amm.engine.size > 0) this.amm.closedOut(distressed);
     this.emit({ type: 'distressedPositions', marketId: this.id, distressed: [...distressed].sort(), safe: [] });
-    const l = this.ctx.ledger;
     for (const party of distressed) {
       const margin = this.marginAccount(party);
       const general = this.general(party);
@@ -216,10 +170,7 @@ export abstract class MarketSettle extends MarketClock {
       this.settlement.removeParty(party);
       const pos = this.positions.get(party);
       if (!isolated || !pos || (pos.buy === 0 && pos.sell === 0)) this.positions.remove(party);
-      const bond = this.bond(party);
-      if (bond && bond.balance > 0n) this.transfer(bond, margin, bond.balance, 'MARGIN_LOW');
-      if (!isolated && general && general.balance > 0n) this.transfer(general, margin, general.balance, 'MARGIN_LOW');
-      if (margin.balance > 0n) l.transfer(margin, this.insurance, margin.balance, 'MARGIN_CONFISCATED');
+      confiscateCollateral(party, isolated, host);
       let orderMargin = isolated ? this.isolatedOrderMarginOf(party, 0) : 0n;
       if (orderMargin > this.orderMarginAccount(party).balance) {
         // an isolated party's orders stay after its close-out, but orders that reduced the position now need order
@@ -231,6 +182,25 @@ export abstract class MarketSettle extends MarketClock {
       this.bufferMargin(party, ZERO_MARGIN, orderMargin);
     }
     this.checkForReferenceMoves(false);
+  }
+
+  /** What the distressed-party handling reads and does in this market (liquidation/distressed.ts). */
+  protected distressedHost(): DistressedHost {
+    return {
+      ledger: this.ctx.ledger,
+      insurance: this.insurance,
+      now: this.now,
+      partyOrders: (party) => this.partyOrders(party),
+      removeLive: (o) => this.removeLive(o),
+      emitOrder: (o) => this.emitOrder(o),
+      isIsolated: (party) => this.marginFactors.has(party),
+      aboveMaintenance: (party) =>
+        this.marginAccount(party).balance >
+        this.levelsFor(this.positions.get(party)!, this.lastTradedPrice).maintenance,
+      marginAccount: (party) => this.marginAccount(party),
+      general: (party) => this.general(party),
+      bond: (party) => this.bond(party),
+    };
   }
 
   /** The book and the AMMs' volume together, as the network's disposal reads it (spec 0090-VAMM). */
@@ -304,7 +274,7 @@ export abstract class MarketSettle extends MarketClock {
     this.emitOrder(o);
     const ltp = this.lastTradedPrice;
     this.confirmTrades(trades, sim.fills);
-    this.lastTradedPrice = ltp;
+    this._lastTradedPrice = ltp;
     if (this.positions.get(NETWORK_PARTY)?.openVolume === 0) this.networkNextStep = 0n;
     this.checkForReferenceMoves(false);
   }

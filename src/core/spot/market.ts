@@ -102,9 +102,9 @@ export class SpotMarket extends SpotTrading {
     for (const o of [...this.book.allOrders()]) if (o.tif === 'GFA') this.cancel(o, 'CANCELLED', false);
     const wasOpening = a.opening;
     if (!wasOpening) this.releaseAuctionFees();
-    this.auction = null;
-    this.state = 'ACTIVE';
-    this.tradingMode = 'CONTINUOUS';
+    this._auction = null;
+    this._state = 'ACTIVE';
+    this._tradingMode = 'CONTINUOUS';
     if (wasOpening) this.openedAt = now;
     if (!this.markPriceAfterAuction(wasOpening, uncrossPrice, now)) return;
     this.checkForReferenceMoves(true);

@@ -17,7 +17,7 @@ import type { MarketConfig } from '../config/market.ts';
 import { Market } from '../market/market.ts';
 import type { MarketContext } from '../market/types.ts';
 import type { Aggression } from '../market/internal.ts';
-import { HoldingTracker, SPOT_TRANSFER } from './holdings.ts';
+import { HoldingTracker } from '../collateral/holdings.ts';
 
 /** Vega's reasons for an order or amendment the party cannot cover. */
 export const SPOT_INSUFFICIENT = 'party does not have sufficient balance to cover the trade and fees';
@@ -216,7 +216,7 @@ export abstract class SpotTrading extends Market {
       }
     }
     if (trades.length === 0) return;
-    this.lastTradedPrice = trades[trades.length - 1]!.price;
+    this._lastTradedPrice = trades[trades.length - 1]!.price;
     if (!this.inAuction) this.bookLastTradedPrice = trades[trades.length - 1]!.price;
     let traded = 0n;
     for (const t of trades) traded += t.price * BigInt(t.size);
@@ -228,7 +228,6 @@ export abstract class SpotTrading extends Market {
   }
 
   private settleSpotTrade(t: Trade): void {
-    const l = this.ctx.ledger;
     const quote = this.quoteAmount(t.price, t.size);
     const base = this.baseAmount(t.size);
     if (t.aggressor === undefined) {
@@ -239,9 +238,7 @@ export abstract class SpotTrading extends Market {
     // the filled volume leaves both parties' potential volumes
     this.positions.unregisterOrder(t.buyer, 'buy', t.size);
     this.positions.unregisterOrder(t.seller, 'sell', t.size);
-    const g = (party: string, asset: string) => l.getOrCreate(party, 'GENERAL', asset);
-    l.transfer(g(t.seller, this.baseAsset), g(t.buyer, this.baseAsset), base, SPOT_TRANSFER);
-    l.transfer(g(t.buyer, this.quoteAsset), g(t.seller, this.quoteAsset), quote, SPOT_TRANSFER);
+    this.holdings.deliver(t.buyer, t.seller, this.baseAsset, this.quoteAsset, base, quote);
     if (t.aggressor === undefined) {
       if (t.buyerFee !== NO_FEES || t.sellerFee !== NO_FEES) this.feeTransfers.payAuction([t]);
     } else {

@@ -52,6 +52,15 @@ export class HoldingTracker {
     this.ledger.transfer(this.general(party, asset), this.holding(party, asset), total, LOCK);
   }
 
+  /**
+   * A spot trade's delivery (0080-SPOT): the base size from the seller's general account to the buyer's, the quote
+   * value from the buyer's to the seller's. Fees are paid separately (collateral/fees.ts).
+   */
+  deliver(buyer: string, seller: string, baseAsset: string, quoteAsset: string, base: bigint, quote: bigint): void {
+    this.ledger.transfer(this.general(seller, baseAsset), this.general(buyer, baseAsset), base, SPOT_TRANSFER);
+    this.ledger.transfer(this.general(buyer, quoteAsset), this.general(seller, quoteAsset), quote, SPOT_TRANSFER);
+  }
+
   /** Adds fee cover to what a (buy) order holds. */
   lockFee(orderId: string, party: string, asset: string, fee: bigint): void {
     this.lock(orderId, party, asset, 0n, fee);
