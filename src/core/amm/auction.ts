@@ -10,7 +10,7 @@ import type { BookOrder, OrderBook, UncrossMatch } from '../book/orderbook.ts';
 import type { Side } from '../types.ts';
 import { positionAt } from './curve.ts';
 import type { AmmEngine } from './engine.ts';
-import type { AmmPool } from './pool.ts';
+import { assetPrice, marketPrice, type AmmPool, type PriceScale } from './pool.ts';
 import { bookFills, simulateWithAmms } from './match.ts';
 
 /**
@@ -95,20 +95,20 @@ export function poolShape(pool: AmmPool, from: bigint, to: bigint): PoolShape {
 }
 
 /**
- * The indicative uncrossing of a book with pools (asset-precision prices; `priceFactor` converts the book's market
+ * The indicative uncrossing of a book with pools (asset-precision prices; `scale` converts the book's market
  * prices): the crossed region runs from the best offer to the best bid of the book and the pools together.
  */
 export function ammIndicative<O extends BookOrder>(
   book: OrderBook<O>,
   amms: AmmEngine,
-  priceFactor: bigint,
+  scale: PriceScale,
 ): AmmIndicative | undefined {
-  const pf = priceFactor > 0n ? priceFactor : 1n;
+  const toAsset = (p: number): bigint => assetPrice(scale, BigInt(p));
   const q = amms.bestPrices();
   const bookBid = book.bestBid();
   const bookAsk = book.bestAsk();
-  let bb = bookBid === undefined ? undefined : BigInt(bookBid) * pf;
-  let ba = bookAsk === undefined ? undefined : BigInt(bookAsk) * pf;
+  let bb = bookBid === undefined ? undefined : toAsset(bookBid);
+  let ba = bookAsk === undefined ? undefined : toAsset(bookAsk);
   if (q.bid && (bb === undefined || q.bid.price > bb)) bb = q.bid.price;
   if (q.ask && (ba === undefined || q.ask.price < ba)) ba = q.ask.price;
   if (bb === undefined || ba === undefined || bb < ba) return undefined;
@@ -119,11 +119,11 @@ export function ammIndicative<O extends BookOrder>(
     return l;
   };
   for (const l of book.bids.levels) {
-    const p = BigInt(l.price) * pf;
+    const p = toAsset(l.price);
     if (p >= ba) level(p).bid += BigInt(l.volume);
   }
   for (const l of book.asks.levels) {
-    const p = BigInt(l.price) * pf;
+    const p = toAsset(l.price);
     if (p <= bb) level(p).ask += BigInt(l.volume);
   }
   const shapes = amms.all().map((p) => poolShape(p, ba, bb));
@@ -176,14 +176,14 @@ export function ammUncross<O extends BookOrder>(
   book: OrderBook<O>,
   amms: AmmEngine,
   ind: AmmIndicative,
-  priceFactor: bigint,
+  scale: PriceScale,
   makeOrder: (pool: AmmPool, side: Side, size: number) => O,
 ): UncrossMatch<O>[] {
-  const pf = priceFactor > 0n ? priceFactor : 1n;
   const matches: UncrossMatch<O>[] = [];
   const other: Side = ind.side === 'buy' ? 'sell' : 'buy';
   // the limit in market precision: an incoming buy takes offers up to the price, a sell takes bids down to it
-  const limit = Number(ind.side === 'buy' ? ind.price / pf : (ind.price + pf - 1n) / pf);
+  const down = marketPrice(scale, ind.price);
+  const limit = Number(ind.side === 'buy' || assetPrice(scale, down) === ind.price ? down : down + 1n);
   const meet = (agg: O, size: number): number => {
     const r = simulateWithAmms(
       book,
@@ -192,7 +192,7 @@ export function ammUncross<O extends BookOrder>(
       ind.side,
       limit,
       size,
-      pf,
+      scale,
       (pool, n) => makeOrder(pool, other, n),
       true,
     );
@@ -201,8 +201,8 @@ export function ammUncross<O extends BookOrder>(
     return r.filled;
   };
   const own = book.side(ind.side);
-  const crosses = (marketPrice: number): boolean =>
-    ind.side === 'buy' ? BigInt(marketPrice) * pf >= ind.price : BigInt(marketPrice) * pf <= ind.price;
+  const crosses = (p: number): boolean =>
+    ind.side === 'buy' ? assetPrice(scale, BigInt(p)) >= ind.price : assetPrice(scale, BigInt(p)) <= ind.price;
   // the pools trade what the book orders of the uncross side cannot cover
   let bookVolume = 0;
   for (let i = own.levels.length - 1; i >= 0 && crosses(own.levels[i]!.price); i--) bookVolume += own.levels[i]!.volume;

@@ -9,7 +9,7 @@ import type { Account, Ledger } from '../ledger/ledger.ts';
 import type { OracleSource } from '../config/market.ts';
 import type { Side } from '../types.ts';
 import { AmmEngine, ammSubAccount, type AmmAmendment, type AmmCancellation, type AmmSubmission } from './engine.ts';
-import { AmmError, type AmmPool, type AmmRiskInputs } from './pool.ts';
+import { AmmError, assetPrice, type AmmPool, type AmmRiskInputs } from './pool.ts';
 
 export type AmmTransfer = 'AMM_LOW' | 'AMM_HIGH' | 'AMM_RELEASE';
 
@@ -123,14 +123,14 @@ export class AmmMarket {
   private rebase(pool: AmmPool): boolean {
     if (this.host.inAuction()) return true;
     const { bid, ask } = this.host.bestPrices();
-    const pf = pool.oneTick;
+    const toAsset = (p: bigint): bigint => assetPrice(pool.scale, p);
     const base = pool.base;
     let side: Side | undefined;
     let target = 0;
-    if (bid !== undefined && base < BigInt(bid) * pf) {
+    if (bid !== undefined && base < toAsset(BigInt(bid))) {
       side = 'sell';
       target = bid;
-    } else if (ask !== undefined && base > BigInt(ask) * pf) {
+    } else if (ask !== undefined && base > toAsset(BigInt(ask))) {
       side = 'buy';
       target = ask;
     }
@@ -138,14 +138,14 @@ export class AmmMarket {
     // a pool that must go short (long) to meet the book needs a range above (below) its base. Without that range
     // it quotes nothing that could cross the book; Vega's harness still refuses it when other pools set the target
     // (0090-VAMM-005) but not when only book orders do (11504-panic-empty-curve) — reproduced here
-    if (side === 'sell' ? BigInt(target) * pf > pool.upper.high : BigInt(target) * pf < pool.lower.low) {
+    if (side === 'sell' ? toAsset(BigInt(target)) > pool.upper.high : toAsset(BigInt(target)) < pool.lower.low) {
       const pools = this.engine.bestPrices();
       if (side === 'sell' ? pool.upper.empty && !pools.bid : pool.lower.empty && !pools.ask) return true;
       throw new AmmError('rebase target outside bounds');
     }
     const pos = pool.position();
     const required = (p: bigint): bigint => {
-      const want = positionAt(pool.lower, pool.upper, p * pf);
+      const want = positionAt(pool.lower, pool.upper, toAsset(p));
       const v = side === 'sell' ? pos - want : want - pos;
       return v > 0n ? v : 0n;
     };
@@ -161,7 +161,7 @@ export class AmmMarket {
     for (let p = BigInt(target); side === 'sell' ? p >= limit : p <= limit; p += step) {
       const need = required(p);
       if (need === 0n) return true;
-      const others = this.engine.all().reduce((acc, q) => acc + q.volumeUpTo(side, p * pf), 0n);
+      const others = this.engine.all().reduce((acc, q) => acc + q.volumeUpTo(side, toAsset(p)), 0n);
       const cumulative = BigInt(this.host.bookVolumeUpTo(side, Number(p))) + others;
       if (need <= cumulative) {
         const size = required(prev);

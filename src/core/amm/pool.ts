@@ -48,6 +48,24 @@ export interface AmmBaseSource {
   readonly minimumPriceChangeTrigger?: Decimal;
 }
 
+/** The market's price scale: asset price = market price × factor ÷ divisor (one of the two is 1). */
+export interface PriceScale {
+  readonly priceFactor: bigint;
+  readonly priceDivisor: bigint;
+}
+
+/** Market-precision price to asset precision, truncated. */
+export const assetPrice = (s: PriceScale, p: bigint): bigint => (p * s.priceFactor) / s.priceDivisor;
+
+/** Asset-precision price to market precision, truncated (Vega's priceToMarketPrecision). */
+export const marketPrice = (s: PriceScale, p: bigint): bigint => (p * s.priceDivisor) / s.priceFactor;
+
+/** One price tick of the AMM in asset precision: one market price unit, at least one asset unit. */
+export const oneTick = (s: PriceScale): bigint => {
+  const t = s.priceFactor / s.priceDivisor;
+  return t > 0n ? t : 1n;
+};
+
 /** A rejection with Vega's reason string. */
 export class AmmError extends Error {}
 
@@ -57,8 +75,9 @@ export interface AmmRiskInputs {
   readonly riskFactorShort: Decimal;
   readonly initialFactor: Decimal;
   readonly linearSlippage: Decimal;
-  /** market price × priceFactor = asset-precision price */
+  /** market price × priceFactor ÷ priceDivisor = asset-precision price (truncated) */
   readonly priceFactor: bigint;
+  readonly priceDivisor: bigint;
   /** 10^position decimal places */
   readonly positionFactor: Decimal;
   /** price levels allowed without volume before the curve is too sparse (`allowed empty amm levels`) */
@@ -82,6 +101,8 @@ export class AmmPool {
   upper: Curve;
   /** one price tick in asset precision */
   readonly oneTick: bigint;
+  /** the market's price scale */
+  readonly scale: PriceScale;
   /** position during the matching of one incoming order */
   private eph: bigint | undefined;
   private readonly positionOf: (party: string) => bigint;
@@ -111,7 +132,8 @@ export class AmmPool {
     this.params = init.params;
     this.baseSource = init.baseSource;
     this.positionOf = positionOf;
-    this.oneTick = risk.priceFactor > 0n ? risk.priceFactor : 1n;
+    this.oneTick = oneTick(risk);
+    this.scale = { priceFactor: risk.priceFactor, priceDivisor: risk.priceDivisor };
     if (init.params.base === 0n) {
       // no base price yet (an oracle-driven base before its first value): no curves, nothing quoted
       this.status = 'PENDING';
@@ -126,8 +148,7 @@ export class AmmPool {
 
   /** The two curves of a configuration; throws AmmError('commitment amount too low') for a too-sparse curve. */
   static curves(commitment: bigint, params: AmmParameters, risk: AmmRiskInputs): { lower: Curve; upper: Curve } {
-    const pf = risk.priceFactor;
-    const base = params.base * pf;
+    const base = assetPrice(risk, params.base);
     const common = {
       commitment,
       initialFactor: risk.initialFactor,
@@ -139,7 +160,7 @@ export class AmmPool {
         ? emptyCurve(base, true)
         : generateCurve({
             ...common,
-            low: params.lowerBound * pf,
+            low: assetPrice(risk, params.lowerBound),
             high: base,
             riskFactor: risk.riskFactorLong,
             ...(params.leverageAtLowerBound ? { leverage: params.leverageAtLowerBound } : {}),
@@ -151,12 +172,12 @@ export class AmmPool {
         : generateCurve({
             ...common,
             low: base,
-            high: params.upperBound * pf,
+            high: assetPrice(risk, params.upperBound),
             riskFactor: risk.riskFactorShort,
             ...(params.leverageAtUpperBound ? { leverage: params.leverageAtUpperBound } : {}),
             isLower: false,
           });
-    const tick = pf > 0n ? pf : 1n;
+    const tick = oneTick(risk);
     for (const c of [lower, upper]) AmmPool.checkCurve(c, tick, risk.allowedEmptyLevels);
     return { lower, upper };
   }

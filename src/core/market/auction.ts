@@ -43,7 +43,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
       if (!ind) return undefined;
       return { volume: ind.volume, price: (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n, book: ind };
     }
-    const amm = ammIndicative(this.book, this.amm.engine, this.priceFactor);
+    const amm = ammIndicative(this.book, this.amm.engine, this);
     return amm ? { volume: amm.volume, price: amm.price, amm } : undefined;
   }
 
@@ -56,7 +56,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
   private uncrossMatches(u: { book?: Indicative; amm?: AmmIndicative }, price: bigint): UncrossMatch<Order>[] {
     if (u.book) return this.book.uncross(u.book);
     const marketPrice = Number(this.toMarketPrice(price));
-    return ammUncross(this.book, this.amm.engine, u.amm!, this.priceFactor, (pool, side, size) => {
+    return ammUncross(this.book, this.amm.engine, u.amm!, this, (pool, side, size) => {
       this.positions.registerOrder(pool.subAccount, side, size);
       return this.ammOrder(pool, size, marketPrice, { side: side === 'buy' ? 'sell' : 'buy' });
     });

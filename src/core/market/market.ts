@@ -29,14 +29,14 @@ export class Market extends MarketLifecycle {
     const withAmm = (side: Side, book: number | undefined) => {
       const q = side === 'buy' ? amm?.bid : amm?.ask;
       if (!q) return book;
-      const p = Number(q.price / this.priceFactor);
+      const p = Number(this.toMarketPrice(q.price));
       if (book === undefined) return p;
       return side === 'buy' ? Math.max(book, p) : Math.min(book, p);
     };
     const volumeAt = (side: Side, price: number) => {
       const q = side === 'buy' ? amm?.bid : amm?.ask;
       // an AMM quotes at asset precision: its price shows truncated to the market's precision
-      const own = q && q.price / this.priceFactor === BigInt(price) ? Number(q.volume) : 0;
+      const own = q && this.toMarketPrice(q.price) === BigInt(price) ? Number(q.volume) : 0;
       return this.book.volumeAt(side, price) + own;
     };
     const bb = withAmm('buy', this.book.bestBid());
@@ -50,7 +50,7 @@ export class Market extends MarketLifecycle {
       let v = 0;
       for (const o of this.book.side(side).level(price)?.orders() ?? []) if (!o.peg) v += o.remaining;
       const q = side === 'buy' ? amm?.bid : amm?.ask;
-      if (q && q.price / this.priceFactor === BigInt(price)) v += Number(q.volume);
+      if (q && this.toMarketPrice(q.price) === BigInt(price)) v += Number(q.volume);
       return v;
     };
     const ind = this.inAuction ? this.auctionUncrossing() : undefined;

@@ -244,7 +244,7 @@ export abstract class MarketStopsPegged extends MarketAmend {
     // the AMMs' quotes are static prices too (spec 0090-VAMM: pegged orders peg to them)
     const q = this.amm.engine.bestPrices()[side === 'buy' ? 'bid' : 'ask'];
     if (!q) return best;
-    const p = Number(q.price / this.priceFactor);
+    const p = Number(this.toMarketPrice(q.price));
     if (best === undefined) return p;
     return side === 'buy' ? Math.max(best, p) : Math.min(best, p);
   }
