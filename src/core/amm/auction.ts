@@ -8,7 +8,7 @@
 // Prices are in asset precision here unless named otherwise; the market converts.
 import type { BookOrder, OrderBook, UncrossMatch } from '../book/orderbook.ts';
 import type { Side } from '../types.ts';
-import { positionAt } from './curve.ts';
+import { positionAt, singleVolumePrice, type Curve } from './curve.ts';
 import type { AmmEngine } from './engine.ts';
 import { assetPrice, marketPrice, type AmmPool, type PriceScale } from './pool.ts';
 import { bookFills, simulateWithAmms } from './match.ts';
@@ -65,30 +65,71 @@ export function poolShape(pool: AmmPool, from: bigint, to: bigint): PoolShape {
   let lo = from > low ? from : low;
   let hi = to < high ? to : high;
   if (lo > hi || (lo === hi && lo === fp)) return shape;
-  if (lo > fp) lo = lo - tick > fp ? lo - tick : fp;
-  if (hi < fp) hi = hi + tick < fp ? hi + tick : fp;
+  const base = pool.base;
+  // a sparse curve has less than one unit of volume per tick: its steps are the price of one unit of volume
+  const unit = (c: Curve, p: bigint, side: 'BUY' | 'SELL'): bigint => {
+    if (c.empty) return tick;
+    const d = side === 'BUY' ? p - singleVolumePrice(c, p, 'BUY') : singleVolumePrice(c, p, 'SELL') - p;
+    return d > tick ? d : tick;
+  };
+  const curveAt = (p: bigint, lowerAtBase: boolean): Curve =>
+    p < base || (p === base && lowerAtBase) ? pool.lower : pool.upper;
+  if (lo > fp) {
+    const d = unit(curveAt(lo, lo > fp), lo, 'BUY');
+    lo = lo - d > fp ? lo - d : fp;
+  }
+  if (hi < fp) {
+    const d = unit(curveAt(hi, hi >= fp), hi, 'SELL');
+    hi = hi + d < fp ? hi + d : fp;
+  }
   const at = (p: bigint): bigint => (p === fp ? pos : positionAt(pool.lower, pool.upper, p));
   const buys: ShapeOrder[] = [];
-  const add = (a: bigint, b: bigint): void => {
+  const add = (a: bigint, b: bigint, atLeastOne = false): void => {
     const v = at(a) - at(b);
-    const size = v < 0n ? -v : v;
+    let size = v < 0n ? -v : v;
+    if (size === 0n && atLeastOne) size = 1n;
     if (size === 0n) return;
     if (b <= fp) buys.push({ price: a, size });
     else shape.sells.push({ price: b, size });
   };
-  const ticks = (hi - lo) / tick;
-  const step = ticks > MAX_LEVELS ? (ticks / MAX_LEVELS + 1n) * tick : tick;
-  let x = lo;
-  while (x < hi) {
-    // a step that would leave less than one tick before the end takes the end in
-    let next = x + step;
-    if (next + tick > hi) next = hi;
-    if (x < fp && next > fp) {
-      add(x, fp);
-      add(fp, next);
-    } else add(x, next);
-    x = next;
+  // the orders at the region's two edges are exact (at least one unit), the steps between them walk each curve
+  const s1 = unit(curveAt(lo, lo > fp), lo, 'SELL');
+  const s2 = unit(curveAt(hi, hi >= fp), hi, 'BUY');
+  const innerLo = lo + s1;
+  const innerHi = hi - s2;
+  add(lo, innerLo, true);
+  if (innerHi > lo || hi - s2 >= fp) {
+    if (lo < innerHi || innerLo < hi) add(innerHi, hi, true);
   }
+  for (const c of [pool.lower, pool.upper]) {
+    if (c.empty) continue;
+    const cLo = innerLo > c.low ? innerLo : c.low;
+    const cHi = innerHi < c.high ? innerHi : c.high;
+    if (cLo >= cHi) continue;
+    const ticks = (cHi - cLo) / tick;
+    const sparse = unit(c, c.high, 'BUY');
+    const step = ticks > MAX_LEVELS ? (ticks / MAX_LEVELS + 1n) * tick : sparse;
+    let x = cLo;
+    while (x < cHi) {
+      // a step that would leave less than one tick before the end takes the end in
+      let next = x + step;
+      if (next + tick > cHi) next = cHi;
+      if (x < fp && next > fp) {
+        add(x, fp);
+        add(fp, next);
+      } else add(x, next);
+      x = next;
+    }
+  }
+  // nothing inside the pool's own spread (a sparse pool's one-unit quotes are its nearest prices)
+  const bid = pool.bestPrice('buy');
+  const ask = pool.bestPrice('sell');
+  const keptBuys = buys.filter((o) => bid !== undefined && o.price <= bid);
+  const keptSells = shape.sells.filter((o) => ask !== undefined && o.price >= ask);
+  shape.sells.length = 0;
+  shape.sells.push(...keptSells);
+  buys.length = 0;
+  buys.push(...keptBuys);
   // bids were built from the lowest price: best first
   for (let i = buys.length - 1; i >= 0; i--) shape.buys.push(buys[i]!);
   return shape;
