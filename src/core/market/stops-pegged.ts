@@ -230,7 +230,7 @@ export abstract class MarketStopsPegged extends MarketAmend {
 
   // ------------------------------------------------------------------ pegged orders
 
-  protected staticBest(side: Side): number | undefined {
+  protected staticBest(side: Side, forPeg = false): number | undefined {
     const s = this.book.side(side);
     let best: number | undefined;
     for (let i = s.levels.length - 1; i >= 0 && best === undefined; i--) {
@@ -244,7 +244,10 @@ export abstract class MarketStopsPegged extends MarketAmend {
     // the AMMs' quotes are static prices too (spec 0090-VAMM: pegged orders peg to them)
     const q = this.amm.engine.bestPrices()[side === 'buy' ? 'bid' : 'ask'];
     if (!q) return best;
-    const p = Number(this.toMarketPrice(q.price));
+    // an AMM quotes at asset precision: pegs round its ask up to the market's precision (bids truncate)
+    let m = this.toMarketPrice(q.price);
+    if (forPeg && side === 'sell' && this.toAsset(m) < q.price) m += 1n;
+    const p = Number(m);
     if (best === undefined) return p;
     return side === 'buy' ? Math.max(best, p) : Math.min(best, p);
   }
@@ -252,8 +255,8 @@ export abstract class MarketStopsPegged extends MarketAmend {
   /** Sets a pegged order's price from the static book; false when it cannot be priced (parked). */
   protected repricePegged(o: Order): boolean {
     const peg = o.peg!;
-    const bid = this.staticBest('buy');
-    const ask = this.staticBest('sell');
+    const bid = this.staticBest('buy', true);
+    const ask = this.staticBest('sell', true);
     const unit = this.assetPriceUnit;
     const tick = BigInt(this.tickSize);
     let ref: bigint | undefined;
@@ -320,8 +323,8 @@ export abstract class MarketStopsPegged extends MarketAmend {
   /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
   protected checkForReferenceMoves(force: boolean): void {
     if (this.pegged.length === 0) return;
-    const bid = this.staticBest('buy');
-    const ask = this.staticBest('sell');
+    const bid = this.staticBest('buy', true);
+    const ask = this.staticBest('sell', true);
     // static mids per side in asset precision, as the pegs use them (buy rounds up, sell down)
     const unit = this.assetPriceUnit;
     const both = bid !== undefined && ask !== undefined;
