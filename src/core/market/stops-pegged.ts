@@ -272,15 +272,19 @@ export abstract class MarketStopsPegged extends MarketAmend {
     if (ref === undefined) return false;
     const off = BigInt(peg.offset);
     let price: bigint;
+    // rounded to a tick multiple towards the mid; with no offset, a reference off the ticks (an AMM's quote) rounds
+    // away from the mid so the order does not cross it
     if (o.side === 'buy') {
       price = ref - off;
-      // round up to a tick multiple
       const r = ((price % tick) + tick) % tick;
-      if (r !== 0n) price += tick - r;
+      if (off === 0n) price -= r;
+      else if (r !== 0n) price += tick - r;
       if (price <= 0n) return false;
     } else {
       price = ref + off;
-      price -= ((price % tick) + tick) % tick;
+      const r = ((price % tick) + tick) % tick;
+      if (off === 0n && r !== 0n) price += tick - r;
+      else price -= r;
     }
     // capped futures: a pegged price at or above the cap is held at the highest tick below it
     const cap = this.cap;
