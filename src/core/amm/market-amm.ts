@@ -135,14 +135,10 @@ export class AmmMarket {
       target = ask;
     }
     if (side === undefined) return true;
-    // a pool that must go short (long) to meet the book needs a range above (below) its base. Without that range
-    // it quotes nothing that could cross the book; Vega's harness still refuses it when other pools set the target
-    // (0090-VAMM-005) but not when only book orders do (11504-panic-empty-curve) — reproduced here
-    if (side === 'sell' ? toAsset(BigInt(target)) > pool.upper.high : toAsset(BigInt(target)) < pool.lower.low) {
-      const pools = this.engine.bestPrices();
-      if (side === 'sell' ? pool.upper.empty && !pools.bid : pool.lower.empty && !pools.ask) return true;
-      throw new AmmError('rebase target outside bounds');
-    }
+    // a target beyond the pool's range on the side it would trade into (no range there, or a range that ends
+    // before the book): Vega creates the pool without a rebasing trade (0090-VAMM-005, 11504-panic-empty-curve)
+    if (side === 'sell' ? toAsset(BigInt(target)) > pool.upper.high : toAsset(BigInt(target)) < pool.lower.low)
+      return true;
     const pos = pool.position();
     const required = (p: bigint): bigint => {
       const want = positionAt(pool.lower, pool.upper, toAsset(p));
