@@ -135,11 +135,22 @@ export class AmmMarket {
       target = ask;
     }
     if (side === undefined) return true;
-    // a target beyond the pool's range on the side it would trade into (no range there, or a range that ends
-    // before the book): Vega creates the pool without a rebasing trade (0090-VAMM-005, 11504-panic-empty-curve)
-    if (side === 'sell' ? toAsset(BigInt(target)) > pool.upper.high : toAsset(BigInt(target)) < pool.lower.low)
-      return true;
+    const limit =
+      side === 'sell'
+        ? Decimal.ONE.sub(pool.slippage).mul(Decimal.fromInt(target)).ceil()
+        : Decimal.ONE.add(pool.slippage).mul(Decimal.fromInt(target)).floor();
     const pos = pool.position();
+    if (side === 'sell' ? toAsset(BigInt(target)) > pool.upper.high : toAsset(BigInt(target)) < pool.lower.low) {
+      // a target beyond the pool's range on the side it would trade into: with no range there it is created
+      // without a rebasing trade (0090-VAMM-005, 11504-panic-empty-curve); otherwise it takes its whole range as
+      // far as the market offers it within its slippage tolerance, ending at its bound (0090-VAMM-034)
+      const cu = side === 'sell' ? pool.upper : pool.lower;
+      if (cu.empty) return true;
+      const want = positionAt(pool.lower, pool.upper, side === 'sell' ? cu.high : cu.low);
+      const size = side === 'sell' ? pos - want : want - pos;
+      if (size <= 0n) return true;
+      return this.host.submitRebaseOrder(pool.subAccount, side, Number(size), Number(limit)) > 0;
+    }
     const required = (p: bigint): bigint => {
       const want = positionAt(pool.lower, pool.upper, toAsset(p));
       const v = side === 'sell' ? pos - want : want - pos;
@@ -148,10 +159,6 @@ export class AmmMarket {
     // walk the levels from the best price outwards, with the cumulative volume of the book and the other pools up to
     // each; at the first level that covers what the pool needs there, the pool trades the volume it needs at the
     // previous level, limited at this one (spec: creation process), within its slippage tolerance
-    const limit =
-      side === 'sell'
-        ? Decimal.ONE.sub(pool.slippage).mul(Decimal.fromInt(target)).ceil()
-        : Decimal.ONE.add(pool.slippage).mul(Decimal.fromInt(target)).floor();
     const step = side === 'sell' ? -1n : 1n;
     let prev = BigInt(target);
     for (let p = BigInt(target); side === 'sell' ? p >= limit : p <= limit; p += step) {
