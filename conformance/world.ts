@@ -57,6 +57,8 @@ export class World implements EventSink {
   readonly liquidation: Map<string, LiquidationStrategy>;
   readonly oracles: Map<string, OracleConfig>;
   readonly compositeOracles: Map<string, OracleSource>;
+  /** data sources by the `spec id` a step gave them (AMMs name their base-price source so) */
+  readonly oracleSpecIds = new Map<string, OracleSource>();
   readonly marketIds: string[] = [];
   /** settlement-data decimals recorded per oracle config name (the decimals step or a decimals cell) */
   readonly settlementDecimals = new Map<string, number>();

@@ -140,21 +140,23 @@ export function registerOracleSteps(r: Registry): void {
         const v = row.opt(c);
         return v === undefined ? undefined : Decimal.parse(v, c);
       };
-      // the spec id has no effect: specs are identified by their content
-      row.opt('spec id');
       const settlementProperty = row.str('settlement property');
       const scheduleProperty = row.str('schedule property');
       valueType(row.str('schedule type'));
+      const settlementData = {
+        signers: signerList,
+        property: settlementProperty,
+        decimals: dec,
+        filters: [{ property: settlementProperty, type: valueType(row.str('settlement type')), decimals: dec }],
+      };
+      // specs are identified by their content; a spec id only names the settlement source for AMMs
+      const specId = row.opt('spec id');
+      if (specId !== undefined) w.oracleSpecIds.set(specId, settlementData);
       w.oracles.set(row.str('name'), {
         kind: 'perpetual',
         settlementAsset: row.str('asset'),
         quoteName: row.opt('quote name') ?? '',
-        settlementData: {
-          signers: signerList,
-          property: settlementProperty,
-          decimals: dec,
-          filters: [{ property: settlementProperty, type: valueType(row.str('settlement type')), decimals: dec }],
-        },
+        settlementData,
         trigger: {
           signers: signerList,
           property: scheduleProperty,

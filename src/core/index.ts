@@ -40,7 +40,7 @@ export {
   type AmmCancellation,
   type AmmCancelMethod,
 } from './amm/engine.ts';
-export type { AmmParameters, AmmPoolView, AmmStatus, AmmStatusReason } from './amm/pool.ts';
+export type { AmmBaseSource, AmmParameters, AmmPoolView, AmmStatus, AmmStatusReason } from './amm/pool.ts';
 export {
   generateCurve,
   leverageFactor,

@@ -6,7 +6,7 @@
 import { Decimal } from '../num/decimal.ts';
 import { sha3_256Hex } from './sha3.ts';
 import type { Side } from '../types.ts';
-import { AmmError, AmmPool, type AmmParameters, type AmmRiskInputs } from './pool.ts';
+import { AmmError, AmmPool, type AmmBaseSource, type AmmParameters, type AmmRiskInputs } from './pool.ts';
 
 export interface AmmSubmission {
   readonly party: string;
@@ -16,6 +16,8 @@ export interface AmmSubmission {
   readonly slippageTolerance: Decimal;
   readonly proposedFee: Decimal;
   readonly params: AmmParameters;
+  /** an oracle-driven base price: the pool waits (PENDING, base 0) for the source's next value */
+  readonly baseSource?: AmmBaseSource;
 }
 
 export interface AmmAmendment {
@@ -26,6 +28,11 @@ export interface AmmAmendment {
   readonly proposedFee?: Decimal;
   /** all the parameters together, or none */
   readonly params?: AmmParameters;
+  /**
+   * an oracle-driven base price from now on: the current base is kept when the new bounds contain it, otherwise the
+   * pool waits (PENDING) for the source's next value
+   */
+  readonly baseSource?: AmmBaseSource;
 }
 
 export type AmmCancelMethod = 'IMMEDIATE' | 'REDUCE_ONLY';
@@ -107,7 +114,8 @@ export class AmmEngine {
         commitment: sub.commitment,
         proposedFee: sub.proposedFee,
         slippage: sub.slippageTolerance,
-        params: sub.params,
+        params: sub.baseSource ? { ...sub.params, base: 0n } : sub.params,
+        ...(sub.baseSource ? { baseSource: sub.baseSource } : {}),
       },
       risk,
       this.positionOf,
@@ -158,7 +166,17 @@ export class AmmEngine {
     const current = this.byOwner.get(am.party);
     if (!current) throw new AmmError('no pool matching party');
     if (am.commitment !== undefined) AmmEngine.checkCommitment(am.commitment, checks);
-    const params = am.params ?? current.params;
+    let params = am.params ?? current.params;
+    const baseSource = am.baseSource ?? current.baseSource;
+    if (am.baseSource) {
+      // the base follows the oracle: the current base stays if the new range still contains it
+      const b = current.status === 'PENDING' ? 0n : current.params.base;
+      const inside =
+        b > 0n &&
+        (params.lowerBound === undefined || b > params.lowerBound) &&
+        (params.upperBound === undefined || b < params.upperBound);
+      params = { ...params, base: inside ? b : 0n };
+    }
     const pos = current.position();
     if (params.lowerBound === undefined && pos > 0n) throw new AmmError('cannot remove lower bound when AMM is long');
     if (params.upperBound === undefined && pos < 0n) throw new AmmError('cannot remove upper bound when AMM is short');
@@ -172,6 +190,7 @@ export class AmmEngine {
         proposedFee: am.proposedFee !== undefined && am.proposedFee.isPositive() ? am.proposedFee : current.proposedFee,
         slippage: am.slippageTolerance,
         params,
+        ...(baseSource ? { baseSource } : {}),
       },
       risk,
       this.positionOf,

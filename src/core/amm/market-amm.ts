@@ -6,9 +6,10 @@
 import { Decimal } from '../num/decimal.ts';
 import { positionAt } from './curve.ts';
 import type { Account, Ledger } from '../ledger/ledger.ts';
+import type { OracleSource } from '../config/market.ts';
 import type { Side } from '../types.ts';
 import { AmmEngine, ammSubAccount, type AmmAmendment, type AmmCancellation, type AmmSubmission } from './engine.ts';
-import { AmmError, type AmmPool, type AmmRiskInputs } from './pool.ts';
+import { AmmError, assetPrice, type AmmPool, type AmmRiskInputs } from './pool.ts';
 
 export type AmmTransfer = 'AMM_LOW' | 'AMM_HIGH' | 'AMM_RELEASE';
 
@@ -100,7 +101,7 @@ export class AmmMarket {
     this.margin(pool.subAccount);
     this.fundTo(pool, sub.commitment);
     this.ended.delete(sub.party);
-    if (!this.rebase(pool)) {
+    if (pool.status !== 'PENDING' && !this.rebase(pool)) {
       // the sub-account gives everything back, the pool is rejected
       this.fundTo(pool, 0n);
       pool.status = 'REJECTED';
@@ -122,45 +123,48 @@ export class AmmMarket {
   private rebase(pool: AmmPool): boolean {
     if (this.host.inAuction()) return true;
     const { bid, ask } = this.host.bestPrices();
-    const pf = pool.oneTick;
+    const toAsset = (p: bigint): bigint => assetPrice(pool.scale, p);
     const base = pool.base;
     let side: Side | undefined;
     let target = 0;
-    if (bid !== undefined && base < BigInt(bid) * pf) {
+    if (bid !== undefined && base < toAsset(BigInt(bid))) {
       side = 'sell';
       target = bid;
-    } else if (ask !== undefined && base > BigInt(ask) * pf) {
+    } else if (ask !== undefined && base > toAsset(BigInt(ask))) {
       side = 'buy';
       target = ask;
     }
     if (side === undefined) return true;
-    // a pool that must go short (long) to meet the book needs a range above (below) its base. Without that range
-    // it quotes nothing that could cross the book; Vega's harness still refuses it when other pools set the target
-    // (0090-VAMM-005) but not when only book orders do (11504-panic-empty-curve) — reproduced here
-    if (side === 'sell' ? BigInt(target) * pf > pool.upper.high : BigInt(target) * pf < pool.lower.low) {
-      const pools = this.engine.bestPrices();
-      if (side === 'sell' ? pool.upper.empty && !pools.bid : pool.lower.empty && !pools.ask) return true;
-      throw new AmmError('rebase target outside bounds');
-    }
+    const limit =
+      side === 'sell'
+        ? Decimal.ONE.sub(pool.slippage).mul(Decimal.fromInt(target)).ceil()
+        : Decimal.ONE.add(pool.slippage).mul(Decimal.fromInt(target)).floor();
     const pos = pool.position();
+    if (side === 'sell' ? toAsset(BigInt(target)) > pool.upper.high : toAsset(BigInt(target)) < pool.lower.low) {
+      // a target beyond the pool's range on the side it would trade into: with no range there it is created
+      // without a rebasing trade (0090-VAMM-005, 11504-panic-empty-curve); otherwise it takes its whole range as
+      // far as the market offers it within its slippage tolerance, ending at its bound (0090-VAMM-034)
+      const cu = side === 'sell' ? pool.upper : pool.lower;
+      if (cu.empty) return true;
+      const want = positionAt(pool.lower, pool.upper, side === 'sell' ? cu.high : cu.low);
+      const size = side === 'sell' ? pos - want : want - pos;
+      if (size <= 0n) return true;
+      return this.host.submitRebaseOrder(pool.subAccount, side, Number(size), Number(limit)) > 0;
+    }
     const required = (p: bigint): bigint => {
-      const want = positionAt(pool.lower, pool.upper, p * pf);
+      const want = positionAt(pool.lower, pool.upper, toAsset(p));
       const v = side === 'sell' ? pos - want : want - pos;
       return v > 0n ? v : 0n;
     };
     // walk the levels from the best price outwards, with the cumulative volume of the book and the other pools up to
     // each; at the first level that covers what the pool needs there, the pool trades the volume it needs at the
     // previous level, limited at this one (spec: creation process), within its slippage tolerance
-    const limit =
-      side === 'sell'
-        ? Decimal.ONE.sub(pool.slippage).mul(Decimal.fromInt(target)).ceil()
-        : Decimal.ONE.add(pool.slippage).mul(Decimal.fromInt(target)).floor();
     const step = side === 'sell' ? -1n : 1n;
     let prev = BigInt(target);
     for (let p = BigInt(target); side === 'sell' ? p >= limit : p <= limit; p += step) {
       const need = required(p);
       if (need === 0n) return true;
-      const others = this.engine.all().reduce((acc, q) => acc + q.volumeUpTo(side, p * pf), 0n);
+      const others = this.engine.all().reduce((acc, q) => acc + q.volumeUpTo(side, toAsset(p)), 0n);
       const cumulative = BigInt(this.host.bookVolumeUpTo(side, Number(p))) + others;
       if (need <= cumulative) {
         const size = required(prev);
@@ -184,7 +188,7 @@ export class AmmMarket {
     let ok = false;
     try {
       if (am.commitment !== undefined) this.fundTo(updated, am.commitment);
-      ok = this.rebase(updated);
+      ok = updated.status === 'PENDING' || this.rebase(updated);
     } finally {
       if (!ok) {
         this.fundTo(current, before);
@@ -195,6 +199,41 @@ export class AmmMarket {
     this.engine.confirm(updated);
     this.host.emitPool(updated);
     return updated;
+  }
+
+  /**
+   * Oracle data (spec 0090-VAMM, oracle-driven base price): a pool whose base follows a source that `priceOf` reads
+   * (market precision) is rebased on the new value, as an amendment of its base with its own slippage tolerance; the
+   * value is ignored outside the pool's bounds, or when it moves the base by less than the pool's minimum price change
+   * trigger, and a rebase the book cannot absorb leaves the pool as it was.
+   */
+  onOracleData(priceOf: (source: OracleSource) => bigint | undefined): void {
+    for (const pool of [...this.engine.all()]) {
+      const bs = pool.baseSource;
+      if (!bs) continue;
+      const base = priceOf(bs.source);
+      if (base === undefined || base <= 0n) continue;
+      const { lowerBound, upperBound } = pool.params;
+      if ((lowerBound !== undefined && base <= lowerBound) || (upperBound !== undefined && base >= upperBound))
+        continue;
+      if (pool.status !== 'PENDING') {
+        const old = pool.params.base;
+        if (base === old) continue;
+        const trigger = bs.minimumPriceChangeTrigger;
+        const move = Decimal.fromBigInt(base > old ? base - old : old - base).div(Decimal.fromBigInt(old));
+        if (trigger && move.lt(trigger)) continue;
+      }
+      try {
+        this.amend({
+          party: pool.owner,
+          marketId: pool.marketId,
+          slippageTolerance: pool.slippage,
+          params: { ...pool.params, base },
+        });
+      } catch (e) {
+        if (!(e instanceof AmmError)) throw e;
+      }
+    }
   }
 
   cancel(c: AmmCancellation): void {

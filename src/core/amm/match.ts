@@ -8,12 +8,12 @@ import type { BookOrder, Fill, MatchResult, OrderBook } from '../book/orderbook.
 import { NO_LIMIT_BUY, NO_LIMIT_SELL } from '../book/orderbook.ts';
 import type { Side } from '../types.ts';
 import type { AmmEngine } from './engine.ts';
-import type { AmmPool } from './pool.ts';
+import { assetPrice, marketPrice, type AmmPool, type PriceScale } from './pool.ts';
 
 /**
  * The fills of an aggressive order against the book and the AMMs, without changing either (the pools' ephemeral
- * positions are cleared before returning). `makeOrder` builds the AMM's generated order for a fill (market
- * precision price).
+ * positions are cleared before returning, except in an `auction` uncrossing, whose caller ends the match).
+ * `makeOrder` builds the AMM's generated order for a fill (market precision price).
  */
 export function simulateWithAmms<O extends BookOrder>(
   book: OrderBook<O>,
@@ -22,18 +22,19 @@ export function simulateWithAmms<O extends BookOrder>(
   side: Side,
   limit: number,
   size: number,
-  priceFactor: bigint,
+  scale: PriceScale,
   makeOrder: (pool: AmmPool, size: number, price: number) => O,
+  auction = false,
 ): MatchResult<O> {
-  const bookSim = book.simulate(party, side, limit, size);
+  // an auction's uncrossing allows self-trades and keeps the pools' positions until the whole uncrossing is done
+  const bookSim = book.simulate(auction ? undefined : party, side, limit, size);
   if (amms.size === 0 || party === undefined) return bookSim;
-  const pf = priceFactor > 0n ? priceFactor : 1n;
   const fills: Fill<O>[] = [];
   let left = size;
   const takeAmm = (outer: bigint | undefined): void => {
     for (const f of amms.ordersUpTo(side, party, outer, BigInt(left))) {
       const n = Number(f.size);
-      const price = Number(f.price / pf);
+      const price = Number(marketPrice(scale, f.price));
       fills.push({ passive: makeOrder(f.pool, n, price), size: n, price });
       left -= n;
     }
@@ -43,7 +44,7 @@ export function simulateWithAmms<O extends BookOrder>(
     let i = 0;
     while (i < bf.length && left > 0) {
       const level = bf[i]!.price;
-      takeAmm(BigInt(level) * pf);
+      takeAmm(assetPrice(scale, BigInt(level)));
       for (; i < bf.length && bf[i]!.price === level; i++) {
         const take = Math.min(bf[i]!.size, left);
         if (take > 0) fills.push(take === bf[i]!.size ? bf[i]! : { ...bf[i]!, size: take });
@@ -53,10 +54,10 @@ export function simulateWithAmms<O extends BookOrder>(
     // past the book (or after self-trade prevention stopped it): the AMMs up to the limit
     if (left > 0 && !bookSim.selfTrade) {
       const unbounded = side === 'buy' ? limit >= NO_LIMIT_BUY : limit <= NO_LIMIT_SELL;
-      takeAmm(unbounded ? undefined : BigInt(limit) * pf);
+      takeAmm(unbounded ? undefined : assetPrice(scale, BigInt(limit)));
     }
   } finally {
-    amms.endMatch();
+    if (!auction) amms.endMatch();
   }
   return { fills, filled: size - left, selfTrade: bookSim.selfTrade };
 }

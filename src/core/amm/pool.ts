@@ -4,6 +4,7 @@
 // during the matching of one incoming order it keeps an ephemeral position as if its generated orders had traded.
 // Prices are in asset precision (market price × price factor), volumes in position precision.
 import { Decimal } from '../num/decimal.ts';
+import type { OracleSource } from '../config/market.ts';
 import type { Side } from '../types.ts';
 import {
   type Curve,
@@ -37,8 +38,33 @@ export interface AmmPoolView {
   readonly proposedFee: Decimal;
   readonly status: AmmStatus;
   readonly reason: AmmStatusReason;
+  /** base 0 while the pool waits for its first oracle price */
   readonly params: AmmParameters;
 }
+
+/** An oracle-driven base price: the market data source whose values rebase the pool, and the least relative move. */
+export interface AmmBaseSource {
+  readonly source: OracleSource;
+  readonly minimumPriceChangeTrigger?: Decimal;
+}
+
+/** The market's price scale: asset price = market price × factor ÷ divisor (one of the two is 1). */
+export interface PriceScale {
+  readonly priceFactor: bigint;
+  readonly priceDivisor: bigint;
+}
+
+/** Market-precision price to asset precision, truncated. */
+export const assetPrice = (s: PriceScale, p: bigint): bigint => (p * s.priceFactor) / s.priceDivisor;
+
+/** Asset-precision price to market precision, truncated (Vega's priceToMarketPrecision). */
+export const marketPrice = (s: PriceScale, p: bigint): bigint => (p * s.priceDivisor) / s.priceFactor;
+
+/** One price tick of the AMM in asset precision: one market price unit, at least one asset unit. */
+export const oneTick = (s: PriceScale): bigint => {
+  const t = s.priceFactor / s.priceDivisor;
+  return t > 0n ? t : 1n;
+};
 
 /** A rejection with Vega's reason string. */
 export class AmmError extends Error {}
@@ -49,8 +75,9 @@ export interface AmmRiskInputs {
   readonly riskFactorShort: Decimal;
   readonly initialFactor: Decimal;
   readonly linearSlippage: Decimal;
-  /** market price × priceFactor = asset-precision price */
+  /** market price × priceFactor ÷ priceDivisor = asset-precision price (truncated) */
   readonly priceFactor: bigint;
+  readonly priceDivisor: bigint;
   /** 10^position decimal places */
   readonly positionFactor: Decimal;
   /** price levels allowed without volume before the curve is too sparse (`allowed empty amm levels`) */
@@ -66,12 +93,16 @@ export class AmmPool {
   proposedFee: Decimal;
   slippage: Decimal;
   params: AmmParameters;
+  /** where the base price comes from when it follows an oracle */
+  baseSource: AmmBaseSource | undefined;
   status: AmmStatus = 'ACTIVE';
   reason: AmmStatusReason = 'UNSPECIFIED';
   lower: Curve;
   upper: Curve;
   /** one price tick in asset precision */
   readonly oneTick: bigint;
+  /** the market's price scale */
+  readonly scale: PriceScale;
   /** position during the matching of one incoming order */
   private eph: bigint | undefined;
   private readonly positionOf: (party: string) => bigint;
@@ -86,6 +117,7 @@ export class AmmPool {
       proposedFee: Decimal;
       slippage: Decimal;
       params: AmmParameters;
+      baseSource?: AmmBaseSource;
     },
     risk: AmmRiskInputs,
     positionOf: (party: string) => bigint,
@@ -98,8 +130,17 @@ export class AmmPool {
     this.proposedFee = init.proposedFee;
     this.slippage = init.slippage;
     this.params = init.params;
+    this.baseSource = init.baseSource;
     this.positionOf = positionOf;
-    this.oneTick = risk.priceFactor > 0n ? risk.priceFactor : 1n;
+    this.oneTick = oneTick(risk);
+    this.scale = { priceFactor: risk.priceFactor, priceDivisor: risk.priceDivisor };
+    if (init.params.base === 0n) {
+      // no base price yet (an oracle-driven base before its first value): no curves, nothing quoted
+      this.status = 'PENDING';
+      this.lower = emptyCurve(0n, true);
+      this.upper = emptyCurve(0n, false);
+      return;
+    }
     const curves = AmmPool.curves(init.commitment, init.params, risk);
     this.lower = curves.lower;
     this.upper = curves.upper;
@@ -107,8 +148,7 @@ export class AmmPool {
 
   /** The two curves of a configuration; throws AmmError('commitment amount too low') for a too-sparse curve. */
   static curves(commitment: bigint, params: AmmParameters, risk: AmmRiskInputs): { lower: Curve; upper: Curve } {
-    const pf = risk.priceFactor;
-    const base = params.base * pf;
+    const base = assetPrice(risk, params.base);
     const common = {
       commitment,
       initialFactor: risk.initialFactor,
@@ -120,7 +160,7 @@ export class AmmPool {
         ? emptyCurve(base, true)
         : generateCurve({
             ...common,
-            low: params.lowerBound * pf,
+            low: assetPrice(risk, params.lowerBound),
             high: base,
             riskFactor: risk.riskFactorLong,
             ...(params.leverageAtLowerBound ? { leverage: params.leverageAtLowerBound } : {}),
@@ -132,12 +172,12 @@ export class AmmPool {
         : generateCurve({
             ...common,
             low: base,
-            high: params.upperBound * pf,
+            high: assetPrice(risk, params.upperBound),
             riskFactor: risk.riskFactorShort,
             ...(params.leverageAtUpperBound ? { leverage: params.leverageAtUpperBound } : {}),
             isLower: false,
           });
-    const tick = pf > 0n ? pf : 1n;
+    const tick = oneTick(risk);
     for (const c of [lower, upper]) AmmPool.checkCurve(c, tick, risk.allowedEmptyLevels);
     return { lower, upper };
   }

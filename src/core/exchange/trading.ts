@@ -15,10 +15,22 @@ import { OracleError, type OracleData } from '../products/oracle.ts';
 import { checkSubmission, PEG_REFERENCES, TIMES_IN_FORCE, validParty } from '../commands.ts';
 import { ExchangeMarkets } from './markets.ts';
 import type { AmmAmendment, AmmCancellation, AmmSubmission } from '../amm/engine.ts';
-import type { AmmParameters, AmmPoolView } from '../amm/pool.ts';
+import type { AmmBaseSource, AmmParameters, AmmPoolView } from '../amm/pool.ts';
 
-/** Boundary checks of an AMM's parameters (spec 0090-VAMM): positive prices, lower < base < upper, a range. */
-function ammParamsError(p: AmmParameters): string | undefined {
+/**
+ * Boundary checks of an AMM's parameters (spec 0090-VAMM): positive prices, lower < base < upper, a range. With an
+ * oracle-driven base (`source`) the base given is ignored: only the bounds are checked, and the trigger.
+ */
+function ammParamsError(p: AmmParameters, source?: AmmBaseSource): string | undefined {
+  if (source) {
+    if (source.minimumPriceChangeTrigger?.isNegative()) return 'minimum price change trigger: must not be negative';
+    if (p.lowerBound === undefined && p.upperBound === undefined)
+      return 'lower bound and upper bound: at least one is required';
+    if (p.lowerBound !== undefined && p.lowerBound <= 0n) return 'lower bound: must be positive';
+    if (p.lowerBound !== undefined && p.upperBound !== undefined && p.upperBound <= p.lowerBound)
+      return 'upper bound: must be above the lower bound';
+    return ammParamsError({ ...p, base: p.lowerBound !== undefined ? p.lowerBound + 1n : p.upperBound! - 1n });
+  }
   if (p.base <= 0n) return 'base price: must be positive';
   if (p.lowerBound === undefined && p.upperBound === undefined)
     return 'lower bound and upper bound: at least one is required';
@@ -81,7 +93,7 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
     if (s.commitment <= 0n) return { error: 'commitment amount: must be positive' };
     if (s.slippageTolerance.isNegative()) return { error: 'slippage tolerance: must not be negative' };
     if (s.proposedFee.isNegative()) return { error: 'proposed fee: must not be negative' };
-    const bad = ammParamsError(s.params);
+    const bad = ammParamsError(s.params, s.baseSource);
     if (bad) return { error: bad };
     return m.submitAmm(s);
   }
@@ -90,7 +102,7 @@ export abstract class ExchangeTrading extends ExchangeMarkets {
     const m = this.markets.get(a.marketId);
     if (!m) return { error: 'market does not exist' };
     if (a.commitment !== undefined && a.commitment <= 0n) return { error: 'commitment amount: must be positive' };
-    const bad = a.params ? ammParamsError(a.params) : undefined;
+    const bad = a.params ? ammParamsError(a.params, a.baseSource) : undefined;
     if (bad) return { error: bad };
     return m.amendAmm(a);
   }

@@ -3,8 +3,9 @@
 import type { Trade } from '../events.ts';
 import { NO_FEES } from '../events.ts';
 import { maxBig } from '../num/bigint.ts';
-import type { Indicative } from '../book/orderbook.ts';
+import type { Indicative, UncrossMatch } from '../book/orderbook.ts';
 import type { Order } from '../book/order.ts';
+import { ammIndicative, ammUncross, type AmmIndicative } from '../amm/auction.ts';
 import type { MonitorTrigger } from '../pricing/pricemonitor.ts';
 import type { MarkPriceMethod } from '../pricing/mark.ts';
 import { auctionFeesPerSide } from '../fees/fees.ts';
@@ -32,11 +33,33 @@ export abstract class MarketAuction extends MarketStopsPegged {
     return this.inAuction ? this.book.indicative() : undefined;
   }
 
+  /**
+   * The indicative uncrossing of the book, with the AMMs' implied orders when the market has pools (spec 0090-VAMM):
+   * volume, price (asset precision) and what the uncrossing needs. Undefined when nothing crosses.
+   */
+  protected auctionUncrossing(): { volume: number; price: bigint; book?: Indicative; amm?: AmmIndicative } | undefined {
+    if (this.amm.engine.size === 0) {
+      const ind = this.book.indicative();
+      if (!ind) return undefined;
+      return { volume: ind.volume, price: (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n, book: ind };
+    }
+    const amm = ammIndicative(this.book, this.amm.engine, this);
+    return amm ? { volume: amm.volume, price: amm.price, amm } : undefined;
+  }
+
   /** Indicative uncrossing price in asset precision (0 when the book does not cross). */
   indicativePrice(): bigint {
-    const ind = this.book.indicative();
-    if (!ind) return 0n;
-    return (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n;
+    return this.auctionUncrossing()?.price ?? 0n;
+  }
+
+  /** Uncrosses the book (and the AMMs) at the indicative price; AMM orders are generated, filled and registered. */
+  private uncrossMatches(u: { book?: Indicative; amm?: AmmIndicative }, price: bigint): UncrossMatch<Order>[] {
+    if (u.book) return this.book.uncross(u.book);
+    const marketPrice = Number(this.toMarketPrice(price));
+    return ammUncross(this.book, this.amm.engine, u.amm!, this, (pool, side, size) => {
+      this.positions.registerOrder(pool.subAccount, side, size);
+      return this.ammOrder(pool, size, marketPrice, { side: side === 'buy' ? 'sell' : 'buy' });
+    });
   }
 
   protected enterPriceAuction(trigger: MonitorTrigger): void {
@@ -130,7 +153,7 @@ export abstract class MarketAuction extends MarketStopsPegged {
         }
       }
       if (now <= a.end) return;
-      if (!this.book.indicative()) return;
+      if (!this.auctionUncrossing()) return;
       this.leaveAuction(now);
       return;
     }
@@ -197,11 +220,11 @@ export abstract class MarketAuction extends MarketStopsPegged {
     const a = this.auction!;
     // bonds below their commitment are refilled from general before trading starts
     if (a.opening) this.liquidity.topUpBonds();
-    const ind = this.book.indicative();
-    const uncrossPrice = ind ? (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n : 0n;
+    const ind = this.auctionUncrossing();
+    const uncrossPrice = ind ? ind.price : 0n;
     const trades: Trade[] = [];
     if (ind) {
-      const matches = this.book.uncross(ind);
+      const matches = this.uncrossMatches(ind, uncrossPrice);
       const feeF = this.feeFactors();
       const touched: Order[] = [];
       for (const m of matches) {

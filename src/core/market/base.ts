@@ -437,6 +437,7 @@ export abstract class MarketBase {
         initialFactor: this.cfg.marginScalingFactors.initialMargin,
         linearSlippage: this.cfg.linearSlippageFactor,
         priceFactor: this.priceFactor,
+        priceDivisor: this.priceDivisor,
         positionFactor: this.positionFactor,
         allowedEmptyLevels: this.cfg.allowedEmptyAmmLevels ?? 100,
       }),
@@ -464,7 +465,7 @@ export abstract class MarketBase {
     if (this.amm.engine.size === 0) return book;
     const q = this.amm.engine.bestPrices()[side === 'buy' ? 'bid' : 'ask'];
     if (!q) return book;
-    const p = Number(q.price / this.priceFactor);
+    const p = Number(this.toMarketPrice(q.price));
     if (book === undefined) return p;
     return side === 'buy' ? Math.max(book, p) : Math.min(book, p);
   }

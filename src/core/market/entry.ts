@@ -264,7 +264,7 @@ export abstract class MarketEntry extends MarketMargins {
   /** The fills of an aggressive order against the book and the AMMs (spec 0090-VAMM), without changing either. */
   protected simulateMatch(o: Order, limit: number, size: number): MatchResult<Order> {
     if (this.amm.engine.size === 0) return this.book.simulate(o.party, o.side, limit, size);
-    return simulateWithAmms(this.book, this.amm.engine, o.party, o.side, limit, size, this.priceFactor, (p, n, px) =>
+    return simulateWithAmms(this.book, this.amm.engine, o.party, o.side, limit, size, this, (p, n, px) =>
       this.ammOrder(p, n, px, o),
     );
   }
@@ -281,7 +281,7 @@ export abstract class MarketEntry extends MarketMargins {
   }
 
   /** The order an AMM generates to trade `size` at `price` (market precision) with `agg`: filled at once, never on the book. */
-  protected ammOrder(pool: AmmPool, size: number, price: number, agg: Order): Order {
+  protected ammOrder(pool: AmmPool, size: number, price: number, agg: Pick<Order, 'side'>): Order {
     return {
       id: this.ctx.nextId('order'),
       marketId: this.id,

@@ -29,13 +29,14 @@ export class Market extends MarketLifecycle {
     const withAmm = (side: Side, book: number | undefined) => {
       const q = side === 'buy' ? amm?.bid : amm?.ask;
       if (!q) return book;
-      const p = Number(q.price / this.priceFactor);
+      const p = Number(this.toMarketPrice(q.price));
       if (book === undefined) return p;
       return side === 'buy' ? Math.max(book, p) : Math.min(book, p);
     };
     const volumeAt = (side: Side, price: number) => {
       const q = side === 'buy' ? amm?.bid : amm?.ask;
-      const own = q && q.price === BigInt(price) * this.priceFactor ? Number(q.volume) : 0;
+      // an AMM quotes at asset precision: its price shows truncated to the market's precision
+      const own = q && this.toMarketPrice(q.price) === BigInt(price) ? Number(q.volume) : 0;
       return this.book.volumeAt(side, price) + own;
     };
     const bb = withAmm('buy', this.book.bestBid());
@@ -49,10 +50,10 @@ export class Market extends MarketLifecycle {
       let v = 0;
       for (const o of this.book.side(side).level(price)?.orders() ?? []) if (!o.peg) v += o.remaining;
       const q = side === 'buy' ? amm?.bid : amm?.ask;
-      if (q && q.price === BigInt(price) * this.priceFactor) v += Number(q.volume);
+      if (q && this.toMarketPrice(q.price) === BigInt(price)) v += Number(q.volume);
       return v;
     };
-    const ind = this.inAuction ? this.book.indicative() : undefined;
+    const ind = this.inAuction ? this.auctionUncrossing() : undefined;
     const bounds = this.priceMonitor.allBounds(now);
     const funding = this.product.fundingView();
     return {
@@ -70,7 +71,7 @@ export class Market extends MarketLifecycle {
       midPrice: mid(bb, ba),
       staticMidPrice: mid(sbb, sba),
       openInterest: this.positions.openInterest(),
-      indicativePrice: ind ? (this.toAsset(ind.lo) + this.toAsset(ind.hi)) / 2n : 0n,
+      indicativePrice: ind ? ind.price : 0n,
       indicativeVolume: ind ? ind.volume : 0,
       auctionStart: this.auction?.start ?? 0n,
       auctionEnd: this.auction?.end ?? 0n,

@@ -70,6 +70,19 @@ export abstract class MarketProducts extends MarketLiquidity {
       }
     }
     this.onProductSignal(this.product.onOracle(data, this.state === 'TRADING_TERMINATED'));
+    // AMMs whose base price follows one of the market's data sources (spec 0090-VAMM)
+    if (!this.closed && this.amm.engine.size > 0)
+      this.amm.onOracleData((src) => {
+        if (!specMatches(src, data)) return undefined;
+        const type = src.filters?.find((f) => f.property === src.property)?.type ?? 'INTEGER';
+        const v = scaleToAsset(
+          data.properties[src.property]!,
+          type === 'DECIMAL' ? 'DECIMAL' : 'INTEGER',
+          src.decimals,
+          this.assetDecimals,
+        );
+        return v === undefined ? undefined : this.toMarketPrice(v);
+      });
     // composite-price oracles: the value is kept with the time of receipt (not the data's own timestamp)
     if (!this.closed) {
       this.markCalc.onOracleData(data, this.now);

@@ -216,8 +216,7 @@ export abstract class MarketSettle extends MarketClock {
   protected ammDisposalBook(): { availableVolume(side: Side, price: number): number } {
     return {
       availableVolume: (side: Side, price: number) =>
-        this.book.availableVolume(side, price) +
-        Number(this.amm.engine.volumeUpTo(side, BigInt(price) * this.priceFactor)),
+        this.book.availableVolume(side, price) + Number(this.amm.engine.volumeUpTo(side, this.toAsset(price))),
     };
   }
 

@@ -230,7 +230,7 @@ export abstract class MarketStopsPegged extends MarketAmend {
 
   // ------------------------------------------------------------------ pegged orders
 
-  protected staticBest(side: Side): number | undefined {
+  protected staticBest(side: Side, forPeg = false): number | undefined {
     const s = this.book.side(side);
     let best: number | undefined;
     for (let i = s.levels.length - 1; i >= 0 && best === undefined; i--) {
@@ -244,7 +244,10 @@ export abstract class MarketStopsPegged extends MarketAmend {
     // the AMMs' quotes are static prices too (spec 0090-VAMM: pegged orders peg to them)
     const q = this.amm.engine.bestPrices()[side === 'buy' ? 'bid' : 'ask'];
     if (!q) return best;
-    const p = Number(q.price / this.priceFactor);
+    // an AMM quotes at asset precision: pegs round its ask up to the market's precision (bids truncate)
+    let m = this.toMarketPrice(q.price);
+    if (forPeg && side === 'sell' && this.toAsset(m) < q.price) m += 1n;
+    const p = Number(m);
     if (best === undefined) return p;
     return side === 'buy' ? Math.max(best, p) : Math.min(best, p);
   }
@@ -252,8 +255,8 @@ export abstract class MarketStopsPegged extends MarketAmend {
   /** Sets a pegged order's price from the static book; false when it cannot be priced (parked). */
   protected repricePegged(o: Order): boolean {
     const peg = o.peg!;
-    const bid = this.staticBest('buy');
-    const ask = this.staticBest('sell');
+    const bid = this.staticBest('buy', true);
+    const ask = this.staticBest('sell', true);
     const unit = this.assetPriceUnit;
     const tick = BigInt(this.tickSize);
     let ref: bigint | undefined;
@@ -269,15 +272,19 @@ export abstract class MarketStopsPegged extends MarketAmend {
     if (ref === undefined) return false;
     const off = BigInt(peg.offset);
     let price: bigint;
+    // rounded to a tick multiple towards the mid; with no offset, a reference off the ticks (an AMM's quote) rounds
+    // away from the mid so the order does not cross it
     if (o.side === 'buy') {
       price = ref - off;
-      // round up to a tick multiple
       const r = ((price % tick) + tick) % tick;
-      if (r !== 0n) price += tick - r;
+      if (off === 0n) price -= r;
+      else if (r !== 0n) price += tick - r;
       if (price <= 0n) return false;
     } else {
       price = ref + off;
-      price -= ((price % tick) + tick) % tick;
+      const r = ((price % tick) + tick) % tick;
+      if (off === 0n && r !== 0n) price += tick - r;
+      else price -= r;
     }
     // capped futures: a pegged price at or above the cap is held at the highest tick below it
     const cap = this.cap;
@@ -320,8 +327,8 @@ export abstract class MarketStopsPegged extends MarketAmend {
   /** Reprices pegged orders whose reference moved (all of them when forced), looping until stable. */
   protected checkForReferenceMoves(force: boolean): void {
     if (this.pegged.length === 0) return;
-    const bid = this.staticBest('buy');
-    const ask = this.staticBest('sell');
+    const bid = this.staticBest('buy', true);
+    const ask = this.staticBest('sell', true);
     // static mids per side in asset precision, as the pegs use them (buy rounds up, sell down)
     const unit = this.assetPriceUnit;
     const both = bid !== undefined && ask !== undefined;

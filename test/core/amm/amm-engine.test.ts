@@ -21,6 +21,7 @@ const risk: AmmRiskInputs = {
   initialFactor: Decimal.parse('1.5'),
   linearSlippage: Decimal.ONE,
   priceFactor: 1n,
+  priceDivisor: 1n,
   positionFactor: Decimal.ONE,
   allowedEmptyLevels: 5,
 };
