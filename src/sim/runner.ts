@@ -24,7 +24,9 @@ import type { ConservationReport } from './conservation.ts';
 import { JumpDiffusion, loadPriceCsv, type PriceProcess } from './price-process.ts';
 import { Prng } from './prng.ts';
 import { FEE_TYPES, FUNDING_TYPES, LP_FEE_TYPES, PENALTY_TYPES, Recorder } from './recorder.ts';
+import { enactProgrammes, ProgrammeTracker } from './programmes.ts';
 import {
+  agentParties,
   durationSeconds,
   proposalNetwork,
   partyNames,
@@ -69,6 +71,16 @@ export interface PnlSplit {
   readonly other: number;
   /** equity now minus net deposits: the exact total, from the accounts */
   readonly total: number;
+  /** with programmes (src/sim/programmes.ts; `fees` is then before discounts): referral and volume discounts */
+  readonly discounts?: number;
+  /** high-volume maker rebates received */
+  readonly rebates?: number;
+  /** referral rewards received as a referrer */
+  readonly referralRewards?: number;
+  /** trading rewards (into the vesting account; vesting and vested both count in equity) */
+  readonly rewards?: number;
+  /** of the rewards, how much has vested (information; not a separate line) */
+  readonly vested?: number;
 }
 
 export interface AgentResult {
@@ -312,7 +324,9 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const root = new Prng(`perpsim/${seed}`);
 
   const bus = new EventBus(startNs);
-  const onEvent = opts.onEvent;
+  const partiesOf = agentParties(sc);
+  const prog = sc.programmes ? new ProgrammeTracker(new Set([...partiesOf.values()].flat())) : undefined;
+  const onEvent = prog ? prog.wrap(opts.onEvent) : opts.onEvent;
   const sink = onEvent
     ? {
         emit(e: EngineEvent) {
@@ -438,6 +452,20 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     }
   });
 
+  if (sc.programmes) {
+    try {
+      enactProgrammes(ex, sc.programmes, partiesOf, {
+        ids: setups.map((s) => s.market.id),
+        assetOf: (id) => {
+          const a = marketOf.get(id)!.parsed.asset;
+          return { id: a.id, decimals: a.decimals };
+        },
+      });
+    } catch (e) {
+      throw new ScenarioError([(e as Error).message], loaded.source);
+    }
+  }
+
   const queue = new WakeQueue();
   const recorder = new Recorder();
   recorder.epochSeconds = Number(ex.params.epochLength / NS);
@@ -529,7 +557,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const wallSeconds = (performance.now() - wallStart) / 1000;
 
   // ---- results
-  const agents: AgentResult[] = slots.map((slot) => agentResult(slot));
+  const agents: AgentResult[] = slots.map((slot) => agentResult(slot, prog));
   const totals = bus.totals;
   const q = (v: bigint, s: MarketSetup | undefined = setups[0]) => Number(v) / (s?.feed.assetScale ?? 1);
   const flowAll = (types: TransferType[]) => types.reduce((s, t) => s + (totals.transfers.get(t) ?? 0n), 0n);
@@ -620,7 +648,7 @@ function round(x: number, places: number): number {
   return Math.round(x * f) / f;
 }
 
-function agentResult(slot: Slot): AgentResult {
+function agentResult(slot: Slot, prog: ProgrammeTracker | undefined): AgentResult {
   const { me, setup, agent } = slot;
   const f = setup.feed;
   const q = (v: bigint) => Number(v) / f.assetScale;
@@ -629,11 +657,23 @@ function agentResult(slot: Slot): AgentResult {
   const spread = me.spread;
   const inventory = mark * position - me.sizeTimesMid;
   const funding = q(me.flow(...FUNDING_TYPES));
-  const fees = q(me.flow(...FEE_TYPES));
+  const pl = prog?.linesOf(me.party);
+  const fees = q(me.flow(...FEE_TYPES) + (pl?.feeAdjust ?? 0n));
+  const programmes = pl
+    ? {
+        discounts: q(pl.discounts),
+        rebates: q(pl.rebates),
+        referralRewards: q(pl.referralRewards),
+        rewards: q(pl.rewards),
+      }
+    : undefined;
   const lpFees = q(me.flow(...LP_FEE_TYPES));
   const penalties = q(me.flow(...PENALTY_TYPES));
   const total = q(me.equity() - me.deposited);
-  const other = total - (spread + inventory + funding + fees + lpFees + penalties);
+  const prl = programmes
+    ? programmes.discounts + programmes.rebates + programmes.referralRewards + programmes.rewards
+    : 0;
+  const other = total - (spread + inventory + funding + fees + lpFees + penalties + prl);
   const r2 = (x: number) => round(x, 6);
   return {
     party: me.party,
@@ -653,6 +693,15 @@ function agentResult(slot: Slot): AgentResult {
       penalties: r2(penalties),
       other: r2(other),
       total: r2(total),
+      ...(programmes
+        ? {
+            discounts: r2(programmes.discounts),
+            rebates: r2(programmes.rebates),
+            referralRewards: r2(programmes.referralRewards),
+            rewards: r2(programmes.rewards),
+            vested: r2(q(prog!.vestedOf(me.party))),
+          }
+        : {}),
     },
     ...(agent.describe ? { strategy: agent.describe() } : {}),
   };
