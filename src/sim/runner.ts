@@ -174,6 +174,19 @@ export interface RunResult {
   readonly jumps: Record<string, { t: number; factor: number }[]>;
   /** every auction: market, trigger, start and end (seconds since the start; end NaN if it had not ended) */
   readonly auctions: readonly { market: string; trigger: string; start: number; end: number }[];
+  /** with programmes: each party's cumulative programme lines at each epoch end (quote units) */
+  readonly programmes?: readonly ProgrammeEpochRow[];
+}
+
+/** One party's cumulative programme lines at the end of one epoch, quote units. */
+export interface ProgrammeEpochRow {
+  readonly epoch: number;
+  readonly party: string;
+  readonly discounts: number;
+  readonly rebates: number;
+  readonly referralRewards: number;
+  readonly rewards: number;
+  readonly vested: number;
 }
 
 interface MarketSetup {
@@ -640,7 +653,25 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     stateHash,
     conservation: bus.conservation.report(),
   };
-  return { summary, agents, recorder, kinds, startMs, jumps, auctions: totals.auctions };
+  const programmes = prog?.epochs.map((e) => ({
+    epoch: e.epoch,
+    party: e.party,
+    discounts: q(e.discounts),
+    rebates: q(e.rebates),
+    referralRewards: q(e.referralRewards),
+    rewards: q(e.rewards),
+    vested: q(e.vested),
+  }));
+  return {
+    summary,
+    agents,
+    recorder,
+    kinds,
+    startMs,
+    jumps,
+    auctions: totals.auctions,
+    ...(programmes ? { programmes } : {}),
+  };
 }
 
 function round(x: number, places: number): number {
