@@ -263,14 +263,24 @@ export function enactProgrammes(
   if (p.funder && p.rewards.length) {
     const f = p.funder;
     const asset = markets.assetOf(markets.ids[0]!);
-    const res = ex.deposit(f.name, asset.id, units(f.deposit, asset.decimals));
-    if (res.error) throw new Error(`programmes.funder.deposit: ${res.error}`);
+    // the funder holds its deposit in every asset a reward transfer pays in
+    const funded = new Set<string>();
     p.rewards.forEach((r, i) => {
       const where = `programmes.rewards[${i}]`;
       for (const [j, m] of r.markets.entries())
         if (!markets.ids.includes(m))
           throw new Error(`${where}.markets[${j}]: "${m}" is not a market of the scenario (${markets.ids.join(', ')})`);
       const a = r.markets.length ? markets.assetOf(r.markets[0]!) : asset;
+      for (const [j, m] of r.markets.entries())
+        if (markets.assetOf(m).id !== a.id)
+          throw new Error(
+            `${where}.markets[${j}]: "${m}" settles in another asset than ${r.markets[0]}; one asset a transfer`,
+          );
+      if (!funded.has(a.id)) {
+        const res = ex.deposit(f.name, a.id, units(f.deposit, a.decimals));
+        if (res.error) throw new Error(`programmes.funder.deposit: ${res.error}`);
+        funded.add(a.id);
+      }
       const s = {
         metric: r.metric,
         metricAsset: a.id,

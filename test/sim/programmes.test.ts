@@ -186,3 +186,17 @@ test('bad programme fields are refused with their path', () => {
     /programmes\.volumeRebate: unknown field "extra"/,
   );
 });
+
+test('a reward transfer for a market the scenario does not have is refused at enactment, naming the field', () => {
+  assert.throws(
+    () =>
+      runSimulation(
+        scenario({
+          funder: { deposit: 100 },
+          rewards: [{ metric: 'LP_FEES_RECEIVED', amount: 10, markets: ['NOPE'] }],
+        }),
+      ),
+    (e: unknown) =>
+      e instanceof ScenarioError && /programmes\.rewards\[0\]\.markets\[0\]: "NOPE" is not a market/.test(e.message),
+  );
+});
