@@ -32,6 +32,7 @@ import { runSpotComparison } from '../analysis/spot-compare.ts';
 import { table } from './format.ts';
 import { renderAmm, runAmmAnalysis } from './amm-report.ts';
 import { AmmAnalysisError } from '../analysis/amm.ts';
+import { ProgrammeAnalysisError, renderProgrammes, runProgrammeAnalysis } from '../analysis/programmes.ts';
 
 export interface AnalyzeRun {
   readonly analyses: readonly ProposalAnalysis[];
@@ -298,6 +299,8 @@ interface CommandOptions {
   asset: string[];
   failOn?: Severity;
   amm?: string;
+  programme?: string;
+  volumes?: string;
 }
 
 function positiveNumber(v: string): number {
@@ -326,6 +329,11 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
       '--amm <spec>',
       'what an AMM would hold, earn and risk: base=P,commitment=A[,lower=P][,upper=P][,leverage=L][,points=N]',
     )
+    .option(
+      '--programme <file>',
+      'what a party receives from incentive programmes (YAML/JSON: referral, volumeDiscount, volumeRebate, rewards)',
+    )
+    .option('--volumes <spec>', 'with --programme, per-epoch notionals: taker=X,maker=Y,market=Z[,lp-share=F][,set=S]')
     .addOption(
       new Option('--compare <file...>', 'other proposals to show side by side (differences marked)').default([]),
     )
@@ -392,13 +400,22 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
           minOrderMarginQuantumMultiple: o.minOrderMargin,
         });
         const amm = o.amm !== undefined ? runAmmAnalysis(proposal, o.amm, assets) : undefined;
+        const prog =
+          o.programme !== undefined ? runProgrammeAnalysis(proposal, o.programme, o.volumes, assets) : undefined;
         if (o.json) {
           const body = run.comparison ? { proposals: run.analyses, comparison: run.comparison } : run.analyses[0];
-          console.log(JSON.stringify(amm ? { ...body, amm } : body, null, 2));
+          const progJson = prog ? { programmes: prog.analysis } : {};
+          const json = JSON.stringify(
+            amm ? { ...body, amm, ...progJson } : { ...body, ...progJson },
+            (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x),
+            2,
+          );
+          console.log(json);
         } else {
           const parts = run.analyses.map(renderAnalysis);
           if (run.comparison) parts.push(renderComparison(run));
           if (amm) parts.push(renderAmm(amm, run.analyses[0]!.market.settlementAsset.symbol));
+          if (prog) parts.push(renderProgrammes(prog.analysis, prog.symbol, prog.decimals));
           console.log(parts.join(`\n\n${'='.repeat(100)}\n\n`));
         }
         const order: Severity[] = ['error', 'warning', 'info'];
@@ -413,6 +430,7 @@ export function analyzeCommand(setStatus: (code: number) => void): Command {
           e instanceof ProposalValidationError ||
           e instanceof AnalysisError ||
           e instanceof AmmAnalysisError ||
+          e instanceof ProgrammeAnalysisError ||
           e instanceof RangeError;
         const msg = e instanceof Error ? e.message : String(e);
         console.error(`perpsim analyze: ${known ? msg : `the analysis stopped: ${msg}`}`);

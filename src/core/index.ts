@@ -52,6 +52,7 @@ export {
 } from './amm/curve.ts';
 export { Programmes, type ProgrammeTrade } from './programmes/programmes.ts';
 export type { Factors as ProgrammeFactors } from './programmes/benefits.ts';
+export { applyTakerBenefits, applyMakerRebate } from './programmes/benefits.ts';
 export type { ReferralBenefitTier, ReferralStakingTier, ReferralSetStats } from './programmes/referral.ts';
 export { isRewardMetric, METRIC_ACCOUNT, strategyKey, type RewardStrategy } from './programmes/rewards.ts';
 export { parseRankTable } from './programmes/distribution.ts';

@@ -179,6 +179,38 @@ export function writeResults(r: RunResult, dir: string): WrittenFiles {
     ),
   ]);
   const agents = write('agents.csv', agentsFrame(rec, r.kinds, r.startMs));
+  const pr = r.programmes;
+  if (pr)
+    write('programmes.csv', [
+      dbl(
+        'epoch',
+        pr.map((x) => x.epoch),
+      ),
+      str(
+        'party',
+        pr.map((x) => x.party),
+      ),
+      dbl(
+        'discounts',
+        pr.map((x) => x.discounts),
+      ),
+      dbl(
+        'rebates',
+        pr.map((x) => x.rebates),
+      ),
+      dbl(
+        'referral_rewards',
+        pr.map((x) => x.referralRewards),
+      ),
+      dbl(
+        'rewards',
+        pr.map((x) => x.rewards),
+      ),
+      dbl(
+        'vested',
+        pr.map((x) => x.vested),
+      ),
+    ]);
   const summary = join(dir, 'summary.json');
   writeFileSync(summary, resultJson(r));
   const report = join(dir, 'report.html');

@@ -25,18 +25,19 @@ import {
   SpotOrderGateway,
   spotBaseChange,
   spotHoldings,
-  type SpotHoldings,
   spotMarket,
   spotProposalDocument,
   spotRefusal,
   type SpotSetup,
 } from './spot.ts';
 import { EventBus, MarketFeed, OrderGateway, type GatewayStats, type PartyState } from './client.ts';
-import type { ConservationReport } from './conservation.ts';
 import { JumpDiffusion, loadPriceCsv, type PriceProcess } from './price-process.ts';
 import { Prng } from './prng.ts';
 import { FEE_TYPES, FUNDING_TYPES, LP_FEE_TYPES, PENALTY_TYPES, Recorder } from './recorder.ts';
+import { enactProgrammes, MAX_REFERRAL_REWARD_PROPORTION, ProgrammeTracker } from './programmes.ts';
+import type { AgentResult, MarketResult, RunResult, Summary } from './run-result.ts';
 import {
+  agentParties,
   durationSeconds,
   proposalNetwork,
   partyNames,
@@ -68,121 +69,7 @@ export interface RunOptions {
   readonly onBlock?: (b: { ex: Exchange; t: number; block: number; parties: ReadonlyMap<string, string> }) => void;
 }
 
-/** One market maker's (or any agent's) P&L, split (quote units). */
-export interface PnlSplit {
-  /** captured against the public mid before each trade */
-  readonly spread: number;
-  /** holding inventory: Σ signed size × (final mark − mid at the trade) */
-  readonly inventory: number;
-  readonly funding: number;
-  /** trading fees: maker rebates received minus fees paid */
-  readonly fees: number;
-  /** liquidity fees received as an LP (allocations, distributions, bonuses) */
-  readonly lpFees: number;
-  /** SLA penalties and bond slashing (negative) */
-  readonly penalties: number;
-  /** what the split does not explain: trades after the last mark-to-market, rounding, close-outs */
-  readonly other: number;
-  /** equity now minus net deposits: the exact total, from the accounts */
-  readonly total: number;
-}
-
-export interface AgentResult {
-  readonly party: string;
-  readonly kind: string;
-  readonly market: string;
-  readonly deposit: number;
-  readonly position: number;
-  readonly trades: number;
-  readonly volume: number;
-  readonly closedOut: number;
-  readonly pnl: PnlSplit;
-  readonly strategy?: Record<string, unknown>;
-  /** spot markets: what the party holds at the end and started with (base and quote units; spot.ts) */
-  readonly holdings?: SpotHoldings;
-}
-
-export interface MarketResult {
-  readonly id: string;
-  readonly name: string;
-  readonly product: string;
-  readonly priceProcess: string;
-  readonly finalMark: number;
-  readonly finalIndex: number;
-  readonly openInterest: number;
-  readonly insurancePool: number;
-  readonly targetStake: number;
-  readonly suppliedStake: number;
-  readonly jumps: number;
-  /** spot markets: the base and quote assets (no open interest, insurance pool or funding) */
-  readonly spot?: { readonly base: string; readonly quote: string };
-}
-
-export interface Summary {
-  readonly scenario: string;
-  readonly seed: string;
-  readonly start: string;
-  readonly days: number;
-  readonly blockSeconds: number;
-  readonly blocks: number;
-  readonly wallSeconds: number;
-  readonly blocksPerSecond: number;
-  readonly agents: number;
-  readonly trades: number;
-  readonly networkTrades: number;
-  /** contracts */
-  readonly volume: number;
-  /** quote units */
-  readonly notional: number;
-  readonly auctions: { readonly total: number; readonly byTrigger: Record<string, number> };
-  readonly closeOuts: { readonly total: number; readonly parties: number };
-  readonly funding: {
-    readonly periods: number;
-    /** Σ of the funding payments made (losers to winners), quote units */
-    readonly paid: number;
-    readonly meanRate: number | null;
-  };
-  readonly fees: { readonly maker: number; readonly infrastructure: number; readonly liquidity: number };
-  readonly liquidity: {
-    /** liquidity fees allocated to the LPs' fee accounts, quote units */
-    readonly lpFees: number;
-    /** SLA performance bonus paid out of withheld fees */
-    readonly bonus: number;
-    /** fees withheld for missing the SLA (to the bonus pool, or the insurance pool when every LP missed it) */
-    readonly feePenalties: number;
-    /** SLA bond penalties and bond slashing */
-    readonly bondPenalties: number;
-    readonly provisions: {
-      readonly party: string;
-      readonly commitment: number;
-      readonly fee: string;
-      readonly status: string;
-    }[];
-  };
-  readonly commands: {
-    readonly submitted: number;
-    readonly rejected: number;
-    readonly cancels: number;
-    readonly topRejections: [string, number][];
-  };
-  readonly markets: readonly MarketResult[];
-  readonly marketMakers: readonly AgentResult[];
-  readonly byKind: Record<string, { readonly parties: number; readonly pnl: number; readonly volume: number }>;
-  readonly stateHash: string;
-  readonly conservation: ConservationReport;
-}
-
-export interface RunResult {
-  readonly summary: Summary;
-  readonly agents: readonly AgentResult[];
-  readonly recorder: Recorder;
-  /** party → agent kind */
-  readonly kinds: ReadonlyMap<string, string>;
-  readonly startMs: number;
-  readonly jumps: Record<string, { t: number; factor: number }[]>;
-  /** every auction: market, trigger, start and end (seconds since the start; end NaN if it had not ended) */
-  readonly auctions: readonly { market: string; trigger: string; start: number; end: number }[];
-}
+export type { AgentResult, MarketResult, PnlSplit, ProgrammeEpochRow, RunResult, Summary } from './run-result.ts';
 
 interface MarketSetup {
   readonly spec: MarketSpec;
@@ -338,7 +225,9 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
 
   const bus = new EventBus(startNs);
   for (const a of opts.hiddenAssets ?? []) bus.hiddenAssets.add(a);
-  const onEvent = opts.onEvent;
+  const partiesOf = agentParties(sc);
+  const prog = sc.programmes ? new ProgrammeTracker(new Set([...partiesOf.values()].flat())) : undefined;
+  const onEvent = prog ? prog.wrap(opts.onEvent) : opts.onEvent;
   const sink = onEvent
     ? {
         emit(e: EngineEvent) {
@@ -348,6 +237,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
       }
     : bus;
   const ex = new Exchange({ now: startNs, sink });
+  if (sc.programmes?.referral) ex.setNetworkParameter(...MAX_REFERRAL_REWARD_PROPORTION);
   for (const [name, value] of Object.entries(sc.network)) {
     try {
       ex.setNetworkParameter(name, value);
@@ -507,6 +397,20 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     }
   });
 
+  if (sc.programmes) {
+    try {
+      enactProgrammes(ex, sc.programmes, partiesOf, {
+        ids: setups.map((s) => s.market.id),
+        assetOf: (id) => {
+          const m = marketOf.get(id)!;
+          return { id: m.market.asset, decimals: m.assetDecimals };
+        },
+      });
+    } catch (e) {
+      throw new ScenarioError([(e as Error).message], loaded.source);
+    }
+  }
+
   const queue = new WakeQueue();
   const recorder = new Recorder();
   recorder.epochSeconds = Number(ex.params.epochLength / NS);
@@ -604,7 +508,7 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
   const wallSeconds = (performance.now() - wallStart) / 1000;
 
   // ---- results
-  const agents: AgentResult[] = slots.map((slot) => agentResult(slot));
+  const agents: AgentResult[] = slots.map((slot) => agentResult(slot, prog));
   const totals = bus.totals;
   const q = (v: bigint, s: MarketSetup | undefined = setups[0]) => Number(v) / (s?.feed.assetScale ?? 1);
   const flowAll = (types: TransferType[]) => types.reduce((s, t) => s + (totals.transfers.get(t) ?? 0n), 0n);
@@ -688,7 +592,25 @@ export function runSimulation(loaded: LoadedScenario, opts: RunOptions = {}): Ru
     stateHash,
     conservation: bus.conservation.report(),
   };
-  return { summary, agents, recorder, kinds, startMs, jumps, auctions: totals.auctions };
+  const programmes = prog?.epochs.map((e) => ({
+    epoch: e.epoch,
+    party: e.party,
+    discounts: q(e.discounts),
+    rebates: q(e.rebates),
+    referralRewards: q(e.referralRewards),
+    rewards: q(e.rewards),
+    vested: q(e.vested),
+  }));
+  return {
+    summary,
+    agents,
+    recorder,
+    kinds,
+    startMs,
+    jumps,
+    auctions: totals.auctions,
+    ...(programmes ? { programmes } : {}),
+  };
 }
 
 function round(x: number, places: number): number {
@@ -696,7 +618,7 @@ function round(x: number, places: number): number {
   return Math.round(x * f) / f;
 }
 
-function agentResult(slot: Slot): AgentResult {
+function agentResult(slot: Slot, prog: ProgrammeTracker | undefined): AgentResult {
   const { me, setup, agent } = slot;
   const f = setup.feed;
   const q = (v: bigint) => Number(v) / f.assetScale;
@@ -705,12 +627,24 @@ function agentResult(slot: Slot): AgentResult {
   const spread = me.spread;
   const inventory = mark * position - me.sizeTimesMid;
   const funding = q(me.flow(...FUNDING_TYPES));
-  const fees = q(me.flow(...FEE_TYPES));
+  const pl = prog?.linesOf(me.party);
+  const fees = q(me.flow(...FEE_TYPES) + (pl?.feeAdjust ?? 0n));
+  const programmes = pl
+    ? {
+        discounts: q(pl.discounts),
+        rebates: q(pl.rebates),
+        referralRewards: q(pl.referralRewards),
+        rewards: q(pl.rewards),
+      }
+    : undefined;
   const lpFees = q(me.flow(...LP_FEE_TYPES));
   const penalties = q(me.flow(...PENALTY_TYPES));
   // spot: the base asset bought or sold since the start counts at the final mark (equity − deposits in quote)
   const total = q(me.equity() - me.deposited) + (me.baseAsset === undefined ? 0 : spotBaseChange(me, f) * mark);
-  const other = total - (spread + inventory + funding + fees + lpFees + penalties);
+  const prl = programmes
+    ? programmes.discounts + programmes.rebates + programmes.referralRewards + programmes.rewards
+    : 0;
+  const other = total - (spread + inventory + funding + fees + lpFees + penalties + prl);
   const r2 = (x: number) => round(x, 6);
   return {
     party: me.party,
@@ -730,6 +664,15 @@ function agentResult(slot: Slot): AgentResult {
       penalties: r2(penalties),
       other: r2(other),
       total: r2(total),
+      ...(programmes
+        ? {
+            discounts: r2(programmes.discounts),
+            rebates: r2(programmes.rebates),
+            referralRewards: r2(programmes.referralRewards),
+            rewards: r2(programmes.rewards),
+            vested: r2(q(prog!.vestedOf(me.party))),
+          }
+        : {}),
     },
     ...(agent.describe ? { strategy: agent.describe() } : {}),
     ...(me.baseAsset !== undefined ? { holdings: spotHoldings(me, f) } : {}),

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import * as z from 'zod';
 import { parseDuration, Decimal } from '../core/index.ts';
+import { checkProgrammes, programmesSchema } from './programmes.ts';
 
 /** The scenario `perpsim simulate` and `npm start` run when none is given. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.scenario.yaml', import.meta.url));
@@ -314,6 +315,8 @@ export const scenarioSchema = z
     assets: z.array(asset).default([]),
     markets: z.array(market).min(1),
     agents: z.array(agent).min(1),
+    /** referral, volume discount and rebate programmes, reward transfers (src/sim/programmes.ts) */
+    programmes: programmesSchema.optional(),
   })
   .refine((s) => s.days !== undefined || s.durationSeconds !== undefined, {
     message: 'give the duration as days or durationSeconds',
@@ -388,6 +391,7 @@ export function parseScenario(doc: unknown, source?: string, baseDir = process.c
   });
   if (names.size > MAX_AGENT_COUNT) problems.push(`agents: ${names.size} parties in all; at most ${MAX_AGENT_COUNT}`);
   problems.push(...crossChecks(s), ...checkRun(s, durationSeconds(s)));
+  if (s.programmes) problems.push(...checkProgrammes(s.programmes, agentParties(s)));
   if (problems.length) throw new ScenarioError(problems, source);
   return { scenario: s, ...(source ? { source } : {}), baseDir };
 }
@@ -532,6 +536,16 @@ export function partyNames(base: string, count: number): string[] {
   if (count === 1) return [base];
   const width = String(count).length;
   return Array.from({ length: count }, (_, i) => `${base}-${String(i + 1).padStart(width, '0')}`);
+}
+
+/** Each agent entry's name (its `name` or type) → its parties. */
+export function agentParties(s: Scenario): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const a of s.agents) {
+    const base = a.name ?? a.type;
+    m.set(base, [...(m.get(base) ?? []), ...partyNames(base, a.count)]);
+  }
+  return m;
 }
 
 /** Seconds the scenario runs. */

@@ -109,6 +109,34 @@ export function renderSummary(r: RunResult, outDir?: string): string {
     );
   }
   if (spot) out.push(...spotHoldingsTable(r, spot));
+  if (r.agents.some((a) => a.pnl.rewards !== undefined)) {
+    // the programmes' lines: makers and LPs one by one, the other agents summed by type
+    const rows = new Map<string, { d: number; rb: number; rr: number; rw: number; v: number }>();
+    for (const a of r.agents) {
+      const key = a.kind === 'avellaneda-stoikov' || a.kind === 'liquidity-provider' ? a.party : `${a.kind} (all)`;
+      const x = rows.get(key) ?? { d: 0, rb: 0, rr: 0, rw: 0, v: 0 };
+      x.d += a.pnl.discounts ?? 0;
+      x.rb += a.pnl.rebates ?? 0;
+      x.rr += a.pnl.referralRewards ?? 0;
+      x.rw += a.pnl.rewards ?? 0;
+      x.v += a.pnl.vested ?? 0;
+      rows.set(key, x);
+    }
+    out.push('', 'Incentive programmes (fees in the splits above are before these discounts)');
+    out.push(
+      table(
+        [
+          { title: 'party' },
+          { title: 'discounts', align: 'right' },
+          { title: 'rebates', align: 'right' },
+          { title: 'referral rewards', align: 'right' },
+          { title: 'rewards', align: 'right' },
+          { title: 'of which vested', align: 'right' },
+        ],
+        [...rows].map(([k, x]) => [k, n2(x.d), n2(x.rb), n2(x.rr), n2(x.rw), n2(x.v)]),
+      ),
+    );
+  }
   out.push('', 'By agent type');
   out.push(
     table(

@@ -110,6 +110,36 @@ function runTables(d: RunData): { overview: string; mm: string; lp: string; kind
   return { overview, mm, lp, kinds, closeOuts };
 }
 
+/** The programmes' lines of every agent (discounts, rebates, referral rewards, rewards; vested of the rewards). */
+function programmesTable(d: RunData): string {
+  const rows = d.summary.agentsDetail.filter((a) => a.pnl['rewards'] !== undefined);
+  const n = (a: AgentDetail, k: string) => (typeof a.pnl[k] === 'number' ? (a.pnl[k] as number) : 0);
+  return htmlTable(
+    [
+      { title: 'party', left: true },
+      { title: 'type', left: true },
+      { title: 'fees (before discounts)', signed: true },
+      { title: 'discounts', signed: true },
+      { title: 'rebates', signed: true },
+      { title: 'referral rewards', signed: true },
+      { title: 'rewards', signed: true },
+      { title: 'of which vested' },
+      { title: 'total P&L', signed: true },
+    ],
+    rows.map((a) => [
+      a.party,
+      a.kind,
+      a.pnl.fees,
+      n(a, 'discounts'),
+      n(a, 'rebates'),
+      n(a, 'referralRewards'),
+      n(a, 'rewards'),
+      n(a, 'vested'),
+      a.pnl.total,
+    ]),
+  );
+}
+
 function marginsTable(d: RunData): string {
   const detail = new Map<string, AgentDetail>(d.summary.agentsDetail.map((a) => [a.party, a]));
   return htmlTable(
@@ -252,7 +282,16 @@ export function renderRunDashboard(d: RunData): string {
     end: d.end,
     markets: d.markets,
     agents: d.agents,
+    ...(d.programmes ? { programmes: d.programmes } : {}),
   };
+  const programmes = d.programmes
+    ? `<h2>Incentive programmes <span class="unit">(referral, volume discount, volume rebate, rewards)</span></h2>
+<div class="grid">
+${card('Programme income per epoch end, cumulative (discounts + rebates + referral rewards + rewards)', slot('c-programmes'))}
+${card('Rewards paid and vested, cumulative, all agents', slot('c-programmes-vesting'))}
+${card('Each agent’s programme lines (settlement asset; they add to the P&L split’s total)', `<div class="scroll">${programmesTable(d)}</div>`, 'wide')}
+</div>`
+    : '';
   const body = `<div id="range"></div>
 ${d.markets.map((_, i) => marketSection(d, i)).join('\n')}
 <h2>Liquidity providers</h2>
@@ -267,6 +306,7 @@ ${card('Quotes vs fair price', `<select id="mm-pick" class="pick"></select>${slo
 ${card('Inventory (position, contracts)', slot('c-mm-inventory'))}
 ${card('P&L split (settlement asset; total = equity − deposits)', t.mm, 'wide')}
 </div>
+${programmes}
 <h2>Parties at the end</h2>
 <div class="grid">
 ${card('Margins per party', `<div class="scroll">${marginsTable(d)}</div>`, 'wide')}

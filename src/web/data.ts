@@ -87,6 +87,18 @@ export interface RunData {
   readonly summary: RunSummary;
   readonly markets: MarketView[];
   readonly agents: AgentView[];
+  /** with programmes (programmes.csv): each party's cumulative programme lines at each epoch end */
+  readonly programmes?: readonly ProgrammeEpochView[];
+}
+
+export interface ProgrammeEpochView {
+  readonly epoch: number;
+  readonly party: string;
+  readonly discounts: number;
+  readonly rebates: number;
+  readonly referralRewards: number;
+  readonly rewards: number;
+  readonly vested: number;
 }
 
 export interface SweepData {
@@ -376,7 +388,25 @@ export function loadRunDir(dir: string, opts: { maxPoints?: number; maxAgentPoin
       ...(a.kind === 'liquidity-provider' ? { epochs: lpEpochs(rows) } : {}),
     };
   });
-  return { kind: 'simulation', dir, start, end, summary, markets, agents };
+  const programmes = readCsv(join(dir, 'programmes.csv')).map((r) => ({
+    epoch: Number(r['epoch']),
+    party: r['party'] ?? '',
+    discounts: Number(r['discounts']),
+    rebates: Number(r['rebates']),
+    referralRewards: Number(r['referral_rewards']),
+    rewards: Number(r['rewards']),
+    vested: Number(r['vested']),
+  }));
+  return {
+    kind: 'simulation',
+    dir,
+    start,
+    end,
+    summary,
+    markets,
+    agents,
+    ...(programmes.length ? { programmes } : {}),
+  };
 }
 
 /** The data of a finished sweep's directory (sweep.json). */

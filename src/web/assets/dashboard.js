@@ -476,7 +476,88 @@
         height: 300,
       });
     }
+    if (d.programmes && el('c-programmes')) programmeCharts(d, mms.concat(lps));
     C.seal();
+  }
+
+  /** Programmes: each maker's and LP's cumulative programme income by epoch (others summed), rewards vs vested. */
+  function programmeCharts(d, individual) {
+    var rows = d.programmes;
+    var epochs = [];
+    rows.forEach(function (r) {
+      if (epochs.indexOf(r.epoch) < 0) epochs.push(r.epoch);
+    });
+    epochs.sort(function (a, b) {
+      return a - b;
+    });
+    var names = individual.map(function (a) {
+      return a.party;
+    });
+    var income = function (r) {
+      return r.discounts + r.rebates + r.referralRewards + r.rewards;
+    };
+    var sumBy = function (keep, f) {
+      return epochs.map(function (ep) {
+        var s = 0;
+        rows.forEach(function (r) {
+          if (r.epoch === ep && keep(r)) s += f(r);
+        });
+        return s;
+      });
+    };
+    var ys = names.map(function (n) {
+      return sumBy(function (r) {
+        return r.party === n;
+      }, income);
+    });
+    ys.push(
+      sumBy(function (r) {
+        return names.indexOf(r.party) < 0;
+      }, income),
+    );
+    var ss = names
+      .map(function (n, k) {
+        return { label: n, color: COLORS[k % COLORS.length], points: true };
+      })
+      .concat([{ label: 'other agents', color: COLORS[7], points: true, dash: [4, 3] }]);
+    C.line(el('c-programmes'), {
+      name: 'programmes',
+      time: false,
+      xLabel: 'epoch',
+      data: [epochs].concat(ys),
+      series: ss,
+      unit: 'settlement asset',
+    });
+    var all = function () {
+      return true;
+    };
+    C.line(el('c-programmes-vesting'), {
+      name: 'programmes-vesting',
+      time: false,
+      xLabel: 'epoch',
+      data: [
+        epochs,
+        sumBy(all, function (r) {
+          return r.rewards;
+        }),
+        sumBy(all, function (r) {
+          return r.vested;
+        }),
+        sumBy(all, function (r) {
+          return r.discounts;
+        }),
+        sumBy(all, function (r) {
+          return r.rebates;
+        }),
+      ],
+      series: [
+        { label: 'rewards paid', color: COLORS[0], points: true },
+        { label: 'vested', color: COLORS[1], points: true },
+        { label: 'discounts', color: COLORS[2], points: true },
+        { label: 'rebates', color: COLORS[3], points: true },
+      ],
+      unit: 'settlement asset',
+    });
   }
 
   /** A sweep: P&L against each swept parameter (a point per run), and by run. */
