@@ -11,11 +11,9 @@ import { depthView, marketDataView } from './queries.ts';
 import { parseRequest, RequestError } from './requests.ts';
 import type { CommandKind, CommandService } from './service.ts';
 import { formatScaled } from './units.ts';
+import { SocketBatcher, type Corkable } from './socket-batch.ts';
 import type { Venue, VenueListener } from './venue.ts';
 import { wireFills, wireOrder, wireTrade } from './wire.ts';
-
-/** a connection with more than this waiting to be sent is closed as too slow */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export const PUBLIC_CHANNELS = ['book', 'trades', 'marketData'] as const;
 export const PRIVATE_CHANNELS = ['orders', 'fills', 'accounts'] as const;
@@ -52,10 +50,6 @@ export const wsMessage = z.discriminatedUnion('op', [
 ]);
 
 /** the TCP socket under a WebSocket: corked while a turn's messages are framed, so they leave in one write */
-export interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
 
 interface Client {
   readonly socket: WebSocket;
@@ -106,8 +100,7 @@ export class WsHub implements VenueListener {
     this.send(c, { op: 'hello', party: party ?? null, block: this.venue.block, time: this.venue.now().toString() });
   }
 
-  private readonly waiting = new Set<Client>();
-  private scheduled = false;
+  private readonly batch = new SocketBatcher<Client>(() => this.venue.commit());
 
   /**
    * Queues a message; the queue goes out at the end of this turn of the event loop, after the journal has written
@@ -119,33 +112,7 @@ export class WsHub implements VenueListener {
     this.pushed++;
     // `{"seq":N,` + the message's own fields: no copy of the message object per connection
     const body = JSON.stringify(msg);
-    c.out.push(body.length > 2 ? `{"seq":${c.seq},${body.slice(1)}` : `{"seq":${c.seq}}`);
-    this.waiting.add(c);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    this.venue.commit();
-    for (const c of this.waiting) {
-      const out = c.out;
-      c.out = [];
-      if (c.socket.readyState !== 1) continue;
-      // a consumer that cannot keep up is disconnected (it reconnects and re-reads), rather than letting its
-      // backlog grow without bound in the venue or silently dropping messages from the middle of its stream
-      if (c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        c.socket.close(1013, 'too slow: more than 16 MiB of messages waiting');
-        continue;
-      }
-      // one write (writev) for all of them rather than one system call per message
-      c.raw?.cork();
-      for (const m of out) c.socket.send(m);
-      c.raw?.uncork();
-    }
-    this.waiting.clear();
+    this.batch.push(c, body.length > 2 ? `{"seq":${c.seq},${body.slice(1)}` : `{"seq":${c.seq}}`);
   }
 
   private onMessage(c: Client, text: string): void {

@@ -29,9 +29,8 @@ import type { MarketInfo } from '../genesis.ts';
 import { formatScaled } from '../units.ts';
 import type { Venue, VenueListener } from '../venue.ts';
 import { feeTotal } from '../wire.ts';
+import { SocketBatcher } from '../socket-batch.ts';
 import { assetCode, lunoStatus, ms } from './views.ts';
-
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface LunoStreamOptions {
   /** the `""` keepalive's period (Luno: about every 30 s) */
@@ -195,8 +194,7 @@ export class LunoStreams implements VenueListener {
   private readonly statuses = new Map<string, string>();
   /** orders whose status may have changed since the last flush (their latest snapshot) */
   private readonly pendingStatus = new Map<string, { m: MarketInfo; o: OrderSnapshot }>();
-  private readonly waiting = new Set<Conn>();
-  private scheduled = false;
+  private readonly batch = new SocketBatcher<Conn>(() => this.venue.commit());
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -283,31 +281,9 @@ export class LunoStreams implements VenueListener {
     });
   }
 
+  /** nothing is streamed before the journal holds every command applied so far (SocketBatcher) */
   private send(c: Conn, msg: unknown): void {
-    if (c.socket.readyState !== 1) return;
-    c.out.push(JSON.stringify(msg));
-    this.waiting.add(c);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flushSockets());
-    }
-  }
-
-  /** after the journal holds every command applied so far: nothing is streamed before it is journaled */
-  private flushSockets(): void {
-    this.scheduled = false;
-    this.venue.commit();
-    for (const c of this.waiting) {
-      const out = c.out;
-      c.out = [];
-      if (c.socket.readyState !== 1) continue;
-      if (c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        c.socket.close(1013, 'too slow: more than 16 MiB of messages waiting');
-        continue;
-      }
-      for (const m of out) c.socket.send(m);
-    }
-    this.waiting.clear();
+    this.batch.push(c, JSON.stringify(msg));
   }
 
   private keepalive(): void {
