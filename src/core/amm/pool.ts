@@ -250,6 +250,32 @@ export class AmmPool {
     return v > 0n ? v : 0n;
   }
 
+  /**
+   * The orders the pool would place at each price tick within [min, max] (asset precision) and its own range (spec
+   * 0090-VAMM "Determining Liquidity Contribution"): bids below its fair price, asks above it, each level's volume
+   * the change of position between the level and the one a tick nearer the fair price.
+   */
+  shape(min: bigint, max: bigint): { price: bigint; size: bigint; side: Side }[] {
+    const out: { price: bigint; size: bigint; side: Side }[] = [];
+    const tick = this.oneTick;
+    const fp = this.fairPrice();
+    const lowest = this.lower.empty ? fp : this.lower.low;
+    const highest = this.upper.empty ? fp : this.upper.high;
+    let prev = 0n;
+    for (let p = fp - tick; p >= min && p >= lowest && p > 0n; p -= tick) {
+      const v = this.volumeUpTo('sell', p);
+      if (p <= max && v > prev) out.push({ price: p, size: v - prev, side: 'buy' });
+      prev = v;
+    }
+    prev = 0n;
+    for (let p = fp + tick; p <= max && p <= highest; p += tick) {
+      const v = this.volumeUpTo('buy', p);
+      if (p >= min && v > prev) out.push({ price: p, size: v - prev, side: 'sell' });
+      prev = v;
+    }
+    return out;
+  }
+
   /** The price of trading `volume` with an incoming order (x·y constant, truncated). */
   priceFor(volume: bigint, incoming: Side): bigint {
     const pos = this.position();

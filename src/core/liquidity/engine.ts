@@ -64,6 +64,57 @@ export class LiquidityEngine extends LiquiditySla {
     this.potKey = undefined;
   }
 
+  // ------------------------------------------------------------------ AMMs as liquidity providers (spec 0090-VAMM)
+
+  /** per AMM sub-account: the sum of its implied stakes over this epoch's samples */
+  private ammStakeSums = new Map<string, Decimal>();
+  /** samples taken this epoch */
+  private ammSamples = 0;
+
+  /**
+   * One sample of every AMM's implied stake: the lesser of the notional (price × volume) it would place on each side
+   * within the LP price range, over market.liquidity.stakeToCcyVolume. The epoch's average (counting 0 for samples
+   * before an AMM existed or after it left) becomes its virtual commitment at the epoch end (spec 0090-VAMM
+   * "Determining Liquidity Contribution", 0042-LIQF-108..111).
+   */
+  protected sampleAmmStakes(): void {
+    const shapes = this.host.ammShapes;
+    if (!shapes) return;
+    const r = this.lpPriceRange();
+    if (!r) return;
+    const pools = shapes(r.min, r.max);
+    if (pools.length === 0 && this.ammStakeSums.size === 0) return;
+    this.ammSamples++;
+    const ratio = this.host.params().stakeToCcyVolume;
+    for (const { party, orders } of pools) {
+      let buy = 0n;
+      let sell = 0n;
+      for (const o of orders) {
+        if (o.side === 'buy') buy += o.price * o.size;
+        else sell += o.price * o.size;
+      }
+      const value = buy < sell ? buy : sell;
+      const stake = ratio.isZero() ? Decimal.ZERO : Decimal.fromBigInt(value).div(ratio);
+      this.ammStakeSums.set(party, (this.ammStakeSums.get(party) ?? Decimal.ZERO).add(stake));
+    }
+  }
+
+  /** Epoch end: every sampled AMM's average implied stake (truncated) becomes its stake in the equity-like shares. */
+  protected applyAmmStakes(): void {
+    if (this.ammSamples === 0) return;
+    const n = Decimal.fromInt(this.ammSamples);
+    for (const party of [...this.ammStakeSums.keys()].sort()) {
+      this.els.setAmmStake(party, this.ammStakeSums.get(party)!.div(n).trunc());
+    }
+    this.ammStakeSums = new Map();
+    this.ammSamples = 0;
+  }
+
+  override onEpochEnd(): void {
+    this.applyAmmStakes();
+    super.onEpochEnd();
+  }
+
   /** Tick: allocate accrued liquidity fees when the allocation period has passed, else sample liquidity scores. */
   onTick(now: bigint): void {
     if (this.lastFeeAllocation === undefined || now - this.lastFeeAllocation > this.p.feeCalculationTimeStep) {
@@ -73,6 +124,7 @@ export class LiquidityEngine extends LiquiditySla {
       this.lastFeeAllocation = now;
       return;
     }
+    this.sampleAmmStakes();
     this.updateScores();
   }
 

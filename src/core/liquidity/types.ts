@@ -67,6 +67,11 @@ export interface LiquidityHost {
   indicativePrice(): bigint;
   validPriceRange(): ValidPriceRange;
   riskPoT: RiskModelPoT;
+  /**
+   * Every AMM pool of the market by sub-account, with the orders it would place within [min, max] (asset precision;
+   * spec 0090-VAMM "Determining Liquidity Contribution"); absent for markets without AMMs.
+   */
+  ammShapes?(min: bigint, max: bigint): { party: string; orders: { side: Side; price: bigint; size: bigint }[] }[];
 }
 
 export interface SlaRecord {
