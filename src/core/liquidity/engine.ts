@@ -68,6 +68,8 @@ export class LiquidityEngine extends LiquiditySla {
 
   /** per AMM sub-account: the sum of its implied stakes over this epoch's samples */
   private ammStakeSums = new Map<string, Decimal>();
+  /** per AMM sub-account: its average liquidity score and the number of samples */
+  protected ammScores = new Map<string, { score: Decimal; n: number }>();
   /** samples taken this epoch */
   private ammSamples = 0;
 
@@ -86,6 +88,26 @@ export class LiquidityEngine extends LiquiditySla {
     if (pools.length === 0 && this.ammStakeSums.size === 0) return;
     this.ammSamples++;
     const ratio = this.host.params().stakeToCcyVolume;
+    // the AMMs' liquidity scores: raw probability-weighted scores of their virtual orders, each averaged over the
+    // samples since it was first seen (they join the LPs' scaled scores at the fee allocation)
+    const pm = this.host.validPriceRange();
+    const views = new Map<string, LpOrderView[]>();
+    for (const { party, orders } of pools)
+      views.set(
+        party,
+        orders.map((o) => ({ side: o.side, price: o.price, remaining: Number(o.size), trueRemaining: Number(o.size) })),
+      );
+    const minProb = this.host.params().minProbabilityOfTradingLPOrders;
+    const raw = this.blockScores(r, pm, r.min, r.max, minProb, this.table(), views, false);
+    for (const [party, score] of raw) {
+      const st = this.ammScores.get(party) ?? { score: Decimal.ZERO, n: 0 };
+      st.score = st.score
+        .mul(Decimal.fromInt(st.n))
+        .add(score)
+        .div(Decimal.fromInt(st.n + 1));
+      st.n++;
+      this.ammScores.set(party, st);
+    }
     for (const { party, orders } of pools) {
       let buy = 0n;
       let sell = 0n;
@@ -214,7 +236,7 @@ export class LiquidityEngine extends LiquiditySla {
     return m;
   }
 
-  /** The LPs' liquidity scores of one block, scaled to sum to 1 (equal when all are zero). */
+  /** The LPs' liquidity scores of one block, scaled to sum to 1 (equal when all are zero), or raw (AMMs). */
   protected blockScores(
     r: { bid: bigint; ask: bigint },
     pm: ValidPriceRange,
@@ -223,6 +245,7 @@ export class LiquidityEngine extends LiquiditySla {
     minProb: Decimal,
     table: PoTTable | undefined,
     orders: ReadonlyMap<string, readonly LpOrderView[]>,
+    normalise = true,
   ): Map<string, Decimal> {
     const bestBid = Decimal.fromBigInt(r.bid);
     const bestAsk = Decimal.fromBigInt(r.ask);
@@ -289,7 +312,7 @@ export class LiquidityEngine extends LiquiditySla {
       total = total.add(score);
     }
     const n = current.size;
-    if (n === 0) return current;
+    if (n === 0 || !normalise) return current;
     const equal = ONE.div(Decimal.fromInt(n));
     for (const [k, v] of current) current.set(k, total.isZero() ? equal : v.div(total));
     return current;
@@ -306,12 +329,19 @@ export class LiquidityEngine extends LiquiditySla {
     if (acc.balance === 0n) return;
     const shares = this.els.shares();
     const scores = new Map(this.avgScores);
+    // AMMs take part with their (raw) average score, and an ELS of 0 until they have a virtual stake
+    for (const [party, st] of this.ammScores) {
+      if (!shares.has(party)) shares.set(party, Decimal.ZERO);
+      scores.set(party, (scores.get(party) ?? Decimal.ZERO).add(st.score));
+    }
     if (shares.size === 0 && scores.size === 0) return;
     // scores scaled to 1
     let scoreTotal = Decimal.ZERO;
     for (const s of scores.values()) scoreTotal = scoreTotal.add(s);
     const scaled = new Map<string, Decimal>();
-    for (const [k, v] of scores) scaled.set(k, v.div(scoreTotal));
+    // all scores zero (only AMMs without liquidity in range): equal parts, as for the LPs' block scores
+    const equalPart = scores.size > 0 ? ONE.div(Decimal.fromInt(scores.size)) : ONE;
+    for (const [k, v] of scores) scaled.set(k, scoreTotal.isZero() ? equalPart : v.div(scoreTotal));
     // ELS × score, normalised
     const weighted = new Map(shares);
     let wTotal = Decimal.ZERO;
