@@ -17,6 +17,7 @@ import {
   type LpFeeShare,
   type LpSlaStats,
   type ScoreInputs,
+  type SlaPenalty,
 } from './types.ts';
 import { LiquiditySla } from './sla.ts';
 
@@ -130,6 +131,13 @@ export class LiquidityEngine extends LiquiditySla {
     }
     this.ammStakeSums = new Map();
     this.ammSamples = 0;
+  }
+
+  /** AMM sub-accounts always meet their SLA: a zero penalty each, so they share the net distribution and bonus. */
+  protected override slaPenalties(): Map<string, SlaPenalty> {
+    const out = super.slaPenalties();
+    for (const party of this.host.ammParties?.() ?? []) out.set(party, { fee: Decimal.ZERO, bond: Decimal.ZERO });
+    return out;
   }
 
   override onEpochEnd(): void {

@@ -71,6 +71,8 @@ export interface LiquidityHost {
    * Every AMM pool of the market by sub-account, with the orders it would place within [min, max] (asset precision;
    * spec 0090-VAMM "Determining Liquidity Contribution"); absent for markets without AMMs.
    */
+  /** the sub-accounts of the market's AMM pools; absent for markets without AMMs */
+  ammParties?(): string[];
   ammShapes?(min: bigint, max: bigint): { party: string; orders: { side: Side; price: bigint; size: bigint }[] }[];
 }
 
