@@ -255,7 +255,12 @@ export class AmmPool {
    * 0090-VAMM "Determining Liquidity Contribution"): bids below its fair price, asks above it, each level's volume
    * the change of position between the level and the one a tick nearer the fair price.
    */
-  shape(min: bigint, max: bigint): { price: bigint; size: bigint; side: Side }[] {
+  shape(min: bigint, max: bigint): readonly { price: bigint; size: bigint; side: Side }[] {
+    // a pure function of the range, the position and the curves: the last result is reused while they are unchanged
+    const pos = this.position();
+    const c = this.shapeCache;
+    if (c && c.min === min && c.max === max && c.pos === pos && c.lower === this.lower && c.upper === this.upper)
+      return c.out;
     const out: { price: bigint; size: bigint; side: Side }[] = [];
     const tick = this.oneTick;
     const fp = this.fairPrice();
@@ -273,8 +278,20 @@ export class AmmPool {
       if (p >= min && v > prev) out.push({ price: p, size: v - prev, side: 'sell' });
       prev = v;
     }
+    this.shapeCache = { min, max, pos, lower: this.lower, upper: this.upper, out };
     return out;
   }
+
+  private shapeCache:
+    | {
+        min: bigint;
+        max: bigint;
+        pos: bigint;
+        lower: Curve;
+        upper: Curve;
+        out: readonly { price: bigint; size: bigint; side: Side }[];
+      }
+    | undefined;
 
   /** The price of trading `volume` with an incoming order (x·y constant, truncated). */
   priceFor(volume: bigint, incoming: Side): bigint {

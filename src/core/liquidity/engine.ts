@@ -71,6 +71,19 @@ export class LiquidityEngine extends LiquiditySla {
   private ammStakeSums = new Map<string, Decimal>();
   /** per AMM sub-account: its average liquidity score and the number of samples */
   protected ammScores = new Map<string, { score: Decimal; n: number }>();
+  /** the last raw score of each AMM and what it was computed from */
+  private ammScoreCache = new Map<
+    string,
+    {
+      orders: readonly unknown[];
+      bid: bigint;
+      ask: bigint;
+      table: PoTTable | undefined;
+      pm: ValidPriceRange;
+      minProb: Decimal;
+      score: Decimal;
+    }
+  >();
   /** samples taken this epoch */
   private ammSamples = 0;
 
@@ -92,14 +105,41 @@ export class LiquidityEngine extends LiquiditySla {
     // the AMMs' liquidity scores: raw probability-weighted scores of their virtual orders, each averaged over the
     // samples since it was first seen (they join the LPs' scaled scores at the fee allocation)
     const pm = this.host.validPriceRange();
-    const views = new Map<string, LpOrderView[]>();
-    for (const { party, orders } of pools)
-      views.set(
-        party,
-        orders.map((o) => ({ side: o.side, price: o.price, remaining: Number(o.size), trueRemaining: Number(o.size) })),
-      );
     const minProb = this.host.params().minProbabilityOfTradingLPOrders;
-    const raw = this.blockScores(r, pm, r.min, r.max, minProb, this.table(), views, false);
+    const table = this.table();
+    const raw = new Map<string, Decimal>();
+    for (const { party, orders } of pools) {
+      // the score is a pure function of the orders (the pool reuses its shape while unchanged), the best prices,
+      // the ranges and the table: the last one is reused while none changed
+      const last = this.ammScoreCache.get(party);
+      if (
+        last &&
+        last.orders === orders &&
+        last.bid === r.bid &&
+        last.ask === r.ask &&
+        last.table === table &&
+        last.pm.minRep === pm.minRep &&
+        last.pm.maxRep === pm.maxRep &&
+        sameDecimal(last.minProb, minProb)
+      ) {
+        raw.set(party, last.score);
+        continue;
+      }
+      const views = new Map<string, LpOrderView[]>([
+        [
+          party,
+          orders.map((o) => ({
+            side: o.side,
+            price: o.price,
+            remaining: Number(o.size),
+            trueRemaining: Number(o.size),
+          })),
+        ],
+      ]);
+      const score = this.blockScores(r, pm, r.min, r.max, minProb, table, views, false).get(party) ?? Decimal.ZERO;
+      this.ammScoreCache.set(party, { orders, bid: r.bid, ask: r.ask, table, pm, minProb, score });
+      raw.set(party, score);
+    }
     for (const [party, score] of raw) {
       const st = this.ammScores.get(party) ?? { score: Decimal.ZERO, n: 0 };
       st.score = st.score

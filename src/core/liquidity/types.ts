@@ -73,7 +73,10 @@ export interface LiquidityHost {
    */
   /** the sub-accounts of the market's AMM pools; absent for markets without AMMs */
   ammParties?(): string[];
-  ammShapes?(min: bigint, max: bigint): { party: string; orders: { side: Side; price: bigint; size: bigint }[] }[];
+  ammShapes?(
+    min: bigint,
+    max: bigint,
+  ): { party: string; orders: readonly { side: Side; price: bigint; size: bigint }[] }[];
 }
 
 export interface SlaRecord {
