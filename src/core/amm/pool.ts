@@ -241,14 +241,73 @@ export class AmmPool {
    * reduce-only pool never crosses zero.
    */
   volumeUpTo(incoming: Side, price: bigint): bigint {
+    return this.volumeTo(incoming, positionAt(this.lower, this.upper, price));
+  }
+
+  /** volumeUpTo with the curve's position at `price` given */
+  private volumeTo(incoming: Side, at: bigint): bigint {
     if (!this.canTrade(incoming)) return 0n;
     const pos = this.position();
-    let target = positionAt(this.lower, this.upper, price);
+    let target = at;
     if (this.isClosing()) target = pos > 0n ? (target > 0n ? target : 0n) : target < 0n ? target : 0n;
     // an incoming sell makes the pool longer (its position rises to the target), a buy makes it shorter
     const v = incoming === 'sell' ? target - pos : pos - target;
     return v > 0n ? v : 0n;
   }
+
+  /**
+   * The orders the pool would place at each price tick within [min, max] (asset precision) and its own range (spec
+   * 0090-VAMM "Determining Liquidity Contribution"): bids below its fair price, asks above it, each level's volume
+   * the change of position between the level and the one a tick nearer the fair price.
+   */
+  shape(min: bigint, max: bigint): readonly { price: bigint; size: bigint; side: Side }[] {
+    // a pure function of the range, the position and the curves: the last result is reused while they are unchanged
+    const pos = this.position();
+    const c = this.shapeCache;
+    if (c && c.min === min && c.max === max && c.pos === pos && c.lower === this.lower && c.upper === this.upper)
+      return c.out;
+    const out: { price: bigint; size: bigint; side: Side }[] = [];
+    const tick = this.oneTick;
+    const fp = this.fairPrice();
+    const lowest = this.lower.empty ? fp : this.lower.low;
+    const highest = this.upper.empty ? fp : this.upper.high;
+    // the curve's position at a price does not depend on the pool's position: memoised while the curves are the same
+    if (this.atMemo?.lower !== this.lower || this.atMemo.upper !== this.upper || this.atMemo.at.size > 50_000)
+      this.atMemo = { lower: this.lower, upper: this.upper, at: new Map() };
+    const memo = this.atMemo.at;
+    const at = (p: bigint): bigint => {
+      let v = memo.get(p);
+      if (v === undefined) memo.set(p, (v = positionAt(this.lower, this.upper, p)));
+      return v;
+    };
+    let prev = 0n;
+    for (let p = fp - tick; p >= min && p >= lowest && p > 0n; p -= tick) {
+      const v = this.volumeTo('sell', at(p));
+      if (p <= max && v > prev) out.push({ price: p, size: v - prev, side: 'buy' });
+      prev = v;
+    }
+    prev = 0n;
+    for (let p = fp + tick; p <= max && p <= highest; p += tick) {
+      const v = this.volumeTo('buy', at(p));
+      if (p >= min && v > prev) out.push({ price: p, size: v - prev, side: 'sell' });
+      prev = v;
+    }
+    this.shapeCache = { min, max, pos, lower: this.lower, upper: this.upper, out };
+    return out;
+  }
+
+  private atMemo: { lower: Curve; upper: Curve; at: Map<bigint, bigint> } | undefined;
+
+  private shapeCache:
+    | {
+        min: bigint;
+        max: bigint;
+        pos: bigint;
+        lower: Curve;
+        upper: Curve;
+        out: readonly { price: bigint; size: bigint; side: Side }[];
+      }
+    | undefined;
 
   /** The price of trading `volume` with an incoming order (x·y constant, truncated). */
   priceFor(volume: bigint, incoming: Side): bigint {

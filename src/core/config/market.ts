@@ -282,7 +282,9 @@ export function validateMarketConfig(c: MarketConfig, assetDecimals: number): vo
   );
   need(!c.quadraticSlippageFactor.isNegative(), 'quadraticSlippageFactor', 'must not be negative');
   const sf = c.marginScalingFactors;
-  need(sf.searchLevel.gte(Decimal.ONE), 'marginScalingFactors.searchLevel', 'must be >= 1');
+  // a positive search factor below 1 is accepted: Vega's own features create markets with 0.5 (0090-VAMM-016/017),
+  // and its scaling-factor check orders the levels (search < initial < release) rather than bounding the search factor
+  need(sf.searchLevel.gt(Decimal.ZERO), 'marginScalingFactors.searchLevel', 'must be > 0');
   need(sf.searchLevel.lte(sf.initialMargin), 'marginScalingFactors', 'searchLevel must be <= initialMargin');
   need(
     sf.initialMargin.lte(sf.collateralRelease),

@@ -41,6 +41,24 @@ export class EquityLikeShares {
    * S'/S and keeps the valuation; zero removes the party.
    */
   setPartyStake(party: string, stake: bigint): void {
+    this.reported = undefined;
+    this.setStake(party, stake);
+  }
+
+  /**
+   * An AMM's virtual commitment at the epoch end: set like a commitment, but the shares shown (market data, the
+   * fee-shares view) stay those of before — a new AMM shows 0 — until the shares are next computed for a fee
+   * allocation or a commitment changes, as in Vega (0042-LIQF-108/109 show the AMM's ELS as 0 after the epoch).
+   */
+  setAmmStake(party: string, stake: bigint): void {
+    if (this.reported === undefined) this.reported = this.shares();
+    this.setStake(party, stake);
+  }
+
+  /** shares as last shown, while an AMM's stake changed since they were computed */
+  private reported: Map<string, Decimal> | undefined;
+
+  private setStake(party: string, stake: bigint): void {
     const v = this.lps.get(party);
     if (stake === 0n) {
       if (v) {
@@ -121,6 +139,7 @@ export class EquityLikeShares {
 
   /** ELS of every LP: virtual stake over the total virtual stake. */
   shares(): Map<string, Decimal> {
+    this.reported = undefined;
     const out = new Map<string, Decimal>();
     for (const [party, e] of this.lps) out.set(party, this.share(e));
     return out;
@@ -134,7 +153,12 @@ export class EquityLikeShares {
   entries(): ElsShare[] {
     return [...this.lps.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([party, e]) => ({ party, share: this.share(e), avg: e.avg, vStake: e.vStake }));
+      .map(([party, e]) => ({
+        party,
+        share: this.reported ? (this.reported.get(party) ?? Decimal.ZERO) : this.share(e),
+        avg: e.avg,
+        vStake: e.vStake,
+      }));
   }
 
   /** The end of the opening auction: growth restarts from zero and virtual stakes are at least the stakes. */

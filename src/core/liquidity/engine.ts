@@ -17,6 +17,7 @@ import {
   type LpFeeShare,
   type LpSlaStats,
   type ScoreInputs,
+  type SlaPenalty,
 } from './types.ts';
 import { LiquiditySla } from './sla.ts';
 
@@ -64,6 +65,126 @@ export class LiquidityEngine extends LiquiditySla {
     this.potKey = undefined;
   }
 
+  // ------------------------------------------------------------------ AMMs as liquidity providers (spec 0090-VAMM)
+
+  /** per AMM sub-account: the sum of its implied stakes over this epoch's samples */
+  private ammStakeSums = new Map<string, Decimal>();
+  /** per AMM sub-account: its average liquidity score and the number of samples */
+  protected ammScores = new Map<string, { score: Decimal; n: number }>();
+  /** the last raw score of each AMM and what it was computed from */
+  private ammScoreCache = new Map<
+    string,
+    {
+      orders: readonly unknown[];
+      bid: bigint;
+      ask: bigint;
+      table: PoTTable | undefined;
+      pm: ValidPriceRange;
+      minProb: Decimal;
+      score: Decimal;
+    }
+  >();
+  /** samples taken this epoch */
+  private ammSamples = 0;
+
+  /**
+   * One sample of every AMM's implied stake: the lesser of the notional (price × volume) it would place on each side
+   * within the LP price range, over market.liquidity.stakeToCcyVolume. The epoch's average (counting 0 for samples
+   * before an AMM existed or after it left) becomes its virtual commitment at the epoch end (spec 0090-VAMM
+   * "Determining Liquidity Contribution", 0042-LIQF-108..111).
+   */
+  protected sampleAmmStakes(): void {
+    const shapes = this.host.ammShapes;
+    if (!shapes) return;
+    const r = this.lpPriceRange();
+    if (!r) return;
+    const pools = shapes(r.min, r.max);
+    if (pools.length === 0 && this.ammStakeSums.size === 0) return;
+    this.ammSamples++;
+    const ratio = this.host.params().stakeToCcyVolume;
+    // the AMMs' liquidity scores: raw probability-weighted scores of their virtual orders, each averaged over the
+    // samples since it was first seen (they join the LPs' scaled scores at the fee allocation)
+    const pm = this.host.validPriceRange();
+    const minProb = this.host.params().minProbabilityOfTradingLPOrders;
+    const table = this.table();
+    const raw = new Map<string, Decimal>();
+    for (const { party, orders } of pools) {
+      // the score is a pure function of the orders (the pool reuses its shape while unchanged), the best prices,
+      // the ranges and the table: the last one is reused while none changed
+      const last = this.ammScoreCache.get(party);
+      if (
+        last &&
+        last.orders === orders &&
+        last.bid === r.bid &&
+        last.ask === r.ask &&
+        last.table === table &&
+        last.pm.minRep === pm.minRep &&
+        last.pm.maxRep === pm.maxRep &&
+        sameDecimal(last.minProb, minProb)
+      ) {
+        raw.set(party, last.score);
+        continue;
+      }
+      const views = new Map<string, LpOrderView[]>([
+        [
+          party,
+          orders.map((o) => ({
+            side: o.side,
+            price: o.price,
+            remaining: Number(o.size),
+            trueRemaining: Number(o.size),
+          })),
+        ],
+      ]);
+      const score = this.blockScores(r, pm, r.min, r.max, minProb, table, views, false).get(party) ?? Decimal.ZERO;
+      this.ammScoreCache.set(party, { orders, bid: r.bid, ask: r.ask, table, pm, minProb, score });
+      raw.set(party, score);
+    }
+    for (const [party, score] of raw) {
+      const st = this.ammScores.get(party) ?? { score: Decimal.ZERO, n: 0 };
+      st.score = st.score
+        .mul(Decimal.fromInt(st.n))
+        .add(score)
+        .div(Decimal.fromInt(st.n + 1));
+      st.n++;
+      this.ammScores.set(party, st);
+    }
+    for (const { party, orders } of pools) {
+      let buy = 0n;
+      let sell = 0n;
+      for (const o of orders) {
+        if (o.side === 'buy') buy += o.price * o.size;
+        else sell += o.price * o.size;
+      }
+      const value = buy < sell ? buy : sell;
+      const stake = ratio.isZero() ? Decimal.ZERO : Decimal.fromBigInt(value).div(ratio);
+      this.ammStakeSums.set(party, (this.ammStakeSums.get(party) ?? Decimal.ZERO).add(stake));
+    }
+  }
+
+  /** Epoch end: every sampled AMM's average implied stake (truncated) becomes its stake in the equity-like shares. */
+  protected applyAmmStakes(): void {
+    if (this.ammSamples === 0) return;
+    const n = Decimal.fromInt(this.ammSamples);
+    for (const party of [...this.ammStakeSums.keys()].sort()) {
+      this.els.setAmmStake(party, this.ammStakeSums.get(party)!.div(n).trunc());
+    }
+    this.ammStakeSums = new Map();
+    this.ammSamples = 0;
+  }
+
+  /** AMM sub-accounts always meet their SLA: a zero penalty each, so they share the net distribution and bonus. */
+  protected override slaPenalties(): Map<string, SlaPenalty> {
+    const out = super.slaPenalties();
+    for (const party of this.host.ammParties?.() ?? []) out.set(party, { fee: Decimal.ZERO, bond: Decimal.ZERO });
+    return out;
+  }
+
+  override onEpochEnd(): void {
+    this.applyAmmStakes();
+    super.onEpochEnd();
+  }
+
   /** Tick: allocate accrued liquidity fees when the allocation period has passed, else sample liquidity scores. */
   onTick(now: bigint): void {
     if (this.lastFeeAllocation === undefined || now - this.lastFeeAllocation > this.p.feeCalculationTimeStep) {
@@ -73,6 +194,7 @@ export class LiquidityEngine extends LiquiditySla {
       this.lastFeeAllocation = now;
       return;
     }
+    this.sampleAmmStakes();
     this.updateScores();
   }
 
@@ -162,7 +284,7 @@ export class LiquidityEngine extends LiquiditySla {
     return m;
   }
 
-  /** The LPs' liquidity scores of one block, scaled to sum to 1 (equal when all are zero). */
+  /** The LPs' liquidity scores of one block, scaled to sum to 1 (equal when all are zero), or raw (AMMs). */
   protected blockScores(
     r: { bid: bigint; ask: bigint },
     pm: ValidPriceRange,
@@ -171,6 +293,7 @@ export class LiquidityEngine extends LiquiditySla {
     minProb: Decimal,
     table: PoTTable | undefined,
     orders: ReadonlyMap<string, readonly LpOrderView[]>,
+    normalise = true,
   ): Map<string, Decimal> {
     const bestBid = Decimal.fromBigInt(r.bid);
     const bestAsk = Decimal.fromBigInt(r.ask);
@@ -237,7 +360,7 @@ export class LiquidityEngine extends LiquiditySla {
       total = total.add(score);
     }
     const n = current.size;
-    if (n === 0) return current;
+    if (n === 0 || !normalise) return current;
     const equal = ONE.div(Decimal.fromInt(n));
     for (const [k, v] of current) current.set(k, total.isZero() ? equal : v.div(total));
     return current;
@@ -254,12 +377,19 @@ export class LiquidityEngine extends LiquiditySla {
     if (acc.balance === 0n) return;
     const shares = this.els.shares();
     const scores = new Map(this.avgScores);
+    // AMMs take part with their (raw) average score, and an ELS of 0 until they have a virtual stake
+    for (const [party, st] of this.ammScores) {
+      if (!shares.has(party)) shares.set(party, Decimal.ZERO);
+      scores.set(party, (scores.get(party) ?? Decimal.ZERO).add(st.score));
+    }
     if (shares.size === 0 && scores.size === 0) return;
     // scores scaled to 1
     let scoreTotal = Decimal.ZERO;
     for (const s of scores.values()) scoreTotal = scoreTotal.add(s);
     const scaled = new Map<string, Decimal>();
-    for (const [k, v] of scores) scaled.set(k, v.div(scoreTotal));
+    // all scores zero (only AMMs without liquidity in range): equal parts, as for the LPs' block scores
+    const equalPart = scores.size > 0 ? ONE.div(Decimal.fromInt(scores.size)) : ONE;
+    for (const [k, v] of scores) scaled.set(k, scoreTotal.isZero() ? equalPart : v.div(scoreTotal));
     // ELS × score, normalised
     const weighted = new Map(shares);
     let wTotal = Decimal.ZERO;

@@ -67,6 +67,16 @@ export interface LiquidityHost {
   indicativePrice(): bigint;
   validPriceRange(): ValidPriceRange;
   riskPoT: RiskModelPoT;
+  /**
+   * Every AMM pool of the market by sub-account, with the orders it would place within [min, max] (asset precision;
+   * spec 0090-VAMM "Determining Liquidity Contribution"); absent for markets without AMMs.
+   */
+  /** the sub-accounts of the market's AMM pools; absent for markets without AMMs */
+  ammParties?(): string[];
+  ammShapes?(
+    min: bigint,
+    max: bigint,
+  ): { party: string; orders: readonly { side: Side; price: bigint; size: bigint }[] }[];
 }
 
 export interface SlaRecord {

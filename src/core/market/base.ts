@@ -490,6 +490,9 @@ export abstract class MarketBase {
       isOpeningAuction: () => this.auction?.opening === true || this.state === 'PROPOSED',
       inAuction: () => this.inAuction,
       activeOrders: (party: string) => this.lpOrderViews(party),
+      ammParties: () => this.amm.engine.all().map((p) => p.subAccount),
+      ammShapes: (min: bigint, max: bigint) =>
+        this.amm.engine.all().map((p) => ({ party: p.subAccount, orders: p.shape(min, max) })),
       bestStatic: () => {
         const bid = this.staticBest('buy');
         const ask = this.staticBest('sell');

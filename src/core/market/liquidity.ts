@@ -168,10 +168,16 @@ export abstract class MarketLiquidity extends MarketSettle {
   /**
    * Liquidity fee factor (spec 0042-LIQF): marginal cost (the fee of the LP at which the commitments, cheapest
    * first, reach the target stake; the highest fee if they never do), the commitment-weighted average, or a constant.
-   * Pending changes do not count. A changed factor is published as a market update.
+   * Pending changes do not count; active AMMs count with their proposed fee and commitment. A changed factor is
+   * published as a market update.
    */
   updateLiquidityFee(): void {
-    const lps = this.liquidity.activeProvisions();
+    // active AMMs vote with their proposed fee, weighted by their commitment (spec 0090-VAMM "Setting Fees",
+    // 0090-VAMM-015); pending (not yet deployed) and reduce-only pools do not
+    const lps: { party: string; fee: Decimal; commitment: bigint }[] = [...this.liquidity.activeProvisions()];
+    for (const pool of this.amm.engine.all())
+      if (pool.status === 'ACTIVE')
+        lps.push({ party: pool.subAccount, fee: pool.proposedFee, commitment: pool.commitment });
     const method = this.cfg.fees.liquidityFeeMethod;
     let fee: Decimal;
     if (lps.length === 0) {
