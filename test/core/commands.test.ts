@@ -504,10 +504,11 @@ describe('market creation with an invalid configuration', () => {
   }
   test('negative linear slippage factor', () =>
     configRejects(cm({ linearSlippageFactor: dec('-1') }), /^linearSlippageFactor: /));
-  test('search level below 1', () =>
+  // a search level below 1 is accepted (Vega's own features use 0.5, e.g. 0090-VAMM-016); zero or less is not
+  test('search level of zero', () =>
     configRejects(
       cm({
-        marginScalingFactors: { searchLevel: dec('0.9'), initialMargin: dec('1.2'), collateralRelease: dec('1.4') },
+        marginScalingFactors: { searchLevel: dec('0'), initialMargin: dec('1.2'), collateralRelease: dec('1.4') },
       }),
       /^marginScalingFactors\.searchLevel: /,
     ));
