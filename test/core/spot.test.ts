@@ -5,52 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exchange } from '../../src/core/exchange/exchange.ts';
-import type { SpotMarketSpec } from '../../src/core/spot/config.ts';
 import { Decimal, dec } from '../../src/core/num/decimal.ts';
 import { NS } from '../../src/core/types.ts';
 import { T0 } from './fixtures.ts';
+import { spotSpec } from './spot-fixture.ts';
 
 // base BTC with 2 decimals, quote ETH with 2 decimals; prices and sizes with 0 decimals: a size of 1 is 100 BTC
 // units (10^(2-0)), a price of 1000 is 100000 ETH units (10^(2-0)), a trade of 1 at 1000 moves 100000 ETH units
 const BTC = { id: 'BTC', decimals: 2, quantum: Decimal.ONE };
 const ETH = { id: 'ETH', decimals: 2, quantum: Decimal.ONE };
-
-function spec(overrides: Partial<SpotMarketSpec> = {}): SpotMarketSpec {
-  return {
-    id: 'BTC/ETH',
-    baseAsset: 'BTC',
-    quoteAsset: 'ETH',
-    decimalPlaces: 0,
-    positionDecimalPlaces: 0,
-    tickSize: 1n,
-    riskModel: {
-      kind: 'simple',
-      factorLong: dec('0.1'),
-      factorShort: dec('0.1'),
-      maxMoveUp: dec('1000'),
-      minMoveDown: dec('-1000'),
-      probabilityOfTrading: dec('0.1'),
-    },
-    fees: {
-      makerFee: dec('0.005'),
-      infrastructureFee: dec('0.002'),
-      liquidityFee: Decimal.ZERO,
-      buyBackFee: Decimal.ZERO,
-      treasuryFee: Decimal.ZERO,
-      liquidityFeeMethod: 'MARGINAL_COST',
-    },
-    priceMonitoringTriggers: [],
-    targetStake: { timeWindow: 3600, scalingFactor: Decimal.ONE },
-    sla: {
-      priceRange: dec('0.5'),
-      commitmentMinTimeFraction: Decimal.ZERO,
-      performanceHysteresisEpochs: 0,
-      slaCompetitionFactor: Decimal.ZERO,
-    },
-    openingAuctionDuration: 1,
-    ...overrides,
-  };
-}
 
 const limit = (party: string, side: 'buy' | 'sell', size: number, price: number, tif: 'GTC' | 'GFA' = 'GTC') => ({
   marketId: 'BTC/ETH',
@@ -80,7 +43,7 @@ function setup() {
   const ex = new Exchange({ now: T0, params: { markPriceUpdateMaximumFrequency: 0n, auctionMinimumDuration: NS } });
   ex.registerAsset(BTC);
   ex.registerAsset(ETH);
-  ex.createSpotMarket(spec());
+  ex.createSpotMarket(spotSpec());
   assert.deepEqual(ex.deposit('seller', 'BTC', 500n), {});
   assert.deepEqual(ex.deposit('buyer', 'ETH', 1_000_000n), {});
   // the opening auction uncrosses one unit at 1000 between two other parties (no fees in an opening auction)
@@ -185,7 +148,7 @@ test('entering a price auction holds the auction fees of resting buys; leaving r
   ex.registerAsset(ETH);
   // a trigger that any move of more than 1% breaches (simple model: bounds at ±1% of 1000)
   ex.createSpotMarket(
-    spec({
+    spotSpec({
       riskModel: {
         kind: 'simple',
         factorLong: dec('0.1'),
@@ -226,8 +189,11 @@ test('entering a price auction holds the auction fees of resting buys; leaving r
 test('a spot market needs two different, registered assets', () => {
   const ex = new Exchange({ now: T0 });
   ex.registerAsset(BTC);
-  assert.throws(() => ex.createSpotMarket(spec()), /quoteAsset: asset "ETH" is not registered/);
+  assert.throws(() => ex.createSpotMarket(spotSpec()), /quoteAsset: asset "ETH" is not registered/);
   ex.registerAsset(ETH);
-  assert.throws(() => ex.createSpotMarket(spec({ quoteAsset: 'BTC' })), /baseAsset: must differ from the quote asset/);
+  assert.throws(
+    () => ex.createSpotMarket(spotSpec({ quoteAsset: 'BTC' })),
+    /baseAsset: must differ from the quote asset/,
+  );
   assert.equal(ex.market('BTC/ETH'), undefined);
 });

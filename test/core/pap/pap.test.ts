@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exchange } from '../../../src/core/exchange/exchange.ts';
-import type { SpotMarketSpec } from '../../../src/core/spot/config.ts';
 import type { AutomatedPurchaseConfig } from '../../../src/core/pap/pap.ts';
 import { Earmarks } from '../../../src/core/pap/pap.ts';
 import { TimeTrigger } from '../../../src/core/products/oracle.ts';
@@ -11,6 +10,7 @@ import { Decimal, dec } from '../../../src/core/num/decimal.ts';
 import { NS, SYSTEM_OWNER } from '../../../src/core/types.ts';
 import type { EngineEvent } from '../../../src/core/events.ts';
 import { T0 } from '../fixtures.ts';
+import { spotSpec } from '../spot-fixture.ts';
 
 test('time trigger: initial ahead fires on the first tick after it; initial behind starts at the next period', () => {
   const s = T0 / NS;
@@ -45,44 +45,6 @@ test('earmarks: what is not earmarked yet, at most the maximum, nothing below th
   assert.equal(e.of('BUY_BACK_FEES', 'BTC'), 750n);
 });
 
-// base BTC and quote ETH with 2 decimals, market prices and sizes with 0: a size of 1 is 100 BTC units, a price of
-// 1000 is 100000 ETH units
-function spec(): SpotMarketSpec {
-  return {
-    id: 'BTC/ETH',
-    baseAsset: 'BTC',
-    quoteAsset: 'ETH',
-    decimalPlaces: 0,
-    positionDecimalPlaces: 0,
-    tickSize: 1n,
-    riskModel: {
-      kind: 'simple',
-      factorLong: dec('0.1'),
-      factorShort: dec('0.1'),
-      maxMoveUp: dec('1000'),
-      minMoveDown: dec('-1000'),
-      probabilityOfTrading: dec('0.1'),
-    },
-    fees: {
-      makerFee: dec('0.005'),
-      infrastructureFee: dec('0.002'),
-      liquidityFee: Decimal.ZERO,
-      buyBackFee: Decimal.ZERO,
-      treasuryFee: Decimal.ZERO,
-      liquidityFeeMethod: 'MARGINAL_COST',
-    },
-    priceMonitoringTriggers: [],
-    targetStake: { timeWindow: 3600, scalingFactor: Decimal.ONE },
-    sla: {
-      priceRange: dec('0.5'),
-      commitmentMinTimeFraction: Decimal.ZERO,
-      performanceHysteresisEpochs: 0,
-      slaCompetitionFactor: Decimal.ZERO,
-    },
-    openingAuctionDuration: 1,
-  };
-}
-
 const limit = (party: string, side: 'buy' | 'sell', size: number, price: number, tif: 'GTC' | 'GFA' = 'GTC') => ({
   marketId: 'BTC/ETH',
   party,
@@ -110,7 +72,7 @@ function setup(cfg: Partial<AutomatedPurchaseConfig> = {}) {
   });
   ex.registerAsset({ id: 'BTC', decimals: 2, quantum: Decimal.ONE });
   ex.registerAsset({ id: 'ETH', decimals: 2, quantum: Decimal.ONE });
-  ex.createSpotMarket(spec());
+  ex.createSpotMarket(spotSpec());
   ex.deposit('a', 'ETH', 100_000n);
   ex.deposit('b', 'BTC', 100n);
   ex.deposit('buyer', 'ETH', 1_000_000n);
@@ -220,7 +182,7 @@ test('a PAP is refused with a reason naming the field', () => {
   other.registerAsset({ id: 'BTC', decimals: 2, quantum: Decimal.ONE });
   other.registerAsset({ id: 'ETH', decimals: 2, quantum: Decimal.ONE });
   other.registerAsset({ id: 'USD', decimals: 2, quantum: Decimal.ONE });
-  other.createSpotMarket(spec());
+  other.createSpotMarket(spotSpec());
   assert.match(other.automatedPurchases.add({ ...base, from: 'USD' })!, /from: USD is neither the base/);
   assert.match(other.automatedPurchases.add({ ...base, maximumAuctionSize: 0n })!, /maximum auction size/);
   assert.match(other.automatedPurchases.add({ ...base, fromAccountType: 'GENERAL' })!, /from account type/);

@@ -6,9 +6,10 @@ import { Exchange } from '../../../src/core/exchange/exchange.ts';
 import type { OrderAmendment, OrderSubmission } from '../../../src/core/commands.ts';
 import type { AmmAmendment, AmmCancellation, AmmSubmission } from '../../../src/core/amm/engine.ts';
 import type { EventSink } from '../../../src/core/events.ts';
-import { Decimal, dec } from '../../../src/core/num/decimal.ts';
+import { Decimal } from '../../../src/core/num/decimal.ts';
 import { NS } from '../../../src/core/types.ts';
 import { logNormalMarket, NO_FEES, Rng, T0 } from '../fixtures.ts';
+import { spotSpec } from '../spot-fixture.ts';
 
 export type SpotAmmCommand =
   | { readonly k: 'submit'; readonly sub: OrderSubmission }
@@ -40,39 +41,7 @@ export function spotAmmExchange(sink?: EventSink): Exchange {
   ex.registerAsset({ id: 'ETH', decimals: 2, quantum: Decimal.ONE });
   ex.registerAsset({ id: 'USD0', decimals: 0, quantum: Decimal.ONE });
   ex.setNetworkParameter('market.amm.minCommitmentQuantum', '1');
-  ex.createSpotMarket({
-    id: SPOT,
-    baseAsset: 'BTC',
-    quoteAsset: 'ETH',
-    decimalPlaces: 0,
-    positionDecimalPlaces: 0,
-    tickSize: 1n,
-    riskModel: {
-      kind: 'simple',
-      factorLong: dec('0.1'),
-      factorShort: dec('0.1'),
-      maxMoveUp: dec('1000'),
-      minMoveDown: dec('-1000'),
-      probabilityOfTrading: dec('0.1'),
-    },
-    fees: {
-      makerFee: dec('0.005'),
-      infrastructureFee: dec('0.002'),
-      liquidityFee: Decimal.ZERO,
-      buyBackFee: Decimal.ZERO,
-      treasuryFee: Decimal.ZERO,
-      liquidityFeeMethod: 'MARGINAL_COST',
-    },
-    priceMonitoringTriggers: [],
-    targetStake: { timeWindow: 3600, scalingFactor: Decimal.ONE },
-    sla: {
-      priceRange: dec('0.5'),
-      commitmentMinTimeFraction: Decimal.ZERO,
-      performanceHysteresisEpochs: 0,
-      slaCompetitionFactor: Decimal.ZERO,
-    },
-    openingAuctionDuration: 1,
-  });
+  ex.createSpotMarket(spotSpec({ id: SPOT }));
   ex.createMarket(
     logNormalMarket({
       id: FUT,
